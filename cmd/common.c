@@ -1,0 +1,149 @@
+/* cmd/common.c — connection, messages and option helpers for commands */
+#include "vprov.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../provision/spec.h"
+
+volatile sig_atomic_t vp_interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	vp_interrupted = 1;
+}
+
+void vp_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int vp_connect(struct vp_ctx *ctx, struct vp_error *err)
+{
+	if (ctx->conn)
+		return 0;
+	if (ctx->cmd && (ctx->cmd->flags & VP_CMD_EVENTS))
+		virEventRegisterDefaultImpl();
+	ctx->conn = virConnectOpenAuth(ctx->uri, virConnectAuthPtrDefault, 0);
+	if (!ctx->conn) {
+		const char *uri = ctx->uri ? ctx->uri : getenv("LIBVIRT_DEFAULT_URI");
+
+		if (uri)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot connect to '%s'", uri);
+		return vp_error_libvirt(err, VP_ERR_RUNTIME,
+					"cannot connect to the default hypervisor");
+	}
+	return 0;
+}
+
+int vp_report(const struct vp_ctx *ctx, const struct vp_error *err)
+{
+	fprintf(stderr, "%s: %s\n", ctx->prog, err->msg[0] ? err->msg : "failed");
+	switch (err->code) {
+	case VP_ERR_INVALID:
+	case VP_ERR_NOT_FOUND:
+	case VP_ERR_EXISTS:
+		return VP_EXIT_USAGE;
+	case VP_ERR_CANCELLED:
+		return VP_EXIT_INTERRUPTED;
+	default:
+		return VP_EXIT_FAIL;
+	}
+}
+
+int vp_usage_error(const struct vp_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", ctx->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return VP_EXIT_USAGE;
+}
+
+void vp_warn(const struct vp_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", ctx->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int vp_help(const struct vp_ctx *ctx)
+{
+	const struct vp_cmd *c = ctx->cmd;
+
+	printf("usage: %s %s\n\n%s\n", ctx->prog, c->usage, c->summary);
+	if (c->help)
+		printf("\n%s", c->help);
+	printf("\n  -c, --connect URI      libvirt URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)\n"
+	       "  -h, --help             show this help\n");
+	return VP_EXIT_OK;
+}
+
+int vp_common_opt(struct vp_ctx *ctx, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'c':
+		ctx->uri = arg;
+		return 1;
+	case 'h':
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+int vp_bad_opt(const struct vp_ctx *ctx, int opt, char **argv)
+{
+	const char *bad = optind > 0 ? argv[optind - 1] : NULL;
+	size_t len = bad ? strcspn(bad, "=") : 0;
+
+	if (opt == ':' && bad)
+		return vp_usage_error(ctx, "option '%.*s' needs a value; see '%s --help'", (int)len,
+				      bad, ctx->prog);
+	if (optopt && optopt != '?')
+		return vp_usage_error(ctx, "unknown option '-%c'; see '%s --help'", optopt,
+				      ctx->prog);
+	return vp_usage_error(ctx, "unknown option '%.*s'; see '%s --help'", (int)len,
+			      bad ? bad : "?", ctx->prog);
+}
+
+int vp_one_name(const struct vp_ctx *ctx, int argc, char **argv, const char **name)
+{
+	if (optind >= argc)
+		return vp_usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog);
+	if (optind + 1 < argc)
+		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind + 1],
+				      ctx->prog);
+	*name = argv[optind];
+	return 0;
+}
+
+char *vp_cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg && xdg[0] == '/')
+		return vp_strdup_printf("%s/vprov", xdg);
+	if (home && home[0] == '/')
+		return vp_strdup_printf("%s/.cache/vprov", home);
+	return NULL;
+}

@@ -1,0 +1,117 @@
+/* cmd/main.c — the command table and the dispatcher
+ *
+ *   vprov [-c URI] COMMAND [options] [args]
+ *
+ * Command names match exactly (no prefixes: delete is destructive).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vprov.h"
+#include "../provision/domain_xml.h"
+
+static const struct vp_cmd *const commands[] = {
+	&vp_cmd_create, &vp_cmd_list,   &vp_cmd_info,   &vp_cmd_start, &vp_cmd_stop,
+	&vp_cmd_destroy, &vp_cmd_delete, &vp_cmd_console, &vp_cmd_xml, NULL,
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: vprov [-c URI] COMMAND [options]\n\n"
+		   "Provision and manage libvirt VMs.\n\ncommands:\n");
+	for (i = 0; commands[i]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\nglobal options:\n"
+		   "  -c, --connect URI  libvirt URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)\n"
+		   "  -h, --help         show this help; 'vprov COMMAND --help' for a command's\n"
+		   "  -V, --version      show the version\n");
+}
+
+/* Find name in a table; NULL when it is not there. */
+static const struct vp_cmd *find(const struct vp_cmd *const *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; table[i]; i++)
+		if (!strcmp(table[i]->name, name))
+			return table[i];
+	return NULL;
+}
+
+/* stdout must not lie: a failed write (full disk, closed pipe) is an error. */
+static int close_stdout(int rc)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+	int e = errno;
+
+	if (fclose(stdout) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad && rc == VP_EXIT_OK) {
+		fprintf(stderr, "vprov: cannot write output: %s\n", strerror(e));
+		return VP_EXIT_FAIL;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct vp_ctx ctx = { .prog = "vprov" };
+	const struct vp_cmd *cmd;
+	char prog[64];
+	int i = 1, rc;
+
+	vp_init();
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return close_stdout(VP_EXIT_OK);
+		}
+		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("vprov %s\n", VP_VERSION);
+			return close_stdout(VP_EXIT_OK);
+		}
+		if (!strcmp(a, "-c") || !strcmp(a, "--connect")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "vprov: option '%s' needs a value\n", a);
+				return VP_EXIT_USAGE;
+			}
+			ctx.uri = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		if (!strncmp(a, "--connect=", 10)) {
+			ctx.uri = a + 10;
+			i++;
+			continue;
+		}
+		fprintf(stderr, "vprov: unknown option '%s'; see 'vprov --help'\n", a);
+		return VP_EXIT_USAGE;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return VP_EXIT_USAGE;
+	}
+	cmd = find(commands, argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "vprov: unknown command '%s'; see 'vprov --help'\n", argv[i]);
+		return VP_EXIT_USAGE;
+	}
+	snprintf(prog, sizeof(prog), "vprov %s", cmd->name);
+	ctx.prog = prog;
+	ctx.cmd = cmd;
+	optind = 0; /* full getopt reset for the command's own parsing */
+	opterr = 0;
+	rc = cmd->run(argc - i, argv + i, &ctx);
+	if (ctx.conn)
+		virConnectClose(ctx.conn);
+	return close_stdout(rc);
+}

@@ -1,0 +1,656 @@
+/* provision/domain.c — list, inspect, start, stop, destroy, delete VMs */
+#include "domain.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <libvirt/virterror.h>
+
+#include "cleanup.h"
+#include "host.h"
+#include "metadata.h"
+#include "spec.h"
+#include "storage.h"
+#include "xmlutil.h"
+
+const char *vp_state_name(int state)
+{
+	switch (state) {
+	case VIR_DOMAIN_RUNNING:
+		return "running";
+	case VIR_DOMAIN_BLOCKED:
+		return "blocked";
+	case VIR_DOMAIN_PAUSED:
+		return "paused";
+	case VIR_DOMAIN_SHUTDOWN:
+		return "shutting down";
+	case VIR_DOMAIN_SHUTOFF:
+		return "shut off";
+	case VIR_DOMAIN_CRASHED:
+		return "crashed";
+	case VIR_DOMAIN_PMSUSPENDED:
+		return "suspended";
+	default:
+		return "unknown";
+	}
+}
+
+int vp_domain_lookup(virConnectPtr conn, const char *name, virDomainPtr *out,
+		     struct vp_error *err)
+{
+	*out = virDomainLookupByName(conn, name);
+	if (*out)
+		return 0;
+	if (vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+		return vp_error_set(err, VP_ERR_NOT_FOUND, "no VM named '%s'", name);
+	return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up VM '%s'", name);
+}
+
+static int get_doc(virDomainPtr dom, unsigned flags, xmlDocPtr *doc, struct vp_error *err)
+{
+	_cleanup_(freep) char *xml = virDomainGetXMLDesc(dom, flags);
+
+	if (!xml)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'",
+					virDomainGetName(dom));
+	return vp_xml_parse(xml, "a domain description", doc, err);
+}
+
+static int summarize(virDomainPtr dom, struct vp_domain_summary *s, struct vp_error *err)
+{
+	virDomainInfo info;
+	int autostart = 0;
+	_cleanup_(freep) char *md = NULL;
+
+	memset(s, 0, sizeof(*s));
+	if (virDomainGetInfo(dom, &info) < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'",
+					virDomainGetName(dom));
+	s->name = vp_strdup(virDomainGetName(dom));
+	s->id = virDomainIsActive(dom) == 1 ? (int)virDomainGetID(dom) : -1;
+	s->state = vp_state_name(info.state);
+	s->vcpus = info.nrVirtCpu;
+	s->memory = (uint64_t)info.maxMem * 1024;
+	s->persistent = virDomainIsPersistent(dom) == 1;
+	if (virDomainGetAutostart(dom, &autostart) == 0)
+		s->autostart = autostart != 0;
+	md = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VP_META_NS, 0);
+	s->managed = md != NULL;
+	return 0;
+}
+
+static int cmp_summary(const void *a, const void *b)
+{
+	const struct vp_domain_summary *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+int vp_domain_list(virConnectPtr conn, bool all, struct vp_domain_summary **out, size_t *n,
+		   struct vp_error *err)
+{
+	virDomainPtr *doms = NULL;
+	struct vp_domain_summary *list;
+	unsigned flags = all ? 0 : VIR_CONNECT_LIST_DOMAINS_ACTIVE;
+	int count, i, r = 0;
+	size_t k = 0;
+
+	count = virConnectListAllDomains(conn, &doms, flags);
+	if (count < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot list VMs");
+	list = calloc((size_t)count + 1, sizeof(*list));
+	if (!list)
+		abort();
+	for (i = 0; i < count; i++) {
+		if (r == 0 && summarize(doms[i], &list[k], err) == 0)
+			k++;
+		else if (!vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+			r = -1; /* a VM that vanished meanwhile is no error */
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	if (r < 0) {
+		vp_domain_summaries_free(list, k);
+		return -1;
+	}
+	qsort(list, k, sizeof(*list), cmp_summary);
+	*out = list;
+	*n = k;
+	return 0;
+}
+
+void vp_domain_summaries_free(struct vp_domain_summary *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; list && i < n; i++)
+		free(list[i].name);
+	free(list);
+}
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
+	char *r = v ? vp_strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return r;
+}
+
+static bool meta_owns(const struct vp_meta *m, const char *path, const char *pool,
+		      const char *vol)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_vols; i++) {
+		const struct vp_meta_volume *v = &m->vols[i];
+
+		if (!v->owned)
+			continue;
+		if (path && v->path && !strcmp(path, v->path))
+			return true;
+		if (pool && vol && v->pool && v->name && !strcmp(pool, v->pool) &&
+		    !strcmp(vol, v->name))
+			return true;
+	}
+	return false;
+}
+
+static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
+		      const struct vp_meta *meta, struct vp_disk_info *d)
+{
+	xmlNodePtr src = vp_xml_child(disk, "source");
+	xmlNodePtr tgt = vp_xml_child(disk, "target");
+	xmlNodePtr bs = vp_xml_child(disk, "backingStore");
+	_cleanup_(freep) char *pool = prop(src, "pool");
+	_cleanup_(freep) char *vol = prop(src, "volume");
+	virDomainBlockInfo bi;
+
+	memset(d, 0, sizeof(*d));
+	d->type = prop(disk, "type");
+	d->device = prop(disk, "device");
+	d->target = prop(tgt, "dev");
+	d->bus = prop(tgt, "bus");
+	d->format = prop(vp_xml_child(disk, "driver"), "type");
+	d->source = prop(src, "file");
+	if (!d->source)
+		d->source = prop(src, "dev");
+	if (!d->source && pool && vol)
+		d->source = vp_strdup_printf("%s/%s", pool, vol);
+	if (bs && vp_xml_child(bs, "source"))
+		d->backing = prop(vp_xml_child(bs, "source"), "file");
+	d->owned = meta->present && meta_owns(meta, d->source, pool, vol);
+	if (!d->source)
+		return;
+	if (d->target && virDomainGetBlockInfo(dom, d->target, &bi, 0) == 0) {
+		d->capacity = bi.capacity;
+		d->allocation = bi.allocation;
+	} else if (d->source[0] == '/') {
+		/* an inactive VM on a driver that cannot tell: ask the pool */
+		_cleanup_(virStorageVolFreep) virStorageVolPtr v = virStorageVolLookupByPath(conn, d->source);
+		virStorageVolInfo vi;
+
+		if (v && virStorageVolGetInfo(v, &vi) == 0) {
+			d->capacity = vi.capacity;
+			d->allocation = vi.allocation;
+		}
+	}
+	if (!d->backing && d->source[0] == '/') {
+		_cleanup_(virStorageVolFreep) virStorageVolPtr v = virStorageVolLookupByPath(conn, d->source);
+		_cleanup_(freep) char *vx = v ? virStorageVolGetXMLDesc(v, 0) : NULL;
+		_cleanup_(xmlFreeDocp) xmlDocPtr vd = NULL;
+
+		if (vx && vp_xml_parse(vx, "a volume description", &vd, NULL) == 0)
+			d->backing = vp_xml_xpath_string(vd, "string(/volume/backingStore/path)", NULL,
+							 NULL);
+	}
+	virResetLastError();
+}
+
+int vp_domain_info(virConnectPtr conn, const char *name, struct vp_domain_info *out,
+		   struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_meta meta = { 0 };
+	xmlNodePtr root, devices, c, type;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+
+	memset(out, 0, sizeof(*out));
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return -1;
+	if (summarize(dom, &out->sum, err) < 0 || get_doc(dom, 0, &doc, err) < 0) {
+		vp_domain_info_clear(out);
+		return -1;
+	}
+	vp_meta_read(doc, &meta, NULL);
+	if (virDomainGetUUIDString(dom, uuid) == 0)
+		out->uuid = vp_strdup(uuid);
+	root = xmlDocGetRootElement(doc);
+	out->virt_type = prop(root, "type");
+	type = vp_xml_child(vp_xml_child(root, "os"), "type");
+	out->arch = prop(type, "arch");
+	out->machine = prop(type, "machine");
+	out->spec_hash = vp_strdup(meta.spec_hash);
+	devices = vp_xml_child(root, "devices");
+	for (c = devices ? devices->children : NULL; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrEqual(c->name, BAD_CAST "disk")) {
+			out->disks = reallocarray(out->disks, out->n_disks + 1, sizeof(*out->disks));
+			if (!out->disks)
+				abort();
+			read_disk(conn, dom, c, &meta, &out->disks[out->n_disks++]);
+		} else if (xmlStrEqual(c->name, BAD_CAST "interface")) {
+			struct vp_nic_info *n;
+			xmlNodePtr src = vp_xml_child(c, "source");
+
+			out->nics = reallocarray(out->nics, out->n_nics + 1, sizeof(*out->nics));
+			if (!out->nics)
+				abort();
+			n = &out->nics[out->n_nics++];
+			n->type = prop(c, "type");
+			n->source = prop(src, "network");
+			if (!n->source)
+				n->source = prop(src, "bridge");
+			n->mac = prop(vp_xml_child(c, "mac"), "address");
+			n->model = prop(vp_xml_child(c, "model"), "type");
+		} else if (xmlStrEqual(c->name, BAD_CAST "serial") && !out->console_log) {
+			out->console_log = prop(vp_xml_child(c, "log"), "file");
+		} else if (xmlStrEqual(c->name, BAD_CAST "graphics") && !out->graphics) {
+			out->graphics = prop(c, "type");
+		}
+	}
+	vp_meta_clear(&meta);
+	return 0;
+}
+
+void vp_domain_info_clear(struct vp_domain_info *info)
+{
+	size_t i;
+
+	if (!info)
+		return;
+	free(info->sum.name);
+	free(info->uuid);
+	free(info->virt_type);
+	free(info->arch);
+	free(info->machine);
+	free(info->console_log);
+	free(info->spec_hash);
+	free(info->graphics);
+	for (i = 0; i < info->n_disks; i++) {
+		struct vp_disk_info *d = &info->disks[i];
+
+		free(d->target);
+		free(d->bus);
+		free(d->device);
+		free(d->type);
+		free(d->source);
+		free(d->format);
+		free(d->backing);
+	}
+	free(info->disks);
+	for (i = 0; i < info->n_nics; i++) {
+		free(info->nics[i].type);
+		free(info->nics[i].source);
+		free(info->nics[i].mac);
+		free(info->nics[i].model);
+	}
+	free(info->nics);
+	memset(info, 0, sizeof(*info));
+}
+
+int vp_domain_start(virConnectPtr conn, const char *name, bool *was_running,
+		    struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	int active;
+
+	*was_running = false;
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return -1;
+	active = virDomainIsActive(dom);
+	if (active < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'", name);
+	if (active) {
+		*was_running = true;
+		return 0;
+	}
+	if (virDomainCreate(dom) < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'", name);
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1: off (or gone), 0: still on. */
+static int is_off(virDomainPtr dom, struct vp_error *err)
+{
+	int state, reason;
+
+	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+		if (vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+			return 1; /* a transient VM is gone once off */
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'",
+					virDomainGetName(dom));
+	}
+	return state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED;
+}
+
+static int wait_off(virDomainPtr dom, int64_t timeout_ms, volatile sig_atomic_t *cancel,
+		    struct vp_error *err)
+{
+	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int off;
+
+	while ((off = is_off(dom, err)) == 0) {
+		if (cancel && *cancel)
+			return vp_error_set(err, VP_ERR_CANCELLED, "interrupted while waiting for VM '%s'",
+					    virDomainGetName(dom));
+		if (deadline >= 0 && now_ms() >= deadline)
+			return 0;
+		usleep(50 * 1000);
+	}
+	return off;
+}
+
+int vp_domain_wait_shutoff(virConnectPtr conn, const char *name, int64_t timeout_ms,
+			   volatile sig_atomic_t *cancel, struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return err && err->code == VP_ERR_NOT_FOUND ? 1 : -1;
+	return wait_off(dom, timeout_ms, cancel, err);
+}
+
+int vp_domain_stop(virConnectPtr conn, const char *name, int64_t timeout_ms, bool force,
+		   volatile sig_atomic_t *cancel, enum vp_stop_result *result,
+		   struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	int off;
+
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return -1;
+	off = is_off(dom, err);
+	if (off < 0)
+		return -1;
+	if (off) {
+		*result = VP_WAS_STOPPED;
+		return 0;
+	}
+	if (virDomainShutdown(dom) < 0) {
+		if (!force)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot shut down VM '%s'", name);
+	} else {
+		off = wait_off(dom, timeout_ms, cancel, err);
+		if (off < 0)
+			return -1;
+		if (off) {
+			*result = VP_STOPPED;
+			return 0;
+		}
+		if (!force)
+			return vp_error_set(err, VP_ERR_RUNTIME,
+					    "VM '%s' did not shut down within %lld s (add --force to power it off)",
+					    name, (long long)(timeout_ms / 1000));
+	}
+	if (virDomainDestroy(dom) < 0 && is_off(dom, NULL) != 1)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'", name);
+	*result = VP_FORCED;
+	return 0;
+}
+
+int vp_domain_destroy(virConnectPtr conn, const char *name, bool *was_running,
+		      struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	int active;
+
+	*was_running = false;
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return -1;
+	active = virDomainIsActive(dom);
+	if (active < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'", name);
+	if (!active)
+		return 0;
+	*was_running = true;
+	if (virDomainDestroy(dom) < 0 && is_off(dom, NULL) != 1)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'", name);
+	return 0;
+}
+
+static void add_line(char ***list, size_t *n, char *line)
+{
+	*list = reallocarray(*list, *n + 1, sizeof(char *));
+	if (!*list)
+		abort();
+	(*list)[(*n)++] = line;
+}
+
+/* Does any <source file=|dev=> below node name path? */
+static bool refers_to(xmlNodePtr node, const char *path)
+{
+	xmlNodePtr c;
+
+	for (c = node; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrEqual(c->name, BAD_CAST "source")) {
+			xmlChar *f = xmlGetProp(c, BAD_CAST "file");
+			xmlChar *d = xmlGetProp(c, BAD_CAST "dev");
+			bool hit = (f && !strcmp((const char *)f, path)) ||
+				   (d && !strcmp((const char *)d, path));
+
+			xmlFree(f);
+			xmlFree(d);
+			if (hit)
+				return true;
+		}
+		if (refers_to(c->children, path))
+			return true;
+	}
+	return false;
+}
+
+/* Is path a disk, or in the backing chain of a disk, of a VM other than
+ * self?  Returns that VM's name (malloc'd) or NULL. */
+static char *used_elsewhere(virConnectPtr conn, const char *self, const char *path)
+{
+	virDomainPtr *doms = NULL;
+	char *user = NULL;
+	int n, i;
+
+	n = virConnectListAllDomains(conn, &doms, 0);
+	for (i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+		xmlNodePtr devices, c;
+
+		if (!user && strcmp(name, self) != 0 && get_doc(doms[i], 0, &doc, NULL) == 0) {
+			devices = vp_xml_child(xmlDocGetRootElement(doc), "devices");
+			for (c = devices ? devices->children : NULL; c && !user; c = c->next)
+				if (c->type == XML_ELEMENT_NODE &&
+				    xmlStrEqual(c->name, BAD_CAST "disk") && refers_to(c->children, path))
+					user = vp_strdup(name);
+		}
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	virResetLastError();
+	return user;
+}
+
+/* Also a base of some other volume in the same pool? */
+static char *backs_another(virStorageVolPtr vol, const char *path)
+{
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = virStoragePoolLookupByVolume(vol);
+	virStorageVolPtr *vols = NULL;
+	char *user = NULL;
+	int n, i;
+
+	if (!pool)
+		return NULL;
+	n = virStoragePoolListAllVolumes(pool, &vols, 0);
+	for (i = 0; i < n; i++) {
+		_cleanup_(freep) char *xml = NULL;
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+		_cleanup_(freep) char *bp = NULL;
+
+		if (!user && (xml = virStorageVolGetXMLDesc(vols[i], 0)) &&
+		    vp_xml_parse(xml, "a volume description", &doc, NULL) == 0) {
+			bp = vp_xml_xpath_string(doc, "string(/volume/backingStore/path)", NULL, NULL);
+			if (bp && !strcmp(bp, path))
+				user = vp_strdup(virStorageVolGetName(vols[i]));
+		}
+		virStorageVolFree(vols[i]);
+	}
+	free(vols);
+	virResetLastError();
+	return user;
+}
+
+int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
+		     struct vp_delete_report *report, struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_meta meta = { 0 };
+	struct vp_error e2 = { 0 };
+	size_t i, failed = 0;
+	int r = -1;
+
+	memset(report, 0, sizeof(*report));
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return -1;
+	/* the persistent definition is the record of what vprov made */
+	if (get_doc(dom, virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_XML_INACTIVE : 0, &doc, err) < 0)
+		return -1;
+	vp_meta_read(doc, &meta, NULL);
+	report->managed = meta.present;
+	if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 && is_off(dom, NULL) != 1) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'", name);
+		goto out;
+	}
+	/* volumes first: if this stops half way, the definition still says
+	 * what is left, and running delete again finishes the job */
+	for (i = 0; i < meta.n_vols && !keep_storage; i++) {
+		const struct vp_meta_volume *v = &meta.vols[i];
+		_cleanup_(virStorageVolFreep) virStorageVolPtr vol = NULL;
+		_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+		_cleanup_(freep) char *user = NULL;
+		struct vp_vol_info vi = { 0 };
+		const char *label = v->path ? v->path : v->name;
+
+		if (!v->owned || !label)
+			continue;
+		if (v->pool && v->name && (pool = virStoragePoolLookupByName(conn, v->pool)))
+			vol = virStorageVolLookupByName(pool, v->name);
+		if (!vol && v->path)
+			vol = virStorageVolLookupByPath(conn, v->path);
+		if (!vol) {
+			virResetLastError();
+			continue; /* already gone */
+		}
+		/* the volume at that name must still be the one we made */
+		if (vp_volume_describe(vol, &vi, NULL) == 0 && v->path && vi.path &&
+		    strcmp(vi.path, v->path) != 0) {
+			add_line(&report->kept, &report->n_kept,
+				 vp_strdup_printf("%s (its path changed to %s)", label, vi.path));
+			vp_vol_info_clear(&vi);
+			continue;
+		}
+		vp_vol_info_clear(&vi);
+		if (v->path && (user = used_elsewhere(conn, name, v->path))) {
+			add_line(&report->kept, &report->n_kept,
+				 vp_strdup_printf("%s (VM '%s' uses it)", label, user));
+			continue;
+		}
+		if (v->path && (user = backs_another(vol, v->path))) {
+			add_line(&report->kept, &report->n_kept,
+				 vp_strdup_printf("%s (volume '%s' is a linked clone of it)", label,
+						  user));
+			continue;
+		}
+		if (vp_volume_delete(vol, &e2) < 0) {
+			if (!failed++)
+				*err = e2;
+			continue;
+		}
+		add_line(&report->removed, &report->n_removed, vp_strdup(label));
+	}
+	if (failed) {
+		vp_error_append(err, "VM '%s' is kept so that 'vprov delete %s' can be run again",
+				name, name);
+		goto out;
+	}
+	if (virDomainIsPersistent(dom) == 1 &&
+	    virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+						VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+						VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA) < 0 &&
+	    virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+						VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0 &&
+	    virDomainUndefine(dom) < 0) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot undefine VM '%s'", name);
+		goto out;
+	}
+	r = 0;
+out:
+	vp_meta_clear(&meta);
+	return r;
+}
+
+void vp_delete_report_clear(struct vp_delete_report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n_removed; i++)
+		free(r->removed[i]);
+	free(r->removed);
+	for (i = 0; i < r->n_kept; i++)
+		free(r->kept[i]);
+	free(r->kept);
+	memset(r, 0, sizeof(*r));
+}
+
+int vp_domain_xml(virConnectPtr conn, const char *name, bool inactive, char **out,
+		  struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return -1;
+	*out = virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+	if (!*out)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'", name);
+	return 0;
+}
+
+int vp_domain_console_log(virConnectPtr conn, const char *name, char **out,
+			  struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	*out = NULL;
+	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+		return -1;
+	if (get_doc(dom, 0, &doc, err) < 0)
+		return -1;
+	*out = vp_xml_xpath_string(doc, "string(/domain/devices/serial[1]/log/@file)", NULL, NULL);
+	return 0;
+}

@@ -1,0 +1,246 @@
+/* provision/domain_xml.c — fill the domain template from a resolved spec
+ *
+ * Pure: no libvirt call, no file system, no clock.  Everything host-specific
+ * (paths, domain type, machine, uuid) was resolved into the spec by
+ * vp_domain_plan().  Values go in as data through the tree API, so no
+ * name, path or kernel argument can change the document's structure.
+ */
+#include "domain_xml.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "metadata.h"
+#include "xmlutil.h"
+
+static bool streq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static void build_os(xmlNodePtr os, const struct vp_domain_spec *s)
+{
+	xmlNodePtr type = vp_xml_child(os, "type");
+	size_t i;
+
+	vp_xml_set(type, "arch", s->arch);
+	vp_xml_set(type, "machine", s->machine);
+	if (s->boot.uefi == VP_YES)
+		vp_xml_set(os, "firmware", "efi");
+	if (s->boot.kernel) {
+		vp_xml_add(os, "kernel", s->boot.kernel);
+		if (s->boot.initrd)
+			vp_xml_add(os, "initrd", s->boot.initrd);
+		if (s->boot.cmdline)
+			vp_xml_add(os, "cmdline", s->boot.cmdline);
+	} else {
+		for (i = 0; i < s->boot.n_devs; i++)
+			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", s->boot.devs[i]);
+	}
+	/* SeaBIOS prints to the serial console too, so the console log tells
+	 * a disk that does not boot from a guest that says nothing. */
+	if (s->x86 && s->boot.uefi != VP_YES)
+		vp_xml_set(vp_xml_add(os, "bios", NULL), "useserial", "yes");
+}
+
+static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_disk_spec *d)
+{
+	const struct vp_disk_source *src = &d->src;
+	xmlNodePtr disk = vp_xml_add_before(devices, before, "disk");
+	xmlNodePtr driver, source, target;
+	bool cdrom = streq(d->device, "cdrom");
+
+	vp_xml_set(disk, "type", src->type);
+	vp_xml_set(disk, "device", cdrom ? "cdrom" : "disk");
+	driver = vp_xml_add(disk, "driver", NULL);
+	vp_xml_set(driver, "name", "qemu");
+	vp_xml_set(driver, "type", src->format);
+	if (d->cache)
+		vp_xml_set(driver, "cache", d->cache);
+	if (!cdrom)
+		vp_xml_set(driver, "discard", "unmap");
+	source = vp_xml_add(disk, "source", NULL);
+	if (streq(src->type, "block")) {
+		vp_xml_set(source, "dev", src->path);
+	} else if (streq(src->type, "volume")) {
+		vp_xml_set(source, "pool", src->pool);
+		vp_xml_set(source, "volume", src->volume);
+	} else {
+		vp_xml_set(source, "file", src->path);
+	}
+	target = vp_xml_add(disk, "target", NULL);
+	vp_xml_set(target, "dev", d->target);
+	vp_xml_set(target, "bus", d->bus);
+	if (cdrom || d->readonly == VP_YES)
+		vp_xml_add(disk, "readonly", NULL);
+}
+
+static void build_interface(xmlNodePtr devices, xmlNodePtr before, const struct vp_net_spec *n)
+{
+	xmlNodePtr iface = vp_xml_add_before(devices, before, "interface");
+
+	vp_xml_set(iface, "type", n->type);
+	if (n->mac)
+		vp_xml_set(vp_xml_add(iface, "mac", NULL), "address", n->mac);
+	if (streq(n->type, "network"))
+		vp_xml_set(vp_xml_add(iface, "source", NULL), "network", n->source);
+	else if (streq(n->type, "bridge"))
+		vp_xml_set(vp_xml_add(iface, "source", NULL), "bridge", n->source);
+	vp_xml_set(vp_xml_add(iface, "model", NULL), "type", n->model ? n->model : "virtio");
+}
+
+static void build_graphics(xmlNodePtr devices, xmlNodePtr before, const struct vp_domain_spec *s)
+{
+	const char *listen = s->graphics.listen ? s->graphics.listen : "127.0.0.1";
+	xmlNodePtr input, g, l, video, model;
+	char port[16];
+
+	input = vp_xml_add_before(devices, before, "input");
+	vp_xml_set(input, "type", "tablet");
+	vp_xml_set(input, "bus", "usb");
+	g = vp_xml_add_before(devices, before, "graphics");
+	vp_xml_set(g, "type", s->graphics.type);
+	if (s->graphics.port) {
+		snprintf(port, sizeof(port), "%d", s->graphics.port);
+		vp_xml_set(g, "port", port);
+		vp_xml_set(g, "autoport", "no");
+	} else {
+		vp_xml_set(g, "autoport", "yes");
+	}
+	l = vp_xml_add(g, "listen", NULL);
+	vp_xml_set(l, "type", "address");
+	vp_xml_set(l, "address", listen);
+	video = vp_xml_add_before(devices, before, "video");
+	model = vp_xml_add(video, "model", NULL);
+	vp_xml_set(model, "type", s->q35 || !s->x86 ? "virtio" : "vga");
+}
+
+static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
+{
+	xmlNodePtr vm = vp_xml_add(md, VP_META_ROOT, NULL);
+	xmlNsPtr ns = xmlNewNs(vm, BAD_CAST VP_META_NS, BAD_CAST VP_META_PREFIX);
+	xmlNodePtr n;
+	size_t i;
+
+	xmlSetNs(vm, ns);
+	vp_xml_set(vm, "version", VP_VERSION);
+	if (s->spec_hash) {
+		n = vp_xml_add(vm, "spec-hash", s->spec_hash);
+		xmlSetNs(n, ns);
+	}
+	for (i = 0; i < s->n_disks; i++) {
+		const struct vp_disk_source *src = &s->disks[i].src;
+
+		n = vp_xml_add(vm, "volume", NULL);
+		xmlSetNs(n, ns);
+		vp_xml_set(n, "role", "disk");
+		vp_xml_set(n, "owned", src->create ? "yes" : "no");
+		vp_xml_set(n, "pool", src->pool);
+		vp_xml_set(n, "name", src->volume);
+		vp_xml_set(n, "path", src->path);
+		if (src->backing_path || src->backing_volume) {
+			n = vp_xml_add(vm, "volume", NULL);
+			xmlSetNs(n, ns);
+			vp_xml_set(n, "role", "backing");
+			vp_xml_set(n, "owned", "no");
+			vp_xml_set(n, "pool", src->backing_pool);
+			vp_xml_set(n, "name", src->backing_volume);
+			vp_xml_set(n, "path", src->backing_path);
+		}
+	}
+}
+
+int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct vp_error *err)
+{
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	xmlNodePtr root, devices, anchor, n;
+	char num[32];
+	bool scsi = false;
+	size_t i;
+
+	if (!s->name || !s->virt_type || !s->arch || !s->memory || !s->vcpus)
+		return vp_error_set(err, VP_ERR_RUNTIME,
+				    "cannot build the domain XML: the spec is not resolved");
+	if (vp_xml_parse(vp_template_domain, "templates/domain.xml", &doc, err) < 0)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	vp_xml_set(root, "type", s->virt_type);
+	vp_xml_set_text(vp_xml_child(root, "name"), s->name);
+	if (s->uuid)
+		vp_xml_set_text(vp_xml_child(root, "uuid"), s->uuid);
+	else
+		vp_xml_drop(vp_xml_child(root, "uuid"));
+	build_metadata(vp_xml_child(root, "metadata"), s);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)(s->memory / 1024));
+	vp_xml_set_text(vp_xml_child(root, "memory"), num);
+	vp_xml_set_text(vp_xml_child(root, "currentMemory"), num);
+	snprintf(num, sizeof(num), "%u", s->vcpus);
+	vp_xml_set_text(vp_xml_child(root, "vcpu"), num);
+	build_os(vp_xml_child(root, "os"), s);
+
+	if (!s->x86) {
+		/* acpi/apic/vmport and the x86 timers do not exist elsewhere */
+		vp_xml_drop(vp_xml_child(root, "features"));
+		vp_xml_set_text(vp_xml_child(root, "clock"), NULL);
+		while ((n = vp_xml_child(vp_xml_child(root, "clock"), "timer")))
+			vp_xml_drop(n);
+	}
+	if (s->cpu_mode) {
+		n = vp_xml_add_before(root, vp_xml_child(root, "clock"), "cpu");
+		vp_xml_set(n, "mode", s->cpu_mode);
+		if (streq(s->cpu_mode, "host-passthrough")) {
+			vp_xml_set(n, "check", "none");
+			vp_xml_set(n, "migratable", "on");
+		}
+	}
+
+	devices = vp_xml_child(root, "devices");
+	/* disks first, in the order given */
+	anchor = devices->children;
+	for (i = 0; i < s->n_disks; i++) {
+		build_disk(devices, anchor, &s->disks[i]);
+		if (streq(s->disks[i].bus, "scsi"))
+			scsi = true;
+	}
+	/* controllers follow the usb one */
+	anchor = vp_xml_child(devices, "serial");
+	if (scsi) {
+		n = vp_xml_add_before(devices, anchor, "controller");
+		vp_xml_set(n, "type", "scsi");
+		vp_xml_set(n, "model", "virtio-scsi");
+	}
+	if (s->q35) {
+		n = vp_xml_add_before(devices, anchor, "controller");
+		vp_xml_set(n, "type", "pci");
+		vp_xml_set(n, "model", "pcie-root");
+		for (i = 0; i < VP_PCIE_ROOT_PORTS; i++) {
+			n = vp_xml_add_before(devices, anchor, "controller");
+			vp_xml_set(n, "type", "pci");
+			vp_xml_set(n, "model", "pcie-root-port");
+		}
+	}
+	for (i = 0; i < s->n_nets; i++)
+		build_interface(devices, anchor, &s->nets[i]);
+	n = vp_xml_child(vp_xml_child(devices, "serial"), "log");
+	if (s->console_log)
+		vp_xml_set(n, "file", s->console_log);
+	else
+		vp_xml_drop(n);
+	if (s->graphics.type && !streq(s->graphics.type, "none"))
+		build_graphics(devices, vp_xml_child(devices, "memballoon"), s);
+
+	*out = TAKE_PTR(doc);
+	return 0;
+}
+
+int vp_domain_build_xml_string(const struct vp_domain_spec *spec, char **out,
+			       struct vp_error *err)
+{
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	if (vp_domain_build_xml(spec, &doc, err) < 0)
+		return -1;
+	*out = vp_xml_format(doc);
+	return 0;
+}

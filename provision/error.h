@@ -1,0 +1,51 @@
+/* provision/error.h — one complete sentence per failure, no printing.
+ *
+ * Library functions return 0 on success and a negative value on failure,
+ * after filling a struct vp_error with the reason.  The code tells the
+ * caller whether the request was at fault (usage: exit 2) or the host
+ * (runtime: exit 1).
+ */
+#ifndef VP_ERROR_H
+#define VP_ERROR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+enum vp_errcode {
+	VP_OK = 0,
+	VP_ERR_RUNTIME,   /* the host, libvirt or the guest failed */
+	VP_ERR_INVALID,   /* the request itself is wrong */
+	VP_ERR_NOT_FOUND, /* something the request names does not exist */
+	VP_ERR_EXISTS,    /* something the request would create exists */
+	VP_ERR_CANCELLED, /* interrupted by the user */
+};
+
+#define VP_ERROR_MAX 1024
+
+struct vp_error {
+	enum vp_errcode code;
+	char msg[VP_ERROR_MAX];
+};
+
+/* Fill err (which may be NULL) and return -1. */
+int vp_error_set(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Like vp_error_set, then append ": " and libvirt's last error message of
+ * this thread (or "unknown libvirt error"). */
+int vp_error_libvirt(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Append "; " and a further sentence to an error already set (used when
+ * a rollback fails after the first failure). */
+void vp_error_append(struct vp_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True when the last libvirt error of this thread has this code. */
+int vp_libvirt_error_is(int code);
+
+/* Route libvirt's own error printing to nowhere, once per process: the
+ * library reports through struct vp_error instead.  Thread-safe. */
+void vp_init(void);
+
+#endif

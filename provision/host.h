@@ -1,0 +1,50 @@
+/* provision/host.h — what a libvirt host offers: guest architectures,
+ * domain types and machines from its capabilities, whether the connection
+ * is local, where console logs go, and what vprov learnt about its KVM. */
+#ifndef VP_HOST_H
+#define VP_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <libvirt/libvirt.h>
+
+#include "error.h"
+
+struct vp_guest_caps {
+	char *arch;
+	char *types[8];        /* domain types: qemu, kvm, test, ... */
+	size_t n_types;
+	char **machines;       /* names and canonical names */
+	size_t n_machines;
+};
+
+struct vp_host_caps {
+	char *host_arch;
+	char *host_uuid;
+	struct vp_guest_caps *guests;  /* os_type hvm only */
+	size_t n_guests;
+};
+
+int vp_host_caps_parse(const char *xml, struct vp_host_caps *out, struct vp_error *err);
+int vp_host_caps_get(virConnectPtr conn, struct vp_host_caps *out, struct vp_error *err);
+void vp_host_caps_clear(struct vp_host_caps *caps);
+const struct vp_guest_caps *vp_host_caps_guest(const struct vp_host_caps *caps, const char *arch);
+bool vp_guest_has_type(const struct vp_guest_caps *g, const char *type);
+bool vp_guest_has_machine(const struct vp_guest_caps *g, const char *machine);
+
+/* True when the connection's URI names no remote host (files named in
+ * the request can be checked here). */
+bool vp_conn_is_local(virConnectPtr conn);
+
+/* The directory for console logs on this connection's host. */
+char *vp_console_log_dir(virConnectPtr conn);
+
+/* The KVM verdict vprov keeps per host, in cache_dir (may be NULL: no
+ * memory).  KVM can be listed by libvirt and still fail to run guests; the
+ * first failed start records it so later creates go straight to TCG. */
+bool vp_kvm_known_broken(virConnectPtr conn, const struct vp_host_caps *caps,
+			 const char *cache_dir);
+void vp_kvm_record(virConnectPtr conn, const struct vp_host_caps *caps, const char *cache_dir,
+		   bool broken, const char *why);
+
+#endif

@@ -1,0 +1,411 @@
+/* provision/spec.c — layering, canonical text and hash of a VM spec */
+#include "spec.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gnutls/crypto.h>
+
+#include "cleanup.h"
+
+static void oom(void)
+{
+	fputs("vprov: out of memory\n", stderr);
+	abort();
+}
+
+char *vp_strdup(const char *s)
+{
+	char *r;
+
+	if (!s)
+		return NULL;
+	r = strdup(s);
+	if (!r)
+		oom();
+	return r;
+}
+
+char *vp_strdup_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *r;
+
+	va_start(ap, fmt);
+	if (vasprintf(&r, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return r;
+}
+
+void vp_set_str(char **dst, const char *s)
+{
+	char *copy = vp_strdup(s);
+
+	free(*dst);
+	*dst = copy;
+}
+
+static void *grow(void *p, size_t n, size_t size)
+{
+	void *r = reallocarray(p, n, size);
+
+	if (!r)
+		oom();
+	return r;
+}
+
+static void source_clear(struct vp_disk_source *s)
+{
+	free(s->type);
+	free(s->path);
+	free(s->pool);
+	free(s->volume);
+	free(s->format);
+	free(s->backing_path);
+	free(s->backing_format);
+	free(s->backing_pool);
+	free(s->backing_volume);
+	memset(s, 0, sizeof(*s));
+}
+
+void vp_disk_spec_clear(struct vp_disk_spec *d)
+{
+	if (!d)
+		return;
+	free(d->path);
+	free(d->pool);
+	free(d->vol);
+	free(d->format);
+	free(d->bus);
+	free(d->cache);
+	free(d->backing_store);
+	free(d->backing_format);
+	free(d->device);
+	free(d->target);
+	source_clear(&d->src);
+	memset(d, 0, sizeof(*d));
+}
+
+void vp_net_spec_clear(struct vp_net_spec *n)
+{
+	if (!n)
+		return;
+	free(n->type);
+	free(n->source);
+	free(n->model);
+	free(n->mac);
+	memset(n, 0, sizeof(*n));
+}
+
+static void boot_clear(struct vp_boot_spec *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_devs; i++)
+		free(b->devs[i]);
+	free(b->kernel);
+	free(b->initrd);
+	free(b->cmdline);
+	memset(b, 0, sizeof(*b));
+}
+
+void vp_spec_clear(struct vp_domain_spec *spec)
+{
+	size_t i;
+
+	if (!spec)
+		return;
+	free(spec->name);
+	free(spec->virt_type);
+	free(spec->arch);
+	free(spec->machine);
+	for (i = 0; i < spec->n_disks; i++)
+		vp_disk_spec_clear(&spec->disks[i]);
+	free(spec->disks);
+	for (i = 0; i < spec->n_nets; i++)
+		vp_net_spec_clear(&spec->nets[i]);
+	free(spec->nets);
+	free(spec->graphics.type);
+	free(spec->graphics.listen);
+	boot_clear(&spec->boot);
+	free(spec->uuid);
+	free(spec->cpu_mode);
+	free(spec->console_log);
+	free(spec->spec_hash);
+	memset(spec, 0, sizeof(*spec));
+}
+
+struct vp_disk_spec *vp_spec_add_disk(struct vp_domain_spec *spec)
+{
+	spec->disks = grow(spec->disks, spec->n_disks + 1, sizeof(*spec->disks));
+	memset(&spec->disks[spec->n_disks], 0, sizeof(*spec->disks));
+	spec->disks_set = true;
+	return &spec->disks[spec->n_disks++];
+}
+
+struct vp_net_spec *vp_spec_add_net(struct vp_domain_spec *spec)
+{
+	spec->nets = grow(spec->nets, spec->n_nets + 1, sizeof(*spec->nets));
+	memset(&spec->nets[spec->n_nets], 0, sizeof(*spec->nets));
+	spec->nets_set = true;
+	return &spec->nets[spec->n_nets++];
+}
+
+static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
+{
+	memset(d, 0, sizeof(*d));
+	d->path = vp_strdup(s->path);
+	d->pool = vp_strdup(s->pool);
+	d->vol = vp_strdup(s->vol);
+	d->size = s->size;
+	d->format = vp_strdup(s->format);
+	d->bus = vp_strdup(s->bus);
+	d->cache = vp_strdup(s->cache);
+	d->backing_store = vp_strdup(s->backing_store);
+	d->backing_format = vp_strdup(s->backing_format);
+	d->device = vp_strdup(s->device);
+	d->readonly = s->readonly;
+	d->sparse = s->sparse;
+}
+
+static void merge_str(char **dst, const char *src)
+{
+	if (src)
+		vp_set_str(dst, src);
+}
+
+static void merge_tri(enum vp_tristate *dst, enum vp_tristate src)
+{
+	if (src != VP_UNSET)
+		*dst = src;
+}
+
+int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
+		  struct vp_error *err)
+{
+	size_t i;
+
+	(void)err;
+	merge_str(&dst->name, src->name);
+	if (src->memory)
+		dst->memory = src->memory;
+	if (src->vcpus)
+		dst->vcpus = src->vcpus;
+	merge_str(&dst->virt_type, src->virt_type);
+	merge_str(&dst->arch, src->arch);
+	merge_str(&dst->machine, src->machine);
+	if (src->disks_set) {
+		for (i = 0; i < dst->n_disks; i++)
+			vp_disk_spec_clear(&dst->disks[i]);
+		free(dst->disks);
+		dst->disks = NULL;
+		dst->n_disks = 0;
+		for (i = 0; i < src->n_disks; i++)
+			copy_disk(vp_spec_add_disk(dst), &src->disks[i]);
+		dst->disks_set = true;
+	}
+	if (src->nets_set) {
+		for (i = 0; i < dst->n_nets; i++)
+			vp_net_spec_clear(&dst->nets[i]);
+		free(dst->nets);
+		dst->nets = NULL;
+		dst->n_nets = 0;
+		for (i = 0; i < src->n_nets; i++) {
+			struct vp_net_spec *n = vp_spec_add_net(dst);
+
+			n->type = vp_strdup(src->nets[i].type);
+			n->source = vp_strdup(src->nets[i].source);
+			n->model = vp_strdup(src->nets[i].model);
+			n->mac = vp_strdup(src->nets[i].mac);
+		}
+		dst->nets_set = true;
+	}
+	merge_str(&dst->graphics.type, src->graphics.type);
+	merge_str(&dst->graphics.listen, src->graphics.listen);
+	if (src->graphics.port)
+		dst->graphics.port = src->graphics.port;
+	if (src->boot.n_devs) {
+		for (i = 0; i < dst->boot.n_devs; i++)
+			free(dst->boot.devs[i]);
+		for (i = 0; i < src->boot.n_devs; i++)
+			dst->boot.devs[i] = vp_strdup(src->boot.devs[i]);
+		dst->boot.n_devs = src->boot.n_devs;
+	}
+	merge_tri(&dst->boot.uefi, src->boot.uefi);
+	merge_str(&dst->boot.kernel, src->boot.kernel);
+	merge_str(&dst->boot.initrd, src->boot.initrd);
+	merge_str(&dst->boot.cmdline, src->boot.cmdline);
+	merge_tri(&dst->import, src->import);
+	merge_tri(&dst->autostart, src->autostart);
+	merge_tri(&dst->transient, src->transient);
+	return 0;
+}
+
+void vp_spec_defaults(struct vp_domain_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->memory = VP_DEFAULT_MEMORY;
+	spec->vcpus = VP_DEFAULT_VCPUS;
+	spec->graphics.type = vp_strdup("vnc");
+	spec->import = VP_NO;
+	spec->autostart = VP_NO;
+	spec->transient = VP_NO;
+}
+
+/* A growing text buffer for the canonical form. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const char *key, const char *val)
+{
+	size_t need;
+	const char *v;
+
+	if (!val)
+		return;
+	need = strlen(key) + strlen(val) * 4 + 3;
+	if (b->len + need + 1 > b->cap) {
+		b->cap = (b->len + need + 1) * 2;
+		b->p = grow(b->p, b->cap, 1);
+	}
+	b->len += (size_t)sprintf(b->p + b->len, "%s=", key);
+	/* escape so that no value can forge another line */
+	for (v = val; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (c == '\\' || c == '\n' || c < 0x20)
+			b->len += (size_t)sprintf(b->p + b->len, "\\x%02x", c);
+		else
+			b->p[b->len++] = (char)c;
+	}
+	b->p[b->len++] = '\n';
+	b->p[b->len] = '\0';
+}
+
+static void buf_addu(struct buf *b, const char *key, uint64_t v)
+{
+	char tmp[32];
+
+	if (!v)
+		return;
+	snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+	buf_add(b, key, tmp);
+}
+
+static void buf_addt(struct buf *b, const char *key, enum vp_tristate t)
+{
+	if (t != VP_UNSET)
+		buf_add(b, key, t == VP_YES ? "yes" : "no");
+}
+
+char *vp_spec_canonical(const struct vp_domain_spec *s)
+{
+	struct buf b = { 0 };
+	char key[64];
+	size_t i;
+
+	b.cap = 256;
+	b.p = grow(NULL, b.cap, 1);
+	b.p[0] = '\0';
+	buf_add(&b, "format", "vprov-spec-1");
+	buf_add(&b, "name", s->name);
+	buf_addu(&b, "memory", s->memory);
+	buf_addu(&b, "vcpus", s->vcpus);
+	buf_add(&b, "virt_type", s->virt_type);
+	buf_add(&b, "arch", s->arch);
+	buf_add(&b, "machine", s->machine);
+	if (s->disks_set)
+		buf_addu(&b, "disks", s->n_disks + 1);
+	for (i = 0; i < s->n_disks; i++) {
+		const struct vp_disk_spec *d = &s->disks[i];
+
+#define DK(f) (snprintf(key, sizeof(key), "disk%zu.%s", i, f), key)
+		buf_add(&b, DK("path"), d->path);
+		buf_add(&b, DK("pool"), d->pool);
+		buf_add(&b, DK("vol"), d->vol);
+		buf_addu(&b, DK("size"), d->size);
+		buf_add(&b, DK("format"), d->format);
+		buf_add(&b, DK("bus"), d->bus);
+		buf_add(&b, DK("cache"), d->cache);
+		buf_add(&b, DK("backing_store"), d->backing_store);
+		buf_add(&b, DK("backing_format"), d->backing_format);
+		buf_add(&b, DK("device"), d->device);
+		buf_addt(&b, DK("readonly"), d->readonly);
+		buf_addt(&b, DK("sparse"), d->sparse);
+#undef DK
+	}
+	if (s->nets_set)
+		buf_addu(&b, "nets", s->n_nets + 1);
+	for (i = 0; i < s->n_nets; i++) {
+		const struct vp_net_spec *n = &s->nets[i];
+
+#define NK(f) (snprintf(key, sizeof(key), "net%zu.%s", i, f), key)
+		buf_add(&b, NK("type"), n->type);
+		buf_add(&b, NK("source"), n->source);
+		buf_add(&b, NK("model"), n->model);
+		buf_add(&b, NK("mac"), n->mac);
+#undef NK
+	}
+	buf_add(&b, "graphics", s->graphics.type);
+	buf_add(&b, "graphics.listen", s->graphics.listen);
+	buf_addu(&b, "graphics.port", (uint64_t)s->graphics.port);
+	for (i = 0; i < s->boot.n_devs; i++)
+		buf_add(&b, "boot.dev", s->boot.devs[i]);
+	buf_addt(&b, "boot.uefi", s->boot.uefi);
+	buf_add(&b, "boot.kernel", s->boot.kernel);
+	buf_add(&b, "boot.initrd", s->boot.initrd);
+	buf_add(&b, "boot.cmdline", s->boot.cmdline);
+	buf_addt(&b, "import", s->import);
+	buf_addt(&b, "autostart", s->autostart);
+	buf_addt(&b, "transient", s->transient);
+	return b.p;
+}
+
+char *vp_spec_hash(const struct vp_domain_spec *spec)
+{
+	_cleanup_(freep) char *text = vp_spec_canonical(spec);
+	unsigned char digest[32];
+	char *hex;
+	size_t i;
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), digest) < 0)
+		return NULL;
+	hex = grow(NULL, 65, 1);
+	for (i = 0; i < sizeof(digest); i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+	return hex;
+}
+
+int vp_name_check(const char *name, struct vp_error *err)
+{
+	size_t i, len;
+
+	if (!name || !*name)
+		return vp_error_set(err, VP_ERR_INVALID, "a VM name is required");
+	len = strlen(name);
+	if (len > 64)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid VM name '%.64s...': longer than 64 characters", name);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (isalnum(c) && c < 0x80)
+			continue;
+		if (i > 0 && (c == '.' || c == '_' || c == '-'))
+			continue;
+		if (c < 0x20 || c >= 0x7f)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid VM name: character 0x%02x is not allowed (use letters, digits, '.', '_' and '-')",
+					    c);
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid VM name '%s': '%c' is not allowed (use letters, digits, '.', '_' and '-', starting with a letter or digit)",
+				    name, c);
+	}
+	return 0;
+}

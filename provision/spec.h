@@ -1,0 +1,155 @@
+/* provision/spec.h — what a VM should be, before and after resolution.
+ *
+ * A struct vp_domain_spec is built in layers (lowest priority first):
+ * built-in defaults, an OS profile, a template, a fleet file, the command
+ * line; vp_spec_merge() lays one over another.  Fields left at zero / NULL
+ * / VP_UNSET are "not said" and let lower layers show through.
+ *
+ * vp_domain_plan() then resolves a spec against a host: it fills the
+ * fields marked "resolved" (paths of volumes, domain type, machine, ...).
+ * vp_domain_build_xml() reads a resolved spec and nothing else.
+ */
+#ifndef VP_SPEC_H
+#define VP_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+enum vp_tristate { VP_UNSET = 0, VP_NO, VP_YES };
+
+#define VP_DEFAULT_MEMORY (2048ULL * 1024 * 1024)
+#define VP_DEFAULT_VCPUS 2
+#define VP_DEFAULT_DISK_SIZE (20ULL * 1024 * 1024 * 1024)
+#define VP_MIN_MEMORY (16ULL * 1024 * 1024)
+#define VP_MAX_MEMORY (16ULL * 1024 * 1024 * 1024 * 1024)
+#define VP_MIN_DISK (1ULL * 1024 * 1024)
+#define VP_MAX_DISK (64ULL * 1024 * 1024 * 1024 * 1024)
+#define VP_MAX_VCPUS 1024
+#define VP_MAX_BOOT_DEVS 4
+
+/* Where a disk's bytes live once resolved. */
+struct vp_disk_source {
+	char *type;            /* "file", "block" or "volume" (network pools) */
+	char *path;            /* file/block: the path on the host */
+	char *pool, *volume;   /* the storage volume, when there is one */
+	char *format;          /* qcow2, raw, ... as the driver type */
+	bool create;           /* vprov creates this volume */
+	uint64_t capacity;     /* bytes, for volumes to create */
+	char *backing_path;    /* overlay: the base image's path ... */
+	char *backing_format;  /* ... and format */
+	char *backing_pool, *backing_volume;
+};
+
+struct vp_disk_spec {
+	/* requested */
+	char *path;            /* path=PATH, or a bare PATH */
+	char *pool;            /* pool=NAME, or the POOL of vol=POOL/VOL */
+	char *vol;             /* the VOL of vol=POOL/VOL */
+	uint64_t size;         /* bytes; 0: not said */
+	char *format;          /* qcow2|raw */
+	char *bus;             /* virtio|sata|scsi|ide|usb */
+	char *cache;           /* none|writeback|writethrough|directsync|unsafe|default */
+	char *backing_store;   /* PATH or POOL/VOL */
+	char *backing_format;
+	char *device;          /* disk|cdrom */
+	enum vp_tristate readonly;
+	enum vp_tristate sparse;
+	/* resolved */
+	char *target;          /* vda, sda, hda, ... */
+	struct vp_disk_source src;
+};
+
+struct vp_net_spec {
+	char *type;            /* network|bridge|user */
+	char *source;          /* network or bridge name */
+	char *model;           /* virtio, e1000e, ... */
+	char *mac;             /* aa:bb:cc:dd:ee:ff */
+};
+
+struct vp_graphics_spec {
+	char *type;            /* none|vnc|spice; NULL: not said */
+	char *listen;          /* address; NULL: 127.0.0.1 */
+	int port;              /* 0: automatic */
+};
+
+struct vp_boot_spec {
+	char *devs[VP_MAX_BOOT_DEVS]; /* hd|cdrom|network|fd, in order */
+	size_t n_devs;
+	enum vp_tristate uefi;
+	char *kernel, *initrd, *cmdline;
+};
+
+struct vp_domain_spec {
+	char *name;
+	uint64_t memory;               /* bytes; 0: not said */
+	unsigned vcpus;                /* 0: not said */
+	char *virt_type;               /* kvm|qemu|<what the host offers>; NULL: choose */
+	char *arch, *machine;          /* NULL: the host's arch, its modern machine */
+	struct vp_disk_spec *disks;
+	size_t n_disks;
+	bool disks_set;                /* --disk given (--disk none: set, zero disks) */
+	struct vp_net_spec *nets;
+	size_t n_nets;
+	bool nets_set;                 /* --network given (none: set, zero nets) */
+	struct vp_graphics_spec graphics;
+	struct vp_boot_spec boot;
+	enum vp_tristate import;
+	enum vp_tristate autostart;
+	enum vp_tristate transient;
+
+	/* resolved */
+	char *uuid;
+	char *cpu_mode;                /* host-passthrough (kvm) or NULL */
+	char *console_log;             /* where the serial console is kept */
+	char *spec_hash;               /* sha256 of vp_spec_canonical() */
+	bool x86;                      /* arch is x86_64 or i686 */
+	bool q35;                      /* machine is a PCIe (q35) machine */
+};
+
+void vp_spec_clear(struct vp_domain_spec *spec);
+void vp_disk_spec_clear(struct vp_disk_spec *d);
+void vp_net_spec_clear(struct vp_net_spec *n);
+
+/* Lay every field said in src over dst (deep copies).  Lists (disks,
+ * networks, boot devices) replace, never append. */
+int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
+		  struct vp_error *err);
+
+/* The built-in defaults, as a layer. */
+void vp_spec_defaults(struct vp_domain_spec *spec);
+
+/* A stable text of everything requested (not resolved): the same request
+ * gives the same text.  Caller frees. */
+char *vp_spec_canonical(const struct vp_domain_spec *spec);
+
+/* sha256 hex of vp_spec_canonical(); caller frees. */
+char *vp_spec_hash(const struct vp_domain_spec *spec);
+
+/* Append a zeroed disk / network to the spec and return it. */
+struct vp_disk_spec *vp_spec_add_disk(struct vp_domain_spec *spec);
+struct vp_net_spec *vp_spec_add_net(struct vp_domain_spec *spec);
+
+/* Names: letters, digits, '.', '_' and '-', starting with a letter or
+ * digit, at most 64 characters: safe as a libvirt name, a file name and a
+ * host name. */
+int vp_name_check(const char *name, struct vp_error *err);
+
+/* --disk, --network, --graphics and --boot values, virt-install spelling:
+ * comma-separated key=value items, values may be quoted ('..' or "..") and
+ * ",," stands for a literal comma.  Each parses into the spec. */
+int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+int vp_spec_parse_graphics(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+
+/* strdup that aborts on out-of-memory; NULL stays NULL. */
+char *vp_strdup(const char *s);
+/* asprintf that aborts on out-of-memory. */
+char *vp_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Replace *dst by a copy of s. */
+void vp_set_str(char **dst, const char *s);
+
+#endif

@@ -1,0 +1,77 @@
+/* provision/storage.h — pools and volumes, only through libvirt's storage
+ * API, so the same calls work on a remote host. */
+#ifndef VP_STORAGE_H
+#define VP_STORAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libvirt/libvirt.h>
+#include <libxml/tree.h>
+
+#include "error.h"
+
+#define VP_DEFAULT_POOL "default"
+
+struct vp_vol_info {
+	char *name, *path, *pool;
+	char *type;           /* file, block, dir, network, netdir, ploop */
+	char *format;         /* qcow2, raw, ... (NULL if the pool does not say) */
+	uint64_t capacity, allocation;
+};
+
+struct vp_volume_request {
+	const char *name;
+	uint64_t capacity;
+	const char *format;          /* qcow2 | raw */
+	bool sparse;                 /* false: allocate (raw) / preallocate metadata (qcow2) */
+	const char *backing_path;    /* linked clone of this image ... */
+	const char *backing_format;  /* ... in this format */
+};
+
+int vp_volume_describe(virStorageVolPtr vol, struct vp_vol_info *out, struct vp_error *err);
+void vp_vol_info_clear(struct vp_vol_info *info);
+
+/* NOT_FOUND when there is no pool of that name. */
+int vp_pool_lookup(virConnectPtr conn, const char *name, virStoragePoolPtr *out,
+		   struct vp_error *err);
+/* The pool's target directory (or device directory) and its type. */
+int vp_pool_target(virStoragePoolPtr pool, char **path, char **type, struct vp_error *err);
+/* The pool whose target is dir, or *out = NULL when none is. */
+int vp_pool_find_by_dir(virConnectPtr conn, const char *dir, virStoragePoolPtr *out,
+			struct vp_error *err);
+/* Start the pool if it is inactive. */
+int vp_pool_ensure_active(virStoragePoolPtr pool, struct vp_error *err);
+/* Where libvirt keeps images on this connection's host. */
+char *vp_pool_default_dir(virConnectPtr conn);
+/* A pool name for dir that no pool has yet: its last component, then
+ * NAME-1, NAME-2, ...; taken lists names already promised to others. */
+char *vp_pool_free_name(virConnectPtr conn, const char *dir, char *const *taken, size_t n_taken);
+
+/* Define, build, start and autostart a directory pool.  The document is
+ * validated against storagepool.rng first. */
+int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *path,
+		       virStoragePoolPtr *out, struct vp_error *err);
+/* Undo vp_pool_create_dir (the directory stays). */
+int vp_pool_remove(virStoragePoolPtr pool, struct vp_error *err);
+
+/* The volume at path, also when its pool has not seen it yet (refreshes the
+ * pool holding its directory); *out = NULL when there is none. */
+int vp_volume_find_by_path(virConnectPtr conn, const char *path, virStorageVolPtr *out,
+			   struct vp_error *err);
+/* The volume name in pool, or *out = NULL. */
+int vp_volume_find(virStoragePoolPtr pool, const char *name, virStorageVolPtr *out,
+		   struct vp_error *err);
+
+/* The volume document for req (validated against storagevol.rng). */
+int vp_volume_build_xml(const struct vp_volume_request *req, xmlDocPtr *out,
+			struct vp_error *err);
+int vp_volume_create(virStoragePoolPtr pool, const struct vp_volume_request *req,
+		     virStorageVolPtr *out, struct vp_error *err);
+int vp_volume_delete(virStorageVolPtr vol, struct vp_error *err);
+
+/* Without libvirt: the format and virtual size of a local image file, from
+ * its header (qcow2) or its length (raw).  For dry runs only. */
+int vp_image_probe_local(const char *path, char **format, uint64_t *capacity,
+			 struct vp_error *err);
+
+#endif

@@ -1,0 +1,44 @@
+/* provision/xmlutil.h — small, safe helpers over libxml2's tree API.
+ * Text and attribute values are always stored as data, never parsed, so a
+ * value such as "a'/><x" stays a value. */
+#ifndef VP_XMLUTIL_H
+#define VP_XMLUTIL_H
+
+#include <stdint.h>
+#include <libxml/tree.h>
+
+#include "error.h"
+
+/* The embedded templates (the files in templates/, compiled in). */
+extern const char vp_template_domain[];
+extern const char vp_template_volume[];
+extern const char vp_template_pool_dir[];
+
+/* Parse a template or any XML text; blanks dropped so output re-indents. */
+int vp_xml_parse(const char *text, const char *what, xmlDocPtr *out, struct vp_error *err);
+
+/* First child element named name, or NULL. */
+xmlNodePtr vp_xml_child(xmlNodePtr parent, const char *name);
+/* Find or make the first child element named name. */
+xmlNodePtr vp_xml_child_ensure(xmlNodePtr parent, const char *name);
+/* Replace the text of node by value (data, escaped on output). */
+void vp_xml_set_text(xmlNodePtr node, const char *value);
+/* New child element at the end, with an optional text. */
+xmlNodePtr vp_xml_add(xmlNodePtr parent, const char *name, const char *text);
+/* New element placed before sibling (or at the end of parent if NULL). */
+xmlNodePtr vp_xml_add_before(xmlNodePtr parent, xmlNodePtr sibling, const char *name);
+/* Set an attribute (data); value NULL removes it. */
+void vp_xml_set(xmlNodePtr node, const char *name, const char *value);
+void vp_xml_set_u64(xmlNodePtr node, const char *name, uint64_t value);
+/* Remove and free the node (NULL is fine). */
+void vp_xml_drop(xmlNodePtr node);
+
+/* Evaluate an XPath on doc and return the string value (malloc'd) or
+ * NULL when it is empty. ns: optional prefix and href for one namespace. */
+char *vp_xml_xpath_string(xmlDocPtr doc, const char *expr, const char *prefix,
+			  const char *href);
+
+/* Serialize indented, without the XML declaration; caller frees. */
+char *vp_xml_format(xmlDocPtr doc);
+
+#endif

@@ -1,0 +1,16 @@
+# Turn template files into a C source of NUL-terminated strings.
+# cmake -DOUT=file.c -DNAMES="a;b" -DFILES="x.xml;y.xml" -P embed.cmake
+string(REPLACE "|" ";" NAMES "${NAMES}")
+string(REPLACE "|" ";" FILES "${FILES}")
+set(body "/* generated from templates/ by scripts/embed.cmake; do not edit */\n")
+list(LENGTH NAMES n)
+math(EXPR last "${n} - 1")
+foreach(i RANGE ${last})
+  list(GET NAMES ${i} name)
+  list(GET FILES ${i} file)
+  file(READ "${file}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "const char ${name}[] = {${bytes}0x00};\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "${body}")
+file(RENAME "${OUT}.tmp" "${OUT}")
