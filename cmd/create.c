@@ -107,6 +107,10 @@ static bool is_word(const char *s)
 	return true;
 }
 
+/* Report a usage error and return -1: vp_usage_error() returns the exit code
+ * 2, which parse() would hand on as "go on". */
+#define usage_error(ctx, ...) (vp_usage_error(ctx, __VA_ARGS__), -1)
+
 /* <0: usage error (already reported), 0: --help shown, >0: go on. */
 static int parse(int argc, char **argv, struct vp_ctx *ctx, struct create_args *a)
 {
@@ -159,19 +163,19 @@ static int parse(int argc, char **argv, struct vp_ctx *ctx, struct create_args *
 			break;
 		case OPT_VIRT_TYPE:
 			if (!is_word(optarg))
-				return vp_usage_error(ctx, "invalid --virt-type '%s': use kvm or qemu",
+				return usage_error(ctx, "invalid --virt-type '%s': use kvm or qemu",
 						      optarg);
 			vp_set_str(&s->virt_type, optarg);
 			break;
 		case OPT_ARCH:
 			if (!is_word(optarg))
-				return vp_usage_error(ctx, "invalid --arch '%s'", optarg);
+				return usage_error(ctx, "invalid --arch '%s'", optarg);
 			vp_set_str(&s->arch, optarg);
 			break;
 		case OPT_MACHINE:
 			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789.-_") != strlen(optarg) ||
 			    !*optarg)
-				return vp_usage_error(ctx, "invalid --machine '%s'", optarg);
+				return usage_error(ctx, "invalid --machine '%s'", optarg);
 			vp_set_str(&s->machine, optarg);
 			break;
 		case OPT_AUTOSTART:
@@ -199,34 +203,34 @@ static int parse(int argc, char **argv, struct vp_ctx *ctx, struct create_args *
 			a->json = true;
 			break;
 		default:
-			return vp_bad_opt(ctx, opt, argv);
+			return vp_bad_opt(ctx, opt, argv), -1;
 		}
 	}
 	if (optind < argc) {
 		if (s->name)
-			return vp_usage_error(ctx, "the name is given twice ('%s' and '%s')", s->name,
+			return usage_error(ctx, "the name is given twice ('%s' and '%s')", s->name,
 					      argv[optind]);
 		vp_set_str(&s->name, argv[optind++]);
 	}
 	if (optind < argc)
-		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind],
+		return usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind],
 				      ctx->prog);
 	if (!s->name)
-		return vp_usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog);
+		return usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog);
 	if (vp_name_check(s->name, &err) < 0)
 		goto bad;
 	if (!s->virt_type && (env = getenv("VPROV_VIRT_TYPE")) && *env) {
 		if (!is_word(env))
-			return vp_usage_error(ctx, "invalid $VPROV_VIRT_TYPE '%s': use kvm or qemu", env);
+			return usage_error(ctx, "invalid $VPROV_VIRT_TYPE '%s': use kvm or qemu", env);
 		vp_set_str(&s->virt_type, env);
 	}
 	if (s->transient == VP_YES && s->autostart == VP_YES)
-		return vp_usage_error(ctx, "--transient and --autostart do not go together");
+		return usage_error(ctx, "--transient and --autostart do not go together");
 	if (s->import == VP_YES && s->boot.kernel)
-		return vp_usage_error(ctx, "--import and --boot kernel= do not go together");
+		return usage_error(ctx, "--import and --boot kernel= do not go together");
 	return 1;
 bad:
-	return vp_usage_error(ctx, "%s", err.msg);
+	return usage_error(ctx, "%s", err.msg);
 }
 
 static void on_note(void *opaque, const char *msg)
@@ -362,8 +366,8 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 			rc = vp_report(ctx, &err);
 		}
 	} else if (!a.noautoconsole && !a.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		if (vp_console_attach(ctx->conn, res.spec.name, STDIN_FILENO, STDOUT_FILENO,
-				      &vp_interrupted, &err) < 0)
+		if (vp_console_attach(ctx->conn, res.spec.name, STDIN_FILENO, STDOUT_FILENO, NULL,
+				      &vp_interrupted, NULL, &err) < 0)
 			rc = vp_report(ctx, &err);
 	}
 out:

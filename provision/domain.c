@@ -185,11 +185,9 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 	d->owned = meta->present && meta_owns(meta, d->source, pool, vol);
 	if (!d->source)
 		return;
-	if (d->target && virDomainGetBlockInfo(dom, d->target, &bi, 0) == 0) {
-		d->capacity = bi.capacity;
-		d->allocation = bi.allocation;
-	} else if (d->source[0] == '/') {
-		/* an inactive VM on a driver that cannot tell: ask the pool */
+	/* the pool knows a volume's size whether the VM runs or not; the
+	 * hypervisor is asked only for disks outside any pool */
+	if (d->source[0] == '/') {
 		_cleanup_(virStorageVolFreep) virStorageVolPtr v = virStorageVolLookupByPath(conn, d->source);
 		virStorageVolInfo vi;
 
@@ -197,6 +195,10 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 			d->capacity = vi.capacity;
 			d->allocation = vi.allocation;
 		}
+	}
+	if (!d->capacity && d->target && virDomainGetBlockInfo(dom, d->target, &bi, 0) == 0) {
+		d->capacity = bi.capacity;
+		d->allocation = bi.allocation;
 	}
 	if (!d->backing && d->source[0] == '/') {
 		_cleanup_(virStorageVolFreep) virStorageVolPtr v = virStorageVolLookupByPath(conn, d->source);
@@ -554,8 +556,16 @@ int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
 		struct vp_vol_info vi = { 0 };
 		const char *label = v->path ? v->path : v->name;
 
-		if (!v->owned || !label)
+		if (!label)
 			continue;
+		if (!v->owned) {
+			/* a disk the user gave (vol=, path=): say it stays; a
+			 * backing image is no disk of this VM and stays quietly */
+			if (!v->role || strcmp(v->role, "backing") != 0)
+				add_line(&report->kept, &report->n_kept,
+					 vp_strdup_printf("%s (vprov did not create it)", label));
+			continue;
+		}
 		if (v->pool && v->name && (pool = virStoragePoolLookupByName(conn, v->pool)))
 			vol = virStorageVolLookupByName(pool, v->name);
 		if (!vol && v->path)

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Set up a fresh Debian 12 machine (as root), build vprov, and provision
+# real VMs: first the README's first line exactly as typed, then a VM that
+# boots the Debian kernel and shows what it printed on its serial console.
+set -eu
+cd "$(dirname "$0")/.."
+
+./scripts/setup-deps.sh
+./scripts/libvirtd-start.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" >/dev/null
+PATH="$PWD/build:$PATH"
+
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+# wait_log VM PATTERN SECONDS: until the VM's console log shows PATTERN
+wait_log() {
+	i=0
+	while [ "$i" -lt $(($3 * 2)) ]; do
+		if vprov console "$1" --log 2>/dev/null | grep -qE "$2"; then
+			return 0
+		fi
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "demo: VM '$1' printed nothing matching '$2' within $3 s" >&2
+	return 1
+}
+
+if vprov info ubuntu20 >/dev/null 2>&1; then
+	echo "VM 'ubuntu20' exists already (from an earlier run); 'vprov delete ubuntu20' removes it"
+else
+	say vprov create ubuntu20 --ram 2048
+	vprov create ubuntu20 --ram 2048
+	# an empty disk: the firmware says so on the serial console
+	wait_log ubuntu20 "Booting from Hard Disk|No bootable device" 60
+	say vprov console ubuntu20 --log
+	vprov console ubuntu20 --log | tr -d '\r' | grep -v '^$' | tail -n 5
+fi
+
+KERNEL=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
+INITRD=$(ls /boot/initrd.img-* | sort -V | tail -n 1)
+if vprov info vprov-demo >/dev/null 2>&1; then
+	vprov delete vprov-demo >/dev/null
+fi
+say vprov create vprov-demo --memory 512 --vcpus 1 --disk size=1 --network none \
+	--boot "kernel=$KERNEL,initrd=$INITRD,kernel_args=\"console=ttyS0 break=top\""
+vprov create vprov-demo --memory 512 --vcpus 1 --disk size=1 --network none \
+	--boot "kernel=$KERNEL,initrd=$INITRD,kernel_args=\"console=ttyS0 break=top\""
+wait_log vprov-demo '\(initramfs\)' 180
+say vprov console vprov-demo --log
+vprov console vprov-demo --log | tr -d '\r' | grep -E 'Linux version|Run /init|Spawning shell|\(initramfs\)'
+say vprov list --all
+vprov list --all
+say vprov info vprov-demo
+vprov info vprov-demo
+
+cat <<EOT
+
+Both VMs are running.  Type into the demo's shell with:
+  build/vprov console vprov-demo        (detach with Ctrl+])
+Remove them, with the volumes vprov made for them, with:
+  build/vprov delete vprov-demo; build/vprov delete ubuntu20
+EOT

@@ -1,0 +1,261 @@
+#!/bin/bash
+# tests/cli/run.sh — black-box tests of the vprov binary against libvirt's
+# test:///default driver (in memory: every invocation starts from the same
+# host: a running VM 'test', pool 'default-pool', network 'default').
+#
+#   tests/cli/run.sh path/to/vprov
+set -u
+
+VPROV=${1:?usage: $0 path/to/vprov}
+SCHEMA=/usr/share/libvirt/schemas/domain.rng
+TMP=$(mktemp -d /tmp/vprov-cli.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+export LIBVIRT_DEFAULT_URI=test:///default
+export XDG_CACHE_HOME="$TMP/cache"
+unset VPROV_VIRT_TYPE
+FAILED=0
+PASSED=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "  rc=$RC" >&2
+	echo "  stdout: $(head -c 600 "$TMP/out")" >&2
+	echo "  stderr: $(head -c 600 "$TMP/err")" >&2
+	FAILED=$((FAILED + 1))
+}
+
+pass() {
+	PASSED=$((PASSED + 1))
+}
+
+# run ARGS...: run vprov; $RC, $TMP/out, $TMP/err
+run() {
+	"$VPROV" "$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+}
+
+# expect RC DESCRIPTION ARGS...
+expect() {
+	local want=$1 what=$2
+	shift 2
+	run "$@"
+	if [ "$RC" -ne "$want" ]; then
+		fail "$what: exit $RC, wanted $want"
+		return 1
+	fi
+	pass
+}
+
+# usage_error DESCRIPTION NEEDLE ARGS...: exit 2, exactly one line on
+# stderr that contains NEEDLE and starts with "vprov", nothing on stdout
+usage_error() {
+	local what=$1 needle=$2
+	shift 2
+	run "$@"
+	if [ "$RC" -ne 2 ]; then
+		fail "$what: exit $RC, wanted 2"
+		return
+	fi
+	if [ "$(wc -l <"$TMP/err")" -ne 1 ]; then
+		fail "$what: stderr is not one line"
+		return
+	fi
+	if ! grep -qF -- "$needle" "$TMP/err"; then
+		fail "$what: stderr lacks '$needle'"
+		return
+	fi
+	if ! grep -q '^vprov' "$TMP/err"; then
+		fail "$what: message does not name vprov"
+		return
+	fi
+	if [ -s "$TMP/out" ]; then
+		fail "$what: printed on stdout"
+		return
+	fi
+	pass
+}
+
+out_has() {
+	if grep -qF -- "$2" "$TMP/out"; then pass; else fail "$1: stdout lacks '$2'"; fi
+}
+
+err_has() {
+	if grep -qF -- "$2" "$TMP/err"; then pass; else fail "$1: stderr lacks '$2'"; fi
+}
+
+json_ok() {
+	if python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$TMP/out" 2>/dev/null; then
+		pass
+	else
+		fail "$1: stdout is not JSON"
+	fi
+}
+
+# json_eq DESCRIPTION PYTHON-EXPR WANT: evaluate EXPR on the JSON in j
+json_eq() {
+	local got
+	got=$(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$TMP/out" 2>&1)
+	if [ "$got" = "$3" ]; then pass; else fail "$1: $2 is '$got', wanted '$3'"; fi
+}
+
+# ---- the dispatcher ---------------------------------------------------
+expect 0 "--help" --help && out_has "--help" "commands:"
+expect 0 "--version" --version && out_has "--version" "vprov 0."
+run
+if [ "$RC" -eq 2 ] && grep -q "usage:" "$TMP/err"; then pass; else fail "no command: exit 2 with the usage"; fi
+usage_error "unknown command" "unknown command 'frobnicate'" frobnicate
+usage_error "prefixes are not commands" "unknown command 'del'" del test
+usage_error "unknown global option" "unknown option '--bogus'" --bogus list
+expect 0 "create --help" create --help && out_has "create --help" "--disk OPTS"
+for c in list info start stop destroy delete console xml; do
+	expect 0 "$c --help" "$c" --help && out_has "$c --help" "usage: vprov $c"
+done
+
+# ---- create: bad input is one line, exit 2, nothing made ---------------
+usage_error "missing name" "a VM name is required" create --print-xml
+usage_error "name twice" "given twice" create --name a b
+usage_error "two names" "unexpected argument 'b'" create a b
+usage_error "unknown option" "unknown option '--frob'" create vm1 --frob
+usage_error "missing value" "option '--memory' needs a value" create vm1 --memory
+usage_error "memory zero" "invalid --memory '0'" create vm1 --memory 0
+usage_error "memory negative" "cannot be negative" create vm1 --memory -1
+usage_error "memory bad unit" "unknown unit 'X'" create vm1 --memory 2X
+usage_error "memory huge" "must be between" create vm1 --memory 999999T
+usage_error "memory overflow" "too large" create vm1 --memory 99999999999999999999999
+usage_error "vcpus zero" "invalid --vcpus '0'" create vm1 --vcpus 0
+usage_error "vcpus text" "not a whole number" create vm1 --vcpus two
+usage_error "vcpus huge" "between 1 and 1024" create vm1 --vcpus 100000
+usage_error "xml metacharacters" "invalid VM name" create "a'/><x"
+usage_error "space in name" "invalid VM name" create "a b"
+usage_error "slash in name" "invalid VM name" create "a/b"
+usage_error "long name" "longer than 64" create "$(printf 'a%.0s' $(seq 70))"
+usage_error "disk size zero" "--disk size" create vm1 --disk size=0
+usage_error "disk unknown key" "unknown --disk option 'color'" create vm1 --disk color=red
+usage_error "disk bad format" "use qcow2 or raw" create vm1 --disk size=1,format=vhd
+usage_error "network bad" "use none, user" create vm1 --network frob
+usage_error "network bad mac" "six hex pairs" create vm1 --network user,mac=1:2:3
+usage_error "graphics bad" "none, vnc or spice" create vm1 --graphics sdl
+usage_error "boot bad" "invalid --boot item" create vm1 --boot floppydisk
+usage_error "boot initrd alone" "need kernel=" create vm1 --boot initrd=/x
+usage_error "transient autostart" "do not go together" create vm1 --transient --autostart
+usage_error "import with kernel" "do not go together" create vm1 --import --boot kernel=/x
+usage_error "wait bad" "invalid --wait" create vm1 --wait soon
+usage_error "virt-type bad" "invalid --virt-type" create vm1 --virt-type "k v m"
+VPROV_VIRT_TYPE='k;m' usage_error "virt-type env bad" "VPROV_VIRT_TYPE" create vm1 --print-xml
+usage_error "duplicate name" "a VM named 'test' already exists" create test
+usage_error "unknown pool" "unknown storage pool 'nosuchpool'" create vm1 --disk pool=nosuchpool,size=1
+usage_error "missing path" "does not exist (add size= to create it)" \
+	create vm1 --disk path=/nonexistent/dir/x.qcow2
+usage_error "unknown volume" "has no volume" create vm1 --disk vol=default-pool/nope.qcow2
+usage_error "unknown network" "unknown network 'nosuchnet'" create vm1 --network network=nosuchnet
+usage_error "kvm absent" "virt type 'kvm' is not available" create vm1 --virt-type kvm
+usage_error "arch absent" "cannot run s390x guests" create vm1 --arch s390x
+usage_error "import nothing" "--import needs a disk" create vm1 --import --disk none
+usage_error "missing kernel" "kernel '/nonexistent/vmlinuz' does not exist" \
+	create vm1 --boot kernel=/nonexistent/vmlinuz
+usage_error "relative kernel" "must be an absolute path" create vm1 --boot kernel=vmlinuz
+
+# ---- create --print-xml, --dry-run, --json, for real -------------------
+expect 0 "print-xml" create web1 --memory 2G --vcpus 3 --print-xml &&
+	out_has "print-xml" "<name>web1</name>" && out_has "print-xml" '<memory unit="KiB">2097152</memory>' &&
+	out_has "print-xml" '<vcpu placement="static">3</vcpu>'
+if python3 -c "import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])" "$TMP/out" 2>/dev/null; then
+	pass
+else
+	fail "print-xml output is not XML"
+fi
+if xmllint --noout --relaxng "$SCHEMA" "$TMP/out" 2>/dev/null; then pass; else fail "print-xml output fails domain.rng"; fi
+expect 0 "print-xml with a kernel" create k1 --boot "kernel=/proc/self/exe,kernel_args=\"console=ttyS0,115200n8 a='b'\"" --print-xml --disk none &&
+	out_has "kernel args keep their comma and inner quotes" "<cmdline>console=ttyS0,115200n8 a='b'</cmdline>"
+expect 0 "memory units" create m1 --ram 1536M --print-xml && out_has "--ram 1536M" '<memory unit="KiB">1572864</memory>'
+expect 0 "memory default MiB" create m1 --memory 512 --print-xml && out_has "--memory 512" '<memory unit="KiB">524288</memory>'
+expect 0 "memory= form" create m1 --memory memory=1G --print-xml && out_has "--memory memory=1G" '<memory unit="KiB">1048576</memory>'
+expect 0 "name option" create --name n1 --print-xml && out_has "--name" "<name>n1</name>"
+expect 0 "graphics none" create g1 --graphics none --print-xml
+if grep -q "<graphics" "$TMP/out"; then fail "--graphics none still has graphics"; else pass; fi
+expect 0 "network default" create n1 --print-xml && out_has "default network when active" '<source network="default"/>'
+expect 0 "network none" create n1 --network none --print-xml
+if grep -q "<interface" "$TMP/out"; then fail "--network none still has an interface"; else pass; fi
+expect 0 "two networks" create n2 --network user --network bridge=br0,model=e1000e,mac=52:54:00:01:02:03 --print-xml &&
+	out_has "bridge" '<source bridge="br0"/>' && out_has "mac" '<mac address="52:54:00:01:02:03"/>' &&
+	out_has "user" '<interface type="user">'
+expect 0 "disk bus sata" create d1 --disk size=1,bus=sata,cache=none --print-xml &&
+	out_has "sata target" '<target dev="sda" bus="sata"/>' && out_has "cache" 'cache="none"'
+expect 0 "two disks" create d2 --disk size=1 --disk size=2 --print-xml &&
+	out_has "first disk" 'd2.qcow2"/>' && out_has "second disk" 'd2-1.qcow2"/>' && out_has "vdb" 'dev="vdb"'
+expect 0 "scsi bus" create d3 --disk size=1,bus=scsi --print-xml && out_has "virtio-scsi" 'model="virtio-scsi"'
+expect 0 "uefi" create u1 --boot uefi --print-xml && out_has "uefi" '<os firmware="efi">'
+expect 0 "pc machine" create p1 --machine pc --print-xml && out_has "machine" 'machine="pc"'
+if grep -q "pcie-root-port" "$TMP/out"; then fail "pc machine has PCIe root ports"; else pass; fi
+expect 0 "metadata" create md1 --print-xml && out_has "metadata" 'xmlns:vprov="https://vprov.dev/xmlns/domain/1"' &&
+	out_has "owned volume" 'role="disk" owned="yes"'
+expect 0 "--virt-type" create e1 --print-xml --virt-type test && out_has "virt type" '<domain type="test">'
+VPROV_VIRT_TYPE=test expect 0 "VPROV_VIRT_TYPE" create e1 --print-xml && out_has "env virt type" '<domain type="test">'
+
+expect 0 "dry-run" create web1 --dry-run &&
+	out_has "dry-run pool" "would create storage pool 'default'" &&
+	out_has "dry-run volume" "would create volume 'web1.qcow2' in pool 'default' (20 GiB, qcow2)" &&
+	out_has "dry-run define" "would define VM 'web1'" &&
+	out_has "dry-run start" "would start VM 'web1'"
+expect 0 "dry-run json" create web1 --dry-run --json && json_ok "dry-run --json" &&
+	json_eq "dry-run json created" "j['created']" "False" &&
+	json_eq "dry-run json disk" "j['disks'][0]['capacity_bytes']" "21474836480"
+# in a dry run nothing may be made, so a base outside any pool is looked at
+# locally: a missing one is an error
+usage_error "dry-run missing base" "backing image '/nonexistent/base.qcow2' does not exist" \
+	create lc1 --disk backing_store=/nonexistent/base.qcow2 --dry-run
+
+expect 0 "create" create web1 --memory 1G --disk size=5 --network none --noautoconsole &&
+	out_has "summary" "created VM 'web1': 1 GiB, 2 vCPUs, test" &&
+	out_has "disk line" "disk vda: /var/lib/libvirt/images/web1.qcow2 (new, 5 GiB qcow2)" &&
+	out_has "console line" "console: vprov console web1"
+expect 0 "create json" create web2 --disk size=1 --json --noautoconsole && json_ok "create --json" &&
+	json_eq "create json name" "j['name']" "web2" && json_eq "create json created" "j['created']" "True" &&
+	json_eq "create json memory" "j['memory_mib']" "2048"
+expect 0 "create transient" create t1 --transient --disk none --noautoconsole && out_has "transient" "created transient VM 't1'"
+expect 0 "create autostart" create a1 --autostart --disk none --noautoconsole
+expect 0 "global -c" -c test:///default create g2 --disk none --noautoconsole
+LIBVIRT_DEFAULT_URI=qemu+tcp://127.0.0.9/system expect 0 "-c overrides the environment" \
+	create g3 -c test:///default --disk none --print-xml
+
+# ---- the other commands --------------------------------------------------
+expect 0 "list" list && out_has "list header" "NAME" && out_has "list test" "test"
+expect 0 "list --all --json" list --all --json && json_ok "list --json" &&
+	json_eq "list json" "[d['name'] for d in j]" "['test']" &&
+	json_eq "list json state" "j[0]['state']" "running" && json_eq "list json managed" "j[0]['managed']" "False"
+expect 0 "info" info test && out_has "info state" "state:       running" && out_has "info disk" "/guest/diskimage1"
+expect 0 "info --json" info test --json && json_ok "info --json" && json_eq "info json" "j['vcpus']" "2" &&
+	json_eq "info json disks" "j['disks'][0]['target']" "vda"
+usage_error "info unknown VM" "no VM named 'nosuch'" info nosuch
+usage_error "info no name" "a VM name is required" info
+usage_error "info two names" "unexpected argument 'b'" info a b
+expect 0 "start running VM" start test && err_has "already running" "already running"
+expect 0 "stop" stop test && out_has "stop" "stopped VM 'test'"
+usage_error "stop bad timeout" "invalid --timeout" stop test --timeout forever
+expect 0 "destroy" destroy test && out_has "destroy" "powered off VM 'test'"
+expect 0 "xml" xml test && out_has "xml" "<name>test</name>"
+expect 0 "delete unmanaged" delete test && out_has "delete" "deleted VM 'test'" &&
+	err_has "delete unmanaged" "was not created by vprov"
+usage_error "delete unknown" "no VM named 'ghost'" delete ghost
+usage_error "console unknown" "no VM named 'ghost'" console ghost --log
+
+# ---- output and connection failures ---------------------------------------
+"$VPROV" list >/dev/full 2>"$TMP/err"
+RC=$?
+if [ "$RC" -eq 1 ] && grep -q "cannot write output" "$TMP/err"; then pass; else fail "write error to /dev/full is not reported"; fi
+"$VPROV" create w1 --print-xml >/dev/full 2>"$TMP/err"
+RC=$?
+if [ "$RC" -eq 1 ]; then pass; else fail "print-xml to /dev/full exits $RC"; fi
+run -c qemu+tcp://127.0.0.9/system list
+if [ "$RC" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "cannot connect to 'qemu+tcp://127.0.0.9/system'" "$TMP/err"; then
+	pass
+else
+	fail "an unreachable host is not one clear line with exit 1"
+fi
+LIBVIRT_DEFAULT_URI=qemu+tcp://127.0.0.9/system run list
+if [ "$RC" -eq 1 ] && grep -q "127.0.0.9" "$TMP/err"; then pass; else fail "LIBVIRT_DEFAULT_URI is not used"; fi
+# bad input is reported before any connection is tried
+LIBVIRT_DEFAULT_URI=qemu+tcp://127.0.0.9/system usage_error "usage before connecting" "invalid --memory" create vm1 --memory 0
+
+echo "cli: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,392 @@
+/* tests/unit/test_domain_xml.c — the domain XML builder against golden
+ * files in tests/data, each also valid against libvirt's schema.
+ * VP_UPDATE_GOLDEN=1 rewrites the golden files (then review the diff). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "../../provision/cleanup.h"
+#include "../../provision/domain_xml.h"
+#include "../../provision/metadata.h"
+#include "../../provision/schema.h"
+#include "../../provision/storage.h"
+#include "../../provision/units.h"
+#include "../../provision/xmlutil.h"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+static void golden(const char *name, const char *got)
+{
+	char path[512];
+	char *want;
+
+	snprintf(path, sizeof(path), "%s/%s", VP_TEST_DATA, name);
+	if (getenv("VP_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+		return;
+	}
+	want = slurp(path);
+	if (!want)
+		fail_msg("golden file %s is missing (VP_UPDATE_GOLDEN=1 writes it)", path);
+	if (strcmp(want, got) != 0) {
+		fprintf(stderr, "--- %s (golden)\n%s\n--- got\n%s\n", path, want, got);
+		fail_msg("%s differs from the builder's output", name);
+	}
+	free(want);
+}
+
+/* A resolved spec as vp_domain_plan would leave it: a q35 KVM guest with
+ * one new 20 GiB disk in pool default. */
+static void base_spec(struct vp_domain_spec *s, const char *name)
+{
+	struct vp_disk_spec *d;
+
+	memset(s, 0, sizeof(*s));
+	s->name = vp_strdup(name);
+	s->uuid = vp_strdup("0f5d1a39-3e8d-4c6f-9a0b-6a1c2d3e4f50");
+	s->memory = 2 * VP_GiB;
+	s->vcpus = 2;
+	s->virt_type = vp_strdup("kvm");
+	s->arch = vp_strdup("x86_64");
+	s->machine = vp_strdup("q35");
+	s->x86 = s->q35 = true;
+	s->cpu_mode = vp_strdup("host-passthrough");
+	s->console_log = vp_strdup_printf("/var/log/libvirt/qemu/%s-console.log", name);
+	s->spec_hash = vp_strdup("4f2c6a1b3d5e7f9081a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708");
+	s->graphics.type = vp_strdup("vnc");
+	s->boot.devs[s->boot.n_devs++] = vp_strdup("hd");
+	d = vp_spec_add_disk(s);
+	d->bus = vp_strdup("virtio");
+	d->target = vp_strdup("vda");
+	d->src.type = vp_strdup("file");
+	d->src.path = vp_strdup_printf("/var/lib/libvirt/images/%s.qcow2", name);
+	d->src.pool = vp_strdup("default");
+	d->src.volume = vp_strdup_printf("%s.qcow2", name);
+	d->src.format = vp_strdup("qcow2");
+	d->src.capacity = 20 * VP_GiB;
+	d->src.create = true;
+}
+
+/* Build, validate against domain.rng, compare to the golden file. */
+static void check(const struct vp_domain_spec *s, const char *golden_name)
+{
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_error err = { 0 };
+	char *xml;
+
+	if (vp_domain_build_xml(s, &doc, &err) < 0)
+		fail_msg("build failed: %s", err.msg);
+	if (vp_schema_validate(VP_SCHEMA_DOMAIN, doc, &err) < 0)
+		fail_msg("%s: %s", golden_name, err.msg);
+	xml = vp_xml_format(doc);
+	golden(golden_name, xml);
+	free(xml);
+}
+
+static void test_q35_kvm_default(void **state)
+{
+	struct vp_domain_spec s;
+	struct vp_net_spec *n;
+
+	(void)state;
+	base_spec(&s, "web1");
+	n = vp_spec_add_net(&s);
+	n->type = vp_strdup("network");
+	n->source = vp_strdup("default");
+	check(&s, "q35-kvm-default.xml");
+	vp_spec_clear(&s);
+}
+
+static void test_qemu_kernel_boot(void **state)
+{
+	struct vp_domain_spec s;
+	size_t i;
+
+	(void)state;
+	base_spec(&s, "k1");
+	vp_set_str(&s.virt_type, "qemu");
+	free(s.cpu_mode);
+	s.cpu_mode = NULL;
+	for (i = 0; i < s.n_disks; i++)
+		vp_disk_spec_clear(&s.disks[i]);
+	s.n_disks = 0;
+	vp_set_str(&s.graphics.type, "none");
+	for (i = 0; i < s.boot.n_devs; i++)
+		free(s.boot.devs[i]);
+	s.boot.n_devs = 0;
+	s.boot.kernel = vp_strdup("/boot/vmlinuz-6.1.0-amd64");
+	s.boot.initrd = vp_strdup("/boot/initrd.img-6.1.0-amd64");
+	/* hostile text stays text */
+	s.boot.cmdline = vp_strdup("console=ttyS0 x=\"a'/><evil/>&amp;\" ]]>");
+	check(&s, "qemu-kernel-boot.xml");
+	vp_spec_clear(&s);
+}
+
+static void test_devices(void **state)
+{
+	struct vp_domain_spec s;
+	struct vp_disk_spec *d;
+	struct vp_net_spec *n;
+
+	(void)state;
+	base_spec(&s, "lab1");
+	s.disks[0].cache = vp_strdup("none");
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("sata");
+	d->target = vp_strdup("sda");
+	d->src.type = vp_strdup("file");
+	d->src.path = vp_strdup("/srv/images/data.raw");
+	d->src.pool = vp_strdup("srv");
+	d->src.volume = vp_strdup("data.raw");
+	d->src.format = vp_strdup("raw");
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("scsi");
+	d->target = vp_strdup("sdb");
+	d->readonly = VP_YES;
+	d->src.type = vp_strdup("block");
+	d->src.path = vp_strdup("/dev/vg0/lab1-data");
+	d->src.pool = vp_strdup("vg0");
+	d->src.volume = vp_strdup("lab1-data");
+	d->src.format = vp_strdup("raw");
+	d->src.create = true;
+	d->src.capacity = VP_GiB;
+	d = vp_spec_add_disk(&s);
+	d->device = vp_strdup("cdrom");
+	d->bus = vp_strdup("sata");
+	d->target = vp_strdup("sdc");
+	d->src.type = vp_strdup("file");
+	d->src.path = vp_strdup("/srv/iso/debian-12.iso");
+	d->src.format = vp_strdup("raw");
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("virtio");
+	d->target = vp_strdup("vdb");
+	d->src.type = vp_strdup("volume");
+	d->src.pool = vp_strdup("ceph");
+	d->src.volume = vp_strdup("lab1-db");
+	d->src.format = vp_strdup("raw");
+	n = vp_spec_add_net(&s);
+	n->type = vp_strdup("network");
+	n->source = vp_strdup("default");
+	n->mac = vp_strdup("52:54:00:12:34:56");
+	n = vp_spec_add_net(&s);
+	n->type = vp_strdup("bridge");
+	n->source = vp_strdup("br0");
+	n->model = vp_strdup("e1000e");
+	n = vp_spec_add_net(&s);
+	n->type = vp_strdup("user");
+	vp_set_str(&s.graphics.type, "spice");
+	s.graphics.listen = vp_strdup("0.0.0.0");
+	s.graphics.port = 5901;
+	free(s.boot.devs[0]);
+	s.boot.devs[0] = vp_strdup("cdrom");
+	s.boot.devs[s.boot.n_devs++] = vp_strdup("hd");
+	check(&s, "devices.xml");
+	vp_spec_clear(&s);
+}
+
+static void test_pc_uefi(void **state)
+{
+	struct vp_domain_spec s;
+
+	(void)state;
+	base_spec(&s, "legacy");
+	vp_set_str(&s.machine, "pc");
+	s.q35 = false;
+	s.boot.uefi = VP_YES;
+	check(&s, "pc-uefi.xml");
+	vp_spec_clear(&s);
+}
+
+static void test_aarch64(void **state)
+{
+	struct vp_domain_spec s;
+
+	(void)state;
+	base_spec(&s, "arm1");
+	vp_set_str(&s.arch, "aarch64");
+	vp_set_str(&s.machine, "virt");
+	vp_set_str(&s.virt_type, "qemu");
+	free(s.cpu_mode);
+	s.cpu_mode = NULL;
+	s.x86 = s.q35 = false;
+	s.boot.uefi = VP_YES;
+	vp_set_str(&s.graphics.type, "none");
+	check(&s, "aarch64-virt.xml");
+	vp_spec_clear(&s);
+}
+
+static void test_linked_clone(void **state)
+{
+	struct vp_domain_spec s;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_meta meta = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	base_spec(&s, "clone1");
+	s.disks[0].src.backing_path = vp_strdup("/var/lib/libvirt/images/base.qcow2");
+	s.disks[0].src.backing_format = vp_strdup("qcow2");
+	s.disks[0].src.backing_pool = vp_strdup("default");
+	s.disks[0].src.backing_volume = vp_strdup("base.qcow2");
+	check(&s, "linked-clone.xml");
+
+	/* what the builder records, the reader reads back */
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	assert_int_equal(vp_meta_read(doc, &meta, &err), 0);
+	assert_true(meta.present);
+	assert_string_equal(meta.spec_hash, s.spec_hash);
+	assert_int_equal(meta.n_vols, 2);
+	assert_string_equal(meta.vols[0].role, "disk");
+	assert_true(meta.vols[0].owned);
+	assert_string_equal(meta.vols[0].path, "/var/lib/libvirt/images/clone1.qcow2");
+	assert_string_equal(meta.vols[1].role, "backing");
+	assert_false(meta.vols[1].owned);
+	assert_string_equal(meta.vols[1].name, "base.qcow2");
+	vp_meta_clear(&meta);
+	vp_spec_clear(&s);
+}
+
+/* Metacharacters in any value come back out as the same text and never
+ * add an element or attribute. */
+static char *node_count(const char *name, const char *path)
+{
+	struct vp_domain_spec s;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr back = NULL;
+	_cleanup_(freep) char *xml = NULL;
+	struct vp_error err = { 0 };
+	char *count;
+
+	base_spec(&s, "x");
+	vp_set_str(&s.name, name);
+	vp_set_str(&s.disks[0].src.path, path);
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	xml = vp_xml_format(doc);
+	assert_int_equal(vp_xml_parse(xml, "output", &back, &err), 0);
+	count = vp_xml_xpath_string(back, "string(count(//*) + count(//@*))", NULL, NULL);
+	vp_spec_clear(&s);
+	return count;
+}
+
+static void test_hostile_values(void **state)
+{
+	_cleanup_(freep) char *benign = node_count("x", "/x");
+	static const char *const evil[] = {
+		"a'/><x", "a\"/><devices><disk/></devices>", "&amp;&lt;", "<!-- -->", "]]>",
+		"a&b<c>d", "<![CDATA[x]]>",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(evil) / sizeof(evil[0]); i++) {
+		struct vp_domain_spec s;
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+		_cleanup_(xmlFreeDocp) xmlDocPtr back = NULL;
+		_cleanup_(freep) char *xml = NULL;
+		_cleanup_(freep) char *name = NULL;
+		_cleanup_(freep) char *path = NULL;
+		_cleanup_(freep) char *count = NULL;
+		struct vp_error err = { 0 };
+
+		base_spec(&s, "x");
+		vp_set_str(&s.name, evil[i]);
+		vp_set_str(&s.disks[0].src.path, evil[i]);
+		assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+		xml = vp_xml_format(doc);
+		assert_int_equal(vp_xml_parse(xml, "output", &back, &err), 0);
+		name = vp_xml_xpath_string(back, "string(/domain/name)", NULL, NULL);
+		path = vp_xml_xpath_string(back, "string(/domain/devices/disk/source/@file)", NULL, NULL);
+		count = vp_xml_xpath_string(back, "string(count(//*) + count(//@*))", NULL, NULL);
+		assert_string_equal(name, evil[i]);
+		assert_string_equal(path, evil[i]);
+		assert_string_equal(count, benign);
+		vp_spec_clear(&s);
+	}
+}
+
+static void test_unresolved_is_refused(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	xmlDocPtr doc = NULL;
+
+	(void)state;
+	s.name = vp_strdup("x");
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), -1);
+	assert_null(doc);
+	assert_non_null(strstr(err.msg, "not resolved"));
+	vp_spec_clear(&s);
+}
+
+static void test_volume_xml(void **state)
+{
+	struct vp_volume_request plain = { .name = "web1.qcow2", .capacity = 20 * VP_GiB,
+					   .format = "qcow2", .sparse = true };
+	struct vp_volume_request clone = { .name = "c1.qcow2", .capacity = 4 * VP_GiB,
+					   .format = "qcow2", .sparse = true,
+					   .backing_path = "/var/lib/libvirt/images/base.qcow2",
+					   .backing_format = "qcow2" };
+	struct vp_volume_request raw = { .name = "d.img", .capacity = VP_GiB, .format = "raw",
+					 .sparse = false };
+	struct vp_error err = { 0 };
+	char *a, *b, *c, *all;
+	xmlDocPtr doc;
+
+	(void)state;
+	assert_int_equal(vp_volume_build_xml(&plain, &doc, &err), 0);
+	a = vp_xml_format(doc);
+	xmlFreeDoc(doc);
+	assert_int_equal(vp_volume_build_xml(&clone, &doc, &err), 0);
+	b = vp_xml_format(doc);
+	xmlFreeDoc(doc);
+	assert_int_equal(vp_volume_build_xml(&raw, &doc, &err), 0);
+	c = vp_xml_format(doc);
+	xmlFreeDoc(doc);
+	all = vp_strdup_printf("%s%s%s", a, b, c);
+	golden("volumes.xml", all);
+	free(a);
+	free(b);
+	free(c);
+	free(all);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_q35_kvm_default), cmocka_unit_test(test_qemu_kernel_boot),
+		cmocka_unit_test(test_devices),         cmocka_unit_test(test_pc_uefi),
+		cmocka_unit_test(test_aarch64),         cmocka_unit_test(test_linked_clone),
+		cmocka_unit_test(test_hostile_values),  cmocka_unit_test(test_unresolved_is_refused),
+		cmocka_unit_test(test_volume_xml),
+	};
+
+	vp_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
