@@ -31,6 +31,8 @@ struct undo {
 	size_t n_pools;
 	virStorageVolPtr *vols;
 	size_t n_vols;
+	char **dirs;             /* directories a new pool's build made, innermost first */
+	size_t n_dirs;
 	virDomainPtr dom;
 	bool defined, running;
 };
@@ -371,6 +373,26 @@ static char *dir_of(const char *path)
 	return r;
 }
 
+/* Before a pool is built at dir (local host): note dir and each of its
+ * parents that do not exist yet, so that a rollback removes them again. */
+static void note_missing_dirs(struct ctx *c, const char *dir)
+{
+	_cleanup_(freep) char *p = vp_strdup(dir);
+	struct stat st;
+
+	if (!c->local)
+		return;
+	while (p[0] == '/' && p[1] && stat(p, &st) < 0 && errno == ENOENT) {
+		char *up = dir_of(p);
+
+		c->undo.dirs = reallocarray(c->undo.dirs, c->undo.n_dirs + 1, sizeof(char *));
+		if (!c->undo.dirs)
+			abort();
+		c->undo.dirs[c->undo.n_dirs++] = TAKE_PTR(p);
+		p = up;
+	}
+}
+
 /* The pool holding dir: an existing one, one this create already planned,
  * or a new one (made now in real mode, planned otherwise).  *pool is NULL
  * when the pool is only planned. */
@@ -418,6 +440,7 @@ static int pool_for_dir(struct ctx *c, const char *dir, virStoragePoolPtr *pool,
 		return 0;
 	if (checkpoint(c, VP_STEP_POOL, err) < 0)
 		return -1;
+	note_missing_dirs(c, dir);
 	if (vp_pool_create_dir(c->conn, pp->name, dir, &pp->pool, err) < 0)
 		return -1;
 	c->undo.pools = reallocarray(c->undo.pools, c->undo.n_pools + 1, sizeof(virStoragePoolPtr));
@@ -471,6 +494,7 @@ static int default_pool(struct ctx *c, virStoragePoolPtr *pool, char **pool_name
 		return 0;
 	if (checkpoint(c, VP_STEP_POOL, err) < 0)
 		return -1;
+	note_missing_dirs(c, dir);
 	if (vp_pool_create_dir(c->conn, pp->name, dir, &pp->pool, err) < 0)
 		return -1;
 	c->undo.pools = reallocarray(c->undo.pools, c->undo.n_pools + 1, sizeof(virStoragePoolPtr));
@@ -904,6 +928,10 @@ static void rollback(struct ctx *c, struct vp_error *err)
 		virStoragePoolFree(u->pools[i]);
 	}
 	u->n_pools = 0;
+	/* only what the pools' build made, and only while empty */
+	for (i = 0; i < u->n_dirs; i++)
+		if (rmdir(u->dirs[i]) < 0 && errno != ENOENT)
+			break;
 }
 
 static void undo_forget(struct undo *u)
@@ -914,10 +942,13 @@ static void undo_forget(struct undo *u)
 		virStorageVolFree(u->vols[i]);
 	for (i = 0; i < u->n_pools; i++)
 		virStoragePoolFree(u->pools[i]);
+	for (i = 0; i < u->n_dirs; i++)
+		free(u->dirs[i]);
 	if (u->dom)
 		virDomainFree(u->dom);
 	free(u->vols);
 	free(u->pools);
+	free(u->dirs);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -1022,11 +1053,15 @@ static int define_and_start(struct ctx *c, struct vp_error *err)
 			/* KVM is listed but cannot run this guest: say so once,
 			 * remember it for this host, and go on with TCG */
 			size_t n = strcspn(why, "\n");
+			const char *reason = why, *e;
 
 			why[n] = '\0';
+			/* QEMU's own words come after its last "error: " */
+			for (e = strstr(why, "error: "); e; e = strstr(e + 1, "error: "))
+				reason = e + 7;
 			vp_kvm_record(c->conn, &c->caps, c->opts->cache_dir, true, why);
 			note(c, "KVM cannot run guests on this host (%s); using TCG software emulation instead (choose with --virt-type)",
-			     why);
+			     reason);
 			vp_set_str(&s->virt_type, "qemu");
 			free(s->cpu_mode);
 			s->cpu_mode = NULL;
