@@ -1,0 +1,412 @@
+#!/bin/bash
+# bench/bench.sh — vprov against virt-install and against the floors, in one
+# invocation, on the same inputs; prints medians, ratios (with their targets)
+# and peak memory.  Speed is measured here, never asserted in tests.
+#
+#   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
+#                  [--fast-runs N] [--create-runs N] [--verbose]
+#
+# Needs root and libvirt's qemu:///system (scripts/libvirtd-start.sh is run
+# first).  Every VM and volume it makes is named vpbench<pid>-* and removed
+# again, between runs and by an EXIT trap.  It never creates networks or
+# bridges (all guests use --network none) and never starts a network.
+set -u -o pipefail
+export LC_ALL=C
+
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+repo=$(dirname "$here")
+URI=qemu:///system
+POOL=default
+
+usage() {
+	cat <<EOF
+usage: bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
+                      [--fast-runs N] [--create-runs N] [--verbose]
+
+Runs, in one invocation and interleaved, vprov, virt-install and the floors on
+the same inputs and prints median wall times, their ratios against the
+project's targets, and peak memory (max RSS) of one run of each command.
+
+  --runs N         base run count (default 10): virt-install --print-xml runs
+                   N times, vprov and the floor --print-xml 3N times, and
+                   create+start takes min(N, 7) rounds (each round: vprov,
+                   virt-install and the virsh floor once, order rotating)
+  --fast-runs N    override the vprov/floor --print-xml run count
+  --create-runs N  override the create+start round count
+  --vprov PATH     vprov binary (default: <repo>/build/vprov)
+  --floor PATH     floor binary (default: <repo>/build/vprov-floor)
+  -v, --verbose    also print every sample, in the order taken
+
+A relative PATH is taken from the current directory, else from the repo.
+Needs root and libvirtd (started with scripts/libvirtd-start.sh if needed);
+uses $URI and its storage pool '$POOL' (created, like virt-install
+would, if missing). Exit status: 0 when every run succeeded (whether or not
+the targets are met), 1 when a run failed or the set-up is wrong, 2 on bad
+usage.
+EOF
+}
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+posint() { # NAME VALUE
+	[[ $2 =~ ^[1-9][0-9]*$ ]] || { echo "bench: $1 needs a positive integer, not '$2'" >&2; exit 2; }
+}
+
+binpath() { # PATH -> absolute path, from cwd first, then from the repo
+	local p=$1
+	if [[ $p != /* && ! -e $p && -e $repo/$p ]]; then
+		p=$repo/$p
+	fi
+	readlink -f -- "$p" 2>/dev/null || echo "$p"
+}
+
+runs=10 fast_runs="" create_runs="" verbose=0
+vprov=$repo/build/vprov
+floor=$repo/build/vprov-floor
+while (($#)); do
+	case $1 in
+	--runs|--fast-runs|--create-runs|--vprov|--floor)
+		(($# >= 2)) || { echo "bench: $1 needs a value" >&2; exit 2; }
+		case $1 in
+		--runs) posint "$1" "$2"; runs=$2 ;;
+		--fast-runs) posint "$1" "$2"; fast_runs=$2 ;;
+		--create-runs) posint "$1" "$2"; create_runs=$2 ;;
+		--vprov) vprov=$(binpath "$2") ;;
+		--floor) floor=$(binpath "$2") ;;
+		esac
+		shift 2 ;;
+	--runs=*|--fast-runs=*|--create-runs=*|--vprov=*|--floor=*)
+		set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "bench: unknown argument '$1'; see bench/bench.sh --help" >&2; exit 2 ;;
+	esac
+done
+vi_px_runs=$runs
+fast_runs=${fast_runs:-$((3 * runs))}
+create_runs=${create_runs:-$((runs < 7 ? runs : 7))}
+
+# ---------------------------------------------------------------- checks
+(($(id -u) == 0)) || die "needs root (qemu:///system, and the VMs it starts)"
+[[ -x $vprov ]] || die "no vprov binary at $vprov (build it, or give --vprov PATH)"
+[[ -x $floor ]] || die "no floor binary at $floor (build it, or give --floor PATH)"
+for t in virsh virt-install python3 qemu-system-x86_64; do
+	command -v "$t" >/dev/null || die "'$t' is not installed"
+done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (package 'time') is not installed"
+[[ -n ${EPOCHREALTIME:-} ]] || die "needs bash >= 5 (\$EPOCHREALTIME)"
+"$repo/scripts/libvirtd-start.sh" || die "libvirtd does not answer on $URI"
+
+prefix="vpbench$$-"
+tmp=$(mktemp -d /tmp/vpbench.XXXXXX) || die "mktemp failed"
+
+virsh() { command virsh -q -c "$URI" "$@"; }
+
+our_domains() { virsh list --all --name 2>/dev/null | grep "^$prefix" || true; }
+our_volumes() { virsh vol-list --pool "$POOL" 2>/dev/null | awk -v p="$prefix" 'index($1, p) == 1 { print $1 }'; }
+
+# Remove one VM of ours: stop it, undefine it, delete its volume; then make
+# sure nothing of it is left (a leftover would skew every later run).
+vm_remove() { # NAME
+	local n=$1
+	virsh domstate "$n" >/dev/null 2>&1 && {
+		virsh destroy "$n" >/dev/null 2>&1
+		virsh undefine "$n" >/dev/null 2>&1
+	}
+	virsh vol-info --pool "$POOL" "$n.qcow2" >/dev/null 2>&1 &&
+		virsh vol-delete --pool "$POOL" "$n.qcow2" >/dev/null 2>&1
+	if virsh domstate "$n" >/dev/null 2>&1; then
+		die "could not remove VM '$n'"
+	fi
+	if virsh vol-info --pool "$POOL" "$n.qcow2" >/dev/null 2>&1; then
+		die "could not delete volume '$n.qcow2' in pool '$POOL'"
+	fi
+}
+
+cleanup() {
+	local rc=$? n
+	trap - EXIT INT TERM HUP
+	((rc >= 128)) && echo "bench: interrupted; removing the VMs and volumes it made" >&2
+	for n in $(our_domains); do
+		virsh destroy "$n" >/dev/null 2>&1
+		virsh undefine "$n" >/dev/null 2>&1 || echo "bench: cleanup: could not undefine '$n'" >&2
+	done
+	for n in $(our_volumes); do
+		virsh vol-delete --pool "$POOL" "$n" >/dev/null 2>&1 ||
+			echo "bench: cleanup: could not delete volume '$n'" >&2
+	done
+	rm -f /var/log/libvirt/qemu/"$prefix"*.log
+	rm -rf "$tmp"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# ------------------------------------------------------- timing helpers
+# timed LABEL CMD...: run CMD once (stdout to /dev/null, stderr kept for the
+# error message), append its wall time in microseconds to $tmp/LABEL.t.
+# A failed run aborts the benchmark: it must never count as a fast run.
+timed() {
+	local label=$1 t0 t1 rc
+	shift
+	t0=$EPOCHREALTIME
+	"$@" >/dev/null 2>"$tmp/stderr"
+	rc=$?
+	t1=$EPOCHREALTIME
+	if ((rc != 0)); then
+		echo "bench: FAILED ($label, exit status $rc): $*" >&2
+		sed 's/^/    /' "$tmp/stderr" >&2
+		die "aborting: a failed run is not a measurement"
+	fi
+	echo $((${t1//[.,]/} - ${t0//[.,]/})) >>"$tmp/$label.t"
+}
+
+# peak LABEL CMD...: run CMD once under /usr/bin/time, keep its max RSS (KiB)
+# in $tmp/LABEL.mem (the largest, if called several times for one label).
+peak() {
+	local label=$1 rc kib
+	shift
+	/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/stderr"
+	rc=$?
+	if ((rc != 0)); then
+		echo "bench: FAILED ($label, exit status $rc): $*" >&2
+		sed 's/^/    /' "$tmp/stderr" >&2
+		die "aborting: a failed run is not a measurement"
+	fi
+	kib=$(tail -n 1 "$tmp/rss")
+	[[ $kib =~ ^[0-9]+$ ]] || die "could not read the peak memory of: $*"
+	if [[ ! -s $tmp/$label.mem ]] || ((kib > $(cat "$tmp/$label.mem"))); then
+		echo "$kib" >"$tmp/$label.mem"
+	fi
+}
+
+# ------------------------------------------------------------ the commands
+px_name=${prefix}px
+px_vprov=("$vprov" create "$px_name" -c "$URI" --memory 1024 --disk size=1 --import
+	--network none --graphics none --print-xml)
+px_vi=(virt-install --connect "$URI" --name "$px_name" --memory 1024 --disk size=1 --import
+	--os-variant generic --network none --graphics none --print-xml --dry-run)
+px_floor=("$floor" -c "$URI")
+
+cs_v=${prefix}v cs_i=${prefix}i cs_r=${prefix}r
+cs_vprov=("$vprov" create "$cs_v" -c "$URI" --memory 256 --disk size=1 --import
+	--network none --graphics none --virt-type qemu --noautoconsole)
+cs_vi=(virt-install --connect "$URI" --name "$cs_i" --memory 256 --disk size=1 --import
+	--os-variant generic --network none --graphics none --virt-type qemu --noautoconsole)
+cs_xml=$tmp/$cs_r.xml
+vbin=$(type -P virsh)
+vs_vol=("$vbin" -q -c "$URI" vol-create-as "$POOL" "$cs_r.qcow2" 1G --format qcow2)
+vs_def=("$vbin" -q -c "$URI" define "$cs_xml")
+vs_start=("$vbin" -q -c "$URI" start "$cs_r")
+virsh_floor() { "${vs_vol[@]}" && "${vs_def[@]}" && "${vs_start[@]}"; }
+
+# Nothing of NAME may exist (after --print-xml / --dry-run, or before a run).
+nothing_of() { # NAME WHO
+	virsh domstate "$1" >/dev/null 2>&1 && die "$2 left a domain '$1' behind"
+	virsh vol-info --pool "$POOL" "$1.qcow2" >/dev/null 2>&1 &&
+		die "$2 left a volume '$1.qcow2' in pool '$POOL' behind"
+	return 0
+}
+
+# After a create+start run (outside the timing): the VM must be running
+# under TCG with a 1 GiB qcow2 volume, or the run did not do the work.
+check_created() { # NAME WHO
+	local n=$1 st dx vx
+	st=$(virsh domstate "$n" 2>/dev/null) || die "$2: no domain '$n' after a successful run"
+	[[ $st == running ]] || die "$2: domain '$n' is '$st', not running"
+	dx=$(virsh dumpxml "$n") || die "$2: cannot read the XML of '$n'"
+	[[ $dx == *"<domain type='qemu'"* ]] || die "$2: domain '$n' is not a TCG (type='qemu') domain"
+	vx=$(virsh vol-dumpxml --pool "$POOL" "$n.qcow2" 2>/dev/null) ||
+		die "$2: no volume '$n.qcow2' in pool '$POOL'"
+	[[ $vx == *"<capacity unit='bytes'>1073741824</capacity>"* ]] ||
+		die "$2: volume '$n.qcow2' is not 1 GiB"
+	[[ $vx == *"<format type='qcow2'/>"* ]] || die "$2: volume '$n.qcow2' is not qcow2"
+	[[ $dx == *"$pool_path/$n.qcow2"* ]] || die "$2: domain '$n' does not use $pool_path/$n.qcow2"
+}
+
+# ------------------------------------------------------------------ set-up
+# The pool must exist before anything is timed: virt-install --dry-run
+# creates pool 'default' when it is missing, which would skew its first run.
+if ! virsh pool-info "$POOL" >/dev/null 2>&1; then
+	echo "bench: pool '$POOL' is missing; creating it (dir /var/lib/libvirt/images), as virt-install would"
+	virsh pool-define-as "$POOL" dir --target /var/lib/libvirt/images >/dev/null &&
+		virsh pool-build "$POOL" >/dev/null &&
+		virsh pool-autostart "$POOL" >/dev/null || die "cannot define pool '$POOL'"
+fi
+if [[ $(virsh pool-info "$POOL" | awk -F: '$1 == "State" { gsub(/ /, "", $2); print $2 }') != running ]]; then
+	virsh pool-start "$POOL" >/dev/null || die "cannot start pool '$POOL'"
+fi
+pool_path=$(virsh pool-dumpxml "$POOL" |
+	python3 -c 'import sys, xml.etree.ElementTree as E; print(E.parse(sys.stdin).getroot().findtext("target/path"))') ||
+	die "cannot read the target path of pool '$POOL'"
+
+# ------------------------------------------------------------------ machine
+cache=$(dirname "$vprov")/CMakeCache.txt
+build="?"
+if [[ -r $cache ]]; then
+	bt=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$cache")
+	san=$(sed -n 's/^VPROV_SANITIZE:[A-Z]*=//p' "$cache")
+	build="${bt:-RelWithDebInfo (project default)}, sanitizers ${san:-?}"
+fi
+others=$(virsh list --name | grep -c . || true)
+echo "== machine"
+printf '  %-14s %s\n' \
+	"cpus (nproc)" "$(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
+	"memory" "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)" \
+	"kernel" "$(uname -r)" \
+	"libvirt" "$(virsh version --daemon | sed -n 's/^Running against daemon: //p') (daemon), $(virsh version | sed -n 's/^Using library: //p') (library)" \
+	"QEMU" "$(qemu-system-x86_64 --version | head -n 1 | sed 's/^QEMU emulator version //')" \
+	"virt-install" "$(virt-install --version 2>&1)" \
+	"vprov" "$("$vprov" --version 2>&1 | head -n 1) at $vprov; build: $build" \
+	"floor" "$floor" \
+	"connection" "$URI, pool '$POOL' at $pool_path" \
+	"load" "$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start; $others other running VM(s) on this host"
+echo "  runs           --print-xml: vprov and floor ${fast_runs}x, virt-install ${vi_px_runs}x; create+start: $create_runs round(s)"
+
+# ------------------------------------------------------- 1. --print-xml
+echo "== 1. --print-xml (peak memory run, then $fast_runs interleaved rounds)" >&2
+nothing_of "$px_name" "the set-up"
+# One checked, untimed run of each first: warms the caches, takes the peak
+# memory, and proves the output is a domain and that nothing was created.
+out=$("${px_vprov[@]}" 2>"$tmp/stderr") || { cat "$tmp/stderr" >&2; die "vprov --print-xml failed: ${px_vprov[*]}"; }
+[[ $out == *"<name>$px_name</name>"* ]] || die "vprov --print-xml printed no domain named $px_name"
+nothing_of "$px_name" "vprov --print-xml"
+out=$("${px_vi[@]}" 2>"$tmp/stderr") || { cat "$tmp/stderr" >&2; die "virt-install --print-xml failed: ${px_vi[*]}"; }
+[[ $out == *"<name>$px_name</name>"* ]] || die "virt-install --print-xml printed no domain named $px_name"
+nothing_of "$px_name" "virt-install --print-xml --dry-run"
+peak px_vprov "${px_vprov[@]}"
+peak px_vi "${px_vi[@]}"
+peak px_floor "${px_floor[@]}"
+nothing_of "$px_name" "a --print-xml run"
+
+# vprov and the floor every round, in alternating order; virt-install's
+# fewer runs spread evenly over the rounds.
+for ((i = 1; i <= fast_runs; i++)); do
+	if ((i % 2)); then
+		timed px_vprov "${px_vprov[@]}"
+		timed px_floor "${px_floor[@]}"
+	else
+		timed px_floor "${px_floor[@]}"
+		timed px_vprov "${px_vprov[@]}"
+	fi
+	if (((i * vi_px_runs) / fast_runs > ((i - 1) * vi_px_runs) / fast_runs)); then
+		timed px_vi "${px_vi[@]}"
+	fi
+done
+nothing_of "$px_name" "a --print-xml run"
+
+# ---------------------------------------------------- 2. create + start
+echo "== 2. create+start (peak memory round, then $create_runs timed rounds)" >&2
+for n in "$cs_v" "$cs_i" "$cs_r"; do nothing_of "$n" "the set-up"; done
+
+# The virsh floor submits the very XML vprov would, generated once here.
+"$vprov" create "$cs_r" -c "$URI" --memory 256 --disk size=1 --import --network none \
+	--graphics none --virt-type qemu --print-xml >"$cs_xml" 2>"$tmp/stderr" ||
+	{ cat "$tmp/stderr" >&2; die "vprov --print-xml failed for the virsh floor's XML"; }
+grep -qF "$pool_path/$cs_r.qcow2" "$cs_xml" ||
+	die "vprov's XML for the virsh floor does not reference $pool_path/$cs_r.qcow2"
+nothing_of "$cs_r" "vprov --print-xml"
+
+run_create() { # TOOL ("v", "i" or "r") MODE ("timed" or "peak")
+	case $1 in
+	v) nothing_of "$cs_v" "a previous run"
+	   if [[ $2 == timed ]]; then timed cs_vprov "${cs_vprov[@]}"; else peak cs_vprov "${cs_vprov[@]}"; fi
+	   check_created "$cs_v" vprov; vm_remove "$cs_v" ;;
+	i) nothing_of "$cs_i" "a previous run"
+	   if [[ $2 == timed ]]; then timed cs_vi "${cs_vi[@]}"; else peak cs_vi "${cs_vi[@]}"; fi
+	   check_created "$cs_i" virt-install; vm_remove "$cs_i" ;;
+	r) nothing_of "$cs_r" "a previous run"
+	   if [[ $2 == timed ]]; then
+		timed cs_virsh virsh_floor
+	   else # the peak of the largest of the three virsh processes
+		peak cs_virsh "${vs_vol[@]}"; peak cs_virsh "${vs_def[@]}"; peak cs_virsh "${vs_start[@]}"
+	   fi
+	   check_created "$cs_r" "the virsh floor"; vm_remove "$cs_r" ;;
+	esac
+}
+
+run_create v peak
+run_create i peak
+run_create r peak
+# Interleaved, the starting tool rotating, so each tool takes each place in
+# the order equally often and drifting load hits all three alike.
+order=(v i r)
+for ((k = 0; k < create_runs; k++)); do
+	for ((j = 0; j < 3; j++)); do
+		run_create "${order[(k + j) % 3]}" timed
+	done
+done
+echo "  load           $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at end"
+echo
+echo "== results (wall time: median of the runs; 'runs' excludes one untimed warm-up/memory run each)"
+
+# ------------------------------------------------------------------ report
+python3 - "$tmp" "$verbose" <<'EOF'
+import os, statistics, sys
+
+d, verbose = sys.argv[1], sys.argv[2] == "1"
+
+def times(label):
+    with open(os.path.join(d, label + ".t")) as f:
+        return [int(x) / 1000.0 for x in f.read().split()]   # ms
+
+def mem(label):
+    try:
+        with open(os.path.join(d, label + ".mem")) as f:
+            return int(f.read().split()[0]) / 1024.0           # MiB
+    except OSError:
+        return None
+
+rows = [
+    ("--print-xml", "vprov", "px_vprov"),
+    ("--print-xml", "virt-install --dry-run", "px_vi"),
+    ("--print-xml", "floor (vprov-floor -c)", "px_floor"),
+    ("create+start", "vprov", "cs_vprov"),
+    ("create+start", "virt-install", "cs_vi"),
+    ("create+start", "virsh floor (3 cmds)", "cs_virsh"),
+]
+
+def ms(v):
+    return "%.1f ms" % v if v < 100 else "%.0f ms" % v
+
+med = {}
+print("%-13s %-24s %4s %10s %10s %10s %10s" % ("benchmark", "command", "runs", "median", "min", "max", "peak RSS"))
+print("-" * 87)
+for what, who, label in rows:
+    t = times(label)
+    med[label] = statistics.median(t)
+    m = mem(label)
+    print("%-13s %-24s %4d %10s %10s %10s %10s" % (
+        what, who, len(t), ms(med[label]), ms(min(t)), ms(max(t)),
+        "%.1f MiB" % m if m is not None else "?"))
+if verbose:
+    print()
+    for what, who, label in rows:
+        print("%s, %s (ms): %s" % (what, who, " ".join("%.1f" % x for x in times(label))))
+    print()
+print("(peak RSS: max RSS of one run of the client process, /usr/bin/time %M; for the")
+print(" virsh floor the largest of its three virsh processes; libvirtd/QEMU not counted)")
+print()
+
+ratios = [
+    ("--print-xml  virt-install / vprov", med["px_vi"] / med["px_vprov"], ">=", 20.0),
+    ("--print-xml  vprov / floor", med["px_vprov"] / med["px_floor"], "<=", 1.5),
+    ("--print-xml  virt-install / floor", med["px_vi"] / med["px_floor"], None, None),
+    ("create+start vprov / virsh floor", med["cs_vprov"] / med["cs_virsh"], "<=", 1.3),
+    ("create+start virt-install / vprov", med["cs_vi"] / med["cs_vprov"], None, None),
+]
+print("%-36s %8s   %-8s %s" % ("ratio (of medians)", "value", "target", "met?"))
+print("-" * 62)
+for name, v, op, target in ratios:
+    if op is None:
+        print("%-36s %7.2fx   %-8s %s" % (name, v, "-", "(no target)" if "floor" not in name else
+              "(no target; the ceiling of virt-install / vprov for any program that loads these libraries and connects)"))
+        continue
+    ok = v >= target if op == ">=" else v <= target
+    print("%-36s %7.2fx   %-8s %s" % (name, v, "%s %gx" % (op, target), "yes" if ok else "NO"))
+EOF
