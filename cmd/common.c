@@ -127,11 +127,15 @@ int vp_bad_opt(const struct vp_ctx *ctx, int opt, char **argv)
 
 int vp_one_name(const struct vp_ctx *ctx, int argc, char **argv, const char **name)
 {
-	if (optind >= argc)
-		return vp_usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog);
-	if (optind + 1 < argc)
-		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind + 1],
-				      ctx->prog);
+	if (optind >= argc) {
+		vp_usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog);
+		return -1;
+	}
+	if (optind + 1 < argc) {
+		vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind + 1],
+			       ctx->prog);
+		return -1;
+	}
 	*name = argv[optind];
 	return 0;
 }

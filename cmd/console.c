@@ -9,10 +9,10 @@
 #include "../provision/units.h"
 
 static const char help[] =
-	"Attaches to the serial console of a running VM: what is typed goes to the guest,\n"
-	"what it prints to stdout.  On a terminal, Ctrl+] detaches.  When stdin is not a\n"
-	"terminal it is sent as it is, and its end stops only the input: the output is\n"
-	"relayed until the VM stops or the --timeout passes.\n"
+	"Attaches to the serial console of a running VM: stdin goes to the guest, what the\n"
+	"guest prints goes to stdout, until the VM stops.  On a terminal, Ctrl+] detaches.\n"
+	"When stdin is not a terminal it is sent as it is, and its end stops only the\n"
+	"input: the output is relayed until the VM stops or the --timeout passes.\n"
 	"\n"
 	"  -l, --log              print what the console showed so far, from its log file\n"
 	"                         (running or not; the VM's host must be this machine)\n"

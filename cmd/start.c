@@ -20,7 +20,7 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 		if (c < 0)
 			return vp_help(ctx);
 	}
-	if (vp_one_name(ctx, argc, argv, &name) < 0)
+	if (vp_one_name(ctx, argc, argv, &name) != 0)
 		return VP_EXIT_USAGE;
 	if (vp_connect(ctx, &err) < 0 || vp_domain_start(ctx->conn, name, &was_running, &err) < 0)
 		return vp_report(ctx, &err);

@@ -42,7 +42,7 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 			return vp_bad_opt(ctx, opt, argv);
 		}
 	}
-	if (vp_one_name(ctx, argc, argv, &name) < 0)
+	if (vp_one_name(ctx, argc, argv, &name) != 0)
 		return VP_EXIT_USAGE;
 	vp_catch_signals();
 	if (vp_connect(ctx, &err) < 0 ||

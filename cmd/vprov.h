@@ -59,7 +59,7 @@ int vp_common_opt(struct vp_ctx *ctx, int opt, const char *arg);
 /* Report an unknown option or a missing argument found by getopt. */
 int vp_bad_opt(const struct vp_ctx *ctx, int opt, char **argv);
 
-/* Exactly one positional NAME after the options. */
+/* Exactly one positional NAME after the options; -1 after reporting. */
 int vp_one_name(const struct vp_ctx *ctx, int argc, char **argv, const char **name);
 
 /* Set by SIGINT/SIGTERM/SIGHUP once vp_catch_signals() ran. */

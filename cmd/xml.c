@@ -36,7 +36,7 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 		else
 			return vp_bad_opt(ctx, opt, argv);
 	}
-	if (vp_one_name(ctx, argc, argv, &name) < 0)
+	if (vp_one_name(ctx, argc, argv, &name) != 0)
 		return VP_EXIT_USAGE;
 	if (vp_connect(ctx, &err) < 0 || vp_domain_xml(ctx->conn, name, inactive, &xml, &err) < 0)
 		return vp_report(ctx, &err);

@@ -495,31 +495,40 @@ static char *used_elsewhere(virConnectPtr conn, const char *self, const char *pa
 	return user;
 }
 
-/* Also a base of some other volume in the same pool? */
+/* Also the base of some other volume, in any active pool?  (A clone of a
+ * VM that is shut off names its base nowhere but in its volume.) */
 static char *backs_another(virStorageVolPtr vol, const char *path)
 {
-	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = virStoragePoolLookupByVolume(vol);
-	virStorageVolPtr *vols = NULL;
+	virConnectPtr conn = virStorageVolGetConnect(vol);
+	virStoragePoolPtr *pools = NULL;
 	char *user = NULL;
-	int n, i;
+	int np, p;
 
-	if (!pool)
-		return NULL;
-	n = virStoragePoolListAllVolumes(pool, &vols, 0);
-	for (i = 0; i < n; i++) {
-		_cleanup_(freep) char *xml = NULL;
-		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-		_cleanup_(freep) char *bp = NULL;
+	np = conn ? virConnectListAllStoragePools(conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE)
+		  : -1;
+	for (p = 0; p < np; p++) {
+		virStorageVolPtr *vols = NULL;
+		int n = user ? 0 : virStoragePoolListAllVolumes(pools[p], &vols, 0), i;
 
-		if (!user && (xml = virStorageVolGetXMLDesc(vols[i], 0)) &&
-		    vp_xml_parse(xml, "a volume description", &doc, NULL) == 0) {
-			bp = vp_xml_xpath_string(doc, "string(/volume/backingStore/path)", NULL, NULL);
-			if (bp && !strcmp(bp, path))
-				user = vp_strdup(virStorageVolGetName(vols[i]));
+		for (i = 0; i < n; i++) {
+			_cleanup_(freep) char *xml = NULL;
+			_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+			_cleanup_(freep) char *bp = NULL;
+
+			if (!user && (xml = virStorageVolGetXMLDesc(vols[i], 0)) &&
+			    vp_xml_parse(xml, "a volume description", &doc, NULL) == 0) {
+				bp = vp_xml_xpath_string(doc, "string(/volume/backingStore/path)", NULL,
+							 NULL);
+				if (bp && !strcmp(bp, path))
+					user = vp_strdup_printf("%s/%s", virStoragePoolGetName(pools[p]),
+								virStorageVolGetName(vols[i]));
+			}
+			virStorageVolFree(vols[i]);
 		}
-		virStorageVolFree(vols[i]);
+		free(vols);
+		virStoragePoolFree(pools[p]);
 	}
-	free(vols);
+	free(pools);
 	virResetLastError();
 	return user;
 }
