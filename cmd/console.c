@@ -43,7 +43,7 @@ static void say_connected(void *opaque, bool tty)
 	fflush(stderr);
 }
 
-static int attach(struct vp_ctx *ctx, const char *name, const struct vp_console_opts *o)
+int vp_console_session(struct vp_ctx *ctx, const char *name, const struct vp_console_opts *o)
 {
 	struct vp_error err = { 0 };
 	struct vp_console_opts opts = *o;
@@ -107,7 +107,7 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 	if (log && (o.force || timeout_set))
 		return vp_usage_error(ctx, "--log prints the log and exits: it takes no --%s; see '%s --help'",
 				      o.force ? "force" : "timeout", ctx->prog);
-	return log ? print_log(ctx, name) : attach(ctx, name, &o);
+	return log ? print_log(ctx, name) : vp_console_session(ctx, name, &o);
 }
 
 const struct vp_cmd vp_cmd_console = {

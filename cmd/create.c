@@ -366,9 +366,9 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 			rc = vp_report(ctx, &err);
 		}
 	} else if (!a.noautoconsole && !a.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		if (vp_console_attach(ctx->conn, res.spec.name, STDIN_FILENO, STDOUT_FILENO, NULL,
-				      &vp_interrupted, NULL, &err) < 0)
-			rc = vp_report(ctx, &err);
+		struct vp_console_opts co = { .timeout_ms = -1 };
+
+		rc = vp_console_session(ctx, res.spec.name, &co);
 	}
 out:
 	vp_spec_clear(&merged);

@@ -66,6 +66,11 @@ int vp_one_name(const struct vp_ctx *ctx, int argc, char **argv, const char **na
 extern volatile sig_atomic_t vp_interrupted;
 void vp_catch_signals(void);
 
+/* Attach the terminal to VM name's serial console (cmd/console.c): the
+ * banner, signals, terminal restore; returns the exit code. */
+struct vp_console_opts;
+int vp_console_session(struct vp_ctx *ctx, const char *name, const struct vp_console_opts *o);
+
 /* Where vprov keeps per-user state ($XDG_CACHE_HOME/vprov, ~/.cache/vprov). */
 char *vp_cache_dir(void);
 

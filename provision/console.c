@@ -113,7 +113,8 @@ static void stream_broke(struct session *s)
 		return;
 	/* the reason first: the state query below resets libvirt's last error */
 	if (virGetLastError())
-		vp_error_libvirt(&why, VP_ERR_RUNTIME, "the console of VM '%s' was disconnected (another session may have taken it over)",
+		vp_error_libvirt(&why, VP_ERR_RUNTIME,
+				 "the console of VM '%s' was disconnected (another session may have taken it over)",
 				 s->name);
 	else
 		vp_error_set(&why, VP_ERR_RUNTIME,

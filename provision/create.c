@@ -393,49 +393,44 @@ static void note_missing_dirs(struct ctx *c, const char *dir)
 	}
 }
 
-/* The pool holding dir: an existing one, one this create already planned,
- * or a new one (made now in real mode, planned otherwise).  *pool is NULL
- * when the pool is only planned. */
-static int pool_for_dir(struct ctx *c, const char *dir, virStoragePoolPtr *pool,
-			char **pool_name, struct vp_error *err)
+/* A pool this create already planned, by name or directory. */
+static struct planned_pool *planned_find(struct ctx *c, const char *name, const char *dir)
 {
-	struct planned_pool *pp;
-	char **taken;
 	size_t i;
 
-	*pool = NULL;
-	if (vp_pool_find_by_dir(c->conn, dir, pool, err) < 0)
-		return -1;
-	if (*pool) {
-		*pool_name = vp_strdup(virStoragePoolGetName(*pool));
-		if (real(c) && vp_pool_ensure_active(*pool, err) < 0)
-			return -1;
-		return 0;
+	for (i = 0; i < c->n_planned; i++)
+		if ((name && !strcmp(c->planned[i].name, name)) ||
+		    (dir && !strcmp(c->planned[i].dir, dir)))
+			return &c->planned[i];
+	return NULL;
+}
+
+/* Hand out a planned pool: its name, and the pool once it is made. */
+static void planned_take(const struct planned_pool *pp, virStoragePoolPtr *pool, char **pool_name)
+{
+	*pool_name = vp_strdup(pp->name);
+	if (pp->pool) {
+		virStoragePoolRef(pp->pool);
+		*pool = pp->pool;
 	}
-	for (i = 0; i < c->n_planned; i++)
-		if (!strcmp(c->planned[i].dir, dir)) {
-			*pool_name = vp_strdup(c->planned[i].name);
-			if (c->planned[i].pool) {
-				virStoragePoolRef(c->planned[i].pool);
-				*pool = c->planned[i].pool;
-			}
-			return 0;
-		}
-	taken = calloc(c->n_planned + 1, sizeof(char *));
-	if (!taken)
-		abort();
-	for (i = 0; i < c->n_planned; i++)
-		taken[i] = c->planned[i].name;
+}
+
+/* Plan a new directory pool NAME at DIR; in real mode make it now and
+ * record it for rollback. */
+static int plan_pool(struct ctx *c, char *name, const char *dir, const char *what,
+		     virStoragePoolPtr *pool, char **pool_name, struct vp_error *err)
+{
+	struct planned_pool *pp;
+
 	c->planned = reallocarray(c->planned, c->n_planned + 1, sizeof(*c->planned));
 	if (!c->planned)
 		abort();
 	pp = &c->planned[c->n_planned++];
 	memset(pp, 0, sizeof(*pp));
 	pp->dir = vp_strdup(dir);
-	pp->name = vp_pool_free_name(c->conn, dir, taken, c->n_planned - 1);
-	free(taken);
-	*pool_name = vp_strdup(pp->name);
-	action(c, "create storage pool '%s' for directory '%s'", pp->name, dir);
+	pp->name = name;
+	*pool_name = vp_strdup(name);
+	action(c, "create storage pool '%s' %s '%s'", name, what, dir);
 	if (!real(c))
 		return 0;
 	if (checkpoint(c, VP_STEP_POOL, err) < 0)
@@ -453,13 +448,46 @@ static int pool_for_dir(struct ctx *c, const char *dir, virStoragePoolPtr *pool,
 	return 0;
 }
 
+/* The pool holding dir: an existing one, one this create already planned,
+ * or a new one named after the directory, as virt-install does.  *pool is
+ * NULL while the pool is only planned. */
+static int pool_for_dir(struct ctx *c, const char *dir, virStoragePoolPtr *pool,
+			char **pool_name, struct vp_error *err)
+{
+	struct planned_pool *pp;
+	char **taken;
+	char *name;
+	size_t i;
+
+	*pool = NULL;
+	if (vp_pool_find_by_dir(c->conn, dir, pool, err) < 0)
+		return -1;
+	if (*pool) {
+		*pool_name = vp_strdup(virStoragePoolGetName(*pool));
+		if (real(c) && vp_pool_ensure_active(*pool, err) < 0)
+			return -1;
+		return 0;
+	}
+	if ((pp = planned_find(c, NULL, dir))) {
+		planned_take(pp, pool, pool_name);
+		return 0;
+	}
+	taken = calloc(c->n_planned + 1, sizeof(char *));
+	if (!taken)
+		abort();
+	for (i = 0; i < c->n_planned; i++)
+		taken[i] = c->planned[i].name;
+	name = vp_pool_free_name(c->conn, dir, taken, c->n_planned);
+	free(taken);
+	return plan_pool(c, name, dir, "for directory", pool, pool_name, err);
+}
+
 /* The default pool, made at libvirt's images directory when missing. */
 static int default_pool(struct ctx *c, virStoragePoolPtr *pool, char **pool_name,
 			struct vp_error *err)
 {
 	_cleanup_(freep) char *dir = NULL;
 	struct planned_pool *pp;
-	size_t i;
 
 	*pool = virStoragePoolLookupByName(c->conn, VP_DEFAULT_POOL);
 	if (*pool) {
@@ -471,40 +499,12 @@ static int default_pool(struct ctx *c, virStoragePoolPtr *pool, char **pool_name
 	if (!vp_libvirt_error_is(VIR_ERR_NO_STORAGE_POOL))
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up storage pool '%s'",
 					VP_DEFAULT_POOL);
-	for (i = 0; i < c->n_planned; i++)
-		if (!strcmp(c->planned[i].name, VP_DEFAULT_POOL)) {
-			*pool_name = vp_strdup(VP_DEFAULT_POOL);
-			if (c->planned[i].pool) {
-				virStoragePoolRef(c->planned[i].pool);
-				*pool = c->planned[i].pool;
-			}
-			return 0;
-		}
-	dir = vp_pool_default_dir(c->conn);
-	c->planned = reallocarray(c->planned, c->n_planned + 1, sizeof(*c->planned));
-	if (!c->planned)
-		abort();
-	pp = &c->planned[c->n_planned++];
-	memset(pp, 0, sizeof(*pp));
-	pp->dir = vp_strdup(dir);
-	pp->name = vp_strdup(VP_DEFAULT_POOL);
-	*pool_name = vp_strdup(VP_DEFAULT_POOL);
-	action(c, "create storage pool '%s' at '%s'", VP_DEFAULT_POOL, dir);
-	if (!real(c))
+	if ((pp = planned_find(c, VP_DEFAULT_POOL, NULL))) {
+		planned_take(pp, pool, pool_name);
 		return 0;
-	if (checkpoint(c, VP_STEP_POOL, err) < 0)
-		return -1;
-	note_missing_dirs(c, dir);
-	if (vp_pool_create_dir(c->conn, pp->name, dir, &pp->pool, err) < 0)
-		return -1;
-	c->undo.pools = reallocarray(c->undo.pools, c->undo.n_pools + 1, sizeof(virStoragePoolPtr));
-	if (!c->undo.pools)
-		abort();
-	virStoragePoolRef(pp->pool);
-	c->undo.pools[c->undo.n_pools++] = pp->pool;
-	virStoragePoolRef(pp->pool);
-	*pool = pp->pool;
-	return 0;
+	}
+	dir = vp_pool_default_dir(c->conn);
+	return plan_pool(c, vp_strdup(VP_DEFAULT_POOL), dir, "at", pool, pool_name, err);
 }
 
 /* An existing image named by path (a volume, or in dry modes a local file
@@ -717,6 +717,29 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 					    d->path);
 		if (existing_by_path(c, d->path, &vi, &found, err) < 0)
 			goto out;
+		if (!found && c->local) {
+			/* what can be known here is known before anything is made */
+			struct stat st;
+
+			if (stat(d->path, &st) == 0 && S_ISBLK(st.st_mode)) {
+				if (d->size || d->backing_store) {
+					vp_error_set(err, VP_ERR_INVALID,
+						     "disk '%s' is a block device; drop size= and backing_store= to use it",
+						     d->path);
+					goto out;
+				}
+				src->type = vp_strdup("block");
+				src->path = vp_strdup(d->path);
+				src->format = vp_strdup(d->format ? d->format : "raw");
+				r = 0;
+				goto out;
+			}
+			if (stat(d->path, &st) < 0 && !d->size && !d->backing_store) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "disk '%s' does not exist (add size= to create it)", d->path);
+				goto out;
+			}
+		}
 		dir = dir_of(d->path);
 		if (!found) {
 			if (pool_for_dir(c, dir, &pool, &pname, err) < 0)
