@@ -51,6 +51,7 @@ struct ctx {
 	struct vp_host_caps caps;
 	bool local;
 	bool kvm_auto;               /* kvm was chosen by vprov, not by the user */
+	bool log_existed;            /* the console log file was there before */
 	struct planned_pool *planned;
 	size_t n_planned;
 	struct undo undo;
@@ -234,6 +235,7 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 		_cleanup_(freep) char *dir = vp_console_log_dir(c->conn);
 
 		s->console_log = vp_strdup_printf("%s/%s-console.log", dir, s->name);
+		c->log_existed = !c->local || access(s->console_log, F_OK) == 0;
 	}
 	return 0;
 }
@@ -921,6 +923,10 @@ static void rollback(struct ctx *c, struct vp_error *err)
 	struct undo *u = &c->undo;
 	struct vp_error e2 = { 0 };
 	size_t i;
+
+	/* a start that failed may have opened the console log already */
+	if (!c->log_existed && c->s->console_log)
+		unlink(c->s->console_log);
 
 	if (u->dom) {
 		if (u->running && virDomainDestroy(u->dom) < 0 &&

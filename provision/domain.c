@@ -625,6 +625,15 @@ int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
 		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot undefine VM '%s'", name);
 		goto out;
 	}
+	/* the console log goes with a VM vprov made, or a new VM of the same
+	 * name would show this one's output (the log appends) */
+	if (meta.present && vp_conn_is_local(conn)) {
+		_cleanup_(freep) char *log = vp_xml_xpath_string(
+			doc, "string(/domain/devices/serial[1]/log/@file)", NULL, NULL);
+
+		if (log && unlink(log) == 0)
+			add_line(&report->removed, &report->n_removed, vp_strdup(log));
+	}
 	r = 0;
 out:
 	vp_meta_clear(&meta);

@@ -200,6 +200,7 @@ e2e_check "... the domain is gone" eval '! e2e_domain_exists "$VM"'
 e2e_check "... no volume named after it is left in any pool" \
 	eval '[ -z "$(e2e_vols_named "$VM")" ]'
 e2e_check "... and its disk file is gone ($DISK)" [ ! -e "$DISK" ]
+e2e_check "... and its console log ($LOG), which a new VM of that name would append to" [ ! -e "$LOG" ]
 
 # ---- duplicate name, then delete of a running VM -------------------------------
 

@@ -100,6 +100,7 @@ late_failure() {
 	e2e_check "$what: it failed late, when the VM started" \
 		eval '[[ $ERR == *"cannot start VM"* ]]'
 	e2e_check "$what: no domain '$name' is left" eval '! e2e_domain_exists "$name"'
+	e2e_check "$what: no console log is left" [ ! -e "/var/log/libvirt/qemu/$name-console.log" ]
 	e2e_check "$what: no volume named after it in any pool" eval '[ -z "$(e2e_vols_named "$name")" ]'
 	for f in "${files[@]}"; do
 		e2e_check "$what: the disk file $f is gone" [ ! -e "$f" ]
