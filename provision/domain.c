@@ -631,7 +631,11 @@ int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
 		_cleanup_(freep) char *log = vp_xml_xpath_string(
 			doc, "string(/domain/devices/serial[1]/log/@file)", NULL, NULL);
 
-		if (log && unlink(log) == 0)
+		_cleanup_(freep) char *dir = vp_console_log_dir(conn);
+		_cleanup_(freep) char *ours = vp_strdup_printf("%s/%s-console.log", dir, name);
+
+		/* only the file vprov named for this VM */
+		if (log && !strcmp(log, ours) && unlink(log) == 0)
 			add_line(&report->removed, &report->n_removed, vp_strdup(log));
 	}
 	r = 0;

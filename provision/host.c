@@ -190,6 +190,8 @@ char *vp_console_log_dir(virConnectPtr conn)
 	_cleanup_(freep) char *uri = virConnectGetURI(conn);
 	const char *home = getenv("HOME");
 
+	if (uri && !strncmp(uri, "test:", 5))
+		return vp_strdup("/nonexistent/vprov-test-driver"); /* never a real file */
 	if (uri && strstr(uri, "/session") && home && vp_conn_is_local(conn))
 		return vp_strdup_printf("%s/.cache/libvirt/qemu/log", home);
 	return vp_strdup("/var/log/libvirt/qemu");
