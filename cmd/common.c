@@ -151,3 +151,21 @@ char *vp_cache_dir(void)
 		return vp_strdup_printf("%s/.cache/vprov", home);
 	return NULL;
 }
+
+int vp_parse_name_only(struct vp_ctx *ctx, int argc, char **argv, const char **name)
+{
+	static const struct option options[] = { VP_COMMON_LONG, { NULL, 0, NULL, 0 } };
+	int opt, c;
+
+	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, options, NULL)) != -1) {
+		if ((c = vp_common_opt(ctx, opt, optarg)) == 0) {
+			vp_bad_opt(ctx, opt, argv);
+			return -1;
+		}
+		if (c < 0) {
+			vp_help(ctx);
+			return 0;
+		}
+	}
+	return vp_one_name(ctx, argc, argv, name) < 0 ? -1 : 1;
+}

@@ -1,27 +1,18 @@
 /* cmd/destroy.c — vprov destroy NAME: power off at once, keep everything */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "vprov.h"
 #include "../provision/domain.h"
-
-static const struct option options[] = { VP_COMMON_LONG, { NULL, 0, NULL, 0 } };
 
 static int run(int argc, char **argv, struct vp_ctx *ctx)
 {
 	struct vp_error err = { 0 };
 	const char *name = NULL;
 	bool was_running;
-	int opt, c;
+	int p = vp_parse_name_only(ctx, argc, argv, &name);
 
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) == 0)
-			return vp_bad_opt(ctx, opt, argv);
-		if (c < 0)
-			return vp_help(ctx);
-	}
-	if (vp_one_name(ctx, argc, argv, &name) != 0)
-		return VP_EXIT_USAGE;
+	if (p <= 0)
+		return p < 0 ? VP_EXIT_USAGE : VP_EXIT_OK;
 	if (vp_connect(ctx, &err) < 0 || vp_domain_destroy(ctx->conn, name, &was_running, &err) < 0)
 		return vp_report(ctx, &err);
 	if (was_running)

@@ -60,6 +60,9 @@ int vp_common_opt(struct vp_ctx *ctx, int opt, const char *arg);
 int vp_bad_opt(const struct vp_ctx *ctx, int opt, char **argv);
 
 /* Exactly one positional NAME after the options; -1 after reporting. */
+/* For commands that take only NAME and the common options: -1 usage error
+ * (reported), 0 --help shown, 1 go on with *name. */
+int vp_parse_name_only(struct vp_ctx *ctx, int argc, char **argv, const char **name);
 int vp_one_name(const struct vp_ctx *ctx, int argc, char **argv, const char **name);
 
 /* Set by SIGINT/SIGTERM/SIGHUP once vp_catch_signals() ran. */

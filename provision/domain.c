@@ -306,22 +306,31 @@ void vp_domain_info_clear(struct vp_domain_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
+/* The VM and whether it runs. */
+static int lookup_running(virConnectPtr conn, const char *name, virDomainPtr *dom, bool *running,
+			  struct vp_error *err)
+{
+	int active;
+
+	*running = false;
+	if (vp_domain_lookup(conn, name, dom, err) < 0)
+		return -1;
+	active = virDomainIsActive(*dom);
+	if (active < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'", name);
+	*running = active == 1;
+	return 0;
+}
+
 int vp_domain_start(virConnectPtr conn, const char *name, bool *was_running,
 		    struct vp_error *err)
 {
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
-	int active;
 
-	*was_running = false;
-	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+	if (lookup_running(conn, name, &dom, was_running, err) < 0)
 		return -1;
-	active = virDomainIsActive(dom);
-	if (active < 0)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'", name);
-	if (active) {
-		*was_running = true;
+	if (*was_running)
 		return 0;
-	}
 	if (virDomainCreate(dom) < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'", name);
 	return 0;
@@ -418,17 +427,11 @@ int vp_domain_destroy(virConnectPtr conn, const char *name, bool *was_running,
 		      struct vp_error *err)
 {
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
-	int active;
 
-	*was_running = false;
-	if (vp_domain_lookup(conn, name, &dom, err) < 0)
+	if (lookup_running(conn, name, &dom, was_running, err) < 0)
 		return -1;
-	active = virDomainIsActive(dom);
-	if (active < 0)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'", name);
-	if (!active)
+	if (!*was_running)
 		return 0;
-	*was_running = true;
 	if (virDomainDestroy(dom) < 0 && is_off(dom, NULL) != 1)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'", name);
 	return 0;
