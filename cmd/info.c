@@ -67,6 +67,7 @@ static void print_json(const struct vp_domain_info *in)
 	}
 	json_object_object_add(o, "interfaces", nics);
 	json_object_object_add(o, "graphics", jstr(in->graphics));
+	json_object_object_add(o, "display", jstr(in->display));
 	json_object_object_add(o, "console_log", jstr(in->console_log));
 	json_object_object_add(o, "spec_hash", jstr(in->spec_hash));
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -109,7 +110,8 @@ static void print_text(const struct vp_domain_info *in)
 		       in->nics[i].source ? " " : "", in->nics[i].source ? in->nics[i].source : "",
 		       in->nics[i].model ? in->nics[i].model : "-",
 		       in->nics[i].mac ? in->nics[i].mac : "-");
-	printf("graphics:    %s\n", in->graphics ? in->graphics : "none");
+	printf("graphics:    %s%s%s\n", in->graphics ? in->graphics : "none", in->display ? " at " : "",
+	       in->display ? in->display : "");
 	printf("console log: %s\n", in->console_log ? in->console_log : "-");
 }
 

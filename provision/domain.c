@@ -14,6 +14,7 @@
 #include "metadata.h"
 #include "spec.h"
 #include "storage.h"
+#include "units.h"
 #include "xmlutil.h"
 
 const char *vp_state_name(int state)
@@ -263,7 +264,17 @@ int vp_domain_info(virConnectPtr conn, const char *name, struct vp_domain_info *
 		} else if (xmlStrEqual(c->name, BAD_CAST "serial") && !out->console_log) {
 			out->console_log = prop(vp_xml_child(c, "log"), "file");
 		} else if (xmlStrEqual(c->name, BAD_CAST "graphics") && !out->graphics) {
+			_cleanup_(freep) char *port = prop(c, "port");
+			_cleanup_(freep) char *listen = prop(c, "listen");
+			uint64_t portno = 0;
+
 			out->graphics = prop(c, "type");
+			if (!listen)
+				listen = prop(vp_xml_child(c, "listen"), "address");
+			if (port && vp_parse_uint(port, 1, 65535, "port", &portno, NULL) == 0 &&
+			    out->graphics)
+				out->display = vp_strdup_printf("%s://%s:%s", out->graphics,
+								listen ? listen : "127.0.0.1", port);
 		}
 	}
 	vp_meta_clear(&meta);
@@ -284,6 +295,7 @@ void vp_domain_info_clear(struct vp_domain_info *info)
 	free(info->console_log);
 	free(info->spec_hash);
 	free(info->graphics);
+	free(info->display);
 	for (i = 0; i < info->n_disks; i++) {
 		struct vp_disk_info *d = &info->disks[i];
 

@@ -41,6 +41,7 @@ struct vp_domain_info {
 	char *console_log;
 	char *spec_hash;
 	char *graphics;          /* vnc/spice/NULL */
+	char *display;           /* vnc://127.0.0.1:5900 while it runs, else NULL */
 	struct vp_disk_info *disks;
 	size_t n_disks;
 	struct vp_nic_info *nics;

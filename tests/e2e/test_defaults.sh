@@ -21,6 +21,7 @@ TYPE=$(field "j['virt_type']")
 e2e_check "it runs" [ "$(field "j['state']")" = running ]
 e2e_check "memory 2048 MiB" [ "$(field "j['memory_mib']")" = 2048 ]
 e2e_check "q35 machine" grep -q q35 <<<"$(field "j['machine']")"
+e2e_check "a VNC display on 127.0.0.1 by default" grep -q '^vnc://127.0.0.1:59' <<<"$(field "j['display']")"
 if virsh -q net-info default 2>/dev/null | grep -qE '^Active: +yes'; then
 	e2e_check "network default when active" [ "$(field "j['interfaces'][0]['source']")" = default ]
 else
