@@ -225,6 +225,11 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 	 * spinning (see MACHINE-NOTES), which is what lets us fall back */
 	if (streq(s->virt_type, "kvm"))
 		s->cpu_mode = vp_strdup("host-passthrough");
+	/* TCG's default CPU (qemu64) lacks x86-64-v2, which current
+	 * distributions need; the emulator's 'max' model boots them, at the
+	 * same speed */
+	else if (streq(s->virt_type, "qemu"))
+		s->cpu_mode = vp_strdup("maximum");
 
 	if (resolve_machine(c, g, err) < 0)
 		return -1;
@@ -1092,8 +1097,7 @@ static int define_and_start(struct ctx *c, struct vp_error *err)
 			note(c, "KVM cannot run guests on this host (%s); using TCG software emulation instead (choose with --virt-type)",
 			     reason);
 			vp_set_str(&s->virt_type, "qemu");
-			free(s->cpu_mode);
-			s->cpu_mode = NULL;
+			vp_set_str(&s->cpu_mode, "maximum");
 			c->res->kvm_fell_back = true;
 			c->kvm_auto = false;
 			continue;

@@ -189,10 +189,9 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 	if (s->cpu_mode) {
 		n = vp_xml_add_before(root, vp_xml_child(root, "clock"), "cpu");
 		vp_xml_set(n, "mode", s->cpu_mode);
-		if (streq(s->cpu_mode, "host-passthrough")) {
+		if (streq(s->cpu_mode, "host-passthrough"))
 			vp_xml_set(n, "check", "none");
-			vp_xml_set(n, "migratable", "on");
-		}
+		vp_xml_set(n, "migratable", "on");
 	}
 
 	devices = vp_xml_child(root, "devices");

@@ -40,6 +40,8 @@ if [ "$TYPE" = qemu ]; then
 	e2e_check "a second create goes straight to TCG, without a warning" \
 		[ "$RC" -eq 0 -a -z "$(grep KVM <<<"$ERR")" ]
 	e2e_check "second VM is TCG" grep -q '<domain type=.qemu' <<<"$("$VPROV" xml "${P}second")"
+	e2e_check "TCG guests get the emulator's most capable CPU (x86-64-v2 and up)" \
+		grep -q "<cpu mode=.maximum" <<<"$("$VPROV" xml "${P}second")"
 	XDG_CACHE_HOME=$CACHE e2e_run create "${P}pinned" --virt-type kvm --memory 256 --disk none --network none --noautoconsole
 	e2e_check "a pinned --virt-type kvm is not overridden: it fails (exit $RC)" [ "$RC" -eq 1 ]
 	e2e_check "and leaves nothing" bash -c "! virsh -q dominfo '${P}pinned' >/dev/null 2>&1"

@@ -132,8 +132,7 @@ static void test_qemu_kernel_boot(void **state)
 	(void)state;
 	base_spec(&s, "k1");
 	vp_set_str(&s.virt_type, "qemu");
-	free(s.cpu_mode);
-	s.cpu_mode = NULL;
+	vp_set_str(&s.cpu_mode, "maximum");
 	for (i = 0; i < s.n_disks; i++)
 		vp_disk_spec_clear(&s.disks[i]);
 	s.n_disks = 0;
