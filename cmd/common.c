@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../osinfo/osinfo.h"
 #include "../provision/spec.h"
 
 volatile sig_atomic_t vp_interrupted;
@@ -168,4 +169,31 @@ int vp_parse_name_only(struct vp_ctx *ctx, int argc, char **argv, const char **n
 		}
 	}
 	return vp_one_name(ctx, argc, argv, name) < 0 ? -1 : 1;
+}
+
+static void osinfo_warn(void *opaque, const char *msg)
+{
+	vp_warn(opaque, "%s", msg);
+}
+
+int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool *rebuilt,
+			   struct vp_error *err)
+{
+	struct vp_osinfo_opts o;
+	char *bufs[3];
+	char *cache = vp_cache_dir();
+	int r;
+
+	vp_osinfo_default_opts(&o, bufs);
+	o.cache_dir = cache;
+	o.warn = osinfo_warn;
+	o.opaque = (void *)ctx;
+	if (getenv("VPROV_OSINFO_NO_BUNDLED"))
+		o.no_bundled = true;
+	r = vp_osinfo_open(&o, db, rebuilt, err);
+	free(bufs[0]);
+	free(bufs[1]);
+	free(bufs[2]);
+	free(cache);
+	return r;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "vprov.h"
+#include "../osinfo/osinfo.h"
 #include "../provision/cleanup.h"
 #include "../provision/console.h"
 #include "../provision/create.h"
@@ -15,6 +16,12 @@
 static const char help[] =
 	"VM:\n"
 	"  -n, --name NAME          the VM's name (or give it as the first argument)\n"
+	"      --os, --os-variant, --osinfo ID\n"
+	"                           the OS profile (see 'vprov osinfo list'): memory,\n"
+	"                           vCPUs, disk size, machine, devices and firmware a\n"
+	"                           good admin would pick for it; options given win.\n"
+	"                           A NAME that is a profile id picks that profile;\n"
+	"                           'generic' picks none\n"
 	"      --memory, --ram SIZE memory: 2048 (MiB), 2G, 512M (default 2 GiB)\n"
 	"      --vcpus N            virtual CPUs (default 2)\n"
 	"      --virt-type TYPE     kvm or qemu (default: kvm when it really runs guests\n"
@@ -64,6 +71,7 @@ enum {
 	OPT_PRINT_XML,
 	OPT_DRY_RUN,
 	OPT_JSON,
+	OPT_OS,
 };
 
 static const struct option options[] = {
@@ -87,6 +95,9 @@ static const struct option options[] = {
 	{ "print-xml", no_argument, NULL, OPT_PRINT_XML },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "os", required_argument, NULL, OPT_OS },
+	{ "os-variant", required_argument, NULL, OPT_OS },
+	{ "osinfo", required_argument, NULL, OPT_OS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -95,6 +106,7 @@ struct create_args {
 	bool print_xml, dry_run, json, noautoconsole;
 	bool wait_set;
 	int64_t wait_ms;
+	char *os;                     /* --os; "generic": none */
 };
 
 static bool is_word(const char *s)
@@ -202,6 +214,19 @@ static int parse(int argc, char **argv, struct vp_ctx *ctx, struct create_args *
 		case OPT_JSON:
 			a->json = true;
 			break;
+		case OPT_OS:
+			/* virt-install also spells it name=ID[,require=on|off] */
+			if (!strncmp(optarg, "name=", 5) || !strncmp(optarg, "short-id=", 9))
+				optarg = strchr(optarg, '=') + 1;
+			if (strchr(optarg, ',') && (!strstr(optarg, ",require=") ||
+						    strchr(optarg, ',') != strstr(optarg, ",require=")))
+				return usage_error(ctx, "invalid --os '%s': give a profile id, e.g. --os debian12",
+						   optarg);
+			free(a->os);
+			a->os = strndup(optarg, strcspn(optarg, ","));
+			if (!a->os || !*a->os)
+				return usage_error(ctx, "--os needs a profile id");
+			break;
 		default:
 			return vp_bad_opt(ctx, opt, argv), -1;
 		}
@@ -231,6 +256,51 @@ static int parse(int argc, char **argv, struct vp_ctx *ctx, struct create_args *
 	return 1;
 bad:
 	return usage_error(ctx, "%s", err.msg);
+}
+
+/* The profile: --os, else the VM's name when it is a profile id; never a
+ * silent guess (a name that only suggests profiles says so). */
+static int choose_profile(struct vp_ctx *ctx, struct create_args *a, struct vp_osinfo **db,
+			  const char **os_id, struct vp_error *err)
+{
+	const char *name = a->spec.name;
+	struct vp_os_profile p;
+	char *sug[3];
+	size_t n, i;
+
+	*os_id = NULL;
+	if (a->os && (!strcmp(a->os, "generic") || !strcmp(a->os, "linux")))
+		return 0;
+	if (vp_osinfo_open_default(ctx, db, NULL, err) < 0)
+		return -1;
+	if (a->os) {
+		if (!vp_osinfo_has(*db, a->os)) {
+			/* the error carries the suggestions */
+			vp_osinfo_profile(*db, a->os, "x86_64", &p, err);
+			return -1;
+		}
+		*os_id = a->os;
+		return 0;
+	}
+	if (vp_osinfo_has(*db, name)) {
+		vp_warn(ctx, "using OS profile '%s' because the VM is named so (choose another with --os, or --os generic)",
+			name);
+		*os_id = name;
+		return 0;
+	}
+	n = vp_osinfo_suggest(*db, name, sug, 3);
+	if (n == 1)
+		vp_warn(ctx, "'%s' is not an OS profile, so generic defaults are used; it suggests %s (choose with --os)",
+			name, sug[0]);
+	else if (n == 2)
+		vp_warn(ctx, "'%s' is not an OS profile, so generic defaults are used; it suggests %s or %s (choose with --os)",
+			name, sug[0], sug[1]);
+	else if (n == 3)
+		vp_warn(ctx, "'%s' is not an OS profile, so generic defaults are used; it suggests %s, %s or %s (choose with --os)",
+			name, sug[0], sug[1], sug[2]);
+	for (i = 0; i < n; i++)
+		free(sug[i]);
+	return 0;
 }
 
 static void on_note(void *opaque, const char *msg)
@@ -311,7 +381,7 @@ static void print_summary(const struct vp_create_result *res)
 static int run(int argc, char **argv, struct vp_ctx *ctx)
 {
 	struct create_args a = { 0 };
-	struct vp_domain_spec merged;
+	struct vp_osinfo *db = NULL;
 	struct vp_create_result res = { 0 };
 	struct vp_error err = { 0 };
 	_cleanup_(freep) char *cache = vp_cache_dir();
@@ -326,15 +396,18 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 	p = parse(argc, argv, ctx, &a);
 	if (p <= 0) {
 		vp_spec_clear(&a.spec);
+		free(a.os);
 		return p < 0 ? VP_EXIT_USAGE : VP_EXIT_OK;
 	}
 	opts.mode = a.dry_run ? VP_CREATE_DRY_RUN : a.print_xml ? VP_CREATE_PRINT_XML : VP_CREATE_REAL;
-	vp_spec_defaults(&merged);
-	vp_spec_merge(&merged, &a.spec, &err);
-	vp_spec_clear(&a.spec);
+	if (choose_profile(ctx, &a, &db, &opts.os_id, &err) < 0) {
+		rc = vp_report(ctx, &err);
+		goto out;
+	}
+	opts.osinfo = db;
 	if (opts.mode == VP_CREATE_REAL)
 		vp_catch_signals();
-	if (vp_connect(ctx, &err) < 0 || vp_domain_create(ctx->conn, &merged, &opts, &res, &err) < 0) {
+	if (vp_connect(ctx, &err) < 0 || vp_domain_create(ctx->conn, &a.spec, &opts, &res, &err) < 0) {
 		rc = vp_report(ctx, &err);
 		goto out;
 	}
@@ -371,7 +444,9 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 		rc = vp_console_session(ctx, res.spec.name, &co);
 	}
 out:
-	vp_spec_clear(&merged);
+	vp_osinfo_close(db);
+	vp_spec_clear(&a.spec);
+	free(a.os);
 	vp_create_result_clear(&res);
 	return rc;
 }

@@ -15,7 +15,7 @@
 
 static const struct vp_cmd *const commands[] = {
 	&vp_cmd_create, &vp_cmd_list,   &vp_cmd_info,   &vp_cmd_start, &vp_cmd_stop,
-	&vp_cmd_destroy, &vp_cmd_delete, &vp_cmd_console, &vp_cmd_xml, NULL,
+	&vp_cmd_destroy, &vp_cmd_delete, &vp_cmd_console, &vp_cmd_xml, &vp_cmd_osinfo, NULL,
 };
 
 static void usage(FILE *f)
@@ -30,6 +30,16 @@ static void usage(FILE *f)
 		   "  -c, --connect URI  libvirt URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)\n"
 		   "  -h, --help         show this help; 'vprov COMMAND --help' for a command's\n"
 		   "  -V, --version      show the version\n");
+}
+
+static void group_usage(FILE *f, const struct vp_cmd *group)
+{
+	size_t i;
+
+	fprintf(f, "usage: vprov %s COMMAND [options]\n\n%s\n\ncommands:\n", group->name,
+		group->summary);
+	for (i = 0; group->subcmds[i].name; i++)
+		fprintf(f, "  %-8s %s\n", group->subcmds[i].name, group->subcmds[i].summary);
 }
 
 /* Find name in a table; NULL when it is not there. */
@@ -106,6 +116,30 @@ int main(int argc, char **argv)
 		return VP_EXIT_USAGE;
 	}
 	snprintf(prog, sizeof(prog), "vprov %s", cmd->name);
+	if (cmd->subcmds) {
+		/* a group: vprov osinfo list ... */
+		const struct vp_cmd *sub = NULL;
+		size_t k;
+
+		if (i + 1 < argc && (!strcmp(argv[i + 1], "-h") || !strcmp(argv[i + 1], "--help"))) {
+			group_usage(stdout, cmd);
+			return close_stdout(VP_EXIT_OK);
+		}
+		for (k = 0; i + 1 < argc && cmd->subcmds[k].name; k++)
+			if (!strcmp(cmd->subcmds[k].name, argv[i + 1]))
+				sub = &cmd->subcmds[k];
+		if (!sub) {
+			if (i + 1 < argc)
+				fprintf(stderr, "%s: unknown command '%s'; see '%s --help'\n", prog,
+					argv[i + 1], prog);
+			else
+				group_usage(stderr, cmd);
+			return VP_EXIT_USAGE;
+		}
+		snprintf(prog, sizeof(prog), "vprov %s %s", cmd->name, sub->name);
+		cmd = sub;
+		i++;
+	}
 	ctx.prog = prog;
 	ctx.cmd = cmd;
 	optind = 0; /* full getopt reset for the command's own parsing */

@@ -74,10 +74,16 @@ void vp_catch_signals(void);
 struct vp_console_opts;
 int vp_console_session(struct vp_ctx *ctx, const char *name, const struct vp_console_opts *o);
 
+/* Open the OS database the way libosinfo finds it ($OSINFO_*_DIR), with
+ * the index cached under vp_cache_dir(); unreadable files are warnings. */
+struct vp_osinfo;
+int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool *rebuilt,
+			   struct vp_error *err);
+
 /* Where vprov keeps per-user state ($XDG_CACHE_HOME/vprov, ~/.cache/vprov). */
 char *vp_cache_dir(void);
 
 extern const struct vp_cmd vp_cmd_create, vp_cmd_list, vp_cmd_info, vp_cmd_start, vp_cmd_stop,
-	vp_cmd_destroy, vp_cmd_delete, vp_cmd_xml, vp_cmd_console;
+	vp_cmd_destroy, vp_cmd_delete, vp_cmd_xml, vp_cmd_console, vp_cmd_osinfo;
 
 #endif

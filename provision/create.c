@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <libvirt/virterror.h>
 
+#include "../osinfo/osinfo.h"
 #include "cleanup.h"
 #include "domain_xml.h"
 #include "host.h"
@@ -191,7 +192,7 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 		s->memory = VP_DEFAULT_MEMORY;
 	if (!s->vcpus)
 		s->vcpus = VP_DEFAULT_VCPUS;
-	if (vp_host_caps_get(c->conn, &c->caps, err) < 0)
+	if (!c->caps.host_arch && vp_host_caps_get(c->conn, &c->caps, err) < 0)
 		return -1;
 	if (!s->arch)
 		s->arch = vp_strdup(c->caps.host_arch);
@@ -641,7 +642,7 @@ static int resolve_backing(struct ctx *c, struct vp_disk_spec *d, struct vp_erro
 	}
 	src->capacity = d->size ? d->size : vi.capacity;
 	if (!src->capacity)
-		src->capacity = VP_DEFAULT_DISK_SIZE;
+		src->capacity = c->s->disk_size ? c->s->disk_size : VP_DEFAULT_DISK_SIZE;
 	r = 0;
 out:
 	vp_vol_info_clear(&vi);
@@ -845,7 +846,7 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 		if (resolve_backing(c, d, err) < 0)
 			goto out;
 	} else {
-		src->capacity = d->size ? d->size : VP_DEFAULT_DISK_SIZE;
+		src->capacity = d->size ? d->size : c->s->disk_size ? c->s->disk_size : VP_DEFAULT_DISK_SIZE;
 	}
 	r = 0;
 out:
@@ -870,7 +871,7 @@ static int assign_targets(struct ctx *c, struct vp_error *err)
 			if (streq(d->device, "cdrom"))
 				d->bus = vp_strdup(s->x86 && !s->q35 ? "ide" : s->x86 ? "sata" : "scsi");
 			else
-				d->bus = vp_strdup("virtio");
+				d->bus = vp_strdup(s->dev.disk_bus ? s->dev.disk_bus : "virtio");
 		}
 		if (streq(d->bus, "ide") && s->q35)
 			return vp_error_set(err, VP_ERR_INVALID,
@@ -912,7 +913,7 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 	if (!s->disks_set) {
 		struct vp_disk_spec *d = vp_spec_add_disk(s);
 
-		d->size = VP_DEFAULT_DISK_SIZE;
+		d->size = s->disk_size ? s->disk_size : VP_DEFAULT_DISK_SIZE;
 		s->disks_set = false; /* still "not said" for the canonical form */
 	}
 	for (i = 0; i < s->n_disks; i++)
@@ -1153,13 +1154,30 @@ int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 
 	memset(res, 0, sizeof(*res));
 	c.s = &res->spec;
+	/* the layers: built-in defaults, the OS profile, the request */
+	vp_spec_defaults(c.s);
+	if (opts->osinfo && opts->os_id) {
+		struct vp_os_profile prof;
+		struct vp_domain_spec layer;
+
+		/* resources can differ per architecture: know it first */
+		if (vp_host_caps_get(conn, &c.caps, err) < 0)
+			goto out;
+		if (vp_osinfo_profile(opts->osinfo, opts->os_id,
+				      request->arch ? request->arch : c.caps.host_arch, &prof, err) < 0)
+			goto out;
+		vp_os_profile_spec(&prof, &layer);
+		vp_spec_merge(c.s, &layer, err);
+		vp_spec_clear(&layer);
+		vp_os_profile_clear(&prof);
+	}
 	vp_spec_merge(c.s, request, err);
 	c.local = vp_conn_is_local(conn);
 	if (c.s->transient == VP_YES && c.s->autostart == VP_YES) {
 		vp_error_set(err, VP_ERR_INVALID, "a transient VM cannot start at boot (drop --autostart or --transient)");
 		goto out;
 	}
-	c.s->spec_hash = vp_spec_hash(request);
+	c.s->spec_hash = vp_spec_hash(c.s);
 	if (resolve_vm(&c, err) < 0 || resolve_networks(&c, err) < 0 || resolve_disks(&c, err) < 0 ||
 	    resolve_boot(&c, err) < 0)
 		goto fail;

@@ -33,6 +33,8 @@ struct vp_create_opts {
 	void *opaque;
 	volatile sig_atomic_t *cancel;      /* set asynchronously: stop and roll back */
 	enum vp_create_step fail_at;        /* tests only: fail at this step */
+	struct vp_osinfo *osinfo;           /* the OS database, with ... */
+	const char *os_id;                  /* ... the profile to lay under the request */
 };
 
 struct vp_create_result {
@@ -43,6 +45,10 @@ struct vp_create_result {
 	bool kvm_fell_back;          /* KVM failed to start the guest; TCG did */
 };
 
+struct vp_osinfo;
+
+/* request: the caller's layer (e.g. the command line); the built-in
+ * defaults and the OS profile go under it. */
 int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 		     const struct vp_create_opts *opts, struct vp_create_result *res,
 		     struct vp_error *err);

@@ -76,7 +76,8 @@ static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_di
 		vp_xml_add(disk, "readonly", NULL);
 }
 
-static void build_interface(xmlNodePtr devices, xmlNodePtr before, const struct vp_net_spec *n)
+static void build_interface(xmlNodePtr devices, xmlNodePtr before, const struct vp_net_spec *n,
+			    const char *model)
 {
 	xmlNodePtr iface = vp_xml_add_before(devices, before, "interface");
 
@@ -87,7 +88,7 @@ static void build_interface(xmlNodePtr devices, xmlNodePtr before, const struct 
 		vp_xml_set(vp_xml_add(iface, "source", NULL), "network", n->source);
 	else if (streq(n->type, "bridge"))
 		vp_xml_set(vp_xml_add(iface, "source", NULL), "bridge", n->source);
-	vp_xml_set(vp_xml_add(iface, "model", NULL), "type", n->model ? n->model : "virtio");
+	vp_xml_set(vp_xml_add(iface, "model", NULL), "type", n->model ? n->model : model);
 }
 
 static void build_graphics(xmlNodePtr devices, xmlNodePtr before, const struct vp_domain_spec *s)
@@ -96,9 +97,11 @@ static void build_graphics(xmlNodePtr devices, xmlNodePtr before, const struct v
 	xmlNodePtr input, g, l, video, model;
 	char port[16];
 
-	input = vp_xml_add_before(devices, before, "input");
-	vp_xml_set(input, "type", "tablet");
-	vp_xml_set(input, "bus", "usb");
+	if (s->dev.tablet != VP_NO && !streq(s->dev.usb_model, "none")) {
+		input = vp_xml_add_before(devices, before, "input");
+		vp_xml_set(input, "type", "tablet");
+		vp_xml_set(input, "bus", "usb");
+	}
 	g = vp_xml_add_before(devices, before, "graphics");
 	vp_xml_set(g, "type", s->graphics.type);
 	if (s->graphics.port) {
@@ -113,7 +116,77 @@ static void build_graphics(xmlNodePtr devices, xmlNodePtr before, const struct v
 	vp_xml_set(l, "address", listen);
 	video = vp_xml_add_before(devices, before, "video");
 	model = vp_xml_add(video, "model", NULL);
-	vp_xml_set(model, "type", s->q35 || !s->x86 ? "virtio" : "vga");
+	vp_xml_set(model, "type", s->dev.video_model ? s->dev.video_model :
+				  s->q35 || !s->x86 ? "virtio" : "vga");
+}
+
+/* USB: qemu-xhci (USB 3) by default; USB 2 (EHCI with its UHCI companions)
+ * or USB 1 for OSes that lack an XHCI driver; none at all. */
+static void build_usb(xmlNodePtr devices, const struct vp_domain_spec *s)
+{
+	xmlNodePtr usb = vp_xml_child(devices, "controller");
+	const char *model = s->dev.usb_model;
+	static const char *const companions[] = { "ich9-uhci1", "ich9-uhci2", "ich9-uhci3" };
+	size_t i;
+
+	if (!model || streq(model, "qemu-xhci"))
+		return;
+	if (streq(model, "none")) {
+		vp_xml_set(usb, "model", "none");
+		vp_xml_set(usb, "ports", NULL);
+		return;
+	}
+	vp_xml_set(usb, "model", model);
+	vp_xml_set(usb, "ports", NULL);
+	if (!streq(model, "ich9-ehci1"))
+		return;
+	for (i = 0; i < 3; i++) {
+		xmlNodePtr c = vp_xml_add_before(devices, usb->next, "controller");
+		char port[4];
+
+		vp_xml_set(c, "type", "usb");
+		vp_xml_set(c, "model", companions[2 - i]);
+		snprintf(port, sizeof(port), "%zu", (2 - i) * 2);
+		vp_xml_set(vp_xml_add(c, "master", NULL), "startport", port);
+	}
+}
+
+/* Windows guests: local-time RTC; on KVM the Hyper-V enlightenments. */
+static void build_windows_bits(xmlNodePtr root, const struct vp_domain_spec *s)
+{
+	xmlNodePtr clock = vp_xml_child(root, "clock"), hv, n;
+
+	if (s->dev.localtime == VP_YES)
+		vp_xml_set(clock, "offset", "localtime");
+	if (s->dev.hyperv != VP_YES || !streq(s->virt_type, "kvm"))
+		return;
+	hv = vp_xml_add(vp_xml_child(root, "features"), "hyperv", NULL);
+	vp_xml_set(hv, "mode", "custom");
+	vp_xml_set(vp_xml_add(hv, "relaxed", NULL), "state", "on");
+	vp_xml_set(vp_xml_add(hv, "vapic", NULL), "state", "on");
+	n = vp_xml_add(hv, "spinlocks", NULL);
+	vp_xml_set(n, "state", "on");
+	vp_xml_set(n, "retries", "8191");
+	n = vp_xml_add(clock, "timer", NULL);
+	vp_xml_set(n, "name", "hypervclock");
+	vp_xml_set(n, "present", "yes");
+}
+
+/* The profile the VM was made from, as libvirt's tools record it. */
+static void build_libosinfo(xmlNodePtr md, const struct vp_domain_spec *s)
+{
+	xmlNodePtr lo, os;
+	xmlNsPtr ns;
+
+	if (!s->os.id)
+		return;
+	lo = vp_xml_add(md, "libosinfo", NULL);
+	ns = xmlNewNs(lo, BAD_CAST "http://libosinfo.org/xmlns/libvirt/domain/1.0",
+		      BAD_CAST "libosinfo");
+	xmlSetNs(lo, ns);
+	os = vp_xml_add(lo, "os", NULL);
+	xmlSetNs(os, ns);
+	vp_xml_set(os, "id", s->os.id);
 }
 
 static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
@@ -125,6 +198,12 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 
 	xmlSetNs(vm, ns);
 	vp_xml_set(vm, "version", VP_VERSION);
+	if (s->os.id) {
+		n = vp_xml_add(vm, "profile", NULL);
+		xmlSetNs(n, ns);
+		vp_xml_set(n, "id", s->os.id);
+		vp_xml_set(n, "short-id", s->os.short_id);
+	}
 	if (s->spec_hash) {
 		n = vp_xml_add(vm, "spec-hash", s->spec_hash);
 		xmlSetNs(n, ns);
@@ -171,6 +250,7 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 		vp_xml_set_text(vp_xml_child(root, "uuid"), s->uuid);
 	else
 		vp_xml_drop(vp_xml_child(root, "uuid"));
+	build_libosinfo(vp_xml_child(root, "metadata"), s);
 	build_metadata(vp_xml_child(root, "metadata"), s);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)(s->memory / 1024));
 	vp_xml_set_text(vp_xml_child(root, "memory"), num);
@@ -220,7 +300,8 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 		}
 	}
 	for (i = 0; i < s->n_nets; i++)
-		build_interface(devices, anchor, &s->nets[i]);
+		build_interface(devices, anchor, &s->nets[i],
+				s->dev.net_model ? s->dev.net_model : "virtio");
 	n = vp_xml_child(vp_xml_child(devices, "serial"), "log");
 	if (s->console_log)
 		vp_xml_set(n, "file", s->console_log);
@@ -228,6 +309,15 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 		vp_xml_drop(n);
 	if (s->graphics.type && !streq(s->graphics.type, "none"))
 		build_graphics(devices, vp_xml_child(devices, "memballoon"), s);
+	build_usb(devices, s);
+	if (s->dev.agent == VP_NO)
+		vp_xml_drop(vp_xml_child(devices, "channel"));
+	if (s->dev.rng == VP_NO)
+		vp_xml_drop(vp_xml_child(devices, "rng"));
+	if (s->dev.balloon == VP_NO) /* libvirt adds one unless told 'none' */
+		vp_xml_set(vp_xml_child(devices, "memballoon"), "model", "none");
+	if (s->x86)
+		build_windows_bits(root, s);
 
 	*out = TAKE_PTR(doc);
 	return 0;

@@ -132,6 +132,13 @@ void vp_spec_clear(struct vp_domain_spec *spec)
 	free(spec->graphics.type);
 	free(spec->graphics.listen);
 	boot_clear(&spec->boot);
+	free(spec->dev.disk_bus);
+	free(spec->dev.net_model);
+	free(spec->dev.usb_model);
+	free(spec->dev.video_model);
+	free(spec->os.id);
+	free(spec->os.short_id);
+	free(spec->os.name);
 	free(spec->uuid);
 	free(spec->cpu_mode);
 	free(spec->console_log);
@@ -242,6 +249,23 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 	merge_tri(&dst->import, src->import);
 	merge_tri(&dst->autostart, src->autostart);
 	merge_tri(&dst->transient, src->transient);
+	if (src->disk_size)
+		dst->disk_size = src->disk_size;
+	merge_str(&dst->dev.disk_bus, src->dev.disk_bus);
+	merge_str(&dst->dev.net_model, src->dev.net_model);
+	merge_str(&dst->dev.usb_model, src->dev.usb_model);
+	merge_str(&dst->dev.video_model, src->dev.video_model);
+	merge_tri(&dst->dev.rng, src->dev.rng);
+	merge_tri(&dst->dev.balloon, src->dev.balloon);
+	merge_tri(&dst->dev.agent, src->dev.agent);
+	merge_tri(&dst->dev.tablet, src->dev.tablet);
+	merge_tri(&dst->dev.localtime, src->dev.localtime);
+	merge_tri(&dst->dev.hyperv, src->dev.hyperv);
+	if (src->os.id) {
+		vp_set_str(&dst->os.id, src->os.id);
+		vp_set_str(&dst->os.short_id, src->os.short_id);
+		vp_set_str(&dst->os.name, src->os.name);
+	}
 	return 0;
 }
 
@@ -250,6 +274,7 @@ void vp_spec_defaults(struct vp_domain_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 	spec->memory = VP_DEFAULT_MEMORY;
 	spec->vcpus = VP_DEFAULT_VCPUS;
+	spec->disk_size = VP_DEFAULT_DISK_SIZE;
 	spec->graphics.type = vp_strdup("vnc");
 	spec->import = VP_NO;
 	spec->autostart = VP_NO;
@@ -364,6 +389,18 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 	buf_addt(&b, "import", s->import);
 	buf_addt(&b, "autostart", s->autostart);
 	buf_addt(&b, "transient", s->transient);
+	buf_addu(&b, "disk_size", s->disk_size);
+	buf_add(&b, "dev.disk_bus", s->dev.disk_bus);
+	buf_add(&b, "dev.net_model", s->dev.net_model);
+	buf_add(&b, "dev.usb_model", s->dev.usb_model);
+	buf_add(&b, "dev.video_model", s->dev.video_model);
+	buf_addt(&b, "dev.rng", s->dev.rng);
+	buf_addt(&b, "dev.balloon", s->dev.balloon);
+	buf_addt(&b, "dev.agent", s->dev.agent);
+	buf_addt(&b, "dev.tablet", s->dev.tablet);
+	buf_addt(&b, "dev.localtime", s->dev.localtime);
+	buf_addt(&b, "dev.hyperv", s->dev.hyperv);
+	buf_add(&b, "os", s->os.id);
 	return b.p;
 }
 

@@ -82,6 +82,28 @@ struct vp_boot_spec {
 	char *kernel, *initrd, *cmdline;
 };
 
+/* What devices a guest OS can drive; an OS profile says, the builder obeys.
+ * Unset fields take the modern defaults (virtio, qemu-xhci, ...). */
+struct vp_device_prefs {
+	char *disk_bus;                /* bus for disks that do not name one */
+	char *net_model;               /* model for NICs that do not name one */
+	char *usb_model;               /* qemu-xhci, ich9-ehci1, piix3-uhci, none */
+	char *video_model;             /* virtio, vga, qxl, bochs */
+	enum vp_tristate rng;          /* virtio RNG */
+	enum vp_tristate balloon;      /* virtio memory balloon */
+	enum vp_tristate agent;        /* virtio-serial guest-agent channel */
+	enum vp_tristate tablet;       /* USB tablet with graphics */
+	enum vp_tristate localtime;    /* RTC in local time (Windows) */
+	enum vp_tristate hyperv;       /* Hyper-V enlightenments (Windows, on KVM) */
+};
+
+/* The OS profile a spec came from (for the record in the metadata). */
+struct vp_os_ref {
+	char *id;                      /* http://debian.org/debian/12 */
+	char *short_id;                /* debian12 */
+	char *name;                    /* Debian 12 */
+};
+
 struct vp_domain_spec {
 	char *name;
 	uint64_t memory;               /* bytes; 0: not said */
@@ -99,6 +121,9 @@ struct vp_domain_spec {
 	enum vp_tristate import;
 	enum vp_tristate autostart;
 	enum vp_tristate transient;
+	uint64_t disk_size;            /* new disks without size=; 0: not said */
+	struct vp_device_prefs dev;
+	struct vp_os_ref os;
 
 	/* resolved */
 	char *uuid;

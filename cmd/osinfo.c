@@ -1,0 +1,375 @@
+/* cmd/osinfo.c — vprov osinfo list|show: the OS profiles vprov knows */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "vprov.h"
+#include "../osinfo/osinfo.h"
+#include "../provision/units.h"
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static void print_json(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* ---- list ------------------------------------------------------------------ */
+
+static const struct option list_options[] = {
+	VP_COMMON_LONG,
+	{ "family", required_argument, NULL, 'f' },
+	{ "distro", required_argument, NULL, 'd' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_list(int argc, char **argv, struct vp_ctx *ctx)
+{
+	const char *family = NULL, *distro = NULL;
+	struct vp_os_summary *l = NULL;
+	struct vp_osinfo *db = NULL;
+	struct vp_error err = { 0 };
+	bool json = false;
+	size_t n = 0, i, w = 8;
+	int opt, c;
+
+	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, list_options, NULL)) != -1) {
+		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
+			if (c < 0)
+				return vp_help(ctx);
+			continue;
+		}
+		if (opt == 'f')
+			family = optarg;
+		else if (opt == 'd')
+			distro = optarg;
+		else if (opt == 'j')
+			json = true;
+		else
+			return vp_bad_opt(ctx, opt, argv);
+	}
+	if (optind < argc)
+		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind],
+				      ctx->prog);
+	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
+	    vp_osinfo_list(db, family, distro, &l, &n, &err) < 0) {
+		vp_osinfo_close(db);
+		return vp_report(ctx, &err);
+	}
+	if (json) {
+		json_object *arr = json_object_new_array();
+
+		for (i = 0; i < n; i++) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "short_id", jstr(l[i].short_id));
+			json_object_object_add(o, "aliases", jstr(l[i].aliases));
+			json_object_object_add(o, "id", jstr(l[i].id));
+			json_object_object_add(o, "name", jstr(l[i].name));
+			json_object_object_add(o, "version", jstr(l[i].version));
+			json_object_object_add(o, "family", jstr(l[i].family));
+			json_object_object_add(o, "distro", jstr(l[i].distro));
+			json_object_object_add(o, "release_date", jstr(l[i].release_date));
+			json_object_object_add(o, "eol_date", jstr(l[i].eol_date));
+			json_object_object_add(o, "source", jstr(l[i].source));
+			json_object_object_add(o, "file", jstr(l[i].file));
+			json_object_array_add(arr, o);
+		}
+		print_json(arr);
+	} else {
+		for (i = 0; i < n; i++)
+			if (l[i].short_id && strlen(l[i].short_id) > w)
+				w = strlen(l[i].short_id);
+		printf("%-*s  %-8s  %-7s  %s\n", (int)w, "SHORT-ID", "FAMILY", "SOURCE", "NAME");
+		for (i = 0; i < n; i++)
+			printf("%-*s  %-8s  %-7s  %s\n", (int)w, l[i].short_id ? l[i].short_id : l[i].id,
+			       l[i].family ? l[i].family : "-", l[i].source,
+			       l[i].name ? l[i].name : "-");
+	}
+	vp_os_summaries_free(l, n);
+	vp_osinfo_close(db);
+	return VP_EXIT_OK;
+}
+
+/* ---- show ------------------------------------------------------------------- */
+
+static const struct option show_options[] = {
+	VP_COMMON_LONG,
+	{ "arch", required_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *source_label(const char *source)
+{
+	if (!strcmp(source, "bundled"))
+		return "built into vprov";
+	if (!strcmp(source, "system"))
+		return "system database";
+	if (!strcmp(source, "local"))
+		return "local database";
+	return "user database";
+}
+
+static json_object *json_res(const struct vp_os_resources *r)
+{
+	json_object *o;
+
+	if (!r->set)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "n_cpus", r->n_cpus ? json_object_new_int((int)r->n_cpus) : NULL);
+	json_object_object_add(o, "ram_bytes", r->ram ? json_object_new_int64((int64_t)r->ram) : NULL);
+	json_object_object_add(o, "storage_bytes",
+			       r->storage ? json_object_new_int64((int64_t)r->storage) : NULL);
+	return o;
+}
+
+static json_object *json_links(const struct vp_os_link *l, size_t n)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "arch", jstr(l[i].arch));
+		json_object_object_add(o, "url", jstr(l[i].url));
+		if (l[i].kernel)
+			json_object_object_add(o, "kernel", jstr(l[i].kernel));
+		if (l[i].initrd)
+			json_object_object_add(o, "initrd", jstr(l[i].initrd));
+		if (l[i].format)
+			json_object_object_add(o, "format", jstr(l[i].format));
+		if (l[i].cloud_init)
+			json_object_object_add(o, "cloud_init", json_object_new_boolean(1));
+		if (l[i].live)
+			json_object_object_add(o, "live", json_object_new_boolean(1));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *json_uses(const struct vp_domain_spec *l)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "memory_mib", l->memory ? json_object_new_int64((int64_t)(l->memory >> 20)) : NULL);
+	json_object_object_add(o, "vcpus", l->vcpus ? json_object_new_int((int)l->vcpus) : NULL);
+	json_object_object_add(o, "disk_bytes", l->disk_size ? json_object_new_int64((int64_t)l->disk_size) : NULL);
+	json_object_object_add(o, "machine", jstr(l->machine));
+	json_object_object_add(o, "disk_bus", jstr(l->dev.disk_bus ? l->dev.disk_bus : "virtio"));
+	json_object_object_add(o, "net_model", jstr(l->dev.net_model ? l->dev.net_model : "virtio"));
+	json_object_object_add(o, "usb", jstr(l->dev.usb_model ? l->dev.usb_model : "qemu-xhci"));
+	json_object_object_add(o, "video", jstr(l->dev.video_model ? l->dev.video_model : "virtio"));
+	json_object_object_add(o, "rng", json_object_new_boolean(l->dev.rng != VP_NO));
+	json_object_object_add(o, "firmware", jstr(l->boot.uefi == VP_YES ? "efi" : "bios"));
+	return o;
+}
+
+static void show_json(const struct vp_os_profile *p, const struct vp_domain_spec *uses)
+{
+	const struct vp_os *os = p->os;
+	json_object *o = json_object_new_object(), *a;
+	size_t i;
+
+	json_object_object_add(o, "short_id", jstr(os->n_short_ids ? os->short_ids[0] : NULL));
+	a = json_object_new_array();
+	for (i = 1; i < os->n_short_ids; i++)
+		json_object_array_add(a, jstr(os->short_ids[i]));
+	json_object_object_add(o, "aliases", a);
+	json_object_object_add(o, "id", jstr(os->id));
+	json_object_object_add(o, "name", jstr(os->name));
+	json_object_object_add(o, "version", jstr(os->version));
+	json_object_object_add(o, "vendor", jstr(os->vendor));
+	json_object_object_add(o, "family", jstr(os->family));
+	json_object_object_add(o, "distro", jstr(os->distro));
+	json_object_object_add(o, "codename", jstr(os->codename));
+	json_object_object_add(o, "release_date", jstr(os->release_date));
+	json_object_object_add(o, "eol_date", jstr(os->eol_date));
+	json_object_object_add(o, "source", jstr(os->source));
+	json_object_object_add(o, "file", jstr(os->file));
+	json_object_object_add(o, "shadows", jstr(p->shadowed));
+	a = json_object_new_array();
+	for (i = 1; i < p->n_chain; i++)
+		json_object_array_add(a, jstr(p->chain_short[i]));
+	json_object_object_add(o, "inherits_from", a);
+	json_object_object_add(o, "arch", jstr(p->arch));
+	json_object_object_add(o, "minimum", json_res(&p->min));
+	json_object_object_add(o, "recommended", json_res(&p->rec));
+	a = json_object_new_array();
+	for (i = 0; i < p->n_devices; i++)
+		json_object_array_add(a, jstr(p->devices[i]));
+	json_object_object_add(o, "devices", a);
+	json_object_object_add(o, "efi_supported", json_object_new_boolean(p->efi_supported));
+	json_object_object_add(o, "bios_unsupported", json_object_new_boolean(p->bios_unsupported));
+	json_object_object_add(o, "vprov_uses", json_uses(uses));
+	json_object_object_add(o, "trees", json_links(os->trees, os->n_trees));
+	json_object_object_add(o, "media", json_links(os->media, os->n_media));
+	json_object_object_add(o, "images", json_links(os->images, os->n_images));
+	print_json(o);
+}
+
+static void print_res(const char *label, const struct vp_os_resources *r)
+{
+	char ram[32], disk[32];
+
+	if (!r->set)
+		return;
+	vp_format_size(r->ram, ram, sizeof(ram));
+	vp_format_size(r->storage, disk, sizeof(disk));
+	printf("  %-15s", label);
+	if (r->n_cpus)
+		printf("%u vCPU%s, ", r->n_cpus, r->n_cpus == 1 ? "" : "s");
+	printf("%s memory, %s disk\n", r->ram ? ram : "?", r->storage ? disk : "?");
+}
+
+static void print_links(const char *label, const struct vp_os_link *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		printf("  %-15s%s %s\n", i ? "" : label, l[i].arch, l[i].url ? l[i].url : "(no download)");
+		if (l[i].kernel || l[i].initrd)
+			printf("  %-15s  kernel %s, initrd %s\n", "", l[i].kernel ? l[i].kernel : "-",
+			       l[i].initrd ? l[i].initrd : "-");
+	}
+}
+
+static void show_text(const struct vp_os_profile *p, const struct vp_domain_spec *u)
+{
+	const struct vp_os *os = p->os;
+	char mem[32], disk[32];
+	size_t i;
+
+	printf("%s: %s\n", os->n_short_ids ? os->short_ids[0] : os->id, os->name ? os->name : "?");
+	printf("  %-15s%s\n", "id:", os->id);
+	if (os->n_short_ids > 1) {
+		printf("  %-15s", "aliases:");
+		for (i = 1; i < os->n_short_ids; i++)
+			printf("%s%s", i > 1 ? ", " : "", os->short_ids[i]);
+		putchar('\n');
+	}
+	printf("  %-15s%s\n", "version:", os->version ? os->version : "-");
+	printf("  %-15s%s / %s\n", "family/distro:", os->family ? os->family : "-",
+	       os->distro ? os->distro : "-");
+	if (os->vendor)
+		printf("  %-15s%s\n", "vendor:", os->vendor);
+	if (os->release_date || os->eol_date)
+		printf("  %-15s%s%s%s%s\n", "released:", os->release_date ? os->release_date : "?",
+		       os->eol_date ? " (end of life " : "", os->eol_date ? os->eol_date : "",
+		       os->eol_date ? ")" : "");
+	printf("  %-15s%s (%s)\n", "from:", os->file, source_label(os->source));
+	if (p->shadowed)
+		printf("  %-15sthis hides vprov's built-in %s\n", "", p->shadowed);
+	if (p->n_chain > 1) {
+		printf("  %-15s", "inherits from:");
+		for (i = 1; i < p->n_chain && i <= 4; i++)
+			printf("%s%s", i > 1 ? " < " : "", p->chain_short[i]);
+		if (p->n_chain > 5)
+			printf(" < ... (%zu releases)", p->n_chain - 1);
+		putchar('\n');
+	}
+	printf("  resources for %s:\n", p->arch);
+	print_res("  minimum:", &p->min);
+	print_res("  recommended:", &p->rec);
+	vp_format_size(u->memory, mem, sizeof(mem));
+	vp_format_size(u->disk_size, disk, sizeof(disk));
+	printf("  %-15s%s memory, %u vCPU%s, %s disk, %s, %s disk, %s network, %s USB, %s video, %s\n",
+	       "vprov uses:", u->memory ? mem : "default", u->vcpus ? u->vcpus : 2,
+	       u->vcpus == 1 ? "" : "s", u->disk_size ? disk : "default",
+	       u->machine ? u->machine : "default machine",
+	       u->dev.disk_bus ? u->dev.disk_bus : "virtio",
+	       u->dev.net_model ? u->dev.net_model : "virtio",
+	       u->dev.usb_model ? u->dev.usb_model : "qemu-xhci",
+	       u->dev.video_model ? u->dev.video_model : "virtio",
+	       u->boot.uefi == VP_YES ? "UEFI" : "BIOS");
+	printf("  %-15s%zu known\n", "devices:", p->n_devices);
+	print_links("trees:", os->trees, os->n_trees);
+	print_links("media:", os->media, os->n_media);
+	print_links("cloud images:", os->images, os->n_images);
+}
+
+static int run_show(int argc, char **argv, struct vp_ctx *ctx)
+{
+	struct vp_osinfo *db = NULL;
+	struct vp_os_profile p;
+	struct vp_domain_spec uses;
+	struct vp_error err = { 0 };
+	const char *id = NULL, *arch = NULL;
+	struct utsname u;
+	bool json = false;
+	int opt, c;
+
+	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, show_options, NULL)) != -1) {
+		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
+			if (c < 0)
+				return vp_help(ctx);
+			continue;
+		}
+		if (opt == 'a')
+			arch = optarg;
+		else if (opt == 'j')
+			json = true;
+		else
+			return vp_bad_opt(ctx, opt, argv);
+	}
+	if (optind >= argc)
+		return vp_usage_error(ctx, "an OS id is required (see 'vprov osinfo list')");
+	if (optind + 1 < argc)
+		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind + 1],
+				      ctx->prog);
+	id = argv[optind];
+	if (!arch)
+		arch = uname(&u) == 0 ? u.machine : "x86_64";
+	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
+	    vp_osinfo_profile(db, id, arch, &p, &err) < 0) {
+		vp_osinfo_close(db);
+		return vp_report(ctx, &err);
+	}
+	vp_os_profile_spec(&p, &uses);
+	if (json)
+		show_json(&p, &uses);
+	else
+		show_text(&p, &uses);
+	vp_spec_clear(&uses);
+	vp_os_profile_clear(&p);
+	vp_osinfo_close(db);
+	return VP_EXIT_OK;
+}
+
+static const struct vp_cmd osinfo_subcmds[] = {
+	{
+		.name = "list",
+		.usage = "[--family F] [--distro D] [--json]",
+		.summary = "list the OS profiles",
+		.help = "      --family F         only this family (linux, winnt, freebsd, ...)\n"
+			"      --distro D         only this distribution (debian, ubuntu, fedora, ...)\n"
+			"      --json             print a JSON array\n",
+		.run = run_list,
+	},
+	{
+		.name = "show",
+		.usage = "ID [--arch ARCH] [--json]",
+		.summary = "show one profile: names, resources, what vprov makes of it, trees, media, images",
+		.help = "      --arch ARCH        resources for this architecture (default: this machine's)\n"
+			"      --json             print a JSON object\n",
+		.run = run_show,
+	},
+	{ .name = NULL },
+};
+
+const struct vp_cmd vp_cmd_osinfo = {
+	.name = "osinfo",
+	.usage = "list|show ...",
+	.summary = "the OS profiles (osinfo-db, plus vprov's built-in newer releases)",
+	.subcmds = osinfo_subcmds,
+};

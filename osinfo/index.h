@@ -1,0 +1,42 @@
+/* osinfo/index.h — inside the osinfo module: the index and the built-in
+ * profiles (not for use outside osinfo/). */
+#ifndef VP_OSINFO_INDEX_H
+#define VP_OSINFO_INDEX_H
+
+#include "osinfo.h"
+
+/* One <os> as the index knows it. */
+struct vp_os_entry {
+	char *id;
+	char *short_ids;       /* comma-joined, first is the main one; never NULL */
+	char *name, *version, *family, *distro, *release_date, *eol_date;
+	char *source;          /* bundled, system, local, user */
+	char *file;            /* path, or "bundled:os/..." */
+	char *shadowed;        /* the built-in file a later source hides */
+};
+
+struct vp_osinfo {
+	struct vp_os_entry *e;
+	size_t n;
+	char *dirs[3];         /* system, local, user */
+	char *cache_dir;
+	bool no_bundled;
+	void (*warn)(void *opaque, const char *msg);
+	void *opaque;
+};
+
+/* The profiles compiled in from osinfo/db (generated at build time). */
+struct vp_bundle_file {
+	const char *path;      /* os/<vendor>/<name>.xml */
+	const char *text;
+};
+extern const struct vp_bundle_file vp_osinfo_bundle[];
+extern const size_t vp_osinfo_bundle_count;
+
+/* By id or short-id (aliases included); NULL when unknown. */
+struct vp_os_entry *vp_osinfo_find(struct vp_osinfo *db, const char *name);
+
+/* A profile file's text: a path, or "bundled:os/..." */
+int vp_osinfo_read_file(const char *path, char **text, size_t *len, struct vp_error *err);
+
+#endif

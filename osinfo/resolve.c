@@ -1,0 +1,334 @@
+/* osinfo/resolve.c — a profile with its inheritance, and the spec it gives
+ *
+ * osinfo-db describes most things once, in an old release, and lets later
+ * releases inherit through derives-from (or upgrades when a release derives
+ * from nothing): devices accumulate down the chain (a release may mark an
+ * inherited device unsupported), resources and firmware come from the
+ * nearest release that says them.
+ */
+#include "osinfo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../provision/cleanup.h"
+#include "../provision/units.h"
+#include "index.h"
+
+#define MAX_CHAIN 64
+
+static void *grow(void *p, size_t n, size_t size)
+{
+	void *r = reallocarray(p, n, size);
+
+	if (!r)
+		abort();
+	return r;
+}
+
+/* Parse the file of entry e and take out the <os> with its id. */
+static int load_os(const struct vp_os_entry *e, struct vp_os *out, struct vp_error *err)
+{
+	_cleanup_(freep) char *text = NULL;
+	struct vp_os *list = NULL;
+	size_t len, n = 0, i;
+	int found = -1;
+
+	if (vp_osinfo_read_file(e->file, &text, &len, err) < 0 ||
+	    vp_os_parse(text, len, e->file, e->source, &list, &n, err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (found < 0 && !strcmp(list[i].id, e->id)) {
+			*out = list[i];
+			found = (int)i;
+			continue;
+		}
+		vp_os_free(&list[i]);
+	}
+	free(list);
+	if (found < 0)
+		return vp_error_set(err, VP_ERR_RUNTIME,
+				    "OS '%s' is no longer in '%s' (the database changed; run again)",
+				    e->id, e->file);
+	return 0;
+}
+
+static void not_found(struct vp_osinfo *db, const char *id, struct vp_error *err)
+{
+	char *sug[3];
+	size_t n = vp_osinfo_suggest(db, id, sug, 3), i;
+
+	if (n == 0)
+		vp_error_set(err, VP_ERR_NOT_FOUND,
+			     "unknown OS '%s' (see 'vprov osinfo list')", id);
+	else if (n == 1)
+		vp_error_set(err, VP_ERR_NOT_FOUND, "unknown OS '%s'; did you mean %s?", id, sug[0]);
+	else if (n == 2)
+		vp_error_set(err, VP_ERR_NOT_FOUND, "unknown OS '%s'; did you mean %s or %s?", id,
+			     sug[0], sug[1]);
+	else
+		vp_error_set(err, VP_ERR_NOT_FOUND, "unknown OS '%s'; did you mean %s, %s or %s?", id,
+			     sug[0], sug[1], sug[2]);
+	for (i = 0; i < n; i++)
+		free(sug[i]);
+}
+
+/* The resources of one class (min or rec) for arch in os, arch-specific
+ * before "all". */
+static const struct vp_os_resources *res_of(const struct vp_os *os, const char *arch, bool rec)
+{
+	const struct vp_os_resources *all = NULL;
+	size_t i;
+
+	for (i = 0; i < os->n_resources; i++) {
+		const struct vp_os_resources *r = rec ? &os->resources[i].rec : &os->resources[i].min;
+
+		if (!r->set)
+			continue;
+		if (!strcmp(os->resources[i].arch, arch))
+			return r;
+		if (!strcmp(os->resources[i].arch, "all") && !all)
+			all = r;
+	}
+	return all;
+}
+
+static void add_device(struct vp_os_profile *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_devices; i++)
+		if (!strcmp(p->devices[i], id))
+			return;
+	p->devices = grow(p->devices, p->n_devices + 1, sizeof(char *));
+	p->devices[p->n_devices++] = vp_strdup(id);
+}
+
+static void drop_device(struct vp_os_profile *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_devices; i++)
+		if (!strcmp(p->devices[i], id)) {
+			free(p->devices[i]);
+			p->devices[i] = p->devices[--p->n_devices];
+			return;
+		}
+}
+
+int vp_osinfo_profile(struct vp_osinfo *db, const char *id, const char *arch,
+		      struct vp_os_profile *out, struct vp_error *err)
+{
+	struct vp_os chain[MAX_CHAIN];
+	struct vp_os_entry *e = vp_osinfo_find(db, id);
+	bool fw_done_efi = false, fw_done_bios = false;
+	size_t n = 0, i, j;
+	int r = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!e) {
+		not_found(db, id, err);
+		return -1;
+	}
+	out->arch = vp_strdup(arch);
+	out->shadowed = vp_strdup(e->shadowed);
+	/* walk up: the OS, its parent, ... */
+	while (e) {
+		const char *next;
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(chain[i].id, e->id))
+				break;
+		if (i < n)
+			break; /* a cycle: stop at the repeat */
+		if (n == MAX_CHAIN)
+			break;
+		if (load_os(e, &chain[n], err) < 0)
+			goto out;
+		out->chain = grow(out->chain, out->n_chain + 1, sizeof(char *));
+		out->chain_short = grow(out->chain_short, out->n_chain + 1, sizeof(char *));
+		out->chain_short[out->n_chain] =
+			vp_strdup(chain[n].n_short_ids ? chain[n].short_ids[0] : chain[n].id);
+		out->chain[out->n_chain++] = vp_strdup(chain[n].id);
+		next = chain[n].derives_from ? chain[n].derives_from : chain[n].upgrades;
+		n++;
+		e = next ? vp_osinfo_find(db, next) : NULL;
+	}
+	/* resources: the nearest release that says them */
+	for (i = 0; i < n && !(out->min.set && out->rec.set); i++) {
+		const struct vp_os_resources *rm = res_of(&chain[i], arch, false);
+		const struct vp_os_resources *rr = res_of(&chain[i], arch, true);
+
+		if (!out->min.set && rm)
+			out->min = *rm;
+		if (!out->rec.set && rr)
+			out->rec = *rr;
+	}
+	/* what a VM gets, field by field, from the nearest release that says
+	 * anything about that field */
+	{
+		bool ram = false, cpus = false, disk = false;
+
+		for (i = 0; i < n && !(ram && cpus && disk); i++) {
+			const struct vp_os_resources *rm = res_of(&chain[i], arch, false);
+			const struct vp_os_resources *rr = res_of(&chain[i], arch, true);
+
+			if (!ram && ((rr && rr->ram) || (rm && rm->ram))) {
+				out->use.ram = rr && rr->ram ? rr->ram : 2 * rm->ram;
+				ram = true;
+			}
+			if (!cpus && ((rr && rr->n_cpus) || (rm && rm->n_cpus))) {
+				out->use.n_cpus = rr && rr->n_cpus ? rr->n_cpus : 2 * rm->n_cpus;
+				cpus = true;
+			}
+			if (!disk && ((rr && rr->storage) || (rm && rm->storage))) {
+				out->use.storage = rr && rr->storage ? rr->storage : 2 * rm->storage;
+				disk = true;
+			}
+		}
+		out->use.set = ram || cpus || disk;
+	}
+	/* devices: from the oldest ancestor down, each release adding or
+	 * withdrawing its own */
+	for (i = n; i-- > 0;)
+		for (j = 0; j < chain[i].n_devices; j++) {
+			if (chain[i].devices[j].supported)
+				add_device(out, chain[i].devices[j].id);
+			else
+				drop_device(out, chain[i].devices[j].id);
+		}
+	/* firmware: the nearest statement for this arch (or all) */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < chain[i].n_firmware; j++) {
+			const struct vp_os_firmware *fw = &chain[i].firmware[j];
+
+			if (strcmp(fw->arch, arch) && strcmp(fw->arch, "all"))
+				continue;
+			if (fw->type && !strcmp(fw->type, "efi") && !fw_done_efi) {
+				out->efi_supported = fw->supported;
+				fw_done_efi = true;
+			} else if (fw->type && !strcmp(fw->type, "bios") && !fw_done_bios) {
+				out->bios_unsupported = !fw->supported;
+				fw_done_bios = true;
+			}
+		}
+	out->os = malloc(sizeof(*out->os));
+	if (!out->os)
+		abort();
+	*out->os = chain[0];
+	memset(&chain[0], 0, sizeof(chain[0]));
+	r = 0;
+out:
+	for (i = 0; i < n; i++)
+		vp_os_free(&chain[i]);
+	if (r < 0)
+		vp_os_profile_clear(out);
+	return r;
+}
+
+void vp_os_profile_clear(struct vp_os_profile *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	if (p->os) {
+		vp_os_free(p->os);
+		free(p->os);
+	}
+	for (i = 0; i < p->n_devices; i++)
+		free(p->devices[i]);
+	free(p->devices);
+	for (i = 0; i < p->n_chain; i++) {
+		free(p->chain[i]);
+		free(p->chain_short[i]);
+	}
+	free(p->chain);
+	free(p->chain_short);
+	free(p->arch);
+	free(p->shadowed);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- the spec a profile gives ------------------------------------------ */
+
+static bool has(const struct vp_os_profile *p, const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_devices; i++)
+		if (!strcmp(p->devices[i], a) || (b && !strcmp(p->devices[i], b)))
+			return true;
+	return false;
+}
+
+static bool is_windows(const struct vp_os_profile *p)
+{
+	const char *f = p->os->family;
+
+	return f && (!strcmp(f, "winnt") || !strcmp(f, "win9x") || !strcmp(f, "win16"));
+}
+
+void vp_os_profile_spec(const struct vp_os_profile *p, struct vp_domain_spec *l)
+{
+	bool x86 = p->arch && (!strcmp(p->arch, "x86_64") || !strcmp(p->arch, "i686"));
+	bool virtio_net = has(p, VP_DEV_VIRTIO_NET, VP_DEV_VIRTIO1_NET);
+	bool virtio1 = has(p, VP_DEV_VIRTIO1_NET, NULL);
+	bool q35 = has(p, VP_DEV_Q35, NULL) && (virtio1 || !virtio_net);
+	bool win = is_windows(p);
+
+	memset(l, 0, sizeof(*l));
+	l->os.id = vp_strdup(p->os->id);
+	l->os.short_id = p->os->n_short_ids ? vp_strdup(p->os->short_ids[0]) : NULL;
+	l->os.name = vp_strdup(p->os->name);
+
+	/* resources: recommended, else twice the minimum */
+	l->memory = p->use.ram;
+	l->vcpus = p->use.n_cpus;
+	l->disk_size = p->use.storage;
+	if (l->memory && l->memory < VP_MIN_MEMORY)
+		l->memory = VP_MIN_MEMORY;
+	if (l->memory > VP_MAX_MEMORY)
+		l->memory = VP_MAX_MEMORY;
+	if (l->vcpus > VP_MAX_VCPUS)
+		l->vcpus = VP_MAX_VCPUS;
+	if (l->disk_size && l->disk_size < VP_MIN_DISK)
+		l->disk_size = VP_MIN_DISK;
+	if (l->disk_size > VP_MAX_DISK)
+		l->disk_size = VP_MAX_DISK;
+
+	/* machine: q35 when the OS knows it and (if it knows virtio at all)
+	 * virtio 1.0; else the i440fx PC */
+	if (x86)
+		l->machine = vp_strdup(q35 ? "q35" : "pc");
+
+	/* devices: virtio only where the OS drives it */
+	if (!has(p, VP_DEV_VIRTIO_BLK, VP_DEV_VIRTIO1_BLK))
+		l->dev.disk_bus = vp_strdup(!x86 ? "scsi" : q35 ? "sata" : "ide");
+	if (!virtio_net)
+		l->dev.net_model = vp_strdup(has(p, VP_DEV_E1000E, NULL) ? "e1000e" :
+					     has(p, VP_DEV_E1000, NULL)	 ? "e1000" :
+					     has(p, VP_DEV_RTL8139, NULL)	 ? "rtl8139" :
+					     q35				 ? "e1000e" :
+										   "e1000");
+	l->dev.rng = has(p, VP_DEV_VIRTIO_RNG, VP_DEV_VIRTIO1_RNG) ? VP_YES : VP_NO;
+	/* the balloon and the agent channel cost nothing where unused; only an
+	 * OS with no virtio at all (Windows before its drivers) goes without */
+	if (!virtio_net && !has(p, VP_DEV_VIRTIO_BLK, VP_DEV_VIRTIO1_BLK)) {
+		l->dev.balloon = has(p, VP_DEV_VIRTIO_BALLOON, VP_DEV_VIRTIO1_BALLOON) ? VP_YES : VP_NO;
+		l->dev.agent = has(p, VP_DEV_VIRTIO_SERIAL, VP_DEV_VIRTIO1_SERIAL) ? VP_YES : VP_NO;
+	}
+	if (!has(p, VP_DEV_QEMU_XHCI, NULL))
+		l->dev.usb_model = vp_strdup(q35 || !x86 ? "ich9-ehci1" : "piix3-uhci");
+	if (!has(p, VP_DEV_VIRTIO1_GPU, NULL))
+		l->dev.video_model = vp_strdup(has(p, VP_DEV_QXL, NULL) ? "qxl" : "vga");
+	l->dev.tablet = has(p, VP_DEV_USB_TABLET, NULL) ? VP_YES : VP_NO;
+	if (win) {
+		l->dev.localtime = VP_YES;
+		l->dev.hyperv = VP_YES;
+	}
+
+	/* firmware: UEFI when the OS cannot boot from BIOS */
+	if (p->efi_supported && p->bios_unsupported)
+		l->boot.uefi = VP_YES;
+}

@@ -1,0 +1,17 @@
+# Compile every XML file under DIR into a C table of {relative path, text}.
+# cmake -DOUT=file.c -DDIR=osinfo/db -P embed-dir.cmake
+file(GLOB_RECURSE files RELATIVE "${DIR}" "${DIR}/*.xml")
+list(SORT files)
+set(body "/* generated from ${DIR} by scripts/embed-dir.cmake; do not edit */\n#include <stddef.h>\n#include \"index.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(f ${files})
+  file(READ "${DIR}/${f}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "static const char text${i}[] = {${bytes}0x00};\n")
+  string(APPEND table "\t{ \"${f}\", text${i} },\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "\nconst struct vp_bundle_file vp_osinfo_bundle[] = {\n${table}\t{ NULL, NULL },\n};\nconst size_t vp_osinfo_bundle_count = ${i};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(RENAME "${OUT}.tmp" "${OUT}")
