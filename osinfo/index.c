@@ -1,12 +1,15 @@
 /* osinfo/index.c — find profiles without parsing the whole database
  *
  * The index lists every <os> with the fields a listing or a lookup needs
- * and the file it lives in.  It is cached as a text file and trusted only
- * while its signature matches: a SHA-256 over the path, size and mtime of
- * every file in every database directory (and the built-in profiles), so
- * adding, removing or editing any profile rebuilds it.  Checking costs one
- * directory walk (~2 ms for the ~900 files of osinfo-db); rebuilding parses
- * everything once (~0.1 s).
+ * and the file it lives in, plus the size and mtime of every file and the
+ * mtime of every directory it read.  It is cached as one text file.
+ *
+ * Freshness, cheapest first: opening compares the directories' mtimes (a
+ * profile added, removed or renamed anywhere changes one) and the
+ * configuration (which directories, which built-in profiles); a lookup
+ * compares the files it actually reads; a listing, and a lookup that finds
+ * nothing, compare every file.  Any difference rebuilds the index, which
+ * parses each file once (~50 ms for osinfo-db's ~900).
  */
 #include "osinfo.h"
 
@@ -25,7 +28,9 @@
 #include "../provision/units.h"
 #include "index.h"
 
-#define INDEX_MAGIC "vprov-osinfo-index\t2"
+#define INDEX_NAME "vprov-osinfo-index"
+#define INDEX_VERSION "3"
+#define INDEX_MAGIC INDEX_NAME "\t" INDEX_VERSION
 
 static void *grow(void *p, size_t n, size_t size)
 {
@@ -63,13 +68,36 @@ struct file {
 struct filelist {
 	struct file *f;
 	size_t n;
+	struct vp_stamp *d;   /* directories (and roots that do not exist) */
+	size_t nd;
 };
+
+static int64_t mtime_of(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static void add_dir(struct filelist *fl, const char *path, int64_t mtime)
+{
+	fl->d = grow(fl->d, fl->nd + 1, sizeof(*fl->d));
+	fl->d[fl->nd].path = vp_strdup(path);
+	fl->d[fl->nd].mtime_ns = mtime;
+	fl->d[fl->nd].size = 0;
+	fl->nd++;
+}
 
 static void walk(const char *dir, const char *source, struct filelist *fl, int depth)
 {
+	struct stat dst;
 	DIR *d;
 	struct dirent *e;
 
+	if (stat(dir, &dst) < 0 || !S_ISDIR(dst.st_mode)) {
+		if (depth == 0)
+			add_dir(fl, dir, -1); /* a root that may appear later */
+		return;
+	}
+	add_dir(fl, dir, mtime_of(&dst));
 	if (depth > 8 || !(d = opendir(dir)))
 		return;
 	while ((e = readdir(d))) {
@@ -91,7 +119,7 @@ static void walk(const char *dir, const char *source, struct filelist *fl, int d
 			f = &fl->f[fl->n++];
 			f->path = TAKE_PTR(path);
 			f->source = vp_strdup(source);
-			f->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+			f->mtime_ns = mtime_of(&st);
 			f->size = (int64_t)st.st_size;
 		}
 	}
@@ -111,7 +139,10 @@ static void filelist_clear(struct filelist *fl)
 		free(fl->f[i].path);
 		free(fl->f[i].source);
 	}
+	for (i = 0; i < fl->nd; i++)
+		free(fl->d[i].path);
 	free(fl->f);
+	free(fl->d);
 	memset(fl, 0, sizeof(*fl));
 }
 
@@ -119,7 +150,6 @@ static void filelist_clear(struct filelist *fl)
 static void collect(const struct vp_osinfo *db, struct filelist *fl)
 {
 	static const char *const names[] = { "system", "local", "user" };
-	const char *dirs[3] = { db->dirs[0], db->dirs[1], db->dirs[2] };
 	size_t i, start;
 
 	memset(fl, 0, sizeof(*fl));
@@ -134,22 +164,24 @@ static void collect(const struct vp_osinfo *db, struct filelist *fl)
 			f->mtime_ns = 0;
 			f->size = (int64_t)strlen(vp_osinfo_bundle[i].text);
 		}
-		qsort(fl->f, fl->n, sizeof(*fl->f), cmp_file);
+		if (fl->n)
+			qsort(fl->f, fl->n, sizeof(*fl->f), cmp_file);
 	}
 	for (i = 0; i < 3; i++) {
 		_cleanup_(freep) char *os = NULL;
 
-		if (!dirs[i])
+		if (!db->roots[i])
 			continue;
-		os = vp_strdup_printf("%s/os", dirs[i]);
+		os = vp_strdup_printf("%s/os", db->roots[i]);
 		start = fl->n;
 		walk(os, names[i], fl, 0);
-		qsort(fl->f + start, fl->n - start, sizeof(*fl->f), cmp_file);
+		if (fl->n > start)
+			qsort(fl->f + start, fl->n - start, sizeof(*fl->f), cmp_file);
 	}
 }
 
-/* The signature of the file set (and of the built-in profiles' texts). */
-static void signature(const struct vp_osinfo *db, const struct filelist *fl, char out[65])
+/* The signature of the configuration: format, directories, built-ins. */
+static void signature(struct vp_osinfo *db)
 {
 	gnutls_hash_hd_t h;
 	unsigned char d[32];
@@ -157,26 +189,17 @@ static void signature(const struct vp_osinfo *db, const struct filelist *fl, cha
 
 	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
 		abort();
-	gnutls_hash(h, INDEX_MAGIC, strlen(INDEX_MAGIC));
+	gnutls_hash(h, INDEX_MAGIC, strlen(INDEX_MAGIC) + 1);
 	for (i = 0; i < 3; i++) {
-		const char *dir = db->dirs[i] ? db->dirs[i] : "-";
+		const char *dir = db->roots[i] ? db->roots[i] : "-";
 
 		gnutls_hash(h, dir, strlen(dir) + 1);
 	}
-	for (i = 0; i < fl->n; i++) {
-		char meta[64];
-
-		gnutls_hash(h, fl->f[i].path, strlen(fl->f[i].path) + 1);
-		snprintf(meta, sizeof(meta), "%lld:%lld", (long long)fl->f[i].mtime_ns,
-			 (long long)fl->f[i].size);
-		gnutls_hash(h, meta, strlen(meta) + 1);
-	}
 	if (!db->no_bundled)
-		for (i = 0; i < vp_osinfo_bundle_count; i++)
-			gnutls_hash(h, vp_osinfo_bundle[i].text, strlen(vp_osinfo_bundle[i].text));
+		gnutls_hash(h, vp_osinfo_bundle_hash, strlen(vp_osinfo_bundle_hash));
 	gnutls_hash_deinit(h, d);
 	for (i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", d[i]);
+		sprintf(db->sig + 2 * i, "%02x", d[i]);
 }
 
 /* ---- reading a file --------------------------------------------------- */
@@ -227,22 +250,6 @@ int vp_osinfo_read_file(const char *path, char **text, size_t *len, struct vp_er
 
 /* ---- entries ----------------------------------------------------------- */
 
-static void entry_clear(struct vp_os_entry *e)
-{
-	free(e->id);
-	free(e->short_ids);
-	free(e->name);
-	free(e->version);
-	free(e->family);
-	free(e->distro);
-	free(e->release_date);
-	free(e->eol_date);
-	free(e->source);
-	free(e->file);
-	free(e->shadowed);
-	memset(e, 0, sizeof(*e));
-}
-
 static struct vp_os_entry *find_id(struct vp_osinfo *db, const char *id)
 {
 	size_t i;
@@ -284,6 +291,30 @@ struct vp_os_entry *vp_osinfo_find(struct vp_osinfo *db, const char *name)
 	return NULL;
 }
 
+/* ---- building: parse every file, then write the index text ------------- */
+
+/* While building, entries own their strings. */
+struct building {
+	struct vp_os_entry *e;
+	size_t n;
+};
+
+static void entry_free(struct vp_os_entry *e)
+{
+	free(e->id);
+	free(e->short_ids);
+	free(e->name);
+	free(e->version);
+	free(e->family);
+	free(e->distro);
+	free(e->release_date);
+	free(e->eol_date);
+	free(e->source);
+	free(e->file);
+	free(e->shadowed);
+	memset(e, 0, sizeof(*e));
+}
+
 static char *join_short_ids(const struct vp_os *os)
 {
 	size_t i, len = 1;
@@ -295,7 +326,7 @@ static char *join_short_ids(const struct vp_os *os)
 	if (!r)
 		abort();
 	for (i = 0; i < os->n_short_ids; i++) {
-		if (strchr(os->short_ids[i], ',') || strchr(os->short_ids[i], '\t'))
+		if (strchr(os->short_ids[i], ',') || strpbrk(os->short_ids[i], "\t\n"))
 			continue;
 		if (*r)
 			strcat(r, ",");
@@ -304,19 +335,23 @@ static char *join_short_ids(const struct vp_os *os)
 	return r;
 }
 
-static void add_os(struct vp_osinfo *db, const struct vp_os *os)
+static void add_os(struct building *b, const struct vp_os *os)
 {
-	struct vp_os_entry *e = find_id(db, os->id);
+	struct vp_os_entry *e = NULL;
 	char *shadowed = NULL;
+	size_t i;
 
+	for (i = 0; i < b->n; i++)
+		if (!strcmp(b->e[i].id, os->id))
+			e = &b->e[i];
 	if (e) {
 		/* a later source redefines it; remember a built-in copy it hides */
 		shadowed = e->shadowed ? vp_strdup(e->shadowed) :
 			   !strcmp(e->source, "bundled") ? vp_strdup(e->file) : NULL;
-		entry_clear(e);
+		entry_free(e);
 	} else {
-		db->e = grow(db->e, db->n + 1, sizeof(*db->e));
-		e = &db->e[db->n++];
+		b->e = grow(b->e, b->n + 1, sizeof(*b->e));
+		e = &b->e[b->n++];
 		memset(e, 0, sizeof(*e));
 	}
 	e->id = vp_strdup(os->id);
@@ -332,9 +367,40 @@ static void add_os(struct vp_osinfo *db, const struct vp_os *os)
 	e->shadowed = shadowed;
 }
 
-static void build(struct vp_osinfo *db, const struct filelist *fl)
+/* A growing text. */
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+static void tput(struct text *t, const char *v, char end)
 {
-	size_t i, j;
+	size_t need = (v ? strlen(v) : 0) + 2;
+
+	if (t->len + need >= t->cap) {
+		t->cap = (t->len + need) * 2 + 4096;
+		t->p = grow(t->p, t->cap, 1);
+	}
+	/* values never hold tabs or newlines (they become spaces) */
+	for (; v && *v; v++)
+		t->p[t->len++] = *v == '\t' || *v == '\n' || *v == '\r' ? ' ' : *v;
+	t->p[t->len++] = end;
+	t->p[t->len] = '\0';
+}
+
+static void tnum(struct text *t, int64_t v, char end)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	tput(t, buf, end);
+}
+
+static char *build_text(struct vp_osinfo *db, const struct filelist *fl)
+{
+	struct building b = { 0 };
+	struct text t = { 0 };
+	size_t i, j, lines = 0;
 
 	for (i = 0; i < fl->n; i++) {
 		_cleanup_(freep) char *text = NULL;
@@ -348,64 +414,54 @@ static void build(struct vp_osinfo *db, const struct filelist *fl)
 			continue;
 		}
 		for (j = 0; j < n; j++) {
-			add_os(db, &list[j]);
+			add_os(&b, &list[j]);
 			vp_os_free(&list[j]);
 		}
 		free(list);
 	}
-}
-
-/* ---- the cache file ---------------------------------------------------- */
-
-/* Values never hold tabs or newlines (they become spaces). */
-static void put(FILE *f, const char *v, char end)
-{
-	for (; v && *v; v++)
-		fputc(*v == '\t' || *v == '\n' || *v == '\r' ? ' ' : *v, f);
-	fputc(end, f);
-}
-
-static void save(const struct vp_osinfo *db, const char *sig)
-{
-	_cleanup_(freep) char *path = NULL;
-	_cleanup_(freep) char *tmp = NULL;
-	FILE *f;
-	int fd;
-	size_t i;
-
-	if (!db->cache_dir)
-		return;
-	mkdir(db->cache_dir, 0700);
-	path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
-	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		return;
+	tput(&t, INDEX_NAME, '\t');
+	tput(&t, INDEX_VERSION, '\t');
+	tput(&t, db->sig, '\n');
+	for (i = 0; i < fl->nd; i++) {
+		tput(&t, "D", '\t');
+		tput(&t, fl->d[i].path, '\t');
+		tnum(&t, fl->d[i].mtime_ns, '\n');
 	}
-	fprintf(f, "%s\t%s\n", INDEX_MAGIC, sig);
-	for (i = 0; i < db->n; i++) {
-		const struct vp_os_entry *e = &db->e[i];
-
-		fputs("O\t", f);
-		put(f, e->id, '\t');
-		put(f, e->short_ids, '\t');
-		put(f, e->name, '\t');
-		put(f, e->version, '\t');
-		put(f, e->family, '\t');
-		put(f, e->distro, '\t');
-		put(f, e->release_date, '\t');
-		put(f, e->eol_date, '\t');
-		put(f, e->source, '\t');
-		put(f, e->file, '\t');
-		put(f, e->shadowed, '\n');
+	for (i = 0; i < fl->n; i++) {
+		if (!strncmp(fl->f[i].path, "bundled:", 8))
+			continue; /* the configuration's signature covers those */
+		lines++;
+		tput(&t, "F", '\t');
+		tput(&t, fl->f[i].path, '\t');
+		tnum(&t, fl->f[i].mtime_ns, '\t');
+		tnum(&t, fl->f[i].size, '\n');
 	}
-	fprintf(f, "E\t%zu\n", db->n);
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
-		unlink(tmp);
+	for (i = 0; i < b.n; i++) {
+		const struct vp_os_entry *e = &b.e[i];
+
+		tput(&t, "O", '\t');
+		tput(&t, e->id, '\t');
+		tput(&t, e->short_ids, '\t');
+		tput(&t, e->name, '\t');
+		tput(&t, e->version, '\t');
+		tput(&t, e->family, '\t');
+		tput(&t, e->distro, '\t');
+		tput(&t, e->release_date, '\t');
+		tput(&t, e->eol_date, '\t');
+		tput(&t, e->source, '\t');
+		tput(&t, e->file, '\t');
+		tput(&t, e->shadowed, '\n');
+		entry_free(&b.e[i]);
+	}
+	free(b.e);
+	tput(&t, "E", '\t');
+	tnum(&t, (int64_t)(fl->nd + lines + b.n), '\n');
+	return t.p;
 }
 
+/* ---- reading the index text ---------------------------------------------- */
+
+/* The next tab-separated field, in place; "" becomes NULL. */
 static char *field(char **p)
 {
 	char *s = *p, *tab;
@@ -419,46 +475,88 @@ static char *field(char **p)
 	} else {
 		*p = NULL;
 	}
-	return *s ? vp_strdup(s) : NULL;
+	return *s ? s : NULL;
 }
 
-/* Load the cache if it is whole and its signature is sig; 0 when used. */
-static int load(struct vp_osinfo *db, const char *sig)
+static bool number(const char *s, int64_t *out)
 {
-	_cleanup_(freep) char *path = NULL;
-	_cleanup_(freep) char *text = NULL;
-	struct vp_error err = { 0 };
-	char *line, *next, *p;
-	size_t len, count = 0, want = (size_t)-1;
-	bool header = false;
+	uint64_t v;
 
-	if (!db->cache_dir)
-		return -1;
-	path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
-	if (access(path, R_OK) < 0 || vp_osinfo_read_file(path, &text, &len, &err) < 0)
-		return -1;
+	if (s && s[0] == '-' && s[1] == '1' && !s[2]) {
+		*out = -1;
+		return true;
+	}
+	if (!s || vp_parse_uint(s, 0, INT64_MAX, "stamp", &v, NULL) < 0)
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
+static void forget(struct vp_osinfo *db)
+{
+	free(db->text);
+	free(db->e);
+	free(db->files);
+	free(db->dirs);
+	db->text = NULL;
+	db->e = NULL;
+	db->files = db->dirs = NULL;
+	db->n = db->n_files = db->n_dirs = 0;
+}
+
+/* Take text (owned) as the index: 0 when it is whole and of this
+ * configuration, -1 (and nothing kept) otherwise. */
+static int adopt(struct vp_osinfo *db, char *text, size_t len)
+{
+	char *line, *next, *p;
+	size_t count = 0;
+	bool header = false, end = false;
+	int64_t want = -1;
+
+	forget(db);
+	db->text = text;
 	if (strlen(text) != len)
-		return -1; /* a NUL in the middle: not ours */
+		goto bad; /* a NUL in the middle: not ours */
 	for (line = text; line && *line; line = next) {
+		char *kind;
+
 		next = strchr(line, '\n');
 		if (!next)
 			goto bad; /* a cut-off last line */
 		*next++ = '\0';
+		p = line;
 		if (!header) {
-			size_t m = strlen(INDEX_MAGIC);
-
-			if (strncmp(line, INDEX_MAGIC, m) || line[m] != '\t' || strcmp(line + m + 1, sig))
+			kind = field(&p);
+			if (!kind || strcmp(kind, INDEX_NAME) || !(kind = field(&p)) ||
+			    strcmp(kind, INDEX_VERSION) || !p || strcmp(p, db->sig))
 				goto bad;
 			header = true;
 			continue;
 		}
-		if (line[0] == 'O' && line[1] == '\t') {
+		kind = field(&p);
+		if (!kind || kind[1])
+			goto bad;
+		if (kind[0] == 'D' || kind[0] == 'F') {
+			struct vp_stamp *st;
+			bool file = kind[0] == 'F';
+
+			if (file) {
+				db->files = grow(db->files, db->n_files + 1, sizeof(*db->files));
+				st = &db->files[db->n_files++];
+			} else {
+				db->dirs = grow(db->dirs, db->n_dirs + 1, sizeof(*db->dirs));
+				st = &db->dirs[db->n_dirs++];
+			}
+			st->path = field(&p);
+			st->size = 0;
+			if (!st->path || !number(field(&p), &st->mtime_ns) ||
+			    (file && !number(field(&p), &st->size)))
+				goto bad;
+		} else if (kind[0] == 'O') {
 			struct vp_os_entry *e;
 
-			p = line + 2;
 			db->e = grow(db->e, db->n + 1, sizeof(*db->e));
 			e = &db->e[db->n++];
-			memset(e, 0, sizeof(*e));
 			e->id = field(&p);
 			e->short_ids = field(&p);
 			e->name = field(&p);
@@ -473,27 +571,144 @@ static int load(struct vp_osinfo *db, const char *sig)
 			if (!e->id || !e->source || !e->file)
 				goto bad;
 			if (!e->short_ids)
-				e->short_ids = vp_strdup("");
-			count++;
-		} else if (line[0] == 'E' && line[1] == '\t') {
-			uint64_t v;
-
-			if (vp_parse_uint(line + 2, 0, 1000000, "count", &v, NULL) < 0)
+				e->short_ids = e->id + strlen(e->id); /* "" */
+		} else if (kind[0] == 'E') {
+			if (!number(field(&p), &want))
 				goto bad;
-			want = (size_t)v;
+			end = true;
 			break;
 		} else {
 			goto bad;
 		}
+		count++;
 	}
-	if (!header || want != count)
+	if (!header || !end || want != (int64_t)count)
 		goto bad;
 	return 0;
 bad:
 	/* a damaged cache is only a cache: start again from the files */
-	while (db->n)
-		entry_clear(&db->e[--db->n]);
+	forget(db);
 	return -1;
+}
+
+static int64_t stamp_now(const char *path, int64_t *size)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	if (size)
+		*size = (int64_t)st.st_size;
+	return mtime_of(&st);
+}
+
+static bool dirs_current(const struct vp_osinfo *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->n_dirs; i++)
+		if (stamp_now(db->dirs[i].path, NULL) != db->dirs[i].mtime_ns)
+			return false;
+	return true;
+}
+
+static bool files_current(const struct vp_osinfo *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->n_files; i++) {
+		int64_t size = -1;
+
+		if (stamp_now(db->files[i].path, &size) != db->files[i].mtime_ns ||
+		    size != db->files[i].size)
+			return false;
+	}
+	return true;
+}
+
+bool vp_osinfo_file_current(struct vp_osinfo *db, const char *path)
+{
+	size_t i;
+
+	if (!strncmp(path, "bundled:", 8))
+		return true;
+	for (i = 0; i < db->n_files; i++)
+		if (!strcmp(db->files[i].path, path)) {
+			int64_t size = -1;
+
+			return stamp_now(path, &size) == db->files[i].mtime_ns &&
+			       size == db->files[i].size;
+		}
+	return false;
+}
+
+/* ---- the cache file ------------------------------------------------------ */
+
+static void save(const struct vp_osinfo *db, const char *text)
+{
+	_cleanup_(freep) char *path = NULL;
+	_cleanup_(freep) char *tmp = NULL;
+	_cleanup_(closep) int fd = -1;
+	size_t len = strlen(text), off = 0;
+	char *p;
+
+	if (!db->cache_dir)
+		return;
+	/* mkdir -p */
+	tmp = vp_strdup(db->cache_dir);
+	for (p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	mkdir(tmp, 0700);
+	free(tmp);
+	path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
+	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			unlink(tmp);
+			return;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0)
+		unlink(tmp);
+	fd = -1;
+}
+
+/* Rebuild from the files, keep it, save it. */
+static void rebuild(struct vp_osinfo *db)
+{
+	struct filelist fl;
+	char *text;
+
+	collect(db, &fl);
+	text = build_text(db, &fl);
+	filelist_clear(&fl);
+	save(db, text);
+	if (adopt(db, text, strlen(text)) < 0)
+		abort(); /* what we just wrote must read back */
+	db->fully_checked = true;
+}
+
+int vp_osinfo_refresh(struct vp_osinfo *db)
+{
+	if (db->fully_checked)
+		return 0;
+	db->fully_checked = true;
+	if (dirs_current(db) && files_current(db))
+		return 0;
+	rebuild(db);
+	return 1;
 }
 
 /* ---- opening ----------------------------------------------------------- */
@@ -520,30 +735,32 @@ int vp_osinfo_open(const struct vp_osinfo_opts *opts, struct vp_osinfo **out, bo
 		   struct vp_error *err)
 {
 	struct vp_osinfo *db = calloc(1, sizeof(*db));
-	struct filelist fl;
-	char sig[65];
+	bool used = false;
 
 	(void)err;
 	if (!db)
 		abort();
-	db->dirs[0] = vp_strdup(opts->system_dir);
-	db->dirs[1] = vp_strdup(opts->local_dir);
-	db->dirs[2] = vp_strdup(opts->user_dir);
+	db->roots[0] = vp_strdup(opts->system_dir);
+	db->roots[1] = vp_strdup(opts->local_dir);
+	db->roots[2] = vp_strdup(opts->user_dir);
 	db->cache_dir = vp_strdup(opts->cache_dir);
 	db->no_bundled = opts->no_bundled;
 	db->warn = opts->warn;
 	db->opaque = opts->opaque;
-	collect(db, &fl);
-	signature(db, &fl, sig);
-	if (rebuilt)
-		*rebuilt = false;
-	if (load(db, sig) < 0) {
-		build(db, &fl);
-		save(db, sig);
-		if (rebuilt)
-			*rebuilt = true;
+	signature(db);
+	if (db->cache_dir) {
+		_cleanup_(freep) char *path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
+		struct vp_error e2 = { 0 };
+		char *text = NULL;
+		size_t len;
+
+		if (access(path, R_OK) == 0 && vp_osinfo_read_file(path, &text, &len, &e2) == 0)
+			used = adopt(db, text, len) == 0 && dirs_current(db);
 	}
-	filelist_clear(&fl);
+	if (!used)
+		rebuild(db);
+	if (rebuilt)
+		*rebuilt = !used;
 	*out = db;
 	return 0;
 }
@@ -554,11 +771,9 @@ void vp_osinfo_close(struct vp_osinfo *db)
 
 	if (!db)
 		return;
-	for (i = 0; i < db->n; i++)
-		entry_clear(&db->e[i]);
-	free(db->e);
+	forget(db);
 	for (i = 0; i < 3; i++)
-		free(db->dirs[i]);
+		free(db->roots[i]);
 	free(db->cache_dir);
 	free(db);
 }
@@ -646,7 +861,8 @@ size_t vp_osinfo_suggest(struct vp_osinfo *db, const char *name, char **out, siz
 			nc++;
 		}
 	}
-	qsort(c, nc, sizeof(*c), cmp_cand);
+	if (nc)
+		qsort(c, nc, sizeof(*c), cmp_cand);
 	for (i = 0, k = 0; i < nc && k < max; i++) {
 		const char *s = c[i].sid;
 		size_t len = strcspn(s, ",");
@@ -687,10 +903,12 @@ static int cmp_summary(const void *a, const void *b)
 int vp_osinfo_list(struct vp_osinfo *db, const char *family, const char *distro,
 		   struct vp_os_summary **out, size_t *n, struct vp_error *err)
 {
-	struct vp_os_summary *l = calloc(db->n + 1, sizeof(*l));
+	struct vp_os_summary *l;
 	size_t i, k = 0;
 
 	(void)err;
+	vp_osinfo_refresh(db); /* a listing shows every file as it is now */
+	l = calloc(db->n + 1, sizeof(*l));
 	if (!l)
 		abort();
 	for (i = 0; i < db->n; i++) {
@@ -714,7 +932,8 @@ int vp_osinfo_list(struct vp_osinfo *db, const char *family, const char *distro,
 		l[k].file = vp_strdup(e->file);
 		k++;
 	}
-	qsort(l, k, sizeof(*l), cmp_summary);
+	if (k)
+		qsort(l, k, sizeof(*l), cmp_summary);
 	*out = l;
 	*n = k;
 	return 0;

@@ -5,7 +5,7 @@
 
 #include "osinfo.h"
 
-/* One <os> as the index knows it. */
+/* One <os> as the index knows it; the strings point into the index text. */
 struct vp_os_entry {
 	char *id;
 	char *short_ids;       /* comma-joined, first is the main one; never NULL */
@@ -15,10 +15,20 @@ struct vp_os_entry {
 	char *shadowed;        /* the built-in file a later source hides */
 };
 
+struct vp_stamp {              /* a file or directory as it was when indexed */
+	char *path;
+	int64_t mtime_ns, size;    /* mtime -1: did not exist */
+};
+
 struct vp_osinfo {
+	char *text;            /* the index, as cached; everything points into it */
 	struct vp_os_entry *e;
 	size_t n;
-	char *dirs[3];         /* system, local, user */
+	struct vp_stamp *files, *dirs;
+	size_t n_files, n_dirs;
+	bool fully_checked;    /* every file's stamp was compared this time */
+	char sig[65];          /* of the configuration: directories, built-ins */
+	char *roots[3];        /* system, local, user */
 	char *cache_dir;
 	bool no_bundled;
 	void (*warn)(void *opaque, const char *msg);
@@ -32,9 +42,17 @@ struct vp_bundle_file {
 };
 extern const struct vp_bundle_file vp_osinfo_bundle[];
 extern const size_t vp_osinfo_bundle_count;
+extern const char vp_osinfo_bundle_hash[];
 
 /* By id or short-id (aliases included); NULL when unknown. */
 struct vp_os_entry *vp_osinfo_find(struct vp_osinfo *db, const char *name);
+
+/* Compare every file with the index and rebuild it when any changed.
+ * Returns 1 when it was rebuilt. */
+int vp_osinfo_refresh(struct vp_osinfo *db);
+
+/* Is this file as the index saw it?  (Built-in ones always are.) */
+bool vp_osinfo_file_current(struct vp_osinfo *db, const char *path);
 
 /* A profile file's text: a path, or "bundled:os/..." */
 int vp_osinfo_read_file(const char *path, char **text, size_t *len, struct vp_error *err);

@@ -251,6 +251,10 @@ int vp_os_parse(const char *text_, size_t len, const char *file, const char *sou
 			l = strlen(why);
 			while (l && (why[l - 1] == '\n' || why[l - 1] == ' '))
 				why[--l] = '\0';
+			/* libxml2 may quote the bad bytes: keep the message one line */
+			for (l = 0; why[l]; l++)
+				if ((unsigned char)why[l] < 0x20)
+					why[l] = ' ';
 		}
 		return vp_error_set(err, VP_ERR_INVALID, "cannot read OS profile '%s' (%s)", file, why);
 	}

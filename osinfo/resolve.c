@@ -1,8 +1,8 @@
 /* osinfo/resolve.c — a profile with its inheritance, and the spec it gives
  *
  * osinfo-db describes most things once, in an old release, and lets later
- * releases inherit through derives-from (or upgrades when a release derives
- * from nothing): devices accumulate down the chain (a release may mark an
+ * releases inherit through derives-from (or clones, for rebuilds of another
+ * distribution, or upgrades when a release says neither): devices accumulate down the chain (a release may mark an
  * inherited device unsupported), resources and firmware come from the
  * nearest release that says them.
  */
@@ -26,14 +26,20 @@ static void *grow(void *p, size_t n, size_t size)
 	return r;
 }
 
-/* Parse the file of entry e and take out the <os> with its id. */
-static int load_os(const struct vp_os_entry *e, struct vp_os *out, struct vp_error *err)
+#define STALE (-2)
+
+/* Parse the file of entry e and take out the <os> with its id; STALE when
+ * the file changed since the index saw it. */
+static int load_os(struct vp_osinfo *db, const struct vp_os_entry *e, struct vp_os *out,
+		   struct vp_error *err)
 {
 	_cleanup_(freep) char *text = NULL;
 	struct vp_os *list = NULL;
 	size_t len, n = 0, i;
 	int found = -1;
 
+	if (!vp_osinfo_file_current(db, e->file))
+		return STALE;
 	if (vp_osinfo_read_file(e->file, &text, &len, err) < 0 ||
 	    vp_os_parse(text, len, e->file, e->source, &list, &n, err) < 0)
 		return -1;
@@ -116,8 +122,35 @@ static void drop_device(struct vp_os_profile *p, const char *id)
 		}
 }
 
+static int resolve(struct vp_osinfo *db, const char *id, const char *arch,
+		   struct vp_os_profile *out, struct vp_error *err);
+
 int vp_osinfo_profile(struct vp_osinfo *db, const char *id, const char *arch,
 		      struct vp_os_profile *out, struct vp_error *err)
+{
+	int r;
+
+	/* an id the index does not know may be in a file changed since */
+	if (!vp_osinfo_find(db, id) && vp_osinfo_refresh(db) == 0) {
+		memset(out, 0, sizeof(*out));
+		not_found(db, id, err);
+		return -1;
+	}
+	r = resolve(db, id, arch, out, err);
+	if (r == STALE) {
+		/* a file changed under the index: rebuild it, then once more */
+		db->fully_checked = false;
+		vp_osinfo_refresh(db);
+		r = resolve(db, id, arch, out, err);
+	}
+	if (r == STALE)
+		r = vp_error_set(err, VP_ERR_RUNTIME,
+				 "the OS database keeps changing while it is read; run again");
+	return r;
+}
+
+static int resolve(struct vp_osinfo *db, const char *id, const char *arch,
+		   struct vp_os_profile *out, struct vp_error *err)
 {
 	struct vp_os chain[MAX_CHAIN];
 	struct vp_os_entry *e = vp_osinfo_find(db, id);
@@ -143,14 +176,18 @@ int vp_osinfo_profile(struct vp_osinfo *db, const char *id, const char *arch,
 			break; /* a cycle: stop at the repeat */
 		if (n == MAX_CHAIN)
 			break;
-		if (load_os(e, &chain[n], err) < 0)
+		if ((r = load_os(db, e, &chain[n], err)) < 0)
 			goto out;
+		r = -1;
 		out->chain = grow(out->chain, out->n_chain + 1, sizeof(char *));
 		out->chain_short = grow(out->chain_short, out->n_chain + 1, sizeof(char *));
 		out->chain_short[out->n_chain] =
 			vp_strdup(chain[n].n_short_ids ? chain[n].short_ids[0] : chain[n].id);
 		out->chain[out->n_chain++] = vp_strdup(chain[n].id);
-		next = chain[n].derives_from ? chain[n].derives_from : chain[n].upgrades;
+		/* derives-from, else clones (rebuilds of RHEL), else upgrades */
+		next = chain[n].derives_from ? chain[n].derives_from :
+		       chain[n].clones	      ? chain[n].clones :
+						chain[n].upgrades;
 		n++;
 		e = next ? vp_osinfo_find(db, next) : NULL;
 	}

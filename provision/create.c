@@ -142,6 +142,13 @@ static bool streq(const char *a, const char *b)
 
 /* ---- the VM itself: name, arch, type, machine ------------------------ */
 
+static int host_caps(struct ctx *c, struct vp_error *err)
+{
+	if (c->opts->caps_xml)
+		return vp_host_caps_parse(c->opts->caps_xml, &c->caps, err);
+	return vp_host_caps_get(c->conn, &c->caps, err);
+}
+
 static int resolve_machine(struct ctx *c, const struct vp_guest_caps *g, struct vp_error *err)
 {
 	struct vp_domain_spec *s = c->s;
@@ -192,7 +199,7 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 		s->memory = VP_DEFAULT_MEMORY;
 	if (!s->vcpus)
 		s->vcpus = VP_DEFAULT_VCPUS;
-	if (!c->caps.host_arch && vp_host_caps_get(c->conn, &c->caps, err) < 0)
+	if (!c->caps.host_arch && host_caps(c, err) < 0)
 		return -1;
 	if (!s->arch)
 		s->arch = vp_strdup(c->caps.host_arch);
@@ -234,7 +241,9 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 
 	if (resolve_machine(c, g, err) < 0)
 		return -1;
-	if (vp_uuid_generate(uuid, err) < 0)
+	if (c->opts->uuid)
+		snprintf(uuid, sizeof(uuid), "%s", c->opts->uuid);
+	else if (vp_uuid_generate(uuid, err) < 0)
 		return -1;
 	s->uuid = vp_strdup(uuid);
 	{
@@ -870,8 +879,13 @@ static int assign_targets(struct ctx *c, struct vp_error *err)
 		if (!d->bus) {
 			if (streq(d->device, "cdrom"))
 				d->bus = vp_strdup(s->x86 && !s->q35 ? "ide" : s->x86 ? "sata" : "scsi");
+			else if (!s->dev.disk_bus)
+				d->bus = vp_strdup("virtio");
+			/* a profile's non-virtio bus follows the machine the user chose */
+			else if (streq(s->dev.disk_bus, "ide") && s->q35)
+				d->bus = vp_strdup("sata");
 			else
-				d->bus = vp_strdup(s->dev.disk_bus ? s->dev.disk_bus : "virtio");
+				d->bus = vp_strdup(s->dev.disk_bus);
 		}
 		if (streq(d->bus, "ide") && s->q35)
 			return vp_error_set(err, VP_ERR_INVALID,
@@ -1161,7 +1175,7 @@ int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 		struct vp_domain_spec layer;
 
 		/* resources can differ per architecture: know it first */
-		if (vp_host_caps_get(conn, &c.caps, err) < 0)
+		if (host_caps(&c, err) < 0)
 			goto out;
 		if (vp_osinfo_profile(opts->osinfo, opts->os_id,
 				      request->arch ? request->arch : c.caps.host_arch, &prof, err) < 0)

@@ -35,6 +35,8 @@ struct vp_create_opts {
 	enum vp_create_step fail_at;        /* tests only: fail at this step */
 	struct vp_osinfo *osinfo;           /* the OS database, with ... */
 	const char *os_id;                  /* ... the profile to lay under the request */
+	const char *caps_xml;               /* tests: host capabilities instead of asking */
+	const char *uuid;                   /* tests: instead of a random one */
 };
 
 struct vp_create_result {

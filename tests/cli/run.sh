@@ -239,6 +239,65 @@ expect 0 "delete unmanaged" delete test && out_has "delete" "deleted VM 'test'" 
 usage_error "delete unknown" "no VM named 'ghost'" delete ghost
 usage_error "console unknown" "no VM named 'ghost'" console ghost --log
 
+# ---- OS profiles ------------------------------------------------------------
+# a fixture database (tests/data/osinfo) instead of the system's, no built-ins
+FIX=$(cd "$(dirname "$0")/../data/osinfo" && pwd)
+osx() {
+	OSINFO_SYSTEM_DIR="$FIX/sys" OSINFO_LOCAL_DIR=/nonexistent OSINFO_USER_DIR="$TMP/osuser" \
+		VPROV_OSINFO_NO_BUNDLED=1 "$@"
+}
+osx expect 0 "osinfo list" osinfo list && out_has "osinfo list" "exleaf3" && out_has "osinfo list source" "system"
+osx expect 0 "osinfo list --distro --json" osinfo list --distro exdistro --json &&
+	json_eq "osinfo list filter" "[o['short_id'] for o in j]" "['exdistro22.04', 'exdistro20.10', 'exdistro20.04']"
+osx expect 0 "osinfo list --family" osinfo list --family winnt && out_has "empty list" "SHORT-ID"
+osx expect 0 "osinfo show alias" osinfo show exmiddle && out_has "show name" "exmid2: Example Mid 2" &&
+	out_has "show aliases" "aliases:       exmiddle" && out_has "show file" "$FIX/sys/os/example.org/mid-2.xml (system database)"
+osx expect 0 "osinfo show --json" osinfo show exleaf3 --arch x86_64 --json && json_ok "show --json" &&
+	json_eq "show inherits" "j['inherits_from']" "['exmid2', 'exbase1']" &&
+	json_eq "show uses" "(j['vprov_uses']['memory_mib'], j['vprov_uses']['firmware'])" "(4096, 'efi')" &&
+	json_eq "show tree" "j['trees'][0]['kernel']" "images/pxeboot/vmlinuz"
+osx usage_error "osinfo show unknown" "unknown OS 'exdistro20'; did you mean exdistro20.04 or exdistro20.10?" \
+	osinfo show exdistro20
+osx usage_error "osinfo show no id" "an OS id is required" osinfo show
+osx usage_error "osinfo unknown subcommand" "unknown command 'frob'" osinfo frob
+run osinfo
+if [ "$RC" -eq 2 ] && grep -q "usage: vprov osinfo" "$TMP/err"; then pass; else fail "osinfo alone: exit 2 with its usage"; fi
+expect 0 "osinfo --help" osinfo --help && out_has "osinfo --help" "show"
+osx expect 0 "create --os" create v1 --os exlegacy1 --print-xml &&
+	out_has "profile machine" 'machine="pc"' && out_has "profile bus" 'bus="ide"' &&
+	out_has "profile nic" '<model type="e1000"/>' && out_has "profile usb" 'model="piix3-uhci"' &&
+	out_has "profile memory" '<memory unit="KiB">524288</memory>' &&
+	out_has "libosinfo metadata" '<libosinfo:os id="http://example.org/legacy/1"/>' &&
+	out_has "vprov profile metadata" 'short-id="exlegacy1"'
+osx expect 0 "--os-variant and options winning" create v1 --os-variant exlegacy1 --memory 1G --machine q35 --print-xml &&
+	out_has "explicit memory wins" '<memory unit="KiB">1048576</memory>' && out_has "explicit machine wins" 'machine="q35"' &&
+	out_has "the profile's non-virtio bus follows the machine" 'bus="sata"'
+# the test driver's guests are i686: the profile's resources for that arch
+osx expect 0 "--osinfo name=" create v1 --osinfo name=exleaf3 --print-xml &&
+	out_has "per-arch resources" '<memory unit="KiB">3145728</memory>'
+if grep -q 'firmware="efi"' "$TMP/out"; then fail "UEFI required for x86_64 leaked to i686"; else pass; fi
+osx usage_error "--os unknown" "unknown OS 'exdistro20'; did you mean exdistro20.04 or exdistro20.10?" \
+	create v1 --os exdistro20 --print-xml
+osx expect 0 "name is a profile" create exleaf3 --print-xml && err_has "name is a profile" "using OS profile 'exleaf3' because the VM is named so" &&
+	out_has "name profile used" '<libosinfo:os id="http://example.org/leaf/3"/>'
+osx expect 0 "name suggests profiles" create exdistro20 --print-xml &&
+	err_has "name suggests" "'exdistro20' is not an OS profile, so generic defaults are used; it suggests exdistro20.04 or exdistro20.10 (choose with --os)"
+if grep -q "libosinfo" "$TMP/out"; then fail "a name that only suggests profiles picked one"; else pass; fi
+osx expect 0 "a plain name" create web9 --print-xml
+if grep -q "OS profile" "$TMP/err"; then fail "a plain name talked about profiles"; else pass; fi
+osx expect 0 "--os generic" create exleaf3 --os generic --print-xml
+if grep -q "libosinfo" "$TMP/out"; then fail "--os generic still used a profile"; else pass; fi
+mkdir -p "$TMP/osuser/os"
+printf '<libosinfo><os id="http://t/x"><short-id>broken' >"$TMP/osuser/os/broken.xml"
+osx expect 0 "a corrupt profile file is a warning" osinfo list && err_has "corrupt profile" "broken.xml" &&
+	err_has "corrupt profile skipped" "skipped"
+if [ "$(wc -l <"$TMP/err")" -eq 1 ]; then pass; else fail "a corrupt profile gives more than one line"; fi
+rm -f "$TMP/osuser/os/broken.xml"
+mkdir -p "$XDG_CACHE_HOME/vprov" && echo "garbage" >"$XDG_CACHE_HOME/vprov/osinfo-index"
+osx expect 0 "a corrupt index is rebuilt" osinfo show exmid2
+expect 0 "the system database" osinfo show ubuntu20.04 --json &&
+	json_eq "system ubuntu20.04" "(j['recommended']['ram_bytes'], j['source'])" "(4294967296, 'system')"
+
 # ---- output and connection failures ---------------------------------------
 "$VPROV" list >/dev/full 2>"$TMP/err"
 RC=$?

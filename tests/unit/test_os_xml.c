@@ -1,0 +1,141 @@
+/* tests/unit/test_os_xml.c — `create --os X --print-xml` pinned by golden
+ * files: the system database plus vprov's built-in profiles, an x86_64 KVM
+ * host (capabilities captured from a real libvirtd, tests/data), a fixed
+ * UUID; libvirt's test:///default driver answers for pools and networks.
+ * Every output also validates against libvirt's domain schema.
+ * VP_UPDATE_GOLDEN=1 rewrites the golden files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libvirt/libvirt.h>
+
+#include "../../osinfo/osinfo.h"
+#include "../../provision/cleanup.h"
+#include "../../provision/create.h"
+#include "../../provision/schema.h"
+#include "../../provision/xmlutil.h"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+static void golden(const char *name, const char *got)
+{
+	char path[512];
+	char *want;
+
+	snprintf(path, sizeof(path), "%s/%s", VP_TEST_DATA, name);
+	if (getenv("VP_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+		return;
+	}
+	want = slurp(path);
+	if (!want)
+		fail_msg("golden file %s is missing (VP_UPDATE_GOLDEN=1 writes it)", path);
+	if (strcmp(want, got) != 0) {
+		fprintf(stderr, "--- %s (golden)\n%s\n--- got\n%s\n", path, want, got);
+		fail_msg("%s differs", name);
+	}
+	free(want);
+}
+
+static void check_os(const char *os_id)
+{
+	_cleanup_(virConnectClosep) virConnectPtr conn = virConnectOpen("test:///default");
+	_cleanup_(freep) char *caps = slurp(VP_TEST_DATA "/caps-x86_64.xml");
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_osinfo_opts oo = { .system_dir = "/usr/share/osinfo" };
+	struct vp_osinfo *db = NULL;
+	struct vp_domain_spec req = { 0 };
+	struct vp_create_result res;
+	struct vp_error err = { 0 };
+	char name[64], file[96];
+	struct vp_create_opts opts = {
+		.mode = VP_CREATE_PRINT_XML,
+		.os_id = os_id,
+		.uuid = "5d3c1f7e-2b4a-4c8d-9e0f-1a2b3c4d5e6f",
+	};
+
+	assert_non_null(conn);
+	assert_non_null(caps);
+	assert_int_equal(vp_osinfo_open(&oo, &db, NULL, &err), 0);
+	opts.osinfo = db;
+	opts.caps_xml = caps;
+	snprintf(name, sizeof(name), "vm-%s", os_id);
+	req.name = vp_strdup(name);
+	if (vp_domain_create(conn, &req, &opts, &res, &err) < 0)
+		fail_msg("%s: %s", os_id, err.msg);
+	assert_int_equal(vp_xml_parse(res.xml, "output", &doc, &err), 0);
+	if (vp_schema_validate(VP_SCHEMA_DOMAIN, doc, &err) < 0)
+		fail_msg("%s: %s", os_id, err.msg);
+	snprintf(file, sizeof(file), "os-%s.xml", os_id);
+	golden(file, res.xml);
+	vp_create_result_clear(&res);
+	vp_spec_clear(&req);
+	vp_osinfo_close(db);
+}
+
+static void test_ubuntu2004(void **state)
+{
+	(void)state;
+	check_os("ubuntu20.04");
+}
+
+static void test_debian12(void **state)
+{
+	(void)state;
+	check_os("debian12");
+}
+
+static void test_fedora40(void **state)
+{
+	(void)state;
+	check_os("fedora40");
+}
+
+static void test_win10(void **state)
+{
+	(void)state;
+	check_os("win10");
+}
+
+static void test_winxp(void **state)
+{
+	(void)state;
+	check_os("winxp");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ubuntu2004), cmocka_unit_test(test_debian12),
+		cmocka_unit_test(test_fedora40),   cmocka_unit_test(test_win10),
+		cmocka_unit_test(test_winxp),
+	};
+
+	vp_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
