@@ -34,6 +34,8 @@ int vp_connect(struct vp_ctx *ctx, struct vp_error *err)
 {
 	if (ctx->conn)
 		return 0;
+	if (vp_libvirt_load(err) < 0)
+		return -1;
 	if (ctx->cmd && (ctx->cmd->flags & VP_CMD_EVENTS))
 		virEventRegisterDefaultImpl();
 	ctx->conn = virConnectOpenAuth(ctx->uri, virConnectAuthPtrDefault, 0);

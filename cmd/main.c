@@ -77,7 +77,6 @@ int main(int argc, char **argv)
 	char prog[64];
 	int i = 1, rc;
 
-	vp_init();
 	while (i < argc && argv[i][0] == '-') {
 		const char *a = argv[i];
 

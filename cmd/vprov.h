@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <libvirt/libvirt.h>
+#include "../provision/virt.h"
 
 #include "../provision/error.h"
 

@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 #include <unistd.h>
-#include <libvirt/libvirt.h>
+#include "virt.h"
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 

@@ -17,7 +17,6 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include <libvirt/virterror.h>
 
 #include "cleanup.h"
 #include "domain.h"

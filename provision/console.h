@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <libvirt/libvirt.h>
+#include "virt.h"
 
 #include "error.h"
 

@@ -15,7 +15,6 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libvirt/virterror.h>
 
 #include "../osinfo/osinfo.h"
 #include "cleanup.h"

@@ -5,7 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
-#include <libvirt/libvirt.h>
+#include "virt.h"
 
 #include "error.h"
 #include "spec.h"

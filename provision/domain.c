@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <libvirt/virterror.h>
 
 #include "cleanup.h"
 #include "host.h"

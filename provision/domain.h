@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <libvirt/libvirt.h>
+#include "virt.h"
 
 #include "error.h"
 

@@ -1,11 +1,9 @@
 /* provision/error.c — filling struct vp_error */
 #include "error.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
+#include "virt.h"
 
 static void set_va(struct vp_error *err, enum vp_errcode code, const char *fmt, va_list ap)
 {
@@ -79,21 +77,7 @@ int vp_libvirt_error_is(int code)
 	return e && e->code == code;
 }
 
-static void quiet_libvirt(void *opaque, virErrorPtr e)
-{
-	(void)opaque;
-	(void)e;
-}
-
-static void init_once(void)
-{
-	virInitialize();
-	virSetErrorFunc(NULL, quiet_libvirt);
-}
-
 void vp_init(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, init_once);
+	vp_libvirt_load(NULL);
 }

@@ -44,8 +44,8 @@ void vp_error_append(struct vp_error *err, const char *fmt, ...)
 /* True when the last libvirt error of this thread has this code. */
 int vp_libvirt_error_is(int code);
 
-/* Route libvirt's own error printing to nowhere, once per process: the
- * library reports through struct vp_error instead.  Thread-safe. */
+/* Load libvirt now (see virt.h); for programs that call libvirt before
+ * any vprov function does, like the tests.  Thread-safe. */
 void vp_init(void);
 
 #endif

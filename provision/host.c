@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gnutls/crypto.h>
-#include <libvirt/virterror.h>
 #include <libxml/xpath.h>
 
 #include "cleanup.h"

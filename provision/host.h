@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <libvirt/libvirt.h>
+#include "virt.h"
 
 #include "error.h"
 

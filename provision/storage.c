@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libvirt/virterror.h>
 
 #include "cleanup.h"
 #include "host.h"

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <libvirt/libvirt.h>
+#include "virt.h"
 #include <libxml/tree.h>
 
 #include "error.h"

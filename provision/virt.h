@@ -1,0 +1,70 @@
+/* provision/virt.h — libvirt, loaded on first use
+ *
+ * vprov does not link libvirt: loading it (and the ~50 libraries it pulls
+ * in, all bound at load time) costs ~12 ms, more than everything else
+ * vprov does, and commands that never talk to libvirt (osinfo, --help, a
+ * usage error) should not pay it.  vp_libvirt_load() dlopen()s it and fills
+ * one table of function pointers; the macros below send every libvirt call
+ * in vprov's sources through that table.  The table's types are taken from
+ * libvirt's own headers with __typeof__, so each call is still type-checked,
+ * and a function missing from the list fails the link of vprov.
+ *
+ * Include this instead of <libvirt/libvirt.h>.
+ */
+#ifndef VP_VIRT_H
+#define VP_VIRT_H
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "error.h"
+
+#define VP_LIBVIRT_FUNCS(X)                                                              \
+	X(virInitialize) X(virSetErrorFunc) X(virGetLastError) X(virGetLastErrorMessage)   \
+	X(virResetLastError)                                                               \
+	X(virConnectOpenAuth) X(virConnectClose) X(virConnectGetCapabilities)              \
+	X(virConnectGetURI) X(virConnectGetVersion) X(virConnectListAllDomains)            \
+	X(virConnectListAllStoragePools)                                                   \
+	X(virDomainCreate) X(virDomainCreateXML) X(virDomainDefineXML) X(virDomainDestroy) \
+	X(virDomainFree) X(virDomainGetAutostart) X(virDomainGetBlockInfo)                 \
+	X(virDomainGetConnect) X(virDomainGetID) X(virDomainGetInfo) X(virDomainGetMetadata) \
+	X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString)                 \
+	X(virDomainGetXMLDesc) X(virDomainIsActive) X(virDomainIsPersistent)               \
+	X(virDomainLookupByName) X(virDomainOpenConsole) X(virDomainSetAutostart)          \
+	X(virDomainShutdown) X(virDomainUndefine) X(virDomainUndefineFlags)                \
+	X(virEventAddHandle) X(virEventAddTimeout) X(virEventRegisterDefaultImpl)          \
+	X(virEventRemoveHandle) X(virEventRemoveTimeout) X(virEventRunDefaultImpl)         \
+	X(virEventUpdateHandle)                                                            \
+	X(virNetworkFree) X(virNetworkIsActive) X(virNetworkLookupByName)                  \
+	X(virStoragePoolBuild) X(virStoragePoolCreate) X(virStoragePoolDefineXML)          \
+	X(virStoragePoolDestroy) X(virStoragePoolFree) X(virStoragePoolGetName)            \
+	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolListAllVolumes) \
+	X(virStoragePoolLookupByName) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
+	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
+	X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolFree)              \
+	X(virStorageVolGetConnect) X(virStorageVolGetInfo) X(virStorageVolGetName)         \
+	X(virStorageVolGetXMLDesc) X(virStorageVolLookupByName) X(virStorageVolLookupByPath) \
+	X(virStreamAbort) X(virStreamEventAddCallback) X(virStreamEventRemoveCallback)     \
+	X(virStreamEventUpdateCallback) X(virStreamFinish) X(virStreamFree) X(virStreamNew) \
+	X(virStreamRecv) X(virStreamSend)
+
+struct vp_libvirt {
+#define VP_LV_MEMBER(f) __typeof__(f) *f;
+	VP_LIBVIRT_FUNCS(VP_LV_MEMBER)
+#undef VP_LV_MEMBER
+	virConnectAuthPtr *auth_default;     /* the variable virConnectAuthPtrDefault */
+};
+
+extern struct vp_libvirt vp_lv;
+
+/* Load libvirt.so.0 once per process (thread-safe); -1 with a sentence in
+ * err when it cannot be loaded.  Also silences libvirt's own printing of
+ * errors: vprov reports them through struct vp_error. */
+int vp_libvirt_load(struct vp_error *err);
+
+#ifndef VP_VIRT_NO_REDIRECT
+#define VP_LV_REDIRECT
+#include "virt-redirect.h"
+#endif
+
+#endif
