@@ -70,6 +70,7 @@ static void print_json(const struct vp_domain_info *in)
 	json_object_object_add(o, "display", jstr(in->display));
 	json_object_object_add(o, "console_log", jstr(in->console_log));
 	json_object_object_add(o, "spec_hash", jstr(in->spec_hash));
+	json_object_object_add(o, "os", jstr(in->os));
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
@@ -85,6 +86,8 @@ static void print_text(const struct vp_domain_info *in)
 	printf("state:       %s%s\n", in->sum.state, in->sum.persistent ? "" : " (transient)");
 	printf("autostart:   %s\n", in->sum.autostart ? "yes" : "no");
 	printf("managed:     %s\n", in->sum.managed ? "yes (made by vprov)" : "no");
+	if (in->os)
+		printf("os profile:  %s\n", in->os);
 	printf("type:        %s, %s, %s\n", in->virt_type ? in->virt_type : "-",
 	       in->arch ? in->arch : "-", in->machine ? in->machine : "-");
 	printf("vcpus:       %u\n", in->sum.vcpus);

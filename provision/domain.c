@@ -237,6 +237,7 @@ int vp_domain_info(virConnectPtr conn, const char *name, struct vp_domain_info *
 	out->arch = prop(type, "arch");
 	out->machine = prop(type, "machine");
 	out->spec_hash = vp_strdup(meta.spec_hash);
+	out->os = vp_strdup(meta.os_short_id ? meta.os_short_id : meta.os_id);
 	devices = vp_xml_child(root, "devices");
 	for (c = devices ? devices->children : NULL; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
@@ -293,6 +294,7 @@ void vp_domain_info_clear(struct vp_domain_info *info)
 	free(info->machine);
 	free(info->console_log);
 	free(info->spec_hash);
+	free(info->os);
 	free(info->graphics);
 	free(info->display);
 	for (i = 0; i < info->n_disks; i++) {

@@ -40,6 +40,7 @@ struct vp_domain_info {
 	char *uuid, *virt_type, *arch, *machine;
 	char *console_log;
 	char *spec_hash;
+	char *os;                /* the OS profile's short-id (or id) it was made from */
 	char *graphics;          /* vnc/spice/NULL */
 	char *display;           /* vnc://127.0.0.1:5900 while it runs, else NULL */
 	struct vp_disk_info *disks;

@@ -46,6 +46,11 @@ int vp_meta_read(xmlDocPtr domain, struct vp_meta *out, struct vp_error *err)
 			free(out->spec_hash);
 			out->spec_hash = vp_strdup((const char *)t);
 			xmlFree(t);
+		} else if (is_ours(c, "profile")) {
+			free(out->os_id);
+			free(out->os_short_id);
+			out->os_id = prop(c, "id");
+			out->os_short_id = prop(c, "short-id");
 		} else if (is_ours(c, "volume")) {
 			struct vp_meta_volume *v;
 			char *owned = prop(c, "owned");
@@ -80,5 +85,7 @@ void vp_meta_clear(struct vp_meta *m)
 	free(m->vols);
 	free(m->version);
 	free(m->spec_hash);
+	free(m->os_id);
+	free(m->os_short_id);
 	memset(m, 0, sizeof(*m));
 }

@@ -2,6 +2,7 @@
  *
  *   <metadata>
  *     <vprov:vm xmlns:vprov="https://vprov.dev/xmlns/domain/1" version="0.1.0">
+ *       <vprov:profile id="http://debian.org/debian/12" short-id="debian12"/>
  *       <vprov:spec-hash>sha256 hex</vprov:spec-hash>
  *       <vprov:volume role="disk" owned="yes" pool="default" name="web1.qcow2" path="..."/>
  *       <vprov:volume role="backing" owned="no" pool="images" name="base.qcow2" path="..."/>
@@ -34,6 +35,7 @@ struct vp_meta {
 	bool present;          /* the domain carries vprov metadata */
 	char *version;
 	char *spec_hash;
+	char *os_id, *os_short_id;     /* the OS profile it was made from */
 	struct vp_meta_volume *vols;
 	size_t n_vols;
 };
