@@ -13,54 +13,13 @@
 #include <libxml/xpath.h>
 
 #include "../../provision/cleanup.h"
+#include "golden.h"
 #include "../../provision/domain_xml.h"
 #include "../../provision/metadata.h"
 #include "../../provision/schema.h"
 #include "../../provision/storage.h"
 #include "../../provision/units.h"
 #include "../../provision/xmlutil.h"
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
-static void golden(const char *name, const char *got)
-{
-	char path[512];
-	char *want;
-
-	snprintf(path, sizeof(path), "%s/%s", VP_TEST_DATA, name);
-	if (getenv("VP_UPDATE_GOLDEN")) {
-		FILE *f = fopen(path, "w");
-
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	want = slurp(path);
-	if (!want)
-		fail_msg("golden file %s is missing (VP_UPDATE_GOLDEN=1 writes it)", path);
-	if (strcmp(want, got) != 0) {
-		fprintf(stderr, "--- %s (golden)\n%s\n--- got\n%s\n", path, want, got);
-		fail_msg("%s differs from the builder's output", name);
-	}
-	free(want);
-}
 
 /* A resolved spec as vp_domain_plan would leave it: a q35 KVM guest with
  * one new 20 GiB disk in pool default. */
