@@ -1,10 +1,13 @@
 /* cmd/common.c — connection, messages and option helpers for commands */
 #include "vprov.h"
 
+#include <fcntl.h>
 #include <getopt.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../osinfo/osinfo.h"
 #include "../provision/spec.h"
@@ -188,6 +191,7 @@ int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool
 
 	vp_osinfo_default_opts(&o, bufs);
 	o.cache_dir = cache;
+	o.lazy = cache != NULL; /* a stale index is rebuilt after the answer */
 	o.warn = osinfo_warn;
 	o.opaque = (void *)ctx;
 	if (getenv("VPROV_OSINFO_NO_BUNDLED"))
@@ -198,4 +202,28 @@ int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool
 	free(bufs[2]);
 	free(cache);
 	return r;
+}
+
+void vp_osinfo_done(struct vp_osinfo *db)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	char *argv[] = { "vprov", "osinfo", "reindex", "--background", NULL };
+	pid_t pid;
+
+	if (!db)
+		return;
+	if (vp_osinfo_stale(db) && posix_spawn_file_actions_init(&fa) == 0) {
+		/* detached, silent, at the lowest priority: the next command
+		 * finds the index ready */
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+		posix_spawnattr_init(&attr);
+		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+		posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, environ);
+		posix_spawnattr_destroy(&attr);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	vp_osinfo_close(db);
 }

@@ -444,7 +444,7 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 		rc = vp_console_session(ctx, res.spec.name, &co);
 	}
 out:
-	vp_osinfo_close(db);
+	vp_osinfo_done(db);
 	vp_spec_clear(&a.spec);
 	free(a.os);
 	vp_create_result_clear(&res);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 
 #include "vprov.h"
@@ -95,7 +96,7 @@ static int run_list(int argc, char **argv, struct vp_ctx *ctx)
 			       l[i].name ? l[i].name : "-");
 	}
 	vp_os_summaries_free(l, n);
-	vp_osinfo_close(db);
+	vp_osinfo_done(db);
 	return VP_EXIT_OK;
 }
 
@@ -332,7 +333,7 @@ static int run_show(int argc, char **argv, struct vp_ctx *ctx)
 		arch = uname(&u) == 0 ? u.machine : "x86_64";
 	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
 	    vp_osinfo_profile(db, id, arch, &p, &err) < 0) {
-		vp_osinfo_close(db);
+		vp_osinfo_done(db);
 		return vp_report(ctx, &err);
 	}
 	vp_os_profile_spec(&p, &uses);
@@ -342,6 +343,55 @@ static int run_show(int argc, char **argv, struct vp_ctx *ctx)
 		show_text(&p, &uses);
 	vp_spec_clear(&uses);
 	vp_os_profile_clear(&p);
+	vp_osinfo_done(db);
+	return VP_EXIT_OK;
+}
+
+/* ---- reindex --------------------------------------------------------------- */
+
+static const struct option reindex_options[] = {
+	VP_COMMON_LONG,
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "background", no_argument, NULL, 'b' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_reindex(int argc, char **argv, struct vp_ctx *ctx)
+{
+	struct vp_osinfo *db = NULL;
+	struct vp_os_summary *l = NULL;
+	struct vp_error err = { 0 };
+	bool quiet = false;
+	size_t n = 0;
+	int opt, c;
+
+	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT "q", reindex_options, NULL)) != -1) {
+		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
+			if (c < 0)
+				return vp_help(ctx);
+			continue;
+		}
+		if (opt == 'q') {
+			quiet = true;
+		} else if (opt == 'b') {
+			/* as vprov starts it after a lookup: quiet, and out of the way */
+			quiet = true;
+			(void)setpriority(PRIO_PROCESS, 0, 19);
+		} else {
+			return vp_bad_opt(ctx, opt, argv);
+		}
+	}
+	if (optind < argc)
+		return vp_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	/* listing compares every file and rebuilds what changed */
+	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
+	    vp_osinfo_list(db, NULL, NULL, &l, &n, &err) < 0) {
+		vp_osinfo_close(db);
+		return vp_report(ctx, &err);
+	}
+	if (!quiet)
+		printf("%zu OS profiles indexed\n", n);
+	vp_os_summaries_free(l, n);
 	vp_osinfo_close(db);
 	return VP_EXIT_OK;
 }
@@ -363,6 +413,15 @@ static const struct vp_cmd osinfo_subcmds[] = {
 		.help = "      --arch ARCH        resources for this architecture (default: this machine's)\n"
 			"      --json             print a JSON object\n",
 		.run = run_show,
+	},
+	{
+		.name = "reindex",
+		.usage = "[--quiet] [--background]",
+		.summary = "bring the cached index of the OS database up to date now",
+		.help = "  -q, --quiet            print nothing\n"
+			"      --background       quiet and at the lowest CPU priority (vprov runs it so\n"
+			"                         after answering from a stale index)\n",
+		.run = run_reindex,
 	},
 	{ .name = NULL },
 };

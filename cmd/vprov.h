@@ -79,6 +79,9 @@ int vp_console_session(struct vp_ctx *ctx, const char *name, const struct vp_con
 struct vp_osinfo;
 int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool *rebuilt,
 			   struct vp_error *err);
+/* Close it; when a lookup was answered past a stale index, rebuild the
+ * index in a detached 'vprov osinfo reindex'. */
+void vp_osinfo_done(struct vp_osinfo *db);
 
 /* Where vprov keeps per-user state ($XDG_CACHE_HOME/vprov, ~/.cache/vprov). */
 char *vp_cache_dir(void);

@@ -111,6 +111,10 @@ static void walk(const char *dir, const char *source, struct filelist *fl, int d
 		if (stat(path, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
+			/* NAME.d/ holds supplements to NAME.xml (driver lists)
+			 * that would redefine the OS with less; vprov skips them */
+			if (len > 2 && !strcmp(e->d_name + len - 2, ".d"))
+				continue;
 			walk(path, source, fl, depth + 1);
 		} else if (S_ISREG(st.st_mode) && len > 4 && !strcmp(e->d_name + len - 4, ".xml")) {
 			struct file *f;
@@ -277,11 +281,21 @@ static bool list_has(const char *list, const char *sid)
 	return false;
 }
 
+static struct vp_os_entry *lazy_find(struct vp_osinfo *db, const char *name);
+static void rebuild(struct vp_osinfo *db);
+static char *join_short_ids(const struct vp_os *os);
+
 struct vp_os_entry *vp_osinfo_find(struct vp_osinfo *db, const char *name)
 {
-	struct vp_os_entry *e = find_id(db, name);
+	struct vp_os_entry *e;
 	size_t i;
 
+	if (db->stale) {
+		if ((e = lazy_find(db, name)))
+			return e;
+		rebuild(db); /* not where the file names say: read everything */
+	}
+	e = find_id(db, name);
 	if (e)
 		return e;
 	/* the newest definition of a short-id wins, as for ids */
@@ -289,6 +303,198 @@ struct vp_os_entry *vp_osinfo_find(struct vp_osinfo *db, const char *name)
 		if (list_has(db->e[i].short_ids, name))
 			return &db->e[i];
 	return NULL;
+}
+
+/* ---- without an index: where the file names say ------------------------ */
+
+/* osinfo-db keeps an id in the file the id names (libosinfo warns about any
+ * other place): http://ubuntu.com/ubuntu/20.04 is os/ubuntu.com/ubuntu-20.04.xml,
+ * and its short-id is almost always that name without its last '-'.  While
+ * the index is stale, a lookup tries those files first and only reads the
+ * whole database when they do not answer; the command then has the index
+ * rebuilt in the background (vp_osinfo_stale). */
+static char *id_to_rel(const char *id)
+{
+	const char *p = strstr(id, "://");
+	char *rel, *q;
+
+	if (!p || !p[3] || strstr(p + 3, ".."))
+		return NULL;
+	rel = vp_strdup_printf("%s.xml", p + 3);
+	q = strchr(rel, '/'); /* the domain's slash stays, the others become '-' */
+	if (!q)
+		goto bad;
+	for (q++; *q; q++)
+		if (*q == '/')
+			*q = '-';
+	return rel;
+bad:
+	free(rel);
+	return NULL;
+}
+
+/* Does the stem (file name without .xml) read as short-id name once its
+ * last '-' goes?  ubuntu-20.04 -> ubuntu20.04, centos-stream-9 -> centos-stream9 */
+static bool stem_matches(const char *stem, size_t len, const char *name)
+{
+	const char *dash = NULL;
+	size_t i, k = 0, nlen = strlen(name);
+
+	for (i = 0; i < len; i++)
+		if (stem[i] == '-')
+			dash = stem + i;
+	if (!dash || len - 1 != nlen)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (stem + i == dash)
+			continue;
+		if (stem[i] != name[k++])
+			return false;
+	}
+	return true;
+}
+
+struct cand_file {
+	char *path;
+	const char *source;
+};
+
+static void cand_add(struct cand_file **c, size_t *n, char *path, const char *source)
+{
+	*c = grow(*c, *n + 1, sizeof(**c));
+	(*c)[*n].path = path;
+	(*c)[*n].source = source;
+	(*n)++;
+}
+
+/* Parse path: the index of a new side entry for the <os> that name names
+ * (by id or short-id), -1 when it has none; with probe, only whether it has. */
+static long try_file(struct vp_osinfo *db, const char *path, const char *source,
+		     const char *name, bool probe)
+{
+	_cleanup_(freep) char *text = NULL;
+	struct vp_error err = { 0 };
+	struct vp_os *list = NULL;
+	long found = -1;
+	size_t len, n = 0, i, j;
+
+	if (vp_osinfo_read_file(path, &text, &len, &err) < 0 ||
+	    vp_os_parse(text, len, path, source, &list, &n, &err) < 0)
+		return -1;
+	for (i = 0; i < n && found < 0; i++) {
+		struct vp_os_entry *e;
+		bool hit = !strcmp(list[i].id, name);
+
+		for (j = 0; j < list[i].n_short_ids && !hit; j++)
+			hit = !strcmp(list[i].short_ids[j], name);
+		if (!hit)
+			continue;
+		if (probe) {
+			found = 0;
+			break;
+		}
+		db->side = grow(db->side, db->n_side + 1, sizeof(*db->side));
+		found = (long)db->n_side;
+		e = &db->side[db->n_side++];
+		memset(e, 0, sizeof(*e));
+		e->id = vp_strdup(list[i].id);
+		e->short_ids = join_short_ids(&list[i]);
+		e->name = vp_strdup(list[i].name);
+		e->version = vp_strdup(list[i].version);
+		e->family = vp_strdup(list[i].family);
+		e->distro = vp_strdup(list[i].distro);
+		e->release_date = vp_strdup(list[i].release_date);
+		e->eol_date = vp_strdup(list[i].eol_date);
+		e->source = vp_strdup(source);
+		e->file = vp_strdup(path);
+	}
+	for (i = 0; i < n; i++)
+		vp_os_free(&list[i]);
+	free(list);
+	return found;
+}
+
+static struct vp_os_entry *lazy_find(struct vp_osinfo *db, const char *name)
+{
+	static const char *const names[] = { "system", "local", "user" };
+	struct cand_file *c = NULL;
+	long found = -1;
+	size_t nc = 0, i;
+	int r;
+
+	for (i = 0; i < db->n_side; i++)
+		if (!strcmp(db->side[i].id, name) || list_has(db->side[i].short_ids, name))
+			return &db->side[i];
+	/* candidates, the source that wins first: user, local, system, built-in */
+	if (strstr(name, "://")) {
+		_cleanup_(freep) char *rel = id_to_rel(name);
+
+		if (!rel)
+			return NULL;
+		for (r = 2; r >= 0; r--)
+			if (db->roots[r])
+				cand_add(&c, &nc, vp_strdup_printf("%s/os/%s", db->roots[r], rel), names[r]);
+		for (i = 0; !db->no_bundled && i < vp_osinfo_bundle_count; i++)
+			if (!strcmp(vp_osinfo_bundle[i].path + 3, rel))
+				cand_add(&c, &nc, vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path),
+					 "bundled");
+	} else {
+		for (r = 2; r >= 0; r--) {
+			_cleanup_(freep) char *os = NULL;
+			DIR *top;
+			struct dirent *v;
+
+			if (!db->roots[r])
+				continue;
+			os = vp_strdup_printf("%s/os", db->roots[r]);
+			if (!(top = opendir(os)))
+				continue;
+			while ((v = readdir(top))) {
+				_cleanup_(freep) char *vdir = NULL;
+				DIR *d;
+				struct dirent *f;
+
+				if (v->d_name[0] == '.')
+					continue;
+				vdir = vp_strdup_printf("%s/%s", os, v->d_name);
+				if (!(d = opendir(vdir)))
+					continue;
+				while ((f = readdir(d))) {
+					size_t len = strlen(f->d_name);
+
+					if (len > 4 && !strcmp(f->d_name + len - 4, ".xml") &&
+					    stem_matches(f->d_name, len - 4, name))
+						cand_add(&c, &nc, vp_strdup_printf("%s/%s", vdir, f->d_name),
+							 names[r]);
+				}
+				closedir(d);
+			}
+			closedir(top);
+		}
+		for (i = 0; !db->no_bundled && i < vp_osinfo_bundle_count; i++) {
+			const char *base = strrchr(vp_osinfo_bundle[i].path, '/') + 1;
+
+			if (stem_matches(base, strlen(base) - 4, name))
+				cand_add(&c, &nc, vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path),
+					 "bundled");
+		}
+	}
+	for (i = 0; i < nc; i++) {
+		if (found < 0)
+			found = try_file(db, c[i].path, c[i].source, name, false);
+		else if (!strcmp(c[i].source, "bundled") &&
+			 strcmp(db->side[found].source, "bundled") && !db->side[found].shadowed &&
+			 try_file(db, c[i].path, "bundled", db->side[found].id, true) == 0)
+			db->side[found].shadowed = vp_strdup(c[i].path); /* the copy it hides */
+		free(c[i].path);
+	}
+	free(c);
+	return found < 0 ? NULL : &db->side[found];
+}
+
+bool vp_osinfo_stale(const struct vp_osinfo *db)
+{
+	return db->stale;
 }
 
 /* ---- building: parse every file, then write the index text ------------- */
@@ -492,8 +698,17 @@ static bool number(const char *s, int64_t *out)
 	return true;
 }
 
+static void entry_free(struct vp_os_entry *e);
+
 static void forget(struct vp_osinfo *db)
 {
+	size_t i;
+
+	for (i = 0; i < db->n_side; i++)
+		entry_free(&db->side[i]);
+	free(db->side);
+	db->side = NULL;
+	db->n_side = 0;
 	free(db->text);
 	free(db->e);
 	free(db->files);
@@ -630,8 +845,8 @@ bool vp_osinfo_file_current(struct vp_osinfo *db, const char *path)
 {
 	size_t i;
 
-	if (!strncmp(path, "bundled:", 8))
-		return true;
+	if (!strncmp(path, "bundled:", 8) || db->stale)
+		return true; /* a stale index's lookups read the files as they are */
 	for (i = 0; i < db->n_files; i++)
 		if (!strcmp(db->files[i].path, path)) {
 			int64_t size = -1;
@@ -654,16 +869,10 @@ static void save(const struct vp_osinfo *db, const char *text)
 
 	if (!db->cache_dir)
 		return;
-	/* mkdir -p */
-	tmp = vp_strdup(db->cache_dir);
-	for (p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0700);
-			*p = '/';
-		}
-	mkdir(tmp, 0700);
-	free(tmp);
+	/* the cache directory itself, not its parents: a background reindex
+	 * must not bring back a directory tree someone removed meanwhile */
+	(void)p;
+	mkdir(db->cache_dir, 0700);
 	path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
 	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -698,10 +907,15 @@ static void rebuild(struct vp_osinfo *db)
 	if (adopt(db, text, strlen(text)) < 0)
 		abort(); /* what we just wrote must read back */
 	db->fully_checked = true;
+	db->stale = false;
 }
 
 int vp_osinfo_refresh(struct vp_osinfo *db)
 {
+	if (db->stale) {
+		rebuild(db);
+		return 1;
+	}
 	if (db->fully_checked)
 		return 0;
 	db->fully_checked = true;
@@ -757,10 +971,12 @@ int vp_osinfo_open(const struct vp_osinfo_opts *opts, struct vp_osinfo **out, bo
 		if (access(path, R_OK) == 0 && vp_osinfo_read_file(path, &text, &len, &e2) == 0)
 			used = adopt(db, text, len) == 0 && dirs_current(db);
 	}
-	if (!used)
+	if (!used && opts->lazy)
+		db->stale = true; /* answer from the files; the caller reindexes later */
+	else if (!used)
 		rebuild(db);
 	if (rebuilt)
-		*rebuilt = !used;
+		*rebuilt = !used && !opts->lazy;
 	*out = db;
 	return 0;
 }
@@ -834,6 +1050,8 @@ size_t vp_osinfo_suggest(struct vp_osinfo *db, const char *name, char **out, siz
 
 	if (!nlen)
 		return 0;
+	if (db->stale)
+		rebuild(db);
 	for (i = 0; i < db->n; i++) {
 		_cleanup_(freep) char *ids = vp_strdup(db->e[i].short_ids);
 		char *save = NULL, *sid;

@@ -27,6 +27,9 @@ struct vp_osinfo {
 	struct vp_stamp *files, *dirs;
 	size_t n_files, n_dirs;
 	bool fully_checked;    /* every file's stamp was compared this time */
+	bool stale;            /* the cached index is out of date and not rebuilt */
+	struct vp_os_entry *side; /* entries found from the files while stale (owned) */
+	size_t n_side;
 	char sig[65];          /* of the configuration: directories, built-ins */
 	char *roots[3];        /* system, local, user */
 	char *cache_dir;

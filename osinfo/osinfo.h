@@ -96,6 +96,9 @@ struct vp_osinfo_opts {
 	const char *system_dir, *local_dir, *user_dir; /* NULL: not searched */
 	const char *cache_dir;       /* where the index is kept; NULL: none */
 	bool no_bundled;             /* tests: leave the built-in profiles out */
+	bool lazy;                   /* a stale index is not rebuilt at open: lookups
+	                              * read the files the ids name, and the caller
+	                              * reindexes afterwards (vp_osinfo_stale) */
 	void (*warn)(void *opaque, const char *msg);  /* a file that does not parse */
 	void *opaque;
 };
@@ -110,6 +113,10 @@ void vp_osinfo_default_opts(struct vp_osinfo_opts *o, char **bufs /* 3 to free *
 int vp_osinfo_open(const struct vp_osinfo_opts *opts, struct vp_osinfo **out, bool *rebuilt,
 		   struct vp_error *err);
 void vp_osinfo_close(struct vp_osinfo *db);
+
+/* With opts.lazy: true when the cached index is still out of date (a
+ * lookup was answered from the files); run 'vprov osinfo reindex' then. */
+bool vp_osinfo_stale(const struct vp_osinfo *db);
 
 /* A short-id (alias included) or full id; NOT_FOUND names up to three
  * suggestions ("unknown OS 'x'; did you mean a or b?"). */

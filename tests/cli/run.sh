@@ -295,6 +295,15 @@ if [ "$(wc -l <"$TMP/err")" -eq 1 ]; then pass; else fail "a corrupt profile giv
 rm -f "$TMP/osuser/os/broken.xml"
 mkdir -p "$XDG_CACHE_HOME/vprov" && echo "garbage" >"$XDG_CACHE_HOME/vprov/osinfo-index"
 osx expect 0 "a corrupt index is rebuilt" osinfo show exmid2
+# no index: the answer comes from the files, the index is rebuilt behind
+rm -f "$XDG_CACHE_HOME/vprov/osinfo-index"
+osx expect 0 "a lookup without an index" osinfo show exdistro20.04 && out_has "lazy lookup" "Example Distro 20.04"
+for _ in $(seq 1 100); do
+	[ -s "$XDG_CACHE_HOME/vprov/osinfo-index" ] && ! pgrep -f "osinfo reindex --background" >/dev/null && break
+	sleep 0.05
+done
+if [ -s "$XDG_CACHE_HOME/vprov/osinfo-index" ]; then pass; else fail "no index was rebuilt in the background"; fi
+osx expect 0 "reindex" osinfo reindex && out_has "reindex" "10 OS profiles indexed"
 expect 0 "the system database" osinfo show ubuntu20.04 --json &&
 	json_eq "system ubuntu20.04" "(j['recommended']['ram_bytes'], j['source'])" "(4294967296, 'system')"
 

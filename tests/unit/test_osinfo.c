@@ -399,6 +399,42 @@ static void test_cache_rebuilds(void **state)
 	rm_rf(tmp);
 }
 
+/* Lazy opening: with no usable index, a lookup reads the files the ids name
+ * and leaves the rebuilding for later; anything else rebuilds at once. */
+static void test_lazy_open(void **state)
+{
+	_cleanup_(freep) char *tmp = mkdtemp_or_fail();
+	struct vp_osinfo_opts o = { .system_dir = FIXTURE, .cache_dir = tmp, .no_bundled = true,
+				    .lazy = true, .warn = count_warning };
+	struct vp_osinfo *db = NULL;
+	struct vp_os_profile p;
+	struct vp_error err = { 0 };
+	bool rebuilt;
+
+	(void)state;
+	assert_int_equal(vp_osinfo_open(&o, &db, &rebuilt, &err), 0);
+	assert_false(rebuilt);
+	assert_true(vp_osinfo_stale(db));
+	/* exdistro20.04 lives in exdistro-20.04.xml; its ancestors are found by id */
+	profile(db, "exdistro20.04", "x86_64", &p);
+	assert_string_equal(p.os->id, "http://example.org/exdistro/20.04");
+	assert_int_equal(p.n_chain, 2);
+	assert_int_equal(p.use.ram, 2 * VP_GiB);
+	vp_os_profile_clear(&p);
+	assert_true(vp_osinfo_stale(db)); /* answered without the index */
+	/* an alias the file names do not tell needs the whole database */
+	profile(db, "exmiddle", "x86_64", &p);
+	assert_string_equal(p.os->id, "http://example.org/mid/2");
+	vp_os_profile_clear(&p);
+	assert_false(vp_osinfo_stale(db));
+	vp_osinfo_close(db);
+	/* the index written then serves the next opening */
+	assert_int_equal(vp_osinfo_open(&o, &db, &rebuilt, &err), 0);
+	assert_false(vp_osinfo_stale(db));
+	vp_osinfo_close(db);
+	rm_rf(tmp);
+}
+
 /* A user directory redefines an id; the later source wins. */
 static void test_user_overrides_system(void **state)
 {
@@ -675,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_cache_rebuilds),
 		cmocka_unit_test(test_user_overrides_system),
+		cmocka_unit_test(test_lazy_open),
 		cmocka_unit_test(test_corrupt_profiles),
 		cmocka_unit_test(test_fuzz_parser),
 		cmocka_unit_test(test_system_database),
