@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include "vprov.h"
 #include "../osinfo/osinfo.h"
+#include "../provision/cleanup.h"
 #include "../provision/units.h"
 
 static json_object *jstr(const char *s)
@@ -361,7 +363,7 @@ static int run_reindex(int argc, char **argv, struct vp_ctx *ctx)
 	struct vp_osinfo *db = NULL;
 	struct vp_os_summary *l = NULL;
 	struct vp_error err = { 0 };
-	bool quiet = false;
+	bool quiet = false, background = false;
 	size_t n = 0;
 	int opt, c;
 
@@ -376,6 +378,7 @@ static int run_reindex(int argc, char **argv, struct vp_ctx *ctx)
 		} else if (opt == 'b') {
 			/* as vprov starts it after a lookup: quiet, and out of the way */
 			quiet = true;
+			background = true;
 			(void)setpriority(PRIO_PROCESS, 0, 19);
 		} else {
 			return vp_bad_opt(ctx, opt, argv);
@@ -383,6 +386,23 @@ static int run_reindex(int argc, char **argv, struct vp_ctx *ctx)
 	}
 	if (optind < argc)
 		return vp_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (background) {
+		/* the cache's directory went away since (a test's temporary
+		 * tree, say): do not bring it back */
+		_cleanup_(freep) char *cache = vp_cache_dir();
+		char *slash = cache ? strrchr(cache, '/') : NULL;
+		struct stat st;
+
+		/* $XDG_CACHE_HOME/vprov: its grandparent must still be there */
+		if (slash)
+			*slash = '\0';
+		slash = cache ? strrchr(cache, '/') : NULL;
+		if (!slash)
+			return VP_EXIT_OK;
+		*slash = '\0';
+		if (*cache && stat(cache, &st) < 0)
+			return VP_EXIT_OK;
+	}
 	/* listing compares every file and rebuilds what changed */
 	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
 	    vp_osinfo_list(db, NULL, NULL, &l, &n, &err) < 0) {

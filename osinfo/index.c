@@ -869,10 +869,16 @@ static void save(const struct vp_osinfo *db, const char *text)
 
 	if (!db->cache_dir)
 		return;
-	/* the cache directory itself, not its parents: a background reindex
-	 * must not bring back a directory tree someone removed meanwhile */
-	(void)p;
-	mkdir(db->cache_dir, 0700);
+	/* mkdir -p */
+	tmp = vp_strdup(db->cache_dir);
+	for (p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	mkdir(tmp, 0700);
+	free(tmp);
 	path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
 	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
