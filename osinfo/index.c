@@ -1072,9 +1072,11 @@ size_t vp_osinfo_suggest(struct vp_osinfo *db, const char *name, char **out, siz
 				 !(name[slen] >= '0' && name[slen] <= '9') && name[slen] != '.')
 				rank = 1;
 			else if (nlen >= 4) {
-				size_t d = distance(name, sid);
+				size_t most = nlen >= 8 ? 2 : 1;
+				size_t gap = slen > nlen ? slen - nlen : nlen - slen;
+				size_t d = gap > most ? most + 1 : distance(name, sid);
 
-				if (d <= (nlen >= 8 ? 2u : 1u))
+				if (d <= most)
 					rank = 1 + (int)d;
 			}
 			if (rank < 0)
