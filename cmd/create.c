@@ -324,6 +324,7 @@ static void print_json(const struct vp_create_result *res, bool dry)
 	json_object_object_add(o, "machine", s->machine ? json_object_new_string(s->machine) : NULL);
 	json_object_object_add(o, "memory_mib", json_object_new_int64((int64_t)(s->memory >> 20)));
 	json_object_object_add(o, "vcpus", json_object_new_int((int)s->vcpus));
+	json_object_object_add(o, "os", s->os.short_id ? json_object_new_string(s->os.short_id) : NULL);
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_spec *d = &s->disks[i];
 		json_object *j = json_object_new_object();
@@ -359,9 +360,10 @@ static void print_summary(const struct vp_create_result *res)
 	size_t i;
 
 	vp_format_size(s->memory, size, sizeof(size));
-	printf("created %sVM '%s': %s, %u vCPU%s, %s%s\n", s->transient == VP_YES ? "transient " : "",
-	       s->name, size, s->vcpus, s->vcpus == 1 ? "" : "s", s->virt_type,
-	       !strcmp(s->virt_type, "qemu") ? " (TCG)" : "");
+	printf("created %sVM '%s'%s%s%s: %s, %u vCPU%s, %s%s\n",
+	       s->transient == VP_YES ? "transient " : "", s->name, s->os.short_id ? " (" : "",
+	       s->os.short_id ? s->os.short_id : "", s->os.short_id ? ")" : "", size, s->vcpus,
+	       s->vcpus == 1 ? "" : "s", s->virt_type, !strcmp(s->virt_type, "qemu") ? " (TCG)" : "");
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_spec *d = &s->disks[i];
 

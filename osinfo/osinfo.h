@@ -103,6 +103,8 @@ struct vp_osinfo_opts {
 	void *opaque;
 };
 
+/* An open database.  Not shared between threads: lookups may rebuild or
+ * extend it; a fleet opens one per worker (or serializes lookups). */
 struct vp_osinfo;
 
 /* The directories libosinfo would search, from the environment. */

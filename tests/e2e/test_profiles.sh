@@ -17,6 +17,7 @@ e2e_check "... from vprov's built-in profiles" [ "$(json "$OUT" "j['source']")" 
 e2e_run create "${P}deb" --os debian12 --disk none --network none --graphics none \
 	--boot "$BOOT" --noautoconsole
 e2e_check "create --os debian12 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "the summary names the profile" grep -q "created VM '${P}deb' (debian12): 2 GiB" <<<"$OUT"
 INFO=$("$VPROV" info "${P}deb" --json)
 e2e_check "it runs" [ "$(json "$INFO" "j['state']")" = running ]
 e2e_check "its memory is the profile's (2 GiB)" [ "$(json "$INFO" "j['memory_mib']")" = 2048 ]
