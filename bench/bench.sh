@@ -1,7 +1,15 @@
 #!/bin/bash
-# bench/bench.sh — vprov against virt-install and against the floors, in one
-# invocation, on the same inputs; prints medians, ratios (with their targets)
-# and peak memory.  Speed is measured here, never asserted in tests.
+# bench/bench.sh — vprov against virt-install, osinfo-query and the floors,
+# in one invocation, on the same inputs; prints medians, ratios (with their
+# targets) and peak memory.  Speed is measured here, never asserted in tests.
+#
+#   1. --print-xml: vprov, virt-install --dry-run, the floor (same libraries,
+#      same connection, no work)
+#   2. create+start of a 1 GiB-disk TCG VM: vprov, virt-install, and the raw
+#      virsh vol-create-as + define + start
+#   3. OS profiles (ubuntu20.04): vprov osinfo show vs osinfo-query, and
+#      create --os --print-xml vs virt-install --os-variant; warm (index
+#      cached) and cold (no index before the run)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--verbose]
