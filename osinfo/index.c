@@ -32,15 +32,6 @@
 #define INDEX_VERSION "3"
 #define INDEX_MAGIC INDEX_NAME "\t" INDEX_VERSION
 
-static void *grow(void *p, size_t n, size_t size)
-{
-	void *r = reallocarray(p, n, size);
-
-	if (!r)
-		abort();
-	return r;
-}
-
 static void warn(const struct vp_osinfo *db, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void warn(const struct vp_osinfo *db, const char *fmt, ...)
@@ -79,7 +70,7 @@ static int64_t mtime_of(const struct stat *st)
 
 static void add_dir(struct filelist *fl, const char *path, int64_t mtime)
 {
-	fl->d = grow(fl->d, fl->nd + 1, sizeof(*fl->d));
+	fl->d = vp_grow(fl->d, fl->nd + 1, sizeof(*fl->d));
 	fl->d[fl->nd].path = vp_strdup(path);
 	fl->d[fl->nd].mtime_ns = mtime;
 	fl->d[fl->nd].size = 0;
@@ -119,7 +110,7 @@ static void walk(const char *dir, const char *source, struct filelist *fl, int d
 		} else if (S_ISREG(st.st_mode) && len > 4 && !strcmp(e->d_name + len - 4, ".xml")) {
 			struct file *f;
 
-			fl->f = grow(fl->f, fl->n + 1, sizeof(*fl->f));
+			fl->f = vp_grow(fl->f, fl->n + 1, sizeof(*fl->f));
 			f = &fl->f[fl->n++];
 			f->path = TAKE_PTR(path);
 			f->source = vp_strdup(source);
@@ -161,7 +152,7 @@ static void collect(const struct vp_osinfo *db, struct filelist *fl)
 		for (i = 0; i < vp_osinfo_bundle_count; i++) {
 			struct file *f;
 
-			fl->f = grow(fl->f, fl->n + 1, sizeof(*fl->f));
+			fl->f = vp_grow(fl->f, fl->n + 1, sizeof(*fl->f));
 			f = &fl->f[fl->n++];
 			f->path = vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path);
 			f->source = vp_strdup("bundled");
@@ -361,7 +352,7 @@ struct cand_file {
 
 static void cand_add(struct cand_file **c, size_t *n, char *path, const char *source)
 {
-	*c = grow(*c, *n + 1, sizeof(**c));
+	*c = vp_grow(*c, *n + 1, sizeof(**c));
 	(*c)[*n].path = path;
 	(*c)[*n].source = source;
 	(*n)++;
@@ -393,7 +384,7 @@ static long try_file(struct vp_osinfo *db, const char *path, const char *source,
 			found = 0;
 			break;
 		}
-		db->side = grow(db->side, db->n_side + 1, sizeof(*db->side));
+		db->side = vp_grow(db->side, db->n_side + 1, sizeof(*db->side));
 		found = (long)db->n_side;
 		e = &db->side[db->n_side++];
 		memset(e, 0, sizeof(*e));
@@ -556,7 +547,7 @@ static void add_os(struct building *b, const struct vp_os *os)
 			   !strcmp(e->source, "bundled") ? vp_strdup(e->file) : NULL;
 		entry_free(e);
 	} else {
-		b->e = grow(b->e, b->n + 1, sizeof(*b->e));
+		b->e = vp_grow(b->e, b->n + 1, sizeof(*b->e));
 		e = &b->e[b->n++];
 		memset(e, 0, sizeof(*e));
 	}
@@ -585,7 +576,7 @@ static void tput(struct text *t, const char *v, char end)
 
 	if (t->len + need >= t->cap) {
 		t->cap = (t->len + need) * 2 + 4096;
-		t->p = grow(t->p, t->cap, 1);
+		t->p = vp_grow(t->p, t->cap, 1);
 	}
 	/* values never hold tabs or newlines (they become spaces) */
 	for (; v && *v; v++)
@@ -756,10 +747,10 @@ static int adopt(struct vp_osinfo *db, char *text, size_t len)
 			bool file = kind[0] == 'F';
 
 			if (file) {
-				db->files = grow(db->files, db->n_files + 1, sizeof(*db->files));
+				db->files = vp_grow(db->files, db->n_files + 1, sizeof(*db->files));
 				st = &db->files[db->n_files++];
 			} else {
-				db->dirs = grow(db->dirs, db->n_dirs + 1, sizeof(*db->dirs));
+				db->dirs = vp_grow(db->dirs, db->n_dirs + 1, sizeof(*db->dirs));
 				st = &db->dirs[db->n_dirs++];
 			}
 			st->path = field(&p);
@@ -770,7 +761,7 @@ static int adopt(struct vp_osinfo *db, char *text, size_t len)
 		} else if (kind[0] == 'O') {
 			struct vp_os_entry *e;
 
-			db->e = grow(db->e, db->n + 1, sizeof(*db->e));
+			db->e = vp_grow(db->e, db->n + 1, sizeof(*db->e));
 			e = &db->e[db->n++];
 			e->id = field(&p);
 			e->short_ids = field(&p);
@@ -865,20 +856,10 @@ static void save(const struct vp_osinfo *db, const char *text)
 	_cleanup_(freep) char *tmp = NULL;
 	_cleanup_(closep) int fd = -1;
 	size_t len = strlen(text), off = 0;
-	char *p;
 
 	if (!db->cache_dir)
 		return;
-	/* mkdir -p */
-	tmp = vp_strdup(db->cache_dir);
-	for (p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0700);
-			*p = '/';
-		}
-	mkdir(tmp, 0700);
-	free(tmp);
+	vp_mkdir_p(db->cache_dir);
 	path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
 	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -1081,7 +1062,7 @@ size_t vp_osinfo_suggest(struct vp_osinfo *db, const char *name, char **out, siz
 			}
 			if (rank < 0)
 				continue;
-			c = grow(c, nc + 1, sizeof(*c));
+			c = vp_grow(c, nc + 1, sizeof(*c));
 			c[nc].sid = db->e[i].short_ids + (sid - ids);
 			c[nc].rank = rank;
 			nc++;

@@ -8,6 +8,7 @@
 
 #include "../provision/cleanup.h"
 #include "../provision/units.h"
+#include "../provision/xmlutil.h"
 
 static bool is(xmlNodePtr n, const char *name)
 {
@@ -24,63 +25,24 @@ static bool localized(xmlNodePtr n)
 	return r;
 }
 
-static char *text(xmlNodePtr n)
-{
-	xmlChar *v = xmlNodeGetContent(n);
-	char *r = NULL;
-
-	if (v) {
-		/* trim: some files wrap values in white space */
-		char *s = (char *)v, *e = s + strlen(s);
-
-		while (*s == ' ' || *s == '\n' || *s == '\t')
-			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t'))
-			e--;
-		r = strndup(s, (size_t)(e - s));
-		if (!r)
-			abort();
-	}
-	xmlFree(v);
-	return r;
-}
-
-static char *prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *r = v ? vp_strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return r;
-}
-
 static bool prop_bool(xmlNodePtr n, const char *name, bool dflt)
 {
-	_cleanup_(freep) char *v = prop(n, name);
+	_cleanup_(freep) char *v = vp_xml_prop(n, name);
 
 	if (!v)
 		return dflt;
 	return !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1");
 }
 
-static void *grow(void *p, size_t n, size_t size)
-{
-	void *r = reallocarray(p, n, size);
-
-	if (!r)
-		abort();
-	return r;
-}
-
 static void set_once(char **dst, xmlNodePtr n)
 {
 	if (!*dst && !localized(n))
-		*dst = text(n);
+		*dst = vp_xml_text(n);
 }
 
 static uint64_t number(xmlNodePtr n)
 {
-	_cleanup_(freep) char *t = text(n);
+	_cleanup_(freep) char *t = vp_xml_text(n);
 	uint64_t v = 0;
 
 	if (t && vp_parse_uint(t, 0, UINT64_MAX, "value", &v, NULL) < 0)
@@ -110,15 +72,15 @@ static void add_link(struct vp_os_link **list, size_t *n, xmlNodePtr node, bool 
 	struct vp_os_link *l;
 	xmlNodePtr c;
 
-	*list = grow(*list, *n + 1, sizeof(**list));
+	*list = vp_grow(*list, *n + 1, sizeof(**list));
 	l = &(*list)[(*n)++];
 	memset(l, 0, sizeof(*l));
-	l->arch = prop(node, "arch");
+	l->arch = vp_xml_prop(node, "arch");
 	if (!l->arch)
 		l->arch = vp_strdup("all");
 	l->live = prop_bool(node, "live", false);
 	if (image) {
-		l->format = prop(node, "format");
+		l->format = vp_xml_prop(node, "format");
 		l->cloud_init = prop_bool(node, "cloud-init", false);
 	}
 	for (c = node->children; c; c = c->next) {
@@ -137,7 +99,7 @@ static int parse_os(xmlNodePtr node, const char *file, const char *source, struc
 	xmlNodePtr c, d;
 
 	memset(os, 0, sizeof(*os));
-	os->id = prop(node, "id");
+	os->id = vp_xml_prop(node, "id");
 	if (!os->id || !*os->id)
 		return vp_error_set(err, VP_ERR_INVALID, "'%s' has an <os> without an id", file);
 	os->file = vp_strdup(file);
@@ -146,10 +108,10 @@ static int parse_os(xmlNodePtr node, const char *file, const char *source, struc
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if (is(c, "short-id")) {
-			char *sid = text(c);
+			char *sid = vp_xml_text(c);
 
 			if (sid && *sid) {
-				os->short_ids = grow(os->short_ids, os->n_short_ids + 1, sizeof(char *));
+				os->short_ids = vp_grow(os->short_ids, os->n_short_ids + 1, sizeof(char *));
 				os->short_ids[os->n_short_ids++] = sid;
 			} else {
 				free(sid);
@@ -173,18 +135,18 @@ static int parse_os(xmlNodePtr node, const char *file, const char *source, struc
 		} else if (is(c, "release-status")) {
 			set_once(&os->release_status, c);
 		} else if (is(c, "derives-from") && !os->derives_from) {
-			os->derives_from = prop(c, "id");
+			os->derives_from = vp_xml_prop(c, "id");
 		} else if (is(c, "upgrades") && !os->upgrades) {
-			os->upgrades = prop(c, "id");
+			os->upgrades = vp_xml_prop(c, "id");
 		} else if (is(c, "clones") && !os->clones) {
-			os->clones = prop(c, "id");
+			os->clones = vp_xml_prop(c, "id");
 		} else if (is(c, "resources")) {
 			struct vp_os_res_entry *r;
 
-			os->resources = grow(os->resources, os->n_resources + 1, sizeof(*os->resources));
+			os->resources = vp_grow(os->resources, os->n_resources + 1, sizeof(*os->resources));
 			r = &os->resources[os->n_resources++];
 			memset(r, 0, sizeof(*r));
-			r->arch = prop(c, "arch");
+			r->arch = vp_xml_prop(c, "arch");
 			if (!r->arch)
 				r->arch = vp_strdup("all");
 			for (d = c->children; d; d = d->next) {
@@ -198,9 +160,9 @@ static int parse_os(xmlNodePtr node, const char *file, const char *source, struc
 				struct vp_os_device *dev;
 				char *id;
 
-				if (!is(d, "device") || !(id = prop(d, "id")))
+				if (!is(d, "device") || !(id = vp_xml_prop(d, "id")))
 					continue;
-				os->devices = grow(os->devices, os->n_devices + 1, sizeof(*os->devices));
+				os->devices = vp_grow(os->devices, os->n_devices + 1, sizeof(*os->devices));
 				dev = &os->devices[os->n_devices++];
 				dev->id = id;
 				dev->supported = prop_bool(d, "supported", true);
@@ -208,12 +170,12 @@ static int parse_os(xmlNodePtr node, const char *file, const char *source, struc
 		} else if (is(c, "firmware")) {
 			struct vp_os_firmware *fw;
 
-			os->firmware = grow(os->firmware, os->n_firmware + 1, sizeof(*os->firmware));
+			os->firmware = vp_grow(os->firmware, os->n_firmware + 1, sizeof(*os->firmware));
 			fw = &os->firmware[os->n_firmware++];
-			fw->arch = prop(c, "arch");
+			fw->arch = vp_xml_prop(c, "arch");
 			if (!fw->arch)
 				fw->arch = vp_strdup("all");
-			fw->type = prop(c, "type");
+			fw->type = vp_xml_prop(c, "type");
 			fw->supported = prop_bool(c, "supported", true);
 		} else if (is(c, "media")) {
 			add_link(&os->media, &os->n_media, c, false);
@@ -266,7 +228,7 @@ int vp_os_parse(const char *text_, size_t len, const char *file, const char *sou
 	for (c = root->children; c; c = c->next) {
 		if (!is(c, "os"))
 			continue;
-		list = grow(list, count + 1, sizeof(*list));
+		list = vp_grow(list, count + 1, sizeof(*list));
 		if (parse_os(c, file, source, &list[count], err) < 0) {
 			vp_os_free(&list[count]);
 			for (i = 0; i < count; i++)

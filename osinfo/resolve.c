@@ -17,15 +17,6 @@
 
 #define MAX_CHAIN 64
 
-static void *grow(void *p, size_t n, size_t size)
-{
-	void *r = reallocarray(p, n, size);
-
-	if (!r)
-		abort();
-	return r;
-}
-
 #define STALE (-2)
 
 /* Parse the file of entry e and take out the <os> with its id; STALE when
@@ -106,7 +97,7 @@ static void add_device(struct vp_os_profile *p, const char *id)
 	for (i = 0; i < p->n_devices; i++)
 		if (!strcmp(p->devices[i], id))
 			return;
-	p->devices = grow(p->devices, p->n_devices + 1, sizeof(char *));
+	p->devices = vp_grow(p->devices, p->n_devices + 1, sizeof(char *));
 	p->devices[p->n_devices++] = vp_strdup(id);
 }
 
@@ -179,8 +170,8 @@ static int resolve(struct vp_osinfo *db, const char *id, const char *arch,
 		if ((r = load_os(db, e, &chain[n], err)) < 0)
 			goto out;
 		r = -1;
-		out->chain = grow(out->chain, out->n_chain + 1, sizeof(char *));
-		out->chain_short = grow(out->chain_short, out->n_chain + 1, sizeof(char *));
+		out->chain = vp_grow(out->chain, out->n_chain + 1, sizeof(char *));
+		out->chain_short = vp_grow(out->chain_short, out->n_chain + 1, sizeof(char *));
 		out->chain_short[out->n_chain] =
 			vp_strdup(chain[n].n_short_ids ? chain[n].short_ids[0] : chain[n].id);
 		out->chain[out->n_chain++] = vp_strdup(chain[n].id);

@@ -87,9 +87,7 @@ static void action(struct ctx *c, const char *fmt, ...)
 	if (vasprintf(&line, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	r->actions = reallocarray(r->actions, r->n_actions + 1, sizeof(char *));
-	if (!r->actions)
-		abort();
+	r->actions = vp_grow(r->actions, r->n_actions + 1, sizeof(char *));
 	r->actions[r->n_actions++] = line;
 }
 
@@ -401,9 +399,7 @@ static void note_missing_dirs(struct ctx *c, const char *dir)
 	while (p[0] == '/' && p[1] && stat(p, &st) < 0 && errno == ENOENT) {
 		char *up = dir_of(p);
 
-		c->undo.dirs = reallocarray(c->undo.dirs, c->undo.n_dirs + 1, sizeof(char *));
-		if (!c->undo.dirs)
-			abort();
+		c->undo.dirs = vp_grow(c->undo.dirs, c->undo.n_dirs + 1, sizeof(char *));
 		c->undo.dirs[c->undo.n_dirs++] = TAKE_PTR(p);
 		p = up;
 	}
@@ -438,9 +434,7 @@ static int plan_pool(struct ctx *c, char *name, const char *dir, const char *wha
 {
 	struct planned_pool *pp;
 
-	c->planned = reallocarray(c->planned, c->n_planned + 1, sizeof(*c->planned));
-	if (!c->planned)
-		abort();
+	c->planned = vp_grow(c->planned, c->n_planned + 1, sizeof(*c->planned));
 	pp = &c->planned[c->n_planned++];
 	memset(pp, 0, sizeof(*pp));
 	pp->dir = vp_strdup(dir);
@@ -454,9 +448,7 @@ static int plan_pool(struct ctx *c, char *name, const char *dir, const char *wha
 	note_missing_dirs(c, dir);
 	if (vp_pool_create_dir(c->conn, pp->name, dir, &pp->pool, err) < 0)
 		return -1;
-	c->undo.pools = reallocarray(c->undo.pools, c->undo.n_pools + 1, sizeof(virStoragePoolPtr));
-	if (!c->undo.pools)
-		abort();
+	c->undo.pools = vp_grow(c->undo.pools, c->undo.n_pools + 1, sizeof(virStoragePoolPtr));
 	virStoragePoolRef(pp->pool);
 	c->undo.pools[c->undo.n_pools++] = pp->pool;
 	virStoragePoolRef(pp->pool);
@@ -1027,9 +1019,7 @@ static int create_volumes(struct ctx *c, struct vp_error *err)
 			return -1;
 		if (vp_volume_create(pool, &req, &vol, err) < 0)
 			return -1;
-		c->undo.vols = reallocarray(c->undo.vols, c->undo.n_vols + 1, sizeof(vol));
-		if (!c->undo.vols)
-			abort();
+		c->undo.vols = vp_grow(c->undo.vols, c->undo.n_vols + 1, sizeof(vol));
 		c->undo.vols[c->undo.n_vols++] = vol;
 		/* the host has the last word on where the volume is */
 		if (vp_volume_describe(vol, &vi, err) < 0)

@@ -131,15 +131,6 @@ void vp_domain_summaries_free(struct vp_domain_summary *list, size_t n)
 	free(list);
 }
 
-static char *prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
-	char *r = v ? vp_strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return r;
-}
-
 static bool meta_owns(const struct vp_meta *m, const char *path, const char *pool,
 		      const char *vol)
 {
@@ -165,23 +156,23 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 	xmlNodePtr src = vp_xml_child(disk, "source");
 	xmlNodePtr tgt = vp_xml_child(disk, "target");
 	xmlNodePtr bs = vp_xml_child(disk, "backingStore");
-	_cleanup_(freep) char *pool = prop(src, "pool");
-	_cleanup_(freep) char *vol = prop(src, "volume");
+	_cleanup_(freep) char *pool = vp_xml_prop(src, "pool");
+	_cleanup_(freep) char *vol = vp_xml_prop(src, "volume");
 	virDomainBlockInfo bi;
 
 	memset(d, 0, sizeof(*d));
-	d->type = prop(disk, "type");
-	d->device = prop(disk, "device");
-	d->target = prop(tgt, "dev");
-	d->bus = prop(tgt, "bus");
-	d->format = prop(vp_xml_child(disk, "driver"), "type");
-	d->source = prop(src, "file");
+	d->type = vp_xml_prop(disk, "type");
+	d->device = vp_xml_prop(disk, "device");
+	d->target = vp_xml_prop(tgt, "dev");
+	d->bus = vp_xml_prop(tgt, "bus");
+	d->format = vp_xml_prop(vp_xml_child(disk, "driver"), "type");
+	d->source = vp_xml_prop(src, "file");
 	if (!d->source)
-		d->source = prop(src, "dev");
+		d->source = vp_xml_prop(src, "dev");
 	if (!d->source && pool && vol)
 		d->source = vp_strdup_printf("%s/%s", pool, vol);
 	if (bs && vp_xml_child(bs, "source"))
-		d->backing = prop(vp_xml_child(bs, "source"), "file");
+		d->backing = vp_xml_prop(vp_xml_child(bs, "source"), "file");
 	d->owned = meta->present && meta_owns(meta, d->source, pool, vol);
 	if (!d->source)
 		return;
@@ -232,10 +223,10 @@ int vp_domain_info(virConnectPtr conn, const char *name, struct vp_domain_info *
 	if (virDomainGetUUIDString(dom, uuid) == 0)
 		out->uuid = vp_strdup(uuid);
 	root = xmlDocGetRootElement(doc);
-	out->virt_type = prop(root, "type");
+	out->virt_type = vp_xml_prop(root, "type");
 	type = vp_xml_child(vp_xml_child(root, "os"), "type");
-	out->arch = prop(type, "arch");
-	out->machine = prop(type, "machine");
+	out->arch = vp_xml_prop(type, "arch");
+	out->machine = vp_xml_prop(type, "machine");
 	out->spec_hash = vp_strdup(meta.spec_hash);
 	out->os = vp_strdup(meta.os_short_id ? meta.os_short_id : meta.os_id);
 	devices = vp_xml_child(root, "devices");
@@ -243,34 +234,30 @@ int vp_domain_info(virConnectPtr conn, const char *name, struct vp_domain_info *
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if (xmlStrEqual(c->name, BAD_CAST "disk")) {
-			out->disks = reallocarray(out->disks, out->n_disks + 1, sizeof(*out->disks));
-			if (!out->disks)
-				abort();
+			out->disks = vp_grow(out->disks, out->n_disks + 1, sizeof(*out->disks));
 			read_disk(conn, dom, c, &meta, &out->disks[out->n_disks++]);
 		} else if (xmlStrEqual(c->name, BAD_CAST "interface")) {
 			struct vp_nic_info *n;
 			xmlNodePtr src = vp_xml_child(c, "source");
 
-			out->nics = reallocarray(out->nics, out->n_nics + 1, sizeof(*out->nics));
-			if (!out->nics)
-				abort();
+			out->nics = vp_grow(out->nics, out->n_nics + 1, sizeof(*out->nics));
 			n = &out->nics[out->n_nics++];
-			n->type = prop(c, "type");
-			n->source = prop(src, "network");
+			n->type = vp_xml_prop(c, "type");
+			n->source = vp_xml_prop(src, "network");
 			if (!n->source)
-				n->source = prop(src, "bridge");
-			n->mac = prop(vp_xml_child(c, "mac"), "address");
-			n->model = prop(vp_xml_child(c, "model"), "type");
+				n->source = vp_xml_prop(src, "bridge");
+			n->mac = vp_xml_prop(vp_xml_child(c, "mac"), "address");
+			n->model = vp_xml_prop(vp_xml_child(c, "model"), "type");
 		} else if (xmlStrEqual(c->name, BAD_CAST "serial") && !out->console_log) {
-			out->console_log = prop(vp_xml_child(c, "log"), "file");
+			out->console_log = vp_xml_prop(vp_xml_child(c, "log"), "file");
 		} else if (xmlStrEqual(c->name, BAD_CAST "graphics") && !out->graphics) {
-			_cleanup_(freep) char *port = prop(c, "port");
-			_cleanup_(freep) char *listen = prop(c, "listen");
+			_cleanup_(freep) char *port = vp_xml_prop(c, "port");
+			_cleanup_(freep) char *listen = vp_xml_prop(c, "listen");
 			uint64_t portno = 0;
 
-			out->graphics = prop(c, "type");
+			out->graphics = vp_xml_prop(c, "type");
 			if (!listen)
-				listen = prop(vp_xml_child(c, "listen"), "address");
+				listen = vp_xml_prop(vp_xml_child(c, "listen"), "address");
 			if (port && vp_parse_uint(port, 1, 65535, "port", &portno, NULL) == 0 &&
 			    out->graphics)
 				out->display = vp_strdup_printf("%s://%s:%s", out->graphics,
@@ -452,9 +439,7 @@ int vp_domain_destroy(virConnectPtr conn, const char *name, bool *was_running,
 
 static void add_line(char ***list, size_t *n, char *line)
 {
-	*list = reallocarray(*list, *n + 1, sizeof(char *));
-	if (!*list)
-		abort();
+	*list = vp_grow(*list, *n + 1, sizeof(char *));
 	(*list)[(*n)++] = line;
 }
 

@@ -15,24 +15,6 @@
 #include "spec.h"
 #include "xmlutil.h"
 
-static char *prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *r = v ? vp_strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return r;
-}
-
-static char *text(xmlNodePtr n)
-{
-	xmlChar *v = xmlNodeGetContent(n);
-	char *r = v ? vp_strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return r;
-}
-
 static void add_machine(struct vp_guest_caps *g, char *m)
 {
 	size_t i;
@@ -44,9 +26,7 @@ static void add_machine(struct vp_guest_caps *g, char *m)
 			free(m);
 			return;
 		}
-	g->machines = reallocarray(g->machines, g->n_machines + 1, sizeof(char *));
-	if (!g->machines)
-		abort();
+	g->machines = vp_grow(g->machines, g->n_machines + 1, sizeof(char *));
 	g->machines[g->n_machines++] = m;
 }
 
@@ -57,8 +37,8 @@ static void add_machines(struct vp_guest_caps *g, xmlNodePtr parent)
 	for (c = parent->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, BAD_CAST "machine"))
 			continue;
-		add_machine(g, text(c));
-		add_machine(g, prop(c, "canonical"));
+		add_machine(g, vp_xml_text(c));
+		add_machine(g, vp_xml_prop(c, "canonical"));
 	}
 }
 
@@ -72,9 +52,9 @@ int vp_host_caps_parse(const char *xml, struct vp_host_caps *out, struct vp_erro
 		return -1;
 	root = xmlDocGetRootElement(doc);
 	host = vp_xml_child(root, "host");
-	out->host_arch = text(vp_xml_child(vp_xml_child(host, "cpu"), "arch"));
+	out->host_arch = vp_xml_text(vp_xml_child(vp_xml_child(host, "cpu"), "arch"));
 	if (vp_xml_child(host, "uuid"))
-		out->host_uuid = text(vp_xml_child(host, "uuid"));
+		out->host_uuid = vp_xml_text(vp_xml_child(host, "uuid"));
 	for (guest = root->children; guest; guest = guest->next) {
 		xmlNodePtr arch;
 		_cleanup_(freep) char *os_type = NULL;
@@ -82,22 +62,20 @@ int vp_host_caps_parse(const char *xml, struct vp_host_caps *out, struct vp_erro
 
 		if (guest->type != XML_ELEMENT_NODE || !xmlStrEqual(guest->name, BAD_CAST "guest"))
 			continue;
-		os_type = text(vp_xml_child(guest, "os_type"));
+		os_type = vp_xml_text(vp_xml_child(guest, "os_type"));
 		arch = vp_xml_child(guest, "arch");
 		if (!arch || !os_type || strcmp(os_type, "hvm") != 0)
 			continue;
-		out->guests = reallocarray(out->guests, out->n_guests + 1, sizeof(*out->guests));
-		if (!out->guests)
-			abort();
+		out->guests = vp_grow(out->guests, out->n_guests + 1, sizeof(*out->guests));
 		g = &out->guests[out->n_guests++];
 		memset(g, 0, sizeof(*g));
-		g->arch = prop(arch, "name");
+		g->arch = vp_xml_prop(arch, "name");
 		add_machines(g, arch);
 		for (c = arch->children; c; c = c->next) {
 			if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, BAD_CAST "domain"))
 				continue;
 			if (g->n_types < sizeof(g->types) / sizeof(g->types[0]))
-				g->types[g->n_types++] = prop(c, "type");
+				g->types[g->n_types++] = vp_xml_prop(c, "type");
 			add_machines(g, c);
 		}
 	}
@@ -228,21 +206,6 @@ bool vp_kvm_known_broken(virConnectPtr conn, const struct vp_host_caps *caps,
 	return path && access(path, F_OK) == 0;
 }
 
-static void mkdir_p(const char *dir)
-{
-	_cleanup_(freep) char *copy = vp_strdup(dir);
-	char *p;
-
-	for (p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(copy, 0700);
-		*p = '/';
-	}
-	mkdir(copy, 0700);
-}
-
 void vp_kvm_record(virConnectPtr conn, const struct vp_host_caps *caps, const char *cache_dir,
 		   bool broken, const char *why)
 {
@@ -256,7 +219,7 @@ void vp_kvm_record(virConnectPtr conn, const struct vp_host_caps *caps, const ch
 		unlink(path);
 		return;
 	}
-	mkdir_p(cache_dir);
+	vp_mkdir_p(cache_dir);
 	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)

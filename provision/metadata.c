@@ -7,15 +7,6 @@
 #include "spec.h"
 #include "xmlutil.h"
 
-static char *prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *r = v ? vp_strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return r;
-}
-
 static bool is_ours(xmlNodePtr n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && n->ns &&
@@ -38,7 +29,7 @@ int vp_meta_read(xmlDocPtr domain, struct vp_meta *out, struct vp_error *err)
 	if (!vm)
 		return 0;
 	out->present = true;
-	out->version = prop(vm, "version");
+	out->version = vp_xml_prop(vm, "version");
 	for (c = vm->children; c; c = c->next) {
 		if (is_ours(c, "spec-hash")) {
 			xmlChar *t = xmlNodeGetContent(c);
@@ -49,21 +40,19 @@ int vp_meta_read(xmlDocPtr domain, struct vp_meta *out, struct vp_error *err)
 		} else if (is_ours(c, "profile")) {
 			free(out->os_id);
 			free(out->os_short_id);
-			out->os_id = prop(c, "id");
-			out->os_short_id = prop(c, "short-id");
+			out->os_id = vp_xml_prop(c, "id");
+			out->os_short_id = vp_xml_prop(c, "short-id");
 		} else if (is_ours(c, "volume")) {
 			struct vp_meta_volume *v;
-			char *owned = prop(c, "owned");
+			char *owned = vp_xml_prop(c, "owned");
 
-			out->vols = reallocarray(out->vols, out->n_vols + 1, sizeof(*out->vols));
-			if (!out->vols)
-				abort();
+			out->vols = vp_grow(out->vols, out->n_vols + 1, sizeof(*out->vols));
 			v = &out->vols[out->n_vols++];
-			v->role = prop(c, "role");
+			v->role = vp_xml_prop(c, "role");
 			v->owned = owned && strcmp(owned, "yes") == 0;
-			v->pool = prop(c, "pool");
-			v->name = prop(c, "name");
-			v->path = prop(c, "path");
+			v->pool = vp_xml_prop(c, "pool");
+			v->name = vp_xml_prop(c, "name");
+			v->path = vp_xml_prop(c, "path");
 			free(owned);
 		}
 	}

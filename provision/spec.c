@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <gnutls/crypto.h>
 
 #include "cleanup.h"
@@ -49,13 +50,28 @@ void vp_set_str(char **dst, const char *s)
 	*dst = copy;
 }
 
-static void *grow(void *p, size_t n, size_t size)
+void *vp_grow(void *p, size_t n, size_t size)
 {
 	void *r = reallocarray(p, n, size);
 
 	if (!r)
 		oom();
 	return r;
+}
+
+void vp_mkdir_p(const char *dir)
+{
+	char *copy = vp_strdup(dir), *p;
+
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(copy, 0700);
+		*p = '/';
+	}
+	mkdir(copy, 0700);
+	free(copy);
 }
 
 static void source_clear(struct vp_disk_source *s)
@@ -148,7 +164,7 @@ void vp_spec_clear(struct vp_domain_spec *spec)
 
 struct vp_disk_spec *vp_spec_add_disk(struct vp_domain_spec *spec)
 {
-	spec->disks = grow(spec->disks, spec->n_disks + 1, sizeof(*spec->disks));
+	spec->disks = vp_grow(spec->disks, spec->n_disks + 1, sizeof(*spec->disks));
 	memset(&spec->disks[spec->n_disks], 0, sizeof(*spec->disks));
 	spec->disks_set = true;
 	return &spec->disks[spec->n_disks++];
@@ -156,7 +172,7 @@ struct vp_disk_spec *vp_spec_add_disk(struct vp_domain_spec *spec)
 
 struct vp_net_spec *vp_spec_add_net(struct vp_domain_spec *spec)
 {
-	spec->nets = grow(spec->nets, spec->n_nets + 1, sizeof(*spec->nets));
+	spec->nets = vp_grow(spec->nets, spec->n_nets + 1, sizeof(*spec->nets));
 	memset(&spec->nets[spec->n_nets], 0, sizeof(*spec->nets));
 	spec->nets_set = true;
 	return &spec->nets[spec->n_nets++];
@@ -297,7 +313,7 @@ static void buf_add(struct buf *b, const char *key, const char *val)
 	need = strlen(key) + strlen(val) * 4 + 3;
 	if (b->len + need + 1 > b->cap) {
 		b->cap = (b->len + need + 1) * 2;
-		b->p = grow(b->p, b->cap, 1);
+		b->p = vp_grow(b->p, b->cap, 1);
 	}
 	b->len += (size_t)sprintf(b->p + b->len, "%s=", key);
 	/* escape so that no value can forge another line */
@@ -336,7 +352,7 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 	size_t i;
 
 	b.cap = 256;
-	b.p = grow(NULL, b.cap, 1);
+	b.p = vp_grow(NULL, b.cap, 1);
 	b.p[0] = '\0';
 	buf_add(&b, "format", "vprov-spec-1");
 	buf_add(&b, "name", s->name);
@@ -413,7 +429,7 @@ char *vp_spec_hash(const struct vp_domain_spec *spec)
 
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), digest) < 0)
 		return NULL;
-	hex = grow(NULL, 65, 1);
+	hex = vp_grow(NULL, 65, 1);
 	for (i = 0; i < sizeof(digest); i++)
 		sprintf(hex + 2 * i, "%02x", digest[i]);
 	return hex;

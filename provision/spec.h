@@ -176,5 +176,9 @@ char *vp_strdup(const char *s);
 char *vp_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Replace *dst by a copy of s. */
 void vp_set_str(char **dst, const char *s);
+/* reallocarray that aborts on out-of-memory. */
+void *vp_grow(void *p, size_t n, size_t size);
+/* mkdir -p, mode 0700; errors are left to whoever then uses the directory. */
+void vp_mkdir_p(const char *dir);
 
 #endif

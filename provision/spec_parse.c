@@ -87,9 +87,7 @@ static int kv_split(const char *arg, const char *what, struct kvlist *out, struc
 			return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': empty item", what,
 					    arg);
 		}
-		out->items = reallocarray(out->items, out->n + 1, sizeof(*out->items));
-		if (!out->items)
-			abort();
+		out->items = vp_grow(out->items, out->n + 1, sizeof(*out->items));
 		kv = &out->items[out->n++];
 		eq = strchr(tok, '=');
 		/* a key is a word; "kernel_args=a=b" has key kernel_args */

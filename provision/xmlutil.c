@@ -112,6 +112,36 @@ void vp_xml_set_u64(xmlNodePtr node, const char *name, uint64_t value)
 	vp_xml_set(node, name, buf);
 }
 
+char *vp_xml_prop(xmlNodePtr node, const char *name)
+{
+	xmlChar *v = node ? xmlGetProp(node, BAD_CAST name) : NULL;
+	char *r = v ? vp_strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return r;
+}
+
+char *vp_xml_text(xmlNodePtr node)
+{
+	xmlChar *v = node ? xmlNodeGetContent(node) : NULL;
+	char *s, *e, *r = NULL;
+
+	if (v) {
+		/* some files wrap values in white space */
+		s = (char *)v;
+		e = s + strlen(s);
+		while (*s == ' ' || *s == '\n' || *s == '\t')
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t'))
+			e--;
+		r = strndup(s, (size_t)(e - s));
+		if (!r)
+			abort();
+	}
+	xmlFree(v);
+	return r;
+}
+
 void vp_xml_drop(xmlNodePtr node)
 {
 	if (!node)
