@@ -176,8 +176,9 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 	d->owned = meta->present && meta_owns(meta, d->source, pool, vol);
 	if (!d->source)
 		return;
-	/* the pool knows a volume's size whether the VM runs or not; the
-	 * hypervisor is asked only for disks outside any pool */
+	/* the pool knows a volume's size whether the VM runs or not, and its
+	 * backing image when the VM is off; the hypervisor is asked only for
+	 * disks outside any pool */
 	if (d->source[0] == '/') {
 		_cleanup_(virStorageVolFreep) virStorageVolPtr v = virStorageVolLookupByPath(conn, d->source);
 		virStorageVolInfo vi;
@@ -186,19 +187,18 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 			d->capacity = vi.capacity;
 			d->allocation = vi.allocation;
 		}
+		if (v && !d->backing) {
+			_cleanup_(freep) char *vx = virStorageVolGetXMLDesc(v, 0);
+			_cleanup_(xmlFreeDocp) xmlDocPtr vd = NULL;
+
+			if (vx && vp_xml_parse(vx, "a volume description", &vd, NULL) == 0)
+				d->backing = vp_xml_xpath_string(
+					vd, "string(/volume/backingStore/path)", NULL, NULL);
+		}
 	}
 	if (!d->capacity && d->target && virDomainGetBlockInfo(dom, d->target, &bi, 0) == 0) {
 		d->capacity = bi.capacity;
 		d->allocation = bi.allocation;
-	}
-	if (!d->backing && d->source[0] == '/') {
-		_cleanup_(virStorageVolFreep) virStorageVolPtr v = virStorageVolLookupByPath(conn, d->source);
-		_cleanup_(freep) char *vx = v ? virStorageVolGetXMLDesc(v, 0) : NULL;
-		_cleanup_(xmlFreeDocp) xmlDocPtr vd = NULL;
-
-		if (vx && vp_xml_parse(vx, "a volume description", &vd, NULL) == 0)
-			d->backing = vp_xml_xpath_string(vd, "string(/volume/backingStore/path)", NULL,
-							 NULL);
 	}
 	virResetLastError();
 }

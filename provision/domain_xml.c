@@ -322,14 +322,3 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 	*out = TAKE_PTR(doc);
 	return 0;
 }
-
-int vp_domain_build_xml_string(const struct vp_domain_spec *spec, char **out,
-			       struct vp_error *err)
-{
-	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-
-	if (vp_domain_build_xml(spec, &doc, err) < 0)
-		return -1;
-	*out = vp_xml_format(doc);
-	return 0;
-}

@@ -18,8 +18,4 @@
 
 int vp_domain_build_xml(const struct vp_domain_spec *spec, xmlDocPtr *out, struct vp_error *err);
 
-/* Same, serialized (see vp_xml_format). */
-int vp_domain_build_xml_string(const struct vp_domain_spec *spec, char **out,
-			       struct vp_error *err);
-
 #endif

@@ -104,14 +104,6 @@ void vp_xml_set(xmlNodePtr node, const char *name, const char *value)
 		xmlUnsetProp(node, BAD_CAST name);
 }
 
-void vp_xml_set_u64(xmlNodePtr node, const char *name, uint64_t value)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, value);
-	vp_xml_set(node, name, buf);
-}
-
 char *vp_xml_prop(xmlNodePtr node, const char *name)
 {
 	xmlChar *v = node ? xmlGetProp(node, BAD_CAST name) : NULL;

@@ -29,7 +29,6 @@ xmlNodePtr vp_xml_add(xmlNodePtr parent, const char *name, const char *text);
 xmlNodePtr vp_xml_add_before(xmlNodePtr parent, xmlNodePtr sibling, const char *name);
 /* Set an attribute (data); value NULL removes it. */
 void vp_xml_set(xmlNodePtr node, const char *name, const char *value);
-void vp_xml_set_u64(xmlNodePtr node, const char *name, uint64_t value);
 /* An attribute's value (malloc'd), or NULL when it (or node) is absent. */
 char *vp_xml_prop(xmlNodePtr node, const char *name);
 /* The text of node without surrounding white space (malloc'd); NULL for no node. */
