@@ -264,7 +264,6 @@ static int choose_profile(struct vp_ctx *ctx, struct create_args *a, struct vp_o
 			  const char **os_id, struct vp_error *err)
 {
 	const char *name = a->spec.name;
-	struct vp_os_profile p;
 	char *sug[3];
 	size_t n, i;
 
@@ -274,11 +273,8 @@ static int choose_profile(struct vp_ctx *ctx, struct create_args *a, struct vp_o
 	if (vp_osinfo_open_default(ctx, db, NULL, err) < 0)
 		return -1;
 	if (a->os) {
-		if (!vp_osinfo_has(*db, a->os)) {
-			/* the error carries the suggestions */
-			vp_osinfo_profile(*db, a->os, "x86_64", &p, err);
+		if (vp_osinfo_check(*db, a->os, err) < 0)
 			return -1;
-		}
 		*os_id = a->os;
 		return 0;
 	}

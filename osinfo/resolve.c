@@ -116,17 +116,23 @@ static void drop_device(struct vp_os_profile *p, const char *id)
 static int resolve(struct vp_osinfo *db, const char *id, const char *arch,
 		   struct vp_os_profile *out, struct vp_error *err);
 
+int vp_osinfo_check(struct vp_osinfo *db, const char *id, struct vp_error *err)
+{
+	/* an id the index does not know may be in a file changed since */
+	if (vp_osinfo_find(db, id) || (vp_osinfo_refresh(db) == 1 && vp_osinfo_find(db, id)))
+		return 0;
+	not_found(db, id, err);
+	return -1;
+}
+
 int vp_osinfo_profile(struct vp_osinfo *db, const char *id, const char *arch,
 		      struct vp_os_profile *out, struct vp_error *err)
 {
 	int r;
 
-	/* an id the index does not know may be in a file changed since */
-	if (!vp_osinfo_find(db, id) && vp_osinfo_refresh(db) == 0) {
-		memset(out, 0, sizeof(*out));
-		not_found(db, id, err);
+	memset(out, 0, sizeof(*out));
+	if (vp_osinfo_check(db, id, err) < 0)
 		return -1;
-	}
 	r = resolve(db, id, arch, out, err);
 	if (r == STALE) {
 		/* a file changed under the index: rebuild it, then once more */
