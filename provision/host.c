@@ -147,9 +147,8 @@ bool vp_guest_has_machine(const struct vp_guest_caps *g, const char *machine)
 	return false;
 }
 
-bool vp_conn_is_local(virConnectPtr conn)
+static bool uri_is_local(const char *uri)
 {
-	_cleanup_(freep) char *uri = virConnectGetURI(conn);
 	const char *p;
 
 	if (!uri)
@@ -162,14 +161,29 @@ bool vp_conn_is_local(virConnectPtr conn)
 	       !strstr(uri, "+tls") && !strstr(uri, "+libssh");
 }
 
-char *vp_console_log_dir(virConnectPtr conn)
+bool vp_conn_is_local(virConnectPtr conn)
+{
+	_cleanup_(freep) char *uri = virConnectGetURI(conn);
+
+	return uri_is_local(uri);
+}
+
+const char *vp_session_home(virConnectPtr conn)
 {
 	_cleanup_(freep) char *uri = virConnectGetURI(conn);
 	const char *home = getenv("HOME");
 
+	return uri && strstr(uri, "/session") && home && uri_is_local(uri) ? home : NULL;
+}
+
+char *vp_console_log_dir(virConnectPtr conn)
+{
+	_cleanup_(freep) char *uri = virConnectGetURI(conn);
+	const char *home;
+
 	if (uri && !strncmp(uri, "test:", 5))
 		return vp_strdup("/nonexistent/vprov-test-driver"); /* never a real file */
-	if (uri && strstr(uri, "/session") && home && vp_conn_is_local(conn))
+	if ((home = vp_session_home(conn)))
 		return vp_strdup_printf("%s/.cache/libvirt/qemu/log", home);
 	return vp_strdup("/var/log/libvirt/qemu");
 }

@@ -36,6 +36,10 @@ bool vp_guest_has_machine(const struct vp_guest_caps *g, const char *machine);
  * the request can be checked here). */
 bool vp_conn_is_local(virConnectPtr conn);
 
+/* $HOME when the connection is this user's local qemu:///session (whose
+ * files live under it), else NULL. */
+const char *vp_session_home(virConnectPtr conn);
+
 /* The directory for console logs on this connection's host. */
 char *vp_console_log_dir(virConnectPtr conn);
 

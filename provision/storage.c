@@ -146,10 +146,9 @@ int vp_pool_ensure_active(virStoragePoolPtr pool, struct vp_error *err)
 
 char *vp_pool_default_dir(virConnectPtr conn)
 {
-	_cleanup_(freep) char *uri = virConnectGetURI(conn);
-	const char *home = getenv("HOME");
+	const char *home = vp_session_home(conn);
 
-	if (uri && strstr(uri, "/session") && home && vp_conn_is_local(conn))
+	if (home)
 		return vp_strdup_printf("%s/.local/share/libvirt/images", home);
 	return vp_strdup("/var/lib/libvirt/images");
 }
