@@ -9,8 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../osinfo/osinfo.h"
-#include "../provision/spec.h"
+#include "osinfo.h"
+#include "fs.h"
+#include "spec.h"
 
 volatile sig_atomic_t vp_interrupted;
 
@@ -144,18 +145,6 @@ int vp_one_name(const struct vp_ctx *ctx, int argc, char **argv, const char **na
 	}
 	*name = argv[optind];
 	return 0;
-}
-
-char *vp_cache_dir(void)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg && xdg[0] == '/')
-		return vp_strdup_printf("%s/vprov", xdg);
-	if (home && home[0] == '/')
-		return vp_strdup_printf("%s/.cache/vprov", home);
-	return NULL;
 }
 
 int vp_parse_name_only(struct vp_ctx *ctx, int argc, char **argv, const char **name)

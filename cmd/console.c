@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "vprov.h"
-#include "../provision/console.h"
-#include "../provision/units.h"
+#include "console.h"
+#include "units.h"
 
 static const char help[] =
 	"Attaches to the serial console of a running VM: stdin goes to the guest, what the\n"

@@ -6,12 +6,13 @@
 #include <unistd.h>
 
 #include "vprov.h"
-#include "../osinfo/osinfo.h"
-#include "../provision/cleanup.h"
-#include "../provision/console.h"
-#include "../provision/create.h"
-#include "../provision/domain.h"
-#include "../provision/units.h"
+#include "fs.h"
+#include "osinfo.h"
+#include "cleanup.h"
+#include "console.h"
+#include "create.h"
+#include "domain.h"
+#include "units.h"
 
 static const char help[] =
 	"VM:\n"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "vprov.h"
-#include "../provision/domain.h"
+#include "domain.h"
 
 static const char help[] =
 	"      --keep-storage     keep the volumes vprov created for the VM\n"

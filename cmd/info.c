@@ -4,8 +4,8 @@
 #include <stdio.h>
 
 #include "vprov.h"
-#include "../provision/domain.h"
-#include "../provision/units.h"
+#include "domain.h"
+#include "units.h"
 
 static const char help[] = "      --json             print a JSON object\n";
 

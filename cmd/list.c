@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "vprov.h"
-#include "../provision/domain.h"
+#include "domain.h"
 
 static const char help[] =
 	"  -a, --all              include VMs that are not running\n"

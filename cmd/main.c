@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "vprov.h"
-#include "../provision/domain_xml.h"
+#include "domain_xml.h"
 
 static const struct vp_cmd *const commands[] = {
 	&vp_cmd_create, &vp_cmd_list,   &vp_cmd_info,   &vp_cmd_start, &vp_cmd_stop,

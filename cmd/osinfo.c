@@ -9,9 +9,10 @@
 #include <sys/utsname.h>
 
 #include "vprov.h"
-#include "../osinfo/osinfo.h"
-#include "../provision/cleanup.h"
-#include "../provision/units.h"
+#include "fs.h"
+#include "osinfo.h"
+#include "cleanup.h"
+#include "units.h"
 
 static json_object *jstr(const char *s)
 {

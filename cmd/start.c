@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "vprov.h"
-#include "../provision/domain.h"
+#include "domain.h"
 
 static int run(int argc, char **argv, struct vp_ctx *ctx)
 {

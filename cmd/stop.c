@@ -3,8 +3,8 @@
 #include <stdio.h>
 
 #include "vprov.h"
-#include "../provision/domain.h"
-#include "../provision/units.h"
+#include "domain.h"
+#include "units.h"
 
 static const char help[] =
 	"  -t, --timeout TIME     wait this long for the guest to power off (default 120s;\n"

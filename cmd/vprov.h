@@ -6,9 +6,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include "../provision/virt.h"
+#include "virt.h"
 
-#include "../provision/error.h"
+#include "error.h"
 
 enum {
 	VP_EXIT_OK = 0,
@@ -83,8 +83,6 @@ int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool
  * index in a detached 'vprov osinfo reindex'. */
 void vp_osinfo_done(struct vp_osinfo *db);
 
-/* Where vprov keeps per-user state ($XDG_CACHE_HOME/vprov, ~/.cache/vprov). */
-char *vp_cache_dir(void);
 
 extern const struct vp_cmd vp_cmd_create, vp_cmd_list, vp_cmd_info, vp_cmd_start, vp_cmd_stop,
 	vp_cmd_destroy, vp_cmd_delete, vp_cmd_xml, vp_cmd_console, vp_cmd_osinfo;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "vprov.h"
-#include "../provision/domain.h"
+#include "domain.h"
 
 static const char help[] =
 	"      --inactive         the definition used at next start, not the running one\n";

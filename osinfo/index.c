@@ -24,8 +24,9 @@
 #include <unistd.h>
 #include <gnutls/crypto.h>
 
-#include "../provision/cleanup.h"
-#include "../provision/units.h"
+#include "cleanup.h"
+#include "fs.h"
+#include "units.h"
 #include "index.h"
 
 #define INDEX_NAME "vprov-osinfo-index"
@@ -853,32 +854,12 @@ bool vp_osinfo_file_current(struct vp_osinfo *db, const char *path)
 static void save(const struct vp_osinfo *db, const char *text)
 {
 	_cleanup_(freep) char *path = NULL;
-	_cleanup_(freep) char *tmp = NULL;
-	_cleanup_(closep) int fd = -1;
-	size_t len = strlen(text), off = 0;
 
-	if (!db->cache_dir)
+	if (!db->cache_dir || vp_mkdir_p(db->cache_dir, 0700) < 0)
 		return;
-	vp_mkdir_p(db->cache_dir);
 	path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);
-	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			unlink(tmp);
-			return;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0)
-		unlink(tmp);
-	fd = -1;
+	/* a cache: losing it to a crash costs a rebuild, so no fsync */
+	vp_write_atomic(path, text, strlen(text), 0600, false, NULL);
 }
 
 /* Rebuild from the files, keep it, save it. */

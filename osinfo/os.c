@@ -6,9 +6,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "../provision/cleanup.h"
-#include "../provision/units.h"
-#include "../provision/xmlutil.h"
+#include "cleanup.h"
+#include "units.h"
+#include "xmlutil.h"
 
 static bool is(xmlNodePtr n, const char *name)
 {

@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../provision/error.h"
-#include "../provision/spec.h"
+#include "error.h"
+#include "spec.h"
 
 struct vp_os_resources {
 	bool set;

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../provision/cleanup.h"
-#include "../provision/units.h"
+#include "cleanup.h"
+#include "units.h"
 #include "index.h"
 
 #define MAX_CHAIN 64

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../osinfo/osinfo.h"
+#include "osinfo.h"
 #include "cleanup.h"
 #include "domain_xml.h"
 #include "host.h"

@@ -12,6 +12,7 @@
 #include <libxml/xpath.h>
 
 #include "cleanup.h"
+#include "fs.h"
 #include "spec.h"
 #include "xmlutil.h"
 
@@ -224,8 +225,6 @@ void vp_kvm_record(virConnectPtr conn, const struct vp_host_caps *caps, const ch
 		   bool broken, const char *why)
 {
 	_cleanup_(freep) char *path = verdict_path(conn, caps, cache_dir);
-	_cleanup_(freep) char *tmp = NULL;
-	_cleanup_(closep) int fd = -1;
 
 	if (!path)
 		return;
@@ -233,15 +232,6 @@ void vp_kvm_record(virConnectPtr conn, const struct vp_host_caps *caps, const ch
 		unlink(path);
 		return;
 	}
-	vp_mkdir_p(cache_dir);
-	tmp = vp_strdup_printf("%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (why && write(fd, why, strlen(why)) < 0) {
-		unlink(tmp);
-		return;
-	}
-	if (rename(tmp, path) < 0)
-		unlink(tmp);
+	if (vp_mkdir_p(cache_dir, 0700) == 0)
+		vp_write_atomic(path, why ? why : "", why ? strlen(why) : 0, 0600, false, NULL);
 }

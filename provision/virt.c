@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,4 +52,32 @@ int vp_libvirt_load(struct vp_error *err)
 	if (load_error[0])
 		return vp_error_set(err, VP_ERR_RUNTIME, "%s", load_error);
 	return 0;
+}
+
+void vp_init(void)
+{
+	vp_libvirt_load(NULL);
+}
+
+int vp_error_libvirt(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
+{
+	const char *why = vp_lv.virGetLastErrorMessage ? vp_lv.virGetLastErrorMessage() : NULL;
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vp_error_setv(err, code, fmt, ap);
+	va_end(ap);
+	if (!why || !*why || strcmp(why, "no error") == 0)
+		why = "unknown libvirt error";
+	vp_error_append_reason(err, why);
+	return -1;
+}
+
+int vp_libvirt_error_is(int code)
+{
+	virErrorPtr e = vp_lv.virGetLastError ? vp_lv.virGetLastError() : NULL;
+
+	return e && e->code == code;
 }

@@ -17,6 +17,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "cleanup.h"
 #include "error.h"
 
 #define VP_LIBVIRT_FUNCS(X)                                                              \
@@ -62,9 +63,28 @@ extern struct vp_libvirt vp_lv;
  * errors: vprov reports them through struct vp_error. */
 int vp_libvirt_load(struct vp_error *err);
 
+/* Load libvirt now; for programs that call libvirt before any vprov
+ * function does, like the tests.  Thread-safe. */
+void vp_init(void);
+
+/* Like vp_error_set, then append ": " and libvirt's last error message of
+ * this thread (or "unknown libvirt error"). */
+int vp_error_libvirt(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* True when the last libvirt error of this thread has this code. */
+int vp_libvirt_error_is(int code);
+
 #ifndef VP_VIRT_NO_REDIRECT
 #define VP_LV_REDIRECT
 #include "virt-redirect.h"
+
+VP_DEFINE_CLEANUP(virConnectPtr, virConnectClose)
+VP_DEFINE_CLEANUP(virDomainPtr, virDomainFree)
+VP_DEFINE_CLEANUP(virStoragePoolPtr, virStoragePoolFree)
+VP_DEFINE_CLEANUP(virStorageVolPtr, virStorageVolFree)
+VP_DEFINE_CLEANUP(virNetworkPtr, virNetworkFree)
+VP_DEFINE_CLEANUP(virStreamPtr, virStreamFree)
 #endif
 
 #endif

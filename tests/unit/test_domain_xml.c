@@ -12,14 +12,14 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
-#include "../../provision/cleanup.h"
+#include "cleanup.h"
 #include "golden.h"
-#include "../../provision/domain_xml.h"
-#include "../../provision/metadata.h"
-#include "../../provision/schema.h"
-#include "../../provision/storage.h"
-#include "../../provision/units.h"
-#include "../../provision/xmlutil.h"
+#include "domain_xml.h"
+#include "metadata.h"
+#include "schema.h"
+#include "storage.h"
+#include "units.h"
+#include "xmlutil.h"
 
 /* A resolved spec as vp_domain_plan would leave it: a q35 KVM guest with
  * one new 20 GiB disk in pool default. */

@@ -11,11 +11,11 @@
 #include <cmocka.h>
 #include <libvirt/libvirt.h>
 
-#include "../../provision/cleanup.h"
-#include "../../provision/create.h"
-#include "../../provision/domain.h"
-#include "../../provision/storage.h"
-#include "../../provision/units.h"
+#include "cleanup.h"
+#include "create.h"
+#include "domain.h"
+#include "storage.h"
+#include "units.h"
 
 #define URI "test:///default"
 

@@ -14,12 +14,12 @@
 #include <cmocka.h>
 #include <libvirt/libvirt.h>
 
-#include "../../osinfo/osinfo.h"
-#include "../../provision/cleanup.h"
+#include "osinfo.h"
+#include "cleanup.h"
 #include "golden.h"
-#include "../../provision/create.h"
-#include "../../provision/schema.h"
-#include "../../provision/xmlutil.h"
+#include "create.h"
+#include "schema.h"
+#include "xmlutil.h"
 
 static void check_os(const char *os_id)
 {

@@ -17,10 +17,10 @@
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 
-#include "../../osinfo/osinfo.h"
-#include "../../osinfo/index.h"
-#include "../../provision/cleanup.h"
-#include "../../provision/units.h"
+#include "osinfo.h"
+#include "index.h"
+#include "cleanup.h"
+#include "units.h"
 
 #define FIXTURE VP_TEST_DATA "/osinfo/sys"
 #define OSINFO_SCHEMA "/usr/share/osinfo/schema/osinfo.rng"

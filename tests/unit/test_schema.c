@@ -6,9 +6,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../provision/cleanup.h"
-#include "../../provision/schema.h"
-#include "../../provision/xmlutil.h"
+#include "cleanup.h"
+#include "schema.h"
+#include "xmlutil.h"
 
 static int validate(enum vp_schema which, const char *xml, struct vp_error *err)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../provision/spec.h"
-#include "../../provision/units.h"
+#include "spec.h"
+#include "units.h"
 
 static void test_defaults(void **state)
 {

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../provision/spec.h"
-#include "../../provision/units.h"
+#include "spec.h"
+#include "units.h"
 
 static void expect_error(int (*fn)(struct vp_domain_spec *, const char *, struct vp_error *),
 			 const char *arg, const char *needle)

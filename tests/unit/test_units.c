@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../provision/units.h"
+#include "units.h"
 
 static uint64_t size_ok(const char *s, uint64_t unit)
 {

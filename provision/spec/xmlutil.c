@@ -10,8 +10,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-#include "cleanup.h"
-#include "spec.h"
+#include "alloc.h"
 
 int vp_xml_parse(const char *text, const char *what, xmlDocPtr *out, struct vp_error *err)
 {
@@ -41,13 +40,6 @@ xmlNodePtr vp_xml_child(xmlNodePtr parent, const char *name)
 		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST name))
 			return c;
 	return NULL;
-}
-
-xmlNodePtr vp_xml_child_ensure(xmlNodePtr parent, const char *name)
-{
-	xmlNodePtr c = vp_xml_child(parent, name);
-
-	return c ? c : vp_xml_add(parent, name, NULL);
 }
 
 void vp_xml_set_text(xmlNodePtr node, const char *value)

@@ -1,17 +1,18 @@
-/* provision/cleanup.h — scope-bound cleanup, as systemd does it.
+/* provision/base/cleanup.h — scope-bound cleanup, as systemd does it.
  *
- *   _cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+ *   _cleanup_(freep) char *path = NULL;
  *   ...
- *   *ret = TAKE_PTR(doc);
+ *   *ret = TAKE_PTR(path);
+ *
+ * Types of other layers define their own NAMEp with VP_DEFINE_CLEANUP
+ * beside their declarations (xmlutil.h for libxml2, virt.h for libvirt).
  */
 #ifndef VP_CLEANUP_H
 #define VP_CLEANUP_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "virt.h"
-#include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
@@ -21,6 +22,14 @@
 		__typeof__(p) _take_tmp = (p);         \
 		(p) = NULL;                            \
 		_take_tmp;                             \
+	})
+
+/* Hand over a file descriptor and leave -1 behind. */
+#define TAKE_FD(fd)                                    \
+	({                                             \
+		int _take_fd = (fd);                   \
+		(fd) = -1;                             \
+		_take_fd;                              \
 	})
 
 /* Define NAMEp(TYPE *p) that calls FUNC(*p) when *p is not NULL. */
@@ -42,19 +51,21 @@ static inline void closep(int *fd)
 		close(*fd);
 }
 
-VP_DEFINE_CLEANUP(virConnectPtr, virConnectClose)
-VP_DEFINE_CLEANUP(virDomainPtr, virDomainFree)
-VP_DEFINE_CLEANUP(virStoragePoolPtr, virStoragePoolFree)
-VP_DEFINE_CLEANUP(virStorageVolPtr, virStorageVolFree)
-VP_DEFINE_CLEANUP(virNetworkPtr, virNetworkFree)
-VP_DEFINE_CLEANUP(virStreamPtr, virStreamFree)
-VP_DEFINE_CLEANUP(xmlDocPtr, xmlFreeDoc)
-VP_DEFINE_CLEANUP(xmlXPathContextPtr, xmlXPathFreeContext)
-VP_DEFINE_CLEANUP(xmlXPathObjectPtr, xmlXPathFreeObject)
-
-static inline void xmlFreep(void *p)
+static inline void fclosep(FILE **f)
 {
-	xmlFree(*(void **)p);
+	if (*f)
+		fclose(*f);
 }
+
+/* A NULL-terminated array of strings. */
+static inline void vp_strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+VP_DEFINE_CLEANUP(char **, vp_strv_free)
 
 #endif

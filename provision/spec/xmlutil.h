@@ -6,8 +6,19 @@
 
 #include <stdint.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
 
+#include "cleanup.h"
 #include "error.h"
+
+VP_DEFINE_CLEANUP(xmlDocPtr, xmlFreeDoc)
+VP_DEFINE_CLEANUP(xmlXPathContextPtr, xmlXPathFreeContext)
+VP_DEFINE_CLEANUP(xmlXPathObjectPtr, xmlXPathFreeObject)
+
+static inline void xmlFreep(void *p)
+{
+	xmlFree(*(void **)p);
+}
 
 /* The embedded templates (the files in templates/, compiled in). */
 extern const char vp_template_domain[];
@@ -19,8 +30,6 @@ int vp_xml_parse(const char *text, const char *what, xmlDocPtr *out, struct vp_e
 
 /* First child element named name, or NULL. */
 xmlNodePtr vp_xml_child(xmlNodePtr parent, const char *name);
-/* Find or make the first child element named name. */
-xmlNodePtr vp_xml_child_ensure(xmlNodePtr parent, const char *name);
 /* Replace the text of node by value (data, escaped on output). */
 void vp_xml_set_text(xmlNodePtr node, const char *value);
 /* New child element at the end, with an optional text. */

@@ -5,8 +5,9 @@
  * line; vp_spec_merge() lays one over another.  Fields left at zero / NULL
  * / VP_UNSET are "not said" and let lower layers show through.
  *
- * vp_domain_plan() then resolves a spec against a host: it fills the
- * fields marked "resolved" (paths of volumes, domain type, machine, ...).
+ * vp_create_plan() (provision/create.h) then resolves a spec against a
+ * host: it fills the fields marked "resolved" (paths of volumes, domain
+ * type, machine, ...).
  * vp_domain_build_xml() reads a resolved spec and nothing else.
  */
 #ifndef VP_SPEC_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "error.h"
 
 enum vp_tristate { VP_UNSET = 0, VP_NO, VP_YES };
@@ -169,16 +171,5 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_graphics(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
-
-/* strdup that aborts on out-of-memory; NULL stays NULL. */
-char *vp_strdup(const char *s);
-/* asprintf that aborts on out-of-memory. */
-char *vp_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Replace *dst by a copy of s. */
-void vp_set_str(char **dst, const char *s);
-/* reallocarray that aborts on out-of-memory. */
-void *vp_grow(void *p, size_t n, size_t size);
-/* mkdir -p, mode 0700; errors are left to whoever then uses the directory. */
-void vp_mkdir_p(const char *dir);
 
 #endif

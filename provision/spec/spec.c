@@ -10,69 +10,8 @@
 #include <sys/stat.h>
 #include <gnutls/crypto.h>
 
+#include "alloc.h"
 #include "cleanup.h"
-
-static void oom(void)
-{
-	fputs("vprov: out of memory\n", stderr);
-	abort();
-}
-
-char *vp_strdup(const char *s)
-{
-	char *r;
-
-	if (!s)
-		return NULL;
-	r = strdup(s);
-	if (!r)
-		oom();
-	return r;
-}
-
-char *vp_strdup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *r;
-
-	va_start(ap, fmt);
-	if (vasprintf(&r, fmt, ap) < 0)
-		oom();
-	va_end(ap);
-	return r;
-}
-
-void vp_set_str(char **dst, const char *s)
-{
-	char *copy = vp_strdup(s);
-
-	free(*dst);
-	*dst = copy;
-}
-
-void *vp_grow(void *p, size_t n, size_t size)
-{
-	void *r = reallocarray(p, n, size);
-
-	if (!r)
-		oom();
-	return r;
-}
-
-void vp_mkdir_p(const char *dir)
-{
-	char *copy = vp_strdup(dir), *p;
-
-	for (p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(copy, 0700);
-		*p = '/';
-	}
-	mkdir(copy, 0700);
-	free(copy);
-}
 
 static void source_clear(struct vp_disk_source *s)
 {

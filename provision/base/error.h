@@ -1,10 +1,10 @@
-/* provision/error.h — one complete sentence per failure, no printing.
+/* provision/base/error.h — one complete sentence per failure, no printing.
  *
  * Library functions return 0 on success and a negative value on failure,
  * after filling a struct vp_error with the reason.  The code tells the
  * caller whether the request was at fault (usage: exit 2) or the host
- * (runtime: exit 1).
- */
+ * (runtime: exit 1).  Every message is one line: control characters that
+ * came with user input or a library's message are escaped (\n, \x01). */
 #ifndef VP_ERROR_H
 #define VP_ERROR_H
 
@@ -30,22 +30,16 @@ struct vp_error {
 /* Fill err (which may be NULL) and return -1. */
 int vp_error_set(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Like vp_error_set, then append ": " and libvirt's last error message of
- * this thread (or "unknown libvirt error"). */
-int vp_error_libvirt(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int vp_error_setv(struct vp_error *err, enum vp_errcode code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Append "; " and a further sentence to an error already set (used when
  * a rollback fails after the first failure). */
 void vp_error_append(struct vp_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* True when the last libvirt error of this thread has this code. */
-int vp_libvirt_error_is(int code);
-
-/* Load libvirt now (see virt.h); for programs that call libvirt before
- * any vprov function does, like the tests.  Thread-safe. */
-void vp_init(void);
+/* Append ": " and why (a library's message: its first line, without a
+ * trailing period or blanks; "unknown error" when empty). */
+void vp_error_append_reason(struct vp_error *err, const char *why);
 
 #endif
