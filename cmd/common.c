@@ -1,24 +1,26 @@
-/* cmd/common.c — connection, messages and option helpers for commands */
+/* cmd/common.c — the connection, messages, signals and the OS database
+ * for commands */
 #include "vprov.h"
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "osinfo.h"
+#include "alloc.h"
+#include "cleanup.h"
 #include "fs.h"
-#include "spec.h"
+#include "journal.h"
+#include "osinfo.h"
 
 volatile sig_atomic_t vp_interrupted;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	vp_interrupted = 1;
+	if (!vp_interrupted)
+		vp_interrupted = sig;
 }
 
 void vp_catch_signals(void)
@@ -36,12 +38,12 @@ void vp_catch_signals(void)
 
 int vp_connect(struct vp_ctx *ctx, struct vp_error *err)
 {
+	_cleanup_(freep) char *state = NULL;
+
 	if (ctx->conn)
 		return 0;
 	if (vp_libvirt_load(err) < 0)
 		return -1;
-	if (ctx->cmd && (ctx->cmd->flags & VP_CMD_EVENTS))
-		virEventRegisterDefaultImpl();
 	ctx->conn = virConnectOpenAuth(ctx->uri, virConnectAuthPtrDefault, 0);
 	if (!ctx->conn) {
 		const char *uri = ctx->uri ? ctx->uri : getenv("LIBVIRT_DEFAULT_URI");
@@ -51,11 +53,19 @@ int vp_connect(struct vp_ctx *ctx, struct vp_error *err)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME,
 					"cannot connect to the default hypervisor");
 	}
+	/* what operations that died on this host left behind goes first */
+	if (!ctx->no_recover && (state = vp_state_dir())) {
+		struct vp_error e2 = { 0 };
+
+		if (vp_journal_recover(ctx->conn, state, &ctx->reporter, &e2) < 0)
+			vp_warn(ctx, "%s", e2.msg);
+	}
 	return 0;
 }
 
-int vp_report(const struct vp_ctx *ctx, const struct vp_error *err)
+int vp_fail(const struct vp_ctx *ctx, const struct vp_error *err)
 {
+	vp_reporter_done((struct vp_ctx *)ctx);
 	fprintf(stderr, "%s: %s\n", ctx->prog, err->msg[0] ? err->msg : "failed");
 	switch (err->code) {
 	case VP_ERR_INVALID:
@@ -63,7 +73,7 @@ int vp_report(const struct vp_ctx *ctx, const struct vp_error *err)
 	case VP_ERR_EXISTS:
 		return VP_EXIT_USAGE;
 	case VP_ERR_CANCELLED:
-		return VP_EXIT_INTERRUPTED;
+		return vp_interrupted ? 128 + vp_interrupted : VP_EXIT_INTERRUPTED;
 	default:
 		return VP_EXIT_FAIL;
 	}
@@ -71,103 +81,14 @@ int vp_report(const struct vp_ctx *ctx, const struct vp_error *err)
 
 int vp_usage_error(const struct vp_ctx *ctx, const char *fmt, ...)
 {
+	struct vp_error err = { 0 };
 	va_list ap;
 
-	fprintf(stderr, "%s: ", ctx->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vp_error_setv(&err, VP_ERR_INVALID, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s: %s\n", ctx->prog, err.msg);
 	return VP_EXIT_USAGE;
-}
-
-void vp_warn(const struct vp_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: warning: ", ctx->prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int vp_help(const struct vp_ctx *ctx)
-{
-	const struct vp_cmd *c = ctx->cmd;
-
-	printf("usage: %s %s\n\n%s\n", ctx->prog, c->usage, c->summary);
-	if (c->help)
-		printf("\n%s", c->help);
-	printf("\n  -c, --connect URI      libvirt URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)\n"
-	       "  -h, --help             show this help\n");
-	return VP_EXIT_OK;
-}
-
-int vp_common_opt(struct vp_ctx *ctx, int opt, const char *arg)
-{
-	switch (opt) {
-	case 'c':
-		ctx->uri = arg;
-		return 1;
-	case 'h':
-		return -1;
-	default:
-		return 0;
-	}
-}
-
-int vp_bad_opt(const struct vp_ctx *ctx, int opt, char **argv)
-{
-	const char *bad = optind > 0 ? argv[optind - 1] : NULL;
-	size_t len = bad ? strcspn(bad, "=") : 0;
-
-	if (opt == ':' && bad)
-		return vp_usage_error(ctx, "option '%.*s' needs a value; see '%s --help'", (int)len,
-				      bad, ctx->prog);
-	if (optopt && optopt != '?')
-		return vp_usage_error(ctx, "unknown option '-%c'; see '%s --help'", optopt,
-				      ctx->prog);
-	return vp_usage_error(ctx, "unknown option '%.*s'; see '%s --help'", (int)len,
-			      bad ? bad : "?", ctx->prog);
-}
-
-int vp_one_name(const struct vp_ctx *ctx, int argc, char **argv, const char **name)
-{
-	if (optind >= argc) {
-		vp_usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog);
-		return -1;
-	}
-	if (optind + 1 < argc) {
-		vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind + 1],
-			       ctx->prog);
-		return -1;
-	}
-	*name = argv[optind];
-	return 0;
-}
-
-int vp_parse_name_only(struct vp_ctx *ctx, int argc, char **argv, const char **name)
-{
-	static const struct option options[] = { VP_COMMON_LONG, { NULL, 0, NULL, 0 } };
-	int opt, c;
-
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) == 0) {
-			vp_bad_opt(ctx, opt, argv);
-			return -1;
-		}
-		if (c < 0) {
-			vp_help(ctx);
-			return 0;
-		}
-	}
-	return vp_one_name(ctx, argc, argv, name) < 0 ? -1 : 1;
-}
-
-static void osinfo_warn(void *opaque, const char *msg)
-{
-	vp_warn(opaque, "%s", msg);
 }
 
 int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool *rebuilt,
@@ -181,8 +102,7 @@ int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool
 	vp_osinfo_default_opts(&o, bufs);
 	o.cache_dir = cache;
 	o.lazy = cache != NULL; /* a stale index is rebuilt after the answer */
-	o.warn = osinfo_warn;
-	o.opaque = (void *)ctx;
+	o.reporter = &ctx->reporter;
 	if (getenv("VPROV_OSINFO_NO_BUNDLED"))
 		o.no_bundled = true;
 	r = vp_osinfo_open(&o, db, rebuilt, err);

@@ -1,11 +1,11 @@
 /* cmd/create.c — vprov create NAME [options]: define and start a VM */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vprov.h"
+#include "plan.h"
 #include "fs.h"
 #include "osinfo.h"
 #include "cleanup.h"
@@ -14,97 +14,77 @@
 #include "domain.h"
 #include "units.h"
 
-static const char help[] =
-	"VM:\n"
-	"  -n, --name NAME          the VM's name (or give it as the first argument)\n"
-	"      --os, --os-variant, --osinfo ID\n"
-	"                           the OS profile (see 'vprov osinfo list'): memory,\n"
-	"                           vCPUs, disk size, machine, devices and firmware a\n"
-	"                           good admin would pick for it; options given win.\n"
-	"                           A NAME that is a profile id picks that profile;\n"
-	"                           'generic' picks none\n"
-	"      --memory, --ram SIZE memory: 2048 (MiB), 2G, 512M (default 2 GiB)\n"
-	"      --vcpus N            virtual CPUs (default 2)\n"
-	"      --virt-type TYPE     kvm or qemu (default: kvm when it really runs guests\n"
-	"                           here, else qemu; $VPROV_VIRT_TYPE pins it)\n"
-	"      --arch ARCH          guest architecture (default: the host's)\n"
-	"      --machine MACHINE    machine type (default: q35 on x86)\n"
-	"storage (repeatable; default: one 20 GiB qcow2 disk in pool 'default'):\n"
-	"      --disk OPTS          size=GiB, pool=NAME, path=PATH, vol=POOL/VOL,\n"
-	"                           format=qcow2|raw, bus=virtio|sata|scsi|ide|usb,\n"
-	"                           cache=MODE, backing_store=PATH|POOL/VOL,\n"
-	"                           backing_format=FMT, device=disk|cdrom, readonly=on,\n"
-	"                           sparse=off; or 'none'\n"
-	"boot:\n"
-	"      --import             boot the first disk (no install step)\n"
-	"      --boot OPTS          hd, cdrom, network, uefi (in order), or\n"
-	"                           kernel=PATH,initrd=PATH,kernel_args=\"ARGS\"\n"
-	"devices:\n"
-	"  -w, --network OPTS       none, user, network=NAME, bridge=NAME with model=, mac=\n"
-	"                           (repeatable; default: network 'default' if active)\n"
-	"      --graphics TYPE      none, vnc or spice, with listen=ADDR, port=N\n"
-	"                           (default vnc on 127.0.0.1); a serial console on a pty\n"
-	"                           is always there and logged to a file\n"
-	"behaviour:\n"
-	"      --autostart          start the VM when the host boots\n"
-	"      --transient          do not keep a definition once the VM stops\n"
-	"      --noautoconsole      do not attach to the console after starting\n"
-	"      --wait TIME          wait up to TIME (seconds, or 30s, 5m, 1h; -1: forever)\n"
-	"                           for the VM to power off, e.g. when an install ends\n"
-	"      --print-xml          print the domain XML and change nothing\n"
-	"      --dry-run            check everything, say what would be done, change nothing\n"
-	"      --json               print the result as JSON\n";
-
-enum {
-	OPT_MEMORY = 256,
-	OPT_VCPUS,
-	OPT_DISK,
-	OPT_IMPORT,
-	OPT_BOOT,
-	OPT_GRAPHICS,
-	OPT_VIRT_TYPE,
-	OPT_ARCH,
-	OPT_MACHINE,
-	OPT_AUTOSTART,
-	OPT_TRANSIENT,
-	OPT_NOAUTOCONSOLE,
-	OPT_WAIT,
-	OPT_PRINT_XML,
-	OPT_DRY_RUN,
-	OPT_JSON,
-	OPT_OS,
+static const struct vp_opt options[] = {
+	VP_OPT_GROUP("VM"),
+	VP_OPT_VALUE('n', "name", "NAME", "the VM's name (or give it as the first argument)"),
+	VP_OPT_VALUE(0, "os", "ID",
+		     "the OS profile (see 'vprov osinfo list'): memory,\n"
+		     "vCPUs, disk size, machine, devices and firmware a\n"
+		     "good admin would pick for it; options given win.\n"
+		     "A NAME that is a profile id picks that profile;\n"
+		     "'generic' picks none",
+		     .aliases = "os-variant osinfo", .comp = VP_COMP_OS),
+	VP_OPT_VALUE(0, "memory", "SIZE", "memory: 2048 (MiB), 2G, 512M (default 2 GiB)",
+		     .aliases = "ram"),
+	VP_OPT_VALUE(0, "vcpus", "N", "virtual CPUs (default 2)"),
+	VP_OPT_VALUE(0, "virt-type", "TYPE",
+		     "kvm or qemu (default: kvm when it really runs guests\n"
+		     "here, which vprov checks once per host, else qemu;\n"
+		     "$VPROV_VIRT_TYPE pins it)",
+		     .comp = VP_COMP_WORDS, .words = "kvm qemu"),
+	VP_OPT_VALUE(0, "arch", "ARCH", "guest architecture (default: the host's)"),
+	VP_OPT_VALUE(0, "machine", "MACHINE", "machine type (default: q35 on x86)"),
+	VP_OPT_GROUP("storage (repeatable; default: one 20 GiB qcow2 disk in pool 'default')"),
+	VP_OPT_LIST(0, "disk", "OPTS",
+		    "size=GiB, pool=NAME, path=PATH, vol=POOL/VOL,\n"
+		    "format=qcow2|raw, bus=virtio|sata|scsi|ide|usb,\n"
+		    "cache=MODE, backing_store=PATH|POOL/VOL,\n"
+		    "backing_format=FMT, device=disk|cdrom, readonly=on,\n"
+		    "sparse=off; or 'none'"),
+	VP_OPT_GROUP("boot"),
+	VP_OPT_FLAG(0, "import", "boot the first disk (no install step)"),
+	VP_OPT_LIST(0, "boot", "OPTS",
+		    "hd, cdrom, network, uefi (in order), or\n"
+		    "kernel=PATH,initrd=PATH,kernel_args=\"ARGS\""),
+	VP_OPT_GROUP("devices"),
+	VP_OPT_LIST('w', "network", "OPTS",
+		    "none, user, network=NAME, bridge=NAME with model=, mac=\n"
+		    "(repeatable; default: network 'default' if active)"),
+	VP_OPT_VALUE(0, "graphics", "TYPE",
+		     "none, vnc or spice, with listen=ADDR, port=N\n"
+		     "(default vnc on 127.0.0.1); a serial console on a pty\n"
+		     "is always there and logged to a file"),
+	VP_OPT_GROUP("behaviour"),
+	VP_OPT_FLAG(0, "autostart", "start the VM when the host boots"),
+	VP_OPT_FLAG(0, "transient", "do not keep a definition once the VM stops"),
+	VP_OPT_FLAG(0, "noautoconsole", "do not attach to the console after starting"),
+	VP_OPT_VALUE(0, "wait", "TIME",
+		     "wait up to TIME (seconds, or 30s, 5m, 1h; -1: forever)\n"
+		     "for the VM to power off, e.g. when an install ends"),
+	VP_OPT_FLAG(0, "print-xml", "print the domain XML and change nothing"),
+	VP_OPT_FLAG(0, "dry-run", "check everything, say what would be done, change nothing"),
+	VP_OPT_FLAG(0, "json", "print the result (or with --dry-run the plan) as JSON;\n"
+			       "notes and progress go to stderr as JSON lines"),
+	VP_OPT_END,
 };
 
-static const struct option options[] = {
-	VP_COMMON_LONG,
-	{ "name", required_argument, NULL, 'n' },
-	{ "memory", required_argument, NULL, OPT_MEMORY },
-	{ "ram", required_argument, NULL, OPT_MEMORY },
-	{ "vcpus", required_argument, NULL, OPT_VCPUS },
-	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "import", no_argument, NULL, OPT_IMPORT },
-	{ "boot", required_argument, NULL, OPT_BOOT },
-	{ "network", required_argument, NULL, 'w' },
-	{ "graphics", required_argument, NULL, OPT_GRAPHICS },
-	{ "virt-type", required_argument, NULL, OPT_VIRT_TYPE },
-	{ "arch", required_argument, NULL, OPT_ARCH },
-	{ "machine", required_argument, NULL, OPT_MACHINE },
-	{ "autostart", no_argument, NULL, OPT_AUTOSTART },
-	{ "transient", no_argument, NULL, OPT_TRANSIENT },
-	{ "noautoconsole", no_argument, NULL, OPT_NOAUTOCONSOLE },
-	{ "wait", required_argument, NULL, OPT_WAIT },
-	{ "print-xml", no_argument, NULL, OPT_PRINT_XML },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "os", required_argument, NULL, OPT_OS },
-	{ "os-variant", required_argument, NULL, OPT_OS },
-	{ "osinfo", required_argument, NULL, OPT_OS },
-	{ NULL, 0, NULL, 0 },
-};
+static const char description[] =
+	"Resolves the request against the host first, changing nothing there: the VM's\n"
+	"name, devices and storage, the pools and volumes to make.  Then applies that\n"
+	"plan step by step, writing each step's undo to a journal before the step runs:\n"
+	"a failure or Ctrl+C removes everything made, newest first, and a create that\n"
+	"died (SIGKILL, a crash, libvirtd gone) is rolled back by the next vprov command\n"
+	"that reaches the host, or by 'vprov recover'.\n"
+	"\n"
+	"  vprov create web1 --memory 4G --vcpus 2 --disk size=40\n"
+	"  vprov create db1 --disk size=100,pool=fast,cache=none --disk size=10,bus=scsi\n"
+	"  vprov create k1 --disk none --network none \\\n"
+	"      --boot kernel=/boot/vmlinuz,initrd=/boot/initrd.img,kernel_args=\"console=ttyS0\"\n"
+	"  vprov create web2 --dry-run";
 
 struct create_args {
 	struct vp_domain_spec spec;   /* the command line's layer */
-	bool print_xml, dry_run, json, noautoconsole;
+	bool print_xml, dry_run, noautoconsole;
 	bool wait_set;
 	int64_t wait_ms;
 	char *os;                     /* --os; "generic": none */
@@ -120,155 +100,115 @@ static bool is_word(const char *s)
 	return true;
 }
 
-/* Report a usage error and return -1: vp_usage_error() returns the exit code
- * 2, which parse() would hand on as "go on". */
-#define usage_error(ctx, ...) (vp_usage_error(ctx, __VA_ARGS__), -1)
-
-/* <0: usage error (already reported), 0: --help shown, >0: go on. */
-static int parse(int argc, char **argv, struct vp_ctx *ctx, struct create_args *a)
+/* The command line into a spec layer; -1 after a usage error was reported. */
+static int parse(struct vp_ctx *ctx, const struct vp_args *args, struct create_args *a)
 {
 	struct vp_domain_spec *s = &a->spec;
 	struct vp_error err = { 0 };
-	const char *env;
-	uint64_t v;
-	int opt, c;
+	const char *v, *env;
+	uint64_t n;
+	size_t i;
 
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT "n:w:", options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
-			if (c < 0)
-				return vp_help(ctx), 0;
-			continue;
-		}
-		switch (opt) {
-		case 'n':
-			vp_set_str(&s->name, optarg);
-			break;
-		case OPT_MEMORY:
-			if (!strncmp(optarg, "memory=", 7))
-				optarg += 7;
-			if (vp_parse_size(optarg, VP_MiB, VP_MIN_MEMORY, VP_MAX_MEMORY, "--memory",
-					  &s->memory, &err) < 0)
-				goto bad;
-			break;
-		case OPT_VCPUS:
-			if (vp_parse_uint(optarg, 1, VP_MAX_VCPUS, "--vcpus", &v, &err) < 0)
-				goto bad;
-			s->vcpus = (unsigned)v;
-			break;
-		case OPT_DISK:
-			if (vp_spec_parse_disk(s, optarg, &err) < 0)
-				goto bad;
-			break;
-		case OPT_IMPORT:
-			s->import = VP_YES;
-			break;
-		case OPT_BOOT:
-			if (vp_spec_parse_boot(s, optarg, &err) < 0)
-				goto bad;
-			break;
-		case 'w':
-			if (vp_spec_parse_network(s, optarg, &err) < 0)
-				goto bad;
-			break;
-		case OPT_GRAPHICS:
-			if (vp_spec_parse_graphics(s, optarg, &err) < 0)
-				goto bad;
-			break;
-		case OPT_VIRT_TYPE:
-			if (!is_word(optarg))
-				return usage_error(ctx, "invalid --virt-type '%s': use kvm or qemu",
-						      optarg);
-			vp_set_str(&s->virt_type, optarg);
-			break;
-		case OPT_ARCH:
-			if (!is_word(optarg))
-				return usage_error(ctx, "invalid --arch '%s'", optarg);
-			vp_set_str(&s->arch, optarg);
-			break;
-		case OPT_MACHINE:
-			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789.-_") != strlen(optarg) ||
-			    !*optarg)
-				return usage_error(ctx, "invalid --machine '%s'", optarg);
-			vp_set_str(&s->machine, optarg);
-			break;
-		case OPT_AUTOSTART:
-			s->autostart = VP_YES;
-			break;
-		case OPT_TRANSIENT:
-			s->transient = VP_YES;
-			break;
-		case OPT_NOAUTOCONSOLE:
-			a->noautoconsole = true;
-			break;
-		case OPT_WAIT:
-			if (vp_parse_duration(optarg, 7 * 24 * 3600 * 1000LL, "--wait", &a->wait_ms,
-					      &err) < 0)
-				goto bad;
-			a->wait_set = true;
-			break;
-		case OPT_PRINT_XML:
-			a->print_xml = true;
-			break;
-		case OPT_DRY_RUN:
-			a->dry_run = true;
-			break;
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case OPT_OS:
-			/* virt-install also spells it name=ID[,require=on|off] */
-			if (!strncmp(optarg, "name=", 5) || !strncmp(optarg, "short-id=", 9))
-				optarg = strchr(optarg, '=') + 1;
-			if (strchr(optarg, ',') && (!strstr(optarg, ",require=") ||
-						    strchr(optarg, ',') != strstr(optarg, ",require=")))
-				return usage_error(ctx, "invalid --os '%s': give a profile id, e.g. --os debian12",
-						   optarg);
-			free(a->os);
-			a->os = strndup(optarg, strcspn(optarg, ","));
-			if (!a->os || !*a->os)
-				return usage_error(ctx, "--os needs a profile id");
-			break;
-		default:
-			return vp_bad_opt(ctx, opt, argv), -1;
-		}
+	vp_set_str(&s->name, vp_arg_str(args, "name"));
+	if ((v = vp_arg_str(args, "memory"))) {
+		if (!strncmp(v, "memory=", 7))
+			v += 7;
+		if (vp_parse_size(v, VP_MiB, VP_MIN_MEMORY, VP_MAX_MEMORY, "--memory", &s->memory,
+				  &err) < 0)
+			goto bad;
 	}
-	if (optind < argc) {
+	if ((v = vp_arg_str(args, "vcpus"))) {
+		if (vp_parse_uint(v, 1, VP_MAX_VCPUS, "--vcpus", &n, &err) < 0)
+			goto bad;
+		s->vcpus = (unsigned)n;
+	}
+	for (i = 0; i < vp_arg_count(args, "disk"); i++)
+		if (vp_spec_parse_disk(s, vp_arg_nth(args, "disk", i), &err) < 0)
+			goto bad;
+	if (vp_arg_flag(args, "import"))
+		s->import = VP_YES;
+	for (i = 0; i < vp_arg_count(args, "boot"); i++)
+		if (vp_spec_parse_boot(s, vp_arg_nth(args, "boot", i), &err) < 0)
+			goto bad;
+	for (i = 0; i < vp_arg_count(args, "network"); i++)
+		if (vp_spec_parse_network(s, vp_arg_nth(args, "network", i), &err) < 0)
+			goto bad;
+	if ((v = vp_arg_str(args, "graphics")) && vp_spec_parse_graphics(s, v, &err) < 0)
+		goto bad;
+	if ((v = vp_arg_str(args, "virt-type"))) {
+		if (!is_word(v))
+			return vp_usage_error(ctx, "invalid --virt-type '%s': use kvm or qemu", v), -1;
+		vp_set_str(&s->virt_type, v);
+	}
+	if ((v = vp_arg_str(args, "arch"))) {
+		if (!is_word(v))
+			return vp_usage_error(ctx, "invalid --arch '%s'", v), -1;
+		vp_set_str(&s->arch, v);
+	}
+	if ((v = vp_arg_str(args, "machine"))) {
+		if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789.-_") != strlen(v))
+			return vp_usage_error(ctx, "invalid --machine '%s'", v), -1;
+		vp_set_str(&s->machine, v);
+	}
+	if (vp_arg_flag(args, "autostart"))
+		s->autostart = VP_YES;
+	if (vp_arg_flag(args, "transient"))
+		s->transient = VP_YES;
+	a->noautoconsole = vp_arg_flag(args, "noautoconsole");
+	if ((v = vp_arg_str(args, "wait"))) {
+		if (vp_parse_duration(v, 7 * 24 * 3600 * 1000LL, "--wait", &a->wait_ms, &err) < 0)
+			goto bad;
+		a->wait_set = true;
+	}
+	a->print_xml = vp_arg_flag(args, "print-xml");
+	a->dry_run = vp_arg_flag(args, "dry-run");
+	if ((v = vp_arg_str(args, "os"))) {
+		/* virt-install also spells it name=ID[,require=on|off] */
+		if (!strncmp(v, "name=", 5) || !strncmp(v, "short-id=", 9))
+			v = strchr(v, '=') + 1;
+		if (strchr(v, ',') && (!strstr(v, ",require=") || strchr(v, ',') != strstr(v, ",require=")))
+			return vp_usage_error(ctx, "invalid --os '%s': give a profile id, e.g. --os debian12",
+					      v), -1;
+		a->os = vp_strndup(v, strcspn(v, ","));
+		if (!*a->os)
+			return vp_usage_error(ctx, "--os needs a profile id"), -1;
+	}
+	if ((v = vp_arg_pos(args, 0))) {
 		if (s->name)
-			return usage_error(ctx, "the name is given twice ('%s' and '%s')", s->name,
-					      argv[optind]);
-		vp_set_str(&s->name, argv[optind++]);
+			return vp_usage_error(ctx, "the name is given twice ('%s' and '%s')", s->name, v), -1;
+		vp_set_str(&s->name, v);
 	}
-	if (optind < argc)
-		return usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind],
-				      ctx->prog);
 	if (!s->name)
-		return usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog);
+		return vp_usage_error(ctx, "a VM name is required; see '%s --help'", ctx->prog), -1;
 	if (vp_name_check(s->name, &err) < 0)
 		goto bad;
 	if (!s->virt_type && (env = getenv("VPROV_VIRT_TYPE")) && *env) {
 		if (!is_word(env))
-			return usage_error(ctx, "invalid $VPROV_VIRT_TYPE '%s': use kvm or qemu", env);
+			return vp_usage_error(ctx, "invalid $VPROV_VIRT_TYPE '%s': use kvm or qemu", env), -1;
 		vp_set_str(&s->virt_type, env);
 	}
 	if (s->transient == VP_YES && s->autostart == VP_YES)
-		return usage_error(ctx, "--transient and --autostart do not go together");
+		return vp_usage_error(ctx, "--transient and --autostart do not go together"), -1;
 	if (s->import == VP_YES && s->boot.kernel)
-		return usage_error(ctx, "--import and --boot kernel= do not go together");
-	return 1;
+		return vp_usage_error(ctx, "--import and --boot kernel= do not go together"), -1;
+	return 0;
 bad:
-	return usage_error(ctx, "%s", err.msg);
+	vp_usage_error(ctx, "%s", err.msg);
+	return -1;
 }
 
 /* The profile: --os, else the VM's name when it is a profile id; never a
- * silent guess (a name that only suggests profiles says so). */
+ * silent guess (a name that only suggests profiles says so).  *note gets
+ * what to say about it, said only when the create goes on. */
 static int choose_profile(struct vp_ctx *ctx, struct create_args *a, struct vp_osinfo **db,
-			  const char **os_id, struct vp_error *err)
+			  const char **os_id, char **note, struct vp_error *err)
 {
 	const char *name = a->spec.name;
 	char *sug[3];
 	size_t n, i;
 
 	*os_id = NULL;
+	*note = NULL;
 	if (a->os && (!strcmp(a->os, "generic") || !strcmp(a->os, "linux")))
 		return 0;
 	if (vp_osinfo_open_default(ctx, db, NULL, err) < 0)
@@ -280,32 +220,28 @@ static int choose_profile(struct vp_ctx *ctx, struct create_args *a, struct vp_o
 		return 0;
 	}
 	if (vp_osinfo_has(*db, name)) {
-		vp_warn(ctx, "using OS profile '%s' because the VM is named so (choose another with --os, or --os generic)",
-			name);
+		*note = vp_strdup_printf("using OS profile '%s' because the VM is named so (choose another with --os, or --os generic)",
+					 name);
 		*os_id = name;
 		return 0;
 	}
 	n = vp_osinfo_suggest(*db, name, sug, 3);
 	if (n == 1)
-		vp_warn(ctx, "'%s' is not an OS profile, so generic defaults are used; it suggests %s (choose with --os)",
-			name, sug[0]);
+		*note = vp_strdup_printf("'%s' is not an OS profile, so generic defaults are used; it suggests %s (choose with --os)",
+					 name, sug[0]);
 	else if (n == 2)
-		vp_warn(ctx, "'%s' is not an OS profile, so generic defaults are used; it suggests %s or %s (choose with --os)",
-			name, sug[0], sug[1]);
+		*note = vp_strdup_printf("'%s' is not an OS profile, so generic defaults are used; it suggests %s or %s (choose with --os)",
+					 name, sug[0], sug[1]);
 	else if (n == 3)
-		vp_warn(ctx, "'%s' is not an OS profile, so generic defaults are used; it suggests %s, %s or %s (choose with --os)",
-			name, sug[0], sug[1], sug[2]);
+		*note = vp_strdup_printf("'%s' is not an OS profile, so generic defaults are used; it suggests %s, %s or %s (choose with --os)",
+					 name, sug[0], sug[1], sug[2]);
 	for (i = 0; i < n; i++)
 		free(sug[i]);
 	return 0;
 }
 
-static void on_note(void *opaque, const char *msg)
-{
-	vp_warn(opaque, "%s", msg);
-}
-
-static void print_json(const struct vp_create_result *res, bool dry)
+static json_object *result_json(const struct vp_create_result *res, const struct vp_plan *plan,
+				bool dry)
 {
 	const struct vp_domain_spec *s = &res->spec;
 	json_object *o = json_object_new_object(), *disks = json_object_new_array();
@@ -316,20 +252,20 @@ static void print_json(const struct vp_create_result *res, bool dry)
 	json_object_object_add(o, "uuid", json_object_new_string(s->uuid));
 	json_object_object_add(o, "created", json_object_new_boolean(!dry));
 	json_object_object_add(o, "virt_type", json_object_new_string(s->virt_type));
-	json_object_object_add(o, "kvm_fell_back", json_object_new_boolean(res->kvm_fell_back));
+	json_object_object_add(o, "kvm_probed", json_object_new_boolean(res->kvm_probed));
 	json_object_object_add(o, "arch", json_object_new_string(s->arch));
-	json_object_object_add(o, "machine", s->machine ? json_object_new_string(s->machine) : NULL);
+	json_object_object_add(o, "machine", vp_json_str(s->machine));
 	json_object_object_add(o, "memory_mib", json_object_new_int64((int64_t)(s->memory >> 20)));
 	json_object_object_add(o, "vcpus", json_object_new_int((int)s->vcpus));
-	json_object_object_add(o, "os", s->os.short_id ? json_object_new_string(s->os.short_id) : NULL);
+	json_object_object_add(o, "os", vp_json_str(s->os.short_id));
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_spec *d = &s->disks[i];
 		json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "target", json_object_new_string(d->target));
-		json_object_object_add(j, "path", d->src.path ? json_object_new_string(d->src.path) : NULL);
-		json_object_object_add(j, "pool", d->src.pool ? json_object_new_string(d->src.pool) : NULL);
-		json_object_object_add(j, "volume", d->src.volume ? json_object_new_string(d->src.volume) : NULL);
+		json_object_object_add(j, "path", vp_json_str(d->src.path));
+		json_object_object_add(j, "pool", vp_json_str(d->src.pool));
+		json_object_object_add(j, "volume", vp_json_str(d->src.volume));
 		json_object_object_add(j, "format", json_object_new_string(d->src.format));
 		json_object_object_add(j, "created", json_object_new_boolean(d->src.create));
 		if (d->src.create)
@@ -341,13 +277,13 @@ static void print_json(const struct vp_create_result *res, bool dry)
 		json_object_array_add(disks, j);
 	}
 	json_object_object_add(o, "disks", disks);
-	json_object_object_add(o, "console_log",
-			       s->console_log ? json_object_new_string(s->console_log) : NULL);
-	for (i = 0; i < res->n_actions; i++)
-		json_object_array_add(acts, json_object_new_string(res->actions[i]));
+	json_object_object_add(o, "console_log", vp_json_str(s->console_log));
+	for (i = 0; plan && i < plan->n_steps; i++)
+		json_object_array_add(acts, json_object_new_string(plan->steps[i].desc));
 	json_object_object_add(o, dry ? "would" : "done", acts);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	if (dry && plan)
+		json_object_object_add(o, "plan", vp_plan_to_json(plan));
+	return o;
 }
 
 static void print_summary(const struct vp_create_result *res)
@@ -377,48 +313,97 @@ static void print_summary(const struct vp_create_result *res)
 		printf("  console: vprov console %s (log: %s)\n", s->name, s->console_log);
 }
 
-static int run(int argc, char **argv, struct vp_ctx *ctx)
+/* Test knobs, for the tests that interrupt, kill or fail a create at a
+ * chosen step on a real host: $VPROV_FAIL_AT=KIND fails instead of
+ * running the first step of that kind; $VPROV_TEST_PAUSE=KIND:POINT:FILE
+ * (POINT before, intent or after) stops there while FILE exists (at most
+ * two minutes), saying so once on stderr. */
+struct pause {
+	char kind[32], point[16];
+	const char *file;
+};
+
+static int test_hook(void *opaque, const struct vp_step *st, enum vp_hook_point at)
+{
+	static const char *const points[] = { "before", "intent", "after" };
+	const struct pause *p = opaque;
+	int i;
+
+	if (strcmp(p->kind, st->kind) != 0 || strcmp(p->point, points[at]) != 0)
+		return 0;
+	fprintf(stderr, "vprov-test: paused %s step '%s' (pid %ld)\n", points[at], st->kind,
+		(long)getpid());
+	fflush(stderr);
+	for (i = 0; i < 120 * 50 && access(p->file, F_OK) == 0 && !vp_interrupted; i++)
+		usleep(20 * 1000);
+	return 0;
+}
+
+static void test_knobs(struct vp_create_opts *opts, struct pause *p)
+{
+	const char *v = getenv("VPROV_FAIL_AT");
+	const char *c1, *c2;
+
+	if (v && *v)
+		opts->fail_at = v;
+	v = getenv("VPROV_TEST_PAUSE");
+	if (!v || !(c1 = strchr(v, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
+	    (size_t)(c1 - v) >= sizeof(p->kind) || (size_t)(c2 - c1 - 1) >= sizeof(p->point))
+		return;
+	snprintf(p->kind, sizeof(p->kind), "%.*s", (int)(c1 - v), v);
+	snprintf(p->point, sizeof(p->point), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	p->file = c2 + 1;
+	opts->hook = test_hook;
+	opts->hook_opaque = p;
+}
+
+static int run(struct vp_ctx *ctx, const struct vp_args *args)
 {
 	struct create_args a = { 0 };
 	struct vp_osinfo *db = NULL;
 	struct vp_create_result res = { 0 };
+	struct vp_plan *plan = NULL;
 	struct vp_error err = { 0 };
 	_cleanup_(freep) char *cache = vp_cache_dir();
+	_cleanup_(freep) char *state = vp_state_dir();
+	_cleanup_(freep) char *note = NULL;
+	struct pause pause = { 0 };
 	struct vp_create_opts opts = {
-		.note = on_note,
-		.opaque = ctx,
-		.cancel = &vp_interrupted,
 		.cache_dir = cache,
+		.state_dir = state,
+		.reporter = &ctx->reporter,
 	};
-	int rc = VP_EXIT_OK, p;
+	int rc = VP_EXIT_OK;
+	size_t i;
 
-	p = parse(argc, argv, ctx, &a);
-	if (p <= 0) {
-		vp_spec_clear(&a.spec);
-		free(a.os);
-		return p < 0 ? VP_EXIT_USAGE : VP_EXIT_OK;
+	if (parse(ctx, args, &a) < 0) {
+		rc = VP_EXIT_USAGE;
+		goto out;
 	}
 	opts.mode = a.dry_run ? VP_CREATE_DRY_RUN : a.print_xml ? VP_CREATE_PRINT_XML : VP_CREATE_REAL;
-	if (choose_profile(ctx, &a, &db, &opts.os_id, &err) < 0) {
-		rc = vp_report(ctx, &err);
+	test_knobs(&opts, &pause);
+	if (choose_profile(ctx, &a, &db, &opts.os_id, &note, &err) < 0) {
+		rc = vp_fail(ctx, &err);
 		goto out;
 	}
 	opts.osinfo = db;
-	if (opts.mode == VP_CREATE_REAL)
-		vp_catch_signals();
-	if (vp_connect(ctx, &err) < 0 || vp_domain_create(ctx->conn, &a.spec, &opts, &res, &err) < 0) {
-		rc = vp_report(ctx, &err);
+	if (note) {
+		opts.notes = (const char *const *)&note;
+		opts.n_notes = 1;
+	}
+	if (vp_connect(ctx, &err) < 0 ||
+	    vp_domain_create(ctx->conn, &a.spec, &opts, &res, &plan, NULL, &err) < 0) {
+		rc = vp_fail(ctx, &err);
 		goto out;
 	}
+	vp_reporter_done(ctx);
 	if (a.print_xml)
 		fputs(res.xml, stdout);
-	if (a.json && !a.print_xml) {
-		print_json(&res, opts.mode != VP_CREATE_REAL);
+	if (ctx->json && !a.print_xml) {
+		vp_json_print(result_json(&res, plan, opts.mode != VP_CREATE_REAL));
 	} else if (a.dry_run && !a.print_xml) {
-		size_t i;
-
-		for (i = 0; i < res.n_actions; i++)
-			printf("would %s\n", res.actions[i]);
+		for (i = 0; i < plan->n_steps; i++)
+			printf("would %s\n", plan->steps[i].desc);
 	} else if (opts.mode == VP_CREATE_REAL) {
 		print_summary(&res);
 	}
@@ -428,16 +413,15 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 	if (a.wait_set) {
 		int w = vp_domain_wait_shutoff(ctx->conn, res.spec.name, a.wait_ms, &vp_interrupted, &err);
 
-		if (w < 0)
-			rc = vp_report(ctx, &err);
-		else if (w == 0) {
-			err.code = VP_ERR_RUNTIME;
-			snprintf(err.msg, sizeof(err.msg),
-				 "VM '%s' is still running after the --wait time; it was left running",
-				 res.spec.name);
-			rc = vp_report(ctx, &err);
+		if (w < 0) {
+			rc = vp_fail(ctx, &err);
+		} else if (w == 0) {
+			vp_error_set(&err, VP_ERR_RUNTIME,
+				     "VM '%s' is still running after the --wait time; it was left running",
+				     res.spec.name);
+			rc = vp_fail(ctx, &err);
 		}
-	} else if (!a.noautoconsole && !a.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	} else if (!a.noautoconsole && !ctx->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		struct vp_console_opts co = { .timeout_ms = -1 };
 
 		rc = vp_console_session(ctx, res.spec.name, &co);
@@ -447,14 +431,19 @@ out:
 	vp_spec_clear(&a.spec);
 	free(a.os);
 	vp_create_result_clear(&res);
+	vp_plan_free(plan);
 	return rc;
 }
 
 const struct vp_cmd vp_cmd_create = {
 	.name = "create",
-	.usage = "NAME [options]",
+	.args = "NAME",
+	.arg_what = "a VM name",
+	.min_args = 0,
+	.max_args = 1,
 	.summary = "define and start a VM (virt-install's options where they overlap)",
-	.help = help,
-	.flags = VP_CMD_EVENTS,
+	.description = description,
+	.opts = options,
+	.needs = VP_NEED_EVENTS | VP_NEED_SIGNALS,
 	.run = run,
 };

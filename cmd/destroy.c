@@ -1,30 +1,30 @@
 /* cmd/destroy.c — vprov destroy NAME: power off at once, keep everything */
-#include <stdio.h>
-
-#include "vprov.h"
 #include "domain.h"
+#include "vprov.h"
 
-static int run(int argc, char **argv, struct vp_ctx *ctx)
+static int run(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_error err = { 0 };
-	const char *name = NULL;
 	bool was_running;
-	int p = vp_parse_name_only(ctx, argc, argv, &name);
 
-	if (p <= 0)
-		return p < 0 ? VP_EXIT_USAGE : VP_EXIT_OK;
-	if (vp_connect(ctx, &err) < 0 || vp_domain_destroy(ctx->conn, name, &was_running, &err) < 0)
-		return vp_report(ctx, &err);
+	(void)a;
+	if (vp_domain_destroy(ctx->dom, &was_running, &err) < 0)
+		return vp_fail(ctx, &err);
 	if (was_running)
-		printf("powered off VM '%s'\n", name);
+		printf("powered off VM '%s'\n", ctx->name);
 	else
-		fprintf(stderr, "%s: VM '%s' is not running\n", ctx->prog, name);
+		vp_say(ctx, "VM '%s' is not running", ctx->name);
 	return VP_EXIT_OK;
 }
 
 const struct vp_cmd vp_cmd_destroy = {
 	.name = "destroy",
-	.usage = "NAME",
+	.args = "NAME",
+	.arg_what = "a VM name",
+	.min_args = 1,
+	.max_args = 1,
+	.arg_comp = VP_COMP_VM,
 	.summary = "power a VM off at once, like pulling the plug (its definition and disks stay)",
+	.needs = VP_NEED_CONN | VP_NEED_DOMAIN,
 	.run = run,
 };

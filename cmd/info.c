@@ -1,5 +1,4 @@
 /* cmd/info.c — vprov info NAME [--json] */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 
@@ -7,18 +6,10 @@
 #include "domain.h"
 #include "units.h"
 
-static const char help[] = "      --json             print a JSON object\n";
-
-static const struct option options[] = {
-	VP_COMMON_LONG,
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+static const struct vp_opt options[] = {
+	VP_OPT_FLAG(0, "json", "print a JSON object"),
+	VP_OPT_END,
 };
-
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
 
 static void print_json(const struct vp_domain_info *in)
 {
@@ -26,32 +17,32 @@ static void print_json(const struct vp_domain_info *in)
 	json_object *disks = json_object_new_array(), *nics = json_object_new_array();
 	size_t i;
 
-	json_object_object_add(o, "name", jstr(in->sum.name));
-	json_object_object_add(o, "uuid", jstr(in->uuid));
+	json_object_object_add(o, "name", vp_json_str(in->sum.name));
+	json_object_object_add(o, "uuid", vp_json_str(in->uuid));
 	json_object_object_add(o, "id", in->sum.id >= 0 ? json_object_new_int(in->sum.id) : NULL);
-	json_object_object_add(o, "state", jstr(in->sum.state));
+	json_object_object_add(o, "state", vp_json_str(in->sum.state));
 	json_object_object_add(o, "persistent", json_object_new_boolean(in->sum.persistent));
 	json_object_object_add(o, "autostart", json_object_new_boolean(in->sum.autostart));
 	json_object_object_add(o, "managed", json_object_new_boolean(in->sum.managed));
-	json_object_object_add(o, "virt_type", jstr(in->virt_type));
-	json_object_object_add(o, "arch", jstr(in->arch));
-	json_object_object_add(o, "machine", jstr(in->machine));
+	json_object_object_add(o, "virt_type", vp_json_str(in->virt_type));
+	json_object_object_add(o, "arch", vp_json_str(in->arch));
+	json_object_object_add(o, "machine", vp_json_str(in->machine));
 	json_object_object_add(o, "vcpus", json_object_new_int((int)in->sum.vcpus));
 	json_object_object_add(o, "memory_mib", json_object_new_int64((int64_t)(in->sum.memory >> 20)));
 	for (i = 0; i < in->n_disks; i++) {
 		const struct vp_disk_info *d = &in->disks[i];
 		json_object *j = json_object_new_object();
 
-		json_object_object_add(j, "target", jstr(d->target));
-		json_object_object_add(j, "bus", jstr(d->bus));
-		json_object_object_add(j, "device", jstr(d->device));
-		json_object_object_add(j, "source", jstr(d->source));
-		json_object_object_add(j, "format", jstr(d->format));
+		json_object_object_add(j, "target", vp_json_str(d->target));
+		json_object_object_add(j, "bus", vp_json_str(d->bus));
+		json_object_object_add(j, "device", vp_json_str(d->device));
+		json_object_object_add(j, "source", vp_json_str(d->source));
+		json_object_object_add(j, "format", vp_json_str(d->format));
 		json_object_object_add(j, "capacity_bytes",
 				       d->capacity ? json_object_new_int64((int64_t)d->capacity) : NULL);
 		json_object_object_add(j, "allocation_bytes",
 				       d->capacity ? json_object_new_int64((int64_t)d->allocation) : NULL);
-		json_object_object_add(j, "backing_store", jstr(d->backing));
+		json_object_object_add(j, "backing_store", vp_json_str(d->backing));
 		json_object_object_add(j, "owned", json_object_new_boolean(d->owned));
 		json_object_array_add(disks, j);
 	}
@@ -59,20 +50,19 @@ static void print_json(const struct vp_domain_info *in)
 	for (i = 0; i < in->n_nics; i++) {
 		json_object *j = json_object_new_object();
 
-		json_object_object_add(j, "type", jstr(in->nics[i].type));
-		json_object_object_add(j, "source", jstr(in->nics[i].source));
-		json_object_object_add(j, "mac", jstr(in->nics[i].mac));
-		json_object_object_add(j, "model", jstr(in->nics[i].model));
+		json_object_object_add(j, "type", vp_json_str(in->nics[i].type));
+		json_object_object_add(j, "source", vp_json_str(in->nics[i].source));
+		json_object_object_add(j, "mac", vp_json_str(in->nics[i].mac));
+		json_object_object_add(j, "model", vp_json_str(in->nics[i].model));
 		json_object_array_add(nics, j);
 	}
 	json_object_object_add(o, "interfaces", nics);
-	json_object_object_add(o, "graphics", jstr(in->graphics));
-	json_object_object_add(o, "display", jstr(in->display));
-	json_object_object_add(o, "console_log", jstr(in->console_log));
-	json_object_object_add(o, "spec_hash", jstr(in->spec_hash));
-	json_object_object_add(o, "os", jstr(in->os));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	json_object_object_add(o, "graphics", vp_json_str(in->graphics));
+	json_object_object_add(o, "display", vp_json_str(in->display));
+	json_object_object_add(o, "console_log", vp_json_str(in->console_log));
+	json_object_object_add(o, "spec_hash", vp_json_str(in->spec_hash));
+	json_object_object_add(o, "os", vp_json_str(in->os));
+	vp_json_print(o);
 }
 
 static void print_text(const struct vp_domain_info *in)
@@ -118,30 +108,15 @@ static void print_text(const struct vp_domain_info *in)
 	printf("console log: %s\n", in->console_log ? in->console_log : "-");
 }
 
-static int run(int argc, char **argv, struct vp_ctx *ctx)
+static int run(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_domain_info in;
 	struct vp_error err = { 0 };
-	const char *name = NULL;
-	bool json = false;
-	int opt, c;
 
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
-			if (c < 0)
-				return vp_help(ctx);
-			continue;
-		}
-		if (opt == 'j')
-			json = true;
-		else
-			return vp_bad_opt(ctx, opt, argv);
-	}
-	if (vp_one_name(ctx, argc, argv, &name) != 0)
-		return VP_EXIT_USAGE;
-	if (vp_connect(ctx, &err) < 0 || vp_domain_info(ctx->conn, name, &in, &err) < 0)
-		return vp_report(ctx, &err);
-	if (json)
+	(void)a;
+	if (vp_domain_info(ctx->dom, &in, &err) < 0)
+		return vp_fail(ctx, &err);
+	if (ctx->json)
 		print_json(&in);
 	else
 		print_text(&in);
@@ -151,8 +126,13 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 
 const struct vp_cmd vp_cmd_info = {
 	.name = "info",
-	.usage = "NAME [--json]",
+	.args = "NAME",
+	.arg_what = "a VM name",
+	.min_args = 1,
+	.max_args = 1,
+	.arg_comp = VP_COMP_VM,
 	.summary = "show a VM: state, memory, vCPUs, disks and sizes, console log",
-	.help = help,
+	.opts = options,
+	.needs = VP_NEED_CONN | VP_NEED_DOMAIN,
 	.run = run,
 };

@@ -1,5 +1,4 @@
 /* cmd/list.c — vprov list [--all] [--json] */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,15 +6,10 @@
 #include "vprov.h"
 #include "domain.h"
 
-static const char help[] =
-	"  -a, --all              include VMs that are not running\n"
-	"      --json             print a JSON array\n";
-
-static const struct option options[] = {
-	VP_COMMON_LONG,
-	{ "all", no_argument, NULL, 'a' },
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+static const struct vp_opt options[] = {
+	VP_OPT_FLAG('a', "all", "include VMs that are not running"),
+	VP_OPT_FLAG(0, "json", "print a JSON array"),
+	VP_OPT_END,
 };
 
 static void print_json(const struct vp_domain_summary *l, size_t n)
@@ -37,38 +31,18 @@ static void print_json(const struct vp_domain_summary *l, size_t n)
 		json_object_object_add(o, "managed", json_object_new_boolean(l[i].managed));
 		json_object_array_add(arr, o);
 	}
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	vp_json_print(arr);
 }
 
-static int run(int argc, char **argv, struct vp_ctx *ctx)
+static int run(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_domain_summary *l = NULL;
 	struct vp_error err = { 0 };
-	bool all = false, json = false;
 	size_t n = 0, i, w = 4;
-	int opt, c;
 
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT "a", options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
-			if (c < 0)
-				return vp_help(ctx);
-			continue;
-		}
-		if (opt == 'a')
-			all = true;
-		else if (opt == 'j')
-			json = true;
-		else
-			return vp_bad_opt(ctx, opt, argv);
-	}
-	if (optind < argc)
-		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind],
-				      ctx->prog);
-	if (vp_connect(ctx, &err) < 0 || vp_domain_list(ctx->conn, all, &l, &n, &err) < 0)
-		return vp_report(ctx, &err);
-	if (json) {
+	if (vp_domain_list(ctx->conn, vp_arg_flag(a, "all"), &l, &n, &err) < 0)
+		return vp_fail(ctx, &err);
+	if (ctx->json) {
 		print_json(l, n);
 	} else {
 		for (i = 0; i < n; i++)
@@ -86,8 +60,8 @@ static int run(int argc, char **argv, struct vp_ctx *ctx)
 
 const struct vp_cmd vp_cmd_list = {
 	.name = "list",
-	.usage = "[--all] [--json]",
 	.summary = "list VMs (running ones; --all for every one)",
-	.help = help,
+	.opts = options,
+	.needs = VP_NEED_CONN,
 	.run = run,
 };

@@ -1,5 +1,4 @@
 /* cmd/osinfo.c — vprov osinfo list|show: the OS profiles vprov knows */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,80 +13,49 @@
 #include "cleanup.h"
 #include "units.h"
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static void print_json(json_object *o)
-{
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
 
 /* ---- list ------------------------------------------------------------------ */
 
-static const struct option list_options[] = {
-	VP_COMMON_LONG,
-	{ "family", required_argument, NULL, 'f' },
-	{ "distro", required_argument, NULL, 'd' },
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+static const struct vp_opt list_opts[] = {
+	VP_OPT_VALUE(0, "family", "F", "only this family (linux, winnt, freebsd, ...)"),
+	VP_OPT_VALUE(0, "distro", "D", "only this distribution (debian, ubuntu, fedora, ...)"),
+	VP_OPT_FLAG(0, "json", "print a JSON array"),
+	VP_OPT_END,
 };
 
-static int run_list(int argc, char **argv, struct vp_ctx *ctx)
+static int run_list(struct vp_ctx *ctx, const struct vp_args *a)
 {
-	const char *family = NULL, *distro = NULL;
+	const char *family = vp_arg_str(a, "family"), *distro = vp_arg_str(a, "distro");
 	struct vp_os_summary *l = NULL;
 	struct vp_osinfo *db = NULL;
 	struct vp_error err = { 0 };
-	bool json = false;
 	size_t n = 0, i, w = 8;
-	int opt, c;
 
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, list_options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
-			if (c < 0)
-				return vp_help(ctx);
-			continue;
-		}
-		if (opt == 'f')
-			family = optarg;
-		else if (opt == 'd')
-			distro = optarg;
-		else if (opt == 'j')
-			json = true;
-		else
-			return vp_bad_opt(ctx, opt, argv);
-	}
-	if (optind < argc)
-		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind],
-				      ctx->prog);
 	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
 	    vp_osinfo_list(db, family, distro, &l, &n, &err) < 0) {
 		vp_osinfo_close(db);
-		return vp_report(ctx, &err);
+		return vp_fail(ctx, &err);
 	}
-	if (json) {
+	if (ctx->json) {
 		json_object *arr = json_object_new_array();
 
 		for (i = 0; i < n; i++) {
 			json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "short_id", jstr(l[i].short_id));
-			json_object_object_add(o, "aliases", jstr(l[i].aliases));
-			json_object_object_add(o, "id", jstr(l[i].id));
-			json_object_object_add(o, "name", jstr(l[i].name));
-			json_object_object_add(o, "version", jstr(l[i].version));
-			json_object_object_add(o, "family", jstr(l[i].family));
-			json_object_object_add(o, "distro", jstr(l[i].distro));
-			json_object_object_add(o, "release_date", jstr(l[i].release_date));
-			json_object_object_add(o, "eol_date", jstr(l[i].eol_date));
-			json_object_object_add(o, "source", jstr(l[i].source));
-			json_object_object_add(o, "file", jstr(l[i].file));
+			json_object_object_add(o, "short_id", vp_json_str(l[i].short_id));
+			json_object_object_add(o, "aliases", vp_json_str(l[i].aliases));
+			json_object_object_add(o, "id", vp_json_str(l[i].id));
+			json_object_object_add(o, "name", vp_json_str(l[i].name));
+			json_object_object_add(o, "version", vp_json_str(l[i].version));
+			json_object_object_add(o, "family", vp_json_str(l[i].family));
+			json_object_object_add(o, "distro", vp_json_str(l[i].distro));
+			json_object_object_add(o, "release_date", vp_json_str(l[i].release_date));
+			json_object_object_add(o, "eol_date", vp_json_str(l[i].eol_date));
+			json_object_object_add(o, "source", vp_json_str(l[i].source));
+			json_object_object_add(o, "file", vp_json_str(l[i].file));
 			json_object_array_add(arr, o);
 		}
-		print_json(arr);
+		vp_json_print(arr);
 	} else {
 		for (i = 0; i < n; i++)
 			if (l[i].short_id && strlen(l[i].short_id) > w)
@@ -105,11 +73,10 @@ static int run_list(int argc, char **argv, struct vp_ctx *ctx)
 
 /* ---- show ------------------------------------------------------------------- */
 
-static const struct option show_options[] = {
-	VP_COMMON_LONG,
-	{ "arch", required_argument, NULL, 'a' },
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+static const struct vp_opt show_opts[] = {
+	VP_OPT_VALUE(0, "arch", "ARCH", "resources for this architecture (default: this machine's)"),
+	VP_OPT_FLAG(0, "json", "print a JSON object"),
+	VP_OPT_END,
 };
 
 static const char *source_label(const char *source)
@@ -145,14 +112,14 @@ static json_object *json_links(const struct vp_os_link *l, size_t n)
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "arch", jstr(l[i].arch));
-		json_object_object_add(o, "url", jstr(l[i].url));
+		json_object_object_add(o, "arch", vp_json_str(l[i].arch));
+		json_object_object_add(o, "url", vp_json_str(l[i].url));
 		if (l[i].kernel)
-			json_object_object_add(o, "kernel", jstr(l[i].kernel));
+			json_object_object_add(o, "kernel", vp_json_str(l[i].kernel));
 		if (l[i].initrd)
-			json_object_object_add(o, "initrd", jstr(l[i].initrd));
+			json_object_object_add(o, "initrd", vp_json_str(l[i].initrd));
 		if (l[i].format)
-			json_object_object_add(o, "format", jstr(l[i].format));
+			json_object_object_add(o, "format", vp_json_str(l[i].format));
 		if (l[i].cloud_init)
 			json_object_object_add(o, "cloud_init", json_object_new_boolean(1));
 		if (l[i].live)
@@ -169,13 +136,13 @@ static json_object *json_uses(const struct vp_domain_spec *l)
 	json_object_object_add(o, "memory_mib", l->memory ? json_object_new_int64((int64_t)(l->memory >> 20)) : NULL);
 	json_object_object_add(o, "vcpus", l->vcpus ? json_object_new_int((int)l->vcpus) : NULL);
 	json_object_object_add(o, "disk_bytes", l->disk_size ? json_object_new_int64((int64_t)l->disk_size) : NULL);
-	json_object_object_add(o, "machine", jstr(l->machine));
-	json_object_object_add(o, "disk_bus", jstr(l->dev.disk_bus ? l->dev.disk_bus : "virtio"));
-	json_object_object_add(o, "net_model", jstr(l->dev.net_model ? l->dev.net_model : "virtio"));
-	json_object_object_add(o, "usb", jstr(l->dev.usb_model ? l->dev.usb_model : "qemu-xhci"));
-	json_object_object_add(o, "video", jstr(l->dev.video_model ? l->dev.video_model : "virtio"));
+	json_object_object_add(o, "machine", vp_json_str(l->machine));
+	json_object_object_add(o, "disk_bus", vp_json_str(l->dev.disk_bus ? l->dev.disk_bus : "virtio"));
+	json_object_object_add(o, "net_model", vp_json_str(l->dev.net_model ? l->dev.net_model : "virtio"));
+	json_object_object_add(o, "usb", vp_json_str(l->dev.usb_model ? l->dev.usb_model : "qemu-xhci"));
+	json_object_object_add(o, "video", vp_json_str(l->dev.video_model ? l->dev.video_model : "virtio"));
 	json_object_object_add(o, "rng", json_object_new_boolean(l->dev.rng != VP_NO));
-	json_object_object_add(o, "firmware", jstr(l->boot.uefi == VP_YES ? "efi" : "bios"));
+	json_object_object_add(o, "firmware", vp_json_str(l->boot.uefi == VP_YES ? "efi" : "bios"));
 	return o;
 }
 
@@ -185,33 +152,33 @@ static void show_json(const struct vp_os_profile *p, const struct vp_domain_spec
 	json_object *o = json_object_new_object(), *a;
 	size_t i;
 
-	json_object_object_add(o, "short_id", jstr(os->n_short_ids ? os->short_ids[0] : NULL));
+	json_object_object_add(o, "short_id", vp_json_str(os->n_short_ids ? os->short_ids[0] : NULL));
 	a = json_object_new_array();
 	for (i = 1; i < os->n_short_ids; i++)
-		json_object_array_add(a, jstr(os->short_ids[i]));
+		json_object_array_add(a, vp_json_str(os->short_ids[i]));
 	json_object_object_add(o, "aliases", a);
-	json_object_object_add(o, "id", jstr(os->id));
-	json_object_object_add(o, "name", jstr(os->name));
-	json_object_object_add(o, "version", jstr(os->version));
-	json_object_object_add(o, "vendor", jstr(os->vendor));
-	json_object_object_add(o, "family", jstr(os->family));
-	json_object_object_add(o, "distro", jstr(os->distro));
-	json_object_object_add(o, "codename", jstr(os->codename));
-	json_object_object_add(o, "release_date", jstr(os->release_date));
-	json_object_object_add(o, "eol_date", jstr(os->eol_date));
-	json_object_object_add(o, "source", jstr(os->source));
-	json_object_object_add(o, "file", jstr(os->file));
-	json_object_object_add(o, "shadows", jstr(p->shadowed));
+	json_object_object_add(o, "id", vp_json_str(os->id));
+	json_object_object_add(o, "name", vp_json_str(os->name));
+	json_object_object_add(o, "version", vp_json_str(os->version));
+	json_object_object_add(o, "vendor", vp_json_str(os->vendor));
+	json_object_object_add(o, "family", vp_json_str(os->family));
+	json_object_object_add(o, "distro", vp_json_str(os->distro));
+	json_object_object_add(o, "codename", vp_json_str(os->codename));
+	json_object_object_add(o, "release_date", vp_json_str(os->release_date));
+	json_object_object_add(o, "eol_date", vp_json_str(os->eol_date));
+	json_object_object_add(o, "source", vp_json_str(os->source));
+	json_object_object_add(o, "file", vp_json_str(os->file));
+	json_object_object_add(o, "shadows", vp_json_str(p->shadowed));
 	a = json_object_new_array();
 	for (i = 1; i < p->n_chain; i++)
-		json_object_array_add(a, jstr(p->chain_short[i]));
+		json_object_array_add(a, vp_json_str(p->chain_short[i]));
 	json_object_object_add(o, "inherits_from", a);
-	json_object_object_add(o, "arch", jstr(p->arch));
+	json_object_object_add(o, "arch", vp_json_str(p->arch));
 	json_object_object_add(o, "minimum", json_res(&p->min));
 	json_object_object_add(o, "recommended", json_res(&p->rec));
 	a = json_object_new_array();
 	for (i = 0; i < p->n_devices; i++)
-		json_object_array_add(a, jstr(p->devices[i]));
+		json_object_array_add(a, vp_json_str(p->devices[i]));
 	json_object_object_add(o, "devices", a);
 	json_object_object_add(o, "efi_supported", json_object_new_boolean(p->efi_supported));
 	json_object_object_add(o, "bios_unsupported", json_object_new_boolean(p->bios_unsupported));
@@ -219,7 +186,7 @@ static void show_json(const struct vp_os_profile *p, const struct vp_domain_spec
 	json_object_object_add(o, "trees", json_links(os->trees, os->n_trees));
 	json_object_object_add(o, "media", json_links(os->media, os->n_media));
 	json_object_object_add(o, "images", json_links(os->images, os->n_images));
-	print_json(o);
+	vp_json_print(o);
 }
 
 static void print_res(const char *label, const struct vp_os_resources *r)
@@ -302,45 +269,24 @@ static void show_text(const struct vp_os_profile *p, const struct vp_domain_spec
 	print_links("cloud images:", os->images, os->n_images);
 }
 
-static int run_show(int argc, char **argv, struct vp_ctx *ctx)
+static int run_show(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_osinfo *db = NULL;
 	struct vp_os_profile p;
 	struct vp_domain_spec uses;
 	struct vp_error err = { 0 };
-	const char *id = NULL, *arch = NULL;
+	const char *id = vp_arg_pos(a, 0), *arch = vp_arg_str(a, "arch");
 	struct utsname u;
-	bool json = false;
-	int opt, c;
 
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT, show_options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
-			if (c < 0)
-				return vp_help(ctx);
-			continue;
-		}
-		if (opt == 'a')
-			arch = optarg;
-		else if (opt == 'j')
-			json = true;
-		else
-			return vp_bad_opt(ctx, opt, argv);
-	}
-	if (optind >= argc)
-		return vp_usage_error(ctx, "an OS id is required (see 'vprov osinfo list')");
-	if (optind + 1 < argc)
-		return vp_usage_error(ctx, "unexpected argument '%s'; see '%s --help'", argv[optind + 1],
-				      ctx->prog);
-	id = argv[optind];
 	if (!arch)
 		arch = uname(&u) == 0 ? u.machine : "x86_64";
 	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
 	    vp_osinfo_profile(db, id, arch, &p, &err) < 0) {
 		vp_osinfo_done(db);
-		return vp_report(ctx, &err);
+		return vp_fail(ctx, &err);
 	}
 	vp_os_profile_spec(&p, &uses);
-	if (json)
+	if (ctx->json)
 		show_json(&p, &uses);
 	else
 		show_text(&p, &uses);
@@ -352,41 +298,25 @@ static int run_show(int argc, char **argv, struct vp_ctx *ctx)
 
 /* ---- reindex --------------------------------------------------------------- */
 
-static const struct option reindex_options[] = {
-	VP_COMMON_LONG,
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "background", no_argument, NULL, 'b' },
-	{ NULL, 0, NULL, 0 },
+static const struct vp_opt reindex_opts[] = {
+	VP_OPT_FLAG('q', "quiet", "print nothing"),
+	VP_OPT_FLAG(0, "background", "quiet and at the lowest CPU priority (vprov runs it so\n"
+				     "after answering from a stale index)"),
+	VP_OPT_END,
 };
 
-static int run_reindex(int argc, char **argv, struct vp_ctx *ctx)
+static int run_reindex(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_osinfo *db = NULL;
 	struct vp_os_summary *l = NULL;
 	struct vp_error err = { 0 };
-	bool quiet = false, background = false;
+	bool background = vp_arg_flag(a, "background");
+	bool quiet = background || vp_arg_flag(a, "quiet");
 	size_t n = 0;
-	int opt, c;
 
-	while ((opt = getopt_long(argc, argv, VP_COMMON_SHORT "q", reindex_options, NULL)) != -1) {
-		if ((c = vp_common_opt(ctx, opt, optarg)) != 0) {
-			if (c < 0)
-				return vp_help(ctx);
-			continue;
-		}
-		if (opt == 'q') {
-			quiet = true;
-		} else if (opt == 'b') {
-			/* as vprov starts it after a lookup: quiet, and out of the way */
-			quiet = true;
-			background = true;
-			(void)setpriority(PRIO_PROCESS, 0, 19);
-		} else {
-			return vp_bad_opt(ctx, opt, argv);
-		}
-	}
-	if (optind < argc)
-		return vp_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	/* as vprov starts it after a lookup: quiet, and out of the way */
+	if (background)
+		(void)setpriority(PRIO_PROCESS, 0, 19);
 	if (background) {
 		/* the cache's directory went away since (a test's temporary
 		 * tree, say): do not bring it back */
@@ -408,7 +338,7 @@ static int run_reindex(int argc, char **argv, struct vp_ctx *ctx)
 	if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
 	    vp_osinfo_list(db, NULL, NULL, &l, &n, &err) < 0) {
 		vp_osinfo_close(db);
-		return vp_report(ctx, &err);
+		return vp_fail(ctx, &err);
 	}
 	if (!quiet)
 		printf("%zu OS profiles indexed\n", n);
@@ -417,39 +347,37 @@ static int run_reindex(int argc, char **argv, struct vp_ctx *ctx)
 	return VP_EXIT_OK;
 }
 
-static const struct vp_cmd osinfo_subcmds[] = {
-	{
-		.name = "list",
-		.usage = "[--family F] [--distro D] [--json]",
-		.summary = "list the OS profiles",
-		.help = "      --family F         only this family (linux, winnt, freebsd, ...)\n"
-			"      --distro D         only this distribution (debian, ubuntu, fedora, ...)\n"
-			"      --json             print a JSON array\n",
-		.run = run_list,
-	},
-	{
-		.name = "show",
-		.usage = "ID [--arch ARCH] [--json]",
-		.summary = "show one profile: names, resources, what vprov makes of it, trees, media, images",
-		.help = "      --arch ARCH        resources for this architecture (default: this machine's)\n"
-			"      --json             print a JSON object\n",
-		.run = run_show,
-	},
-	{
-		.name = "reindex",
-		.usage = "[--quiet] [--background]",
-		.summary = "bring the cached index of the OS database up to date now",
-		.help = "  -q, --quiet            print nothing\n"
-			"      --background       quiet and at the lowest CPU priority (vprov runs it so\n"
-			"                         after answering from a stale index)\n",
-		.run = run_reindex,
-	},
-	{ .name = NULL },
+static const struct vp_cmd osinfo_list = {
+	.name = "list",
+	.summary = "list the OS profiles",
+	.opts = list_opts,
+	.run = run_list,
 };
+
+static const struct vp_cmd osinfo_show = {
+	.name = "show",
+	.args = "ID",
+	.arg_what = "an OS id",
+	.min_args = 1,
+	.max_args = 1,
+	.arg_comp = VP_COMP_OS,
+	.summary = "show one profile: names, resources, what vprov makes of it, trees, media, images",
+	.opts = show_opts,
+	.run = run_show,
+};
+
+static const struct vp_cmd osinfo_reindex = {
+	.name = "reindex",
+	.summary = "bring the cached index of the OS database up to date now",
+	.opts = reindex_opts,
+	.run = run_reindex,
+};
+
+static const struct vp_cmd *const osinfo_subcmds[] = { &osinfo_list, &osinfo_show, &osinfo_reindex,
+							NULL };
 
 const struct vp_cmd vp_cmd_osinfo = {
 	.name = "osinfo",
-	.usage = "list|show ...",
 	.summary = "the OS profiles (osinfo-db, plus vprov's built-in newer releases)",
 	.subcmds = osinfo_subcmds,
 };

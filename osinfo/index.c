@@ -40,12 +40,10 @@ static void warn(const struct vp_osinfo *db, const char *fmt, ...)
 	char msg[VP_ERROR_MAX];
 	va_list ap;
 
-	if (!db->warn)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	db->warn(db->opaque, msg);
+	vp_report_message(db->reporter, VP_REPORT_WARNING, msg);
 }
 
 /* ---- the files of the database ---------------------------------------- */
@@ -927,8 +925,7 @@ int vp_osinfo_open(const struct vp_osinfo_opts *opts, struct vp_osinfo **out, bo
 	db->roots[2] = vp_strdup(opts->user_dir);
 	db->cache_dir = vp_strdup(opts->cache_dir);
 	db->no_bundled = opts->no_bundled;
-	db->warn = opts->warn;
-	db->opaque = opts->opaque;
+	db->reporter = opts->reporter;
 	signature(db);
 	if (db->cache_dir) {
 		_cleanup_(freep) char *path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);

@@ -34,8 +34,7 @@ struct vp_osinfo {
 	char *roots[3];        /* system, local, user */
 	char *cache_dir;
 	bool no_bundled;
-	void (*warn)(void *opaque, const char *msg);
-	void *opaque;
+	const struct vp_reporter *reporter;
 };
 
 /* The profiles compiled in from osinfo/db (generated at build time). */

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "report.h"
 #include "spec.h"
 
 struct vp_os_resources {
@@ -99,8 +100,7 @@ struct vp_osinfo_opts {
 	bool lazy;                   /* a stale index is not rebuilt at open: lookups
 	                              * read the files the ids name, and the caller
 	                              * reindexes afterwards (vp_osinfo_stale) */
-	void (*warn)(void *opaque, const char *msg);  /* a file that does not parse */
-	void *opaque;
+	const struct vp_reporter *reporter; /* a file that does not parse: a warning */
 };
 
 /* An open database.  Not shared between threads: lookups may rebuild or

@@ -1,35 +1,44 @@
 /* provision/console.c — relay a VM's serial console over a libvirt stream,
  * and copy its console log
  *
- * The attach runs libvirt's default event loop with three sources: the
- * console stream (guest output in, typed input out), in_fd, and a short
- * periodic timer that notices *cancel and the deadline (a signal that
- * arrives just before the loop blocks must not be missed until the guest
- * next prints).  Input is read only while the buffer towards the guest has
- * room, so a slow guest holds the input back rather than growing memory.
+ * libvirt's event loop runs on a thread the program owns (cmd/main.c):
+ * the console stream's callback (guest output in, typed input out) and
+ * the input's handle run there, under the session's lock; the caller's
+ * thread waits on a condition and, every tick, checks the cancel flag,
+ * the deadline and the caller's tick function.  Input is read only while
+ * the buffer towards the guest has room, so a slow guest holds the input
+ * back rather than growing memory.  The session lives on the heap with a
+ * reference per registration, dropped by libvirt's free callbacks, so a
+ * callback that is already running when the attach ends still finds it.
  */
 #include "console.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <string.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cleanup.h"
+#include "clock.h"
 #include "domain.h"
 #include "host.h"
 
-#define TICK_MS 100
+#define TICK_MS 50
 #define CHUNK (64 * 1024)
 
 enum state { RUNNING, ENDED, FAILED };
 
 struct session {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int refs;
+	char *name;
 	virDomainPtr dom;
-	const char *name;
 	virStreamPtr st;
 	int in_fd, out_fd;
 	bool tty;
@@ -38,48 +47,57 @@ struct session {
 	bool in_eof;
 	char in_buf[4096];       /* read from in_fd, not yet sent to the guest */
 	size_t in_len;
-	int64_t deadline;        /* monotonic ms; -1: none */
 	volatile sig_atomic_t *cancel;
 	enum state state;
 	enum vp_console_end end;
-	struct vp_error *err;
+	struct vp_error err;
 };
 
-static int64_t now_ms(void)
+static void unref(void *opaque)
 {
-	struct timespec ts;
+	struct session *s = opaque;
+	bool last;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	pthread_mutex_lock(&s->lock);
+	last = --s->refs == 0;
+	pthread_mutex_unlock(&s->lock);
+	if (!last)
+		return;
+	if (s->st)
+		virStreamFree(s->st);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s->name);
+	free(s);
 }
 
+/* With the lock held. */
 static void finish(struct session *s, enum vp_console_end end)
 {
 	if (s->state == RUNNING) {
 		s->state = ENDED;
 		s->end = end;
+		pthread_cond_broadcast(&s->cond);
 	}
 }
 
-/* The error is set already; only the first one counts. */
+/* The error is set already; only the first one counts.  Lock held. */
 static void fail(struct session *s)
 {
-	if (s->state == RUNNING)
+	if (s->state == RUNNING) {
 		s->state = FAILED;
+		pthread_cond_broadcast(&s->cond);
+	}
 }
 
-/* Write all of buf to fd, which may be non-blocking; stops early only on
- * an error or a cancel. */
+/* Write all of buf to out_fd, which may be non-blocking.  Lock held. */
 static int write_all(struct session *s, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(s->out_fd, buf, len);
 
-		if (n < 0 && errno == EINTR) {
-			if (s->cancel && *s->cancel)
-				return -1;
+		if (n < 0 && errno == EINTR)
 			continue;
-		}
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd p = { .fd = s->out_fd, .events = POLLOUT };
 
@@ -89,10 +107,9 @@ static int write_all(struct session *s, const char *buf, size_t len)
 			continue;
 		}
 		if (n < 0) {
-			if (s->state == RUNNING)
-				vp_error_set(s->err, VP_ERR_RUNTIME,
-					     "cannot write the console output of VM '%s': %s", s->name,
-					     strerror(errno));
+			vp_error_set(&s->err, VP_ERR_RUNTIME,
+				     "cannot write the console output of VM '%s': %s", s->name,
+				     strerror(errno));
 			fail(s);
 			return -1;
 		}
@@ -123,8 +140,7 @@ static void stream_broke(struct session *s)
 		finish(s, VP_CONSOLE_STOPPED);
 		return;
 	}
-	if (s->err)
-		*s->err = why;
+	s->err = why;
 	fail(s);
 }
 
@@ -193,36 +209,42 @@ static void on_stream(virStreamPtr st, int events, void *opaque)
 	struct session *s = opaque;
 
 	(void)st;
-	if (s->state != RUNNING)
-		return;
-	if (events & (VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR))
-		receive(s);
-	if (s->state == RUNNING && (events & VIR_STREAM_EVENT_WRITABLE))
-		send_pending(s);
-	update_events(s);
+	pthread_mutex_lock(&s->lock);
+	if (s->state == RUNNING) {
+		if (events & (VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP |
+			      VIR_STREAM_EVENT_ERROR))
+			receive(s);
+		if (s->state == RUNNING && (events & VIR_STREAM_EVENT_WRITABLE))
+			send_pending(s);
+		update_events(s);
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 static void on_input(int watch, int fd, int events, void *opaque)
 {
 	struct session *s = opaque;
-	size_t room = sizeof(s->in_buf) - s->in_len;
-	char *p = s->in_buf + s->in_len, *esc;
+	size_t room;
+	char *p, *esc;
 	ssize_t n;
 
 	(void)watch;
 	(void)events;
+	pthread_mutex_lock(&s->lock);
+	room = sizeof(s->in_buf) - s->in_len;
+	p = s->in_buf + s->in_len;
 	if (s->state != RUNNING || s->in_eof || room == 0)
-		return;
+		goto out;
 	n = read(fd, p, room);
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
+			goto out;
 		if (!(s->tty && errno == EIO)) {
-			vp_error_set(s->err, VP_ERR_RUNTIME,
+			vp_error_set(&s->err, VP_ERR_RUNTIME,
 				     "cannot read the console input for VM '%s': %s", s->name,
 				     strerror(errno));
 			fail(s);
-			return;
+			goto out;
 		}
 		n = 0; /* the terminal hung up: no more input */
 	}
@@ -231,35 +253,19 @@ static void on_input(int watch, int fd, int events, void *opaque)
 		virEventRemoveHandle(s->in_watch);
 		s->in_watch = -1;
 		update_events(s);
-		return;
+		goto out;
 	}
 	if (s->tty && (esc = memchr(p, VP_CONSOLE_ESCAPE, (size_t)n))) {
 		s->in_len += (size_t)(esc - p);
 		send_pending(s); /* what was typed before it, if the stream takes it now */
 		finish(s, VP_CONSOLE_DETACHED);
-		return;
+		goto out;
 	}
 	s->in_len += (size_t)n;
 	send_pending(s);
 	update_events(s);
-}
-
-static void check_time(struct session *s)
-{
-	if (s->state != RUNNING)
-		return;
-	if (s->cancel && *s->cancel) {
-		vp_error_set(s->err, VP_ERR_CANCELLED, "interrupted while attached to the console of VM '%s'", s->name);
-		fail(s);
-	} else if (s->deadline >= 0 && now_ms() >= s->deadline) {
-		finish(s, VP_CONSOLE_TIMED_OUT);
-	}
-}
-
-static void on_tick(int timer, void *opaque)
-{
-	(void)timer;
-	check_time(opaque);
+out:
+	pthread_mutex_unlock(&s->lock);
 }
 
 static int open_stream(virDomainPtr dom, const char *name, bool force, virStreamPtr *out,
@@ -288,102 +294,143 @@ static int open_stream(virDomainPtr dom, const char *name, bool force, virStream
 	return 0;
 }
 
-/* Run the loop until the session ends; the sources are removed again
- * before this returns, so nothing calls back into *s afterwards. */
-static void relay(struct session *s)
+/* Register the callbacks and wait until the session ends. */
+static void relay(struct session *s, const struct vp_console_opts *opts)
 {
-	int timer;
+	int64_t deadline = opts->timeout_ms < 0 ? -1 : vp_now_ms() + opts->timeout_ms;
 
+	pthread_mutex_lock(&s->lock);
 	s->stream_events = VIR_STREAM_EVENT_READABLE;
-	if (virStreamEventAddCallback(s->st, s->stream_events, on_stream, s, NULL) < 0) {
-		vp_error_libvirt(s->err, VP_ERR_RUNTIME, "cannot watch the console of VM '%s'",
+	s->refs++;
+	if (virStreamEventAddCallback(s->st, s->stream_events, on_stream, s, unref) < 0) {
+		s->refs--;
+		vp_error_libvirt(&s->err, VP_ERR_RUNTIME, "cannot watch the console of VM '%s'",
 				 s->name);
 		fail(s);
-		return;
 	}
-	timer = virEventAddTimeout(TICK_MS, on_tick, s, NULL);
-	if (s->in_fd >= 0)
-		s->in_watch = virEventAddHandle(s->in_fd, VIR_EVENT_HANDLE_READABLE, on_input, s, NULL);
-	if (timer < 0 || (s->in_fd >= 0 && s->in_watch < 0)) {
-		vp_error_set(s->err, VP_ERR_RUNTIME,
-			     "cannot watch the console of VM '%s': no libvirt event loop is registered",
-			     s->name);
-		fail(s);
+	if (s->state == RUNNING && s->in_fd >= 0) {
+		s->refs++;
+		s->in_watch = virEventAddHandle(s->in_fd, VIR_EVENT_HANDLE_READABLE, on_input, s, unref);
+		if (s->in_watch < 0) {
+			s->refs--;
+			vp_error_set(&s->err, VP_ERR_RUNTIME,
+				     "cannot watch the console input of VM '%s': no libvirt event loop runs",
+				     s->name);
+			fail(s);
+		}
 	}
 	while (s->state == RUNNING) {
-		check_time(s);
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->cond, &s->lock, &ts);
 		if (s->state != RUNNING)
 			break;
-		if (virEventRunDefaultImpl() < 0) {
-			vp_error_libvirt(s->err, VP_ERR_RUNTIME,
-					 "the event loop for the console of VM '%s' failed", s->name);
+		if (s->cancel && *s->cancel) {
+			vp_error_set(&s->err, VP_ERR_CANCELLED,
+				     "interrupted while attached to the console of VM '%s'", s->name);
 			fail(s);
+		} else if (deadline >= 0 && vp_now_ms() >= deadline) {
+			finish(s, VP_CONSOLE_TIMED_OUT);
+		} else if (opts->tick) {
+			int t;
+
+			/* the caller's check runs without the lock: it may call libvirt */
+			pthread_mutex_unlock(&s->lock);
+			t = opts->tick(opts->opaque);
+			pthread_mutex_lock(&s->lock);
+			if (t)
+				finish(s, VP_CONSOLE_ENDED);
 		}
 	}
 	if (s->in_watch >= 0)
 		virEventRemoveHandle(s->in_watch);
 	s->in_watch = -1;
-	if (timer >= 0)
-		virEventRemoveTimeout(timer);
 	virStreamEventRemoveCallback(s->st);
+	pthread_mutex_unlock(&s->lock);
 }
 
-int vp_console_attach(virConnectPtr conn, const char *name, int in_fd, int out_fd,
-		      const struct vp_console_opts *opts, volatile sig_atomic_t *cancel,
-		      enum vp_console_end *end, struct vp_error *err)
+int vp_console_attach(virDomainPtr dom, int in_fd, int out_fd, const struct vp_console_opts *opts,
+		      volatile sig_atomic_t *cancel, enum vp_console_end *end,
+		      struct vp_error *err)
 {
 	static const struct vp_console_opts defaults = { .timeout_ms = -1 };
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
-	_cleanup_(virStreamFreep) virStreamPtr st = NULL;
-	struct session s = { .name = name, .in_fd = in_fd, .out_fd = out_fd, .in_watch = -1,
-			     .cancel = cancel, .err = err };
+	const char *name = virDomainGetName(dom);
+	virStreamPtr st = NULL;
+	struct session *s;
 	struct termios saved, raw;
+	bool tty;
+	int r = 0;
 
 	if (!opts)
 		opts = &defaults;
-	if (vp_domain_lookup(conn, name, &dom, err) < 0 ||
-	    open_stream(dom, name, opts->force, &st, err) < 0)
+	if (open_stream(dom, name, opts->force, &st, err) < 0)
 		return -1;
-	s.dom = dom;
-	s.st = st;
-	s.tty = in_fd >= 0 && isatty(in_fd) && tcgetattr(in_fd, &saved) == 0;
-	s.deadline = opts->timeout_ms < 0 ? -1 : now_ms() + opts->timeout_ms;
+	s = vp_calloc(1, sizeof(*s));
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	s->refs = 1;
+	s->name = vp_strdup(name);
+	s->dom = dom;
+	s->st = st;
+	s->in_fd = in_fd;
+	s->out_fd = out_fd;
+	s->in_watch = -1;
+	s->cancel = cancel;
+	tty = in_fd >= 0 && isatty(in_fd) && tcgetattr(in_fd, &saved) == 0;
+	s->tty = tty;
 	if (opts->on_open)
-		opts->on_open(opts->opaque, s.tty);
-	if (s.tty) {
+		opts->on_open(opts->opaque, tty);
+	if (tty) {
 		raw = saved;
 		cfmakeraw(&raw);
 		if (tcsetattr(in_fd, TCSAFLUSH, &raw) < 0) {
 			virStreamAbort(st);
-			return vp_error_set(err, VP_ERR_RUNTIME,
-					    "cannot put the terminal in raw mode for VM '%s': %s", name,
-					    strerror(errno));
+			vp_error_set(err, VP_ERR_RUNTIME,
+				     "cannot put the terminal in raw mode for VM '%s': %s", name,
+				     strerror(errno));
+			unref(s);
+			return -1;
 		}
 	}
-	relay(&s);
-	if (s.tty)
+	relay(s, opts);
+	if (tty)
 		tcsetattr(in_fd, TCSADRAIN, &saved);
-	if (s.state == ENDED && s.end == VP_CONSOLE_STOPPED)
+	pthread_mutex_lock(&s->lock);
+	if (s->state == ENDED && s->end == VP_CONSOLE_STOPPED)
 		virStreamFinish(st);
 	else
 		virStreamAbort(st);
 	virResetLastError();
-	if (s.state == FAILED)
-		return -1;
-	if (end)
-		*end = s.end;
-	return 0;
+	if (s->state == FAILED) {
+		if (err)
+			*err = s->err;
+		r = -1;
+	} else if (end) {
+		*end = s->end;
+	}
+	s->dom = NULL;
+	pthread_mutex_unlock(&s->lock);
+	unref(s);
+	return r;
 }
 
-int vp_console_log_copy(virConnectPtr conn, const char *name, int out_fd, struct vp_error *err)
+int vp_console_log_copy(virDomainPtr dom, int out_fd, struct vp_error *err)
 {
+	virConnectPtr conn = virDomainGetConnect(dom);
+	const char *name = virDomainGetName(dom);
 	_cleanup_(freep) char *path = NULL;
 	_cleanup_(closep) int fd = -1;
 	char *buf;
 	ssize_t n;
 	int r = 0;
 
-	if (vp_domain_console_log(conn, name, &path, err) < 0)
+	if (vp_domain_console_log(dom, &path, err) < 0)
 		return -1;
 	if (!path || !*path)
 		return vp_error_set(err, VP_ERR_RUNTIME,
@@ -400,9 +447,7 @@ int vp_console_log_copy(virConnectPtr conn, const char *name, int out_fd, struct
 		return vp_error_set(err, VP_ERR_RUNTIME, "cannot open the console log '%s': %s", path,
 				    strerror(errno));
 	}
-	buf = malloc(CHUNK);
-	if (!buf)
-		abort();
+	buf = vp_grow(NULL, CHUNK, 1);
 	while (r == 0 && (n = read(fd, buf, CHUNK)) != 0) {
 		const char *p = buf;
 

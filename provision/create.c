@@ -1,14 +1,19 @@
-/* provision/create.c — resolve a spec against a host, then make the VM
+/* provision/create.c — resolve a spec against a host into a plan, then
+ * apply it
  *
  * One path serves --print-xml, --dry-run and the real thing, so what is
- * printed is what would be submitted.  A real create records everything it
- * makes (pools, volumes, the domain) and undoes it, newest first, when a
- * later step fails or the user interrupts.
+ * printed is what would be submitted.  Resolution looks and never
+ * touches: pools to make or start, volumes to create, the definition and
+ * the start become steps of a plan (provision/plan.h), and applying it
+ * journals each step's undo before the step runs, so a failure, an
+ * interrupt or a crash leaves nothing half-made.
  */
 #include "create.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,31 +21,44 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "osinfo.h"
+#include "alloc.h"
 #include "cleanup.h"
 #include "domain_xml.h"
 #include "host.h"
+#include "journal.h"
+#include "kvm.h"
+#include "osinfo.h"
 #include "schema.h"
 #include "storage.h"
+#include "text.h"
 #include "units.h"
 #include "xmlutil.h"
 
-/* Everything made so far, to undo on failure. */
-struct undo {
-	virStoragePoolPtr *pools;
-	size_t n_pools;
-	virStorageVolPtr *vols;
-	size_t n_vols;
-	char **dirs;             /* directories a new pool's build made, innermost first */
-	size_t n_dirs;
-	virDomainPtr dom;
-	bool defined, running;
-};
+VP_DEFINE_CLEANUP(json_object *, json_object_put)
 
-/* A pool this create needs but that does not exist yet. */
+/* A pool this create needs that does not exist (make it) or is not
+ * active (start it). */
 struct planned_pool {
 	char *name, *dir;
-	virStoragePoolPtr pool;  /* once made (real mode) */
+	char uuid[37];
+	bool exists;             /* defined but inactive: only start it */
+};
+
+/* What resolving a disk left for the apply to find out: a new volume's
+ * name in a pool that was not active (its volumes could not be listed),
+ * or an existing image in a directory a remote host has no pool for yet. */
+struct disk_late {
+	bool name, lookup;
+};
+
+/* What the steps share; owned by the plan. */
+struct cstate {
+	struct vp_create_result *res;
+	struct planned_pool *pools;
+	size_t n_pools;
+	struct disk_late *late;  /* one per disk */
+	bool local;
+	bool validate;           /* check the XML against libvirt's schema */
 };
 
 struct ctx {
@@ -49,12 +67,10 @@ struct ctx {
 	struct vp_create_result *res;
 	struct vp_domain_spec *s;
 	struct vp_host_caps caps;
+	const struct vp_guest_caps *guest;
 	bool local;
-	bool kvm_auto;               /* kvm was chosen by vprov, not by the user */
-	bool log_existed;            /* the console log file was there before */
-	struct planned_pool *planned;
-	size_t n_planned;
-	struct undo undo;
+	struct cstate *cs;
+	struct vp_plan *plan;
 };
 
 static bool real(const struct ctx *c)
@@ -62,49 +78,25 @@ static bool real(const struct ctx *c)
 	return c->opts->mode == VP_CREATE_REAL;
 }
 
-static void note(const struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(const struct ctx *c, const char *fmt, ...)
+static bool streq(const char *a, const char *b)
 {
-	char msg[VP_ERROR_MAX];
-	va_list ap;
+	return a && b && strcmp(a, b) == 0;
+}
 
-	if (!c->opts->note)
+static void cstate_free(void *p)
+{
+	struct cstate *cs = p;
+	size_t i;
+
+	if (!cs)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	c->opts->note(c->opts->opaque, msg);
-}
-
-static void action(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void action(struct ctx *c, const char *fmt, ...)
-{
-	struct vp_create_result *r = c->res;
-	va_list ap;
-	char *line;
-
-	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	r->actions = vp_grow(r->actions, r->n_actions + 1, sizeof(char *));
-	r->actions[r->n_actions++] = line;
-}
-
-static const char *const step_names[] = {
-	[VP_STEP_NONE] = "none",     [VP_STEP_POOL] = "pool",   [VP_STEP_VOLUME] = "volume",
-	[VP_STEP_DEFINE] = "define", [VP_STEP_START] = "start", [VP_STEP_AUTOSTART] = "autostart",
-};
-
-/* Between steps: the user's interrupt, or a failure a test asked for. */
-static int checkpoint(const struct ctx *c, enum vp_create_step step, struct vp_error *err)
-{
-	if (c->opts->cancel && *c->opts->cancel)
-		return vp_error_set(err, VP_ERR_CANCELLED, "interrupted; everything made was removed");
-	if (c->opts->fail_at == step)
-		return vp_error_set(err, VP_ERR_RUNTIME, "failing on purpose at step '%s' (test)",
-				    step_names[step]);
-	return 0;
+	for (i = 0; i < cs->n_pools; i++) {
+		free(cs->pools[i].name);
+		free(cs->pools[i].dir);
+	}
+	free(cs->pools);
+	free(cs->late);
+	free(cs);
 }
 
 int vp_uuid_generate(char out[37], struct vp_error *err)
@@ -132,15 +124,12 @@ int vp_uuid_generate(char out[37], struct vp_error *err)
 	return 0;
 }
 
-static bool streq(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
 /* ---- the VM itself: name, arch, type, machine ------------------------ */
 
 static int host_caps(struct ctx *c, struct vp_error *err)
 {
+	if (c->caps.host_arch)
+		return 0;
 	if (c->opts->caps_xml)
 		return vp_host_caps_parse(c->opts->caps_xml, &c->caps, err);
 	return vp_host_caps_get(c->conn, &c->caps, err);
@@ -196,7 +185,7 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 		s->memory = VP_DEFAULT_MEMORY;
 	if (!s->vcpus)
 		s->vcpus = VP_DEFAULT_VCPUS;
-	if (!c->caps.host_arch && host_caps(c, err) < 0)
+	if (host_caps(c, err) < 0)
 		return -1;
 	if (!s->arch)
 		s->arch = vp_strdup(c->caps.host_arch);
@@ -205,37 +194,16 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "this host cannot run %s guests (no emulator for that architecture)",
 				    s->arch);
+	c->guest = g;
 	s->x86 = streq(s->arch, "x86_64") || streq(s->arch, "i686");
-
-	if (s->virt_type) {
-		if (!vp_guest_has_type(g, s->virt_type))
-			return vp_error_set(err, VP_ERR_INVALID,
-					    "virt type '%s' is not available for %s guests on this host (available: %s%s%s)",
-					    s->virt_type, s->arch, g->types[0] ? g->types[0] : "none",
-					    g->n_types > 1 ? ", " : "",
-					    g->n_types > 1 ? g->types[1] : "");
-	} else if (vp_guest_has_type(g, "kvm") && streq(s->arch, c->caps.host_arch) &&
-		   !vp_kvm_known_broken(c->conn, &c->caps, c->opts->cache_dir)) {
-		s->virt_type = vp_strdup("kvm");
-		c->kvm_auto = true;
-	} else if (vp_guest_has_type(g, "qemu")) {
-		s->virt_type = vp_strdup("qemu");
-	} else if (g->n_types) {
-		s->virt_type = vp_strdup(g->types[0]);
-	} else {
+	if (s->virt_type && !vp_guest_has_type(g, s->virt_type))
 		return vp_error_set(err, VP_ERR_INVALID,
-				    "this host offers no way to run %s guests", s->arch);
-	}
-	/* host-passthrough also makes a broken KVM fail at start instead of
-	 * spinning (see MACHINE-NOTES), which is what lets us fall back */
-	if (streq(s->virt_type, "kvm"))
-		s->cpu_mode = vp_strdup("host-passthrough");
-	/* TCG's default CPU (qemu64) lacks x86-64-v2, which current
-	 * distributions need; the emulator's 'max' model boots them, at the
-	 * same speed */
-	else if (streq(s->virt_type, "qemu"))
-		s->cpu_mode = vp_strdup("maximum");
-
+				    "virt type '%s' is not available for %s guests on this host (available: %s%s%s)",
+				    s->virt_type, s->arch, g->types[0] ? g->types[0] : "none",
+				    g->n_types > 1 ? ", " : "", g->n_types > 1 ? g->types[1] : "");
+	if (!s->virt_type && !g->n_types)
+		return vp_error_set(err, VP_ERR_INVALID, "this host offers no way to run %s guests",
+				    s->arch);
 	if (resolve_machine(c, g, err) < 0)
 		return -1;
 	if (c->opts->uuid)
@@ -247,9 +215,77 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 		_cleanup_(freep) char *dir = vp_console_log_dir(c->conn);
 
 		s->console_log = vp_strdup_printf("%s/%s-console.log", dir, s->name);
-		c->log_existed = !c->local || access(s->console_log, F_OK) == 0;
 	}
 	return 0;
+}
+
+/* The domain type, once everything cheaper was resolved: what the user
+ * pinned, else KVM where it really runs guests (the probe, once per host),
+ * else TCG. */
+static int choose_virt_type(struct ctx *c, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	const struct vp_guest_caps *g = c->guest;
+	struct vp_kvm_check chk = { 0 };
+	int r = 0;
+
+	if (s->virt_type)
+		goto cpu;
+	if (!vp_guest_has_type(g, "kvm") || !streq(s->arch, c->caps.host_arch)) {
+		s->virt_type = vp_strdup(vp_guest_has_type(g, "qemu") ? "qemu" : g->types[0]);
+		goto cpu;
+	}
+	vp_kvm_cached(c->conn, &c->caps, c->opts->cache_dir, &chk);
+	if (chk.verdict == VP_KVM_UNKNOWN && real(c) && !c->opts->no_kvm_probe) {
+		struct vp_kvm_probe_opts po = {
+			.cache_dir = c->opts->cache_dir,
+			.state_dir = c->opts->state_dir,
+			.reporter = c->opts->reporter,
+			.machine = s->machine,
+		};
+		struct vp_error e2 = { 0 };
+
+		vp_kvm_check_clear(&chk);
+		vp_report_note(c->opts->reporter,
+			       "checking once whether KVM runs guests on this host (a probe boots for a few seconds)");
+		c->res->kvm_probed = true;
+		if (vp_kvm_probe(c->conn, &c->caps, &po, &chk, &e2) < 0) {
+			if (e2.code == VP_ERR_CANCELLED) {
+				*err = e2;
+				r = -1;
+				goto out;
+			}
+			vp_plan_warn(c->plan,
+				     "could not check whether KVM runs guests on this host (%s); using TCG software emulation (choose with --virt-type)",
+				     e2.msg);
+			s->virt_type = vp_strdup("qemu");
+			goto cpu;
+		}
+		if (chk.verdict == VP_KVM_BROKEN)
+			vp_plan_warn(c->plan,
+				     "KVM cannot run guests on this host (%s); using TCG software emulation ('vprov host check' says more; choose with --virt-type)",
+				     chk.evidence ? chk.evidence : "the probe did not finish");
+	}
+	if (chk.verdict == VP_KVM_BROKEN) {
+		s->virt_type = vp_strdup("qemu");
+	} else {
+		s->virt_type = vp_strdup("kvm");
+		if (chk.verdict == VP_KVM_UNKNOWN)
+			vp_plan_warn(c->plan,
+				     "whether KVM runs guests on this host is not known yet: a real create checks it first and uses TCG if it does not ('vprov host check' checks now)");
+	}
+cpu:
+	/* the CPU real guests need, and the one the KVM probe tried */
+	if (streq(s->virt_type, "kvm"))
+		vp_set_str(&s->cpu_mode, "host-passthrough");
+	/* TCG's default CPU (qemu64) lacks x86-64-v2, which current
+	 * distributions need; the emulator's 'max' model boots them, at the
+	 * same speed */
+	else if (streq(s->virt_type, "qemu"))
+		vp_set_str(&s->cpu_mode, "maximum");
+out:
+	vp_kvm_check_clear(&chk);
+	return r;
 }
 
 /* ---- networks ---------------------------------------------------------- */
@@ -276,10 +312,12 @@ static int resolve_networks(struct ctx *c, struct vp_error *err)
 			n->source = vp_strdup("default");
 			return 0;
 		}
+		virResetLastError();
 		/* vprov never starts a network on its own: that would create a
 		 * bridge with addresses the user did not ask for */
-		note(c, "network 'default' is %s, so '%s' gets no network (choose one with --network)",
-		     net ? "not active" : "not defined", s->name);
+		vp_plan_warn(c->plan,
+			     "network 'default' is %s, so '%s' gets no network (choose one with --network)",
+			     net ? "not active" : "not defined", s->name);
 		s->nets_set = true;
 		return 0;
 	}
@@ -358,6 +396,7 @@ static int resolve_boot(struct ctx *c, struct vp_error *err)
 
 /* ---- disks ------------------------------------------------------------- */
 
+
 static void fill_source_from_volume(struct vp_disk_source *src, const struct vp_vol_info *vi)
 {
 	free(src->type);
@@ -377,90 +416,88 @@ static void fill_source_from_volume(struct vp_disk_source *src, const struct vp_
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *r;
 
 	if (!slash)
 		return vp_strdup(".");
-	r = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (!r)
-		abort();
-	return r;
+	return vp_strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-/* Before a pool is built at dir (local host): note dir and each of its
- * parents that do not exist yet, so that a rollback removes them again. */
-static void note_missing_dirs(struct ctx *c, const char *dir)
+/* Directories vprov never makes a storage pool for: the root and the
+ * system's own trees (a disk path there is almost always a mistake, and a
+ * pool would let libvirt re-own what it finds there). */
+static bool system_dir(const char *dir)
 {
-	_cleanup_(freep) char *p = vp_strdup(dir);
-	struct stat st;
+	static const char *const trees[] = { "/dev", "/proc", "/sys", "/run", "/etc", "/boot",
+					     "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+					     "/libx32", NULL };
+	size_t i;
 
-	if (!c->local)
-		return;
-	while (p[0] == '/' && p[1] && stat(p, &st) < 0 && errno == ENOENT) {
-		char *up = dir_of(p);
+	if (!strcmp(dir, "/"))
+		return true;
+	for (i = 0; trees[i]; i++) {
+		size_t n = strlen(trees[i]);
 
-		c->undo.dirs = vp_grow(c->undo.dirs, c->undo.n_dirs + 1, sizeof(char *));
-		c->undo.dirs[c->undo.n_dirs++] = TAKE_PTR(p);
-		p = up;
+		if (!strncmp(dir, trees[i], n) && (dir[n] == '\0' || dir[n] == '/'))
+			return true;
 	}
+	return false;
 }
 
-/* A pool this create already planned, by name or directory. */
 static struct planned_pool *planned_find(struct ctx *c, const char *name, const char *dir)
 {
 	size_t i;
 
-	for (i = 0; i < c->n_planned; i++)
-		if ((name && !strcmp(c->planned[i].name, name)) ||
-		    (dir && !strcmp(c->planned[i].dir, dir)))
-			return &c->planned[i];
+	for (i = 0; i < c->cs->n_pools; i++)
+		if ((name && !strcmp(c->cs->pools[i].name, name)) ||
+		    (dir && c->cs->pools[i].dir && !strcmp(c->cs->pools[i].dir, dir)))
+			return &c->cs->pools[i];
 	return NULL;
 }
 
-/* Hand out a planned pool: its name, and the pool once it is made. */
-static void planned_take(const struct planned_pool *pp, virStoragePoolPtr *pool, char **pool_name)
+static struct planned_pool *planned_add(struct ctx *c, const char *name, const char *dir,
+					bool exists, struct vp_error *err)
 {
-	*pool_name = vp_strdup(pp->name);
-	if (pp->pool) {
-		virStoragePoolRef(pp->pool);
-		*pool = pp->pool;
-	}
-}
-
-/* Plan a new directory pool NAME at DIR; in real mode make it now and
- * record it for rollback. */
-static int plan_pool(struct ctx *c, char *name, const char *dir, const char *what,
-		     virStoragePoolPtr *pool, char **pool_name, struct vp_error *err)
-{
+	struct cstate *cs = c->cs;
 	struct planned_pool *pp;
 
-	c->planned = vp_grow(c->planned, c->n_planned + 1, sizeof(*c->planned));
-	pp = &c->planned[c->n_planned++];
+	cs->pools = vp_grow(cs->pools, cs->n_pools + 1, sizeof(*cs->pools));
+	pp = &cs->pools[cs->n_pools++];
 	memset(pp, 0, sizeof(*pp));
+	pp->name = vp_strdup(name);
 	pp->dir = vp_strdup(dir);
-	pp->name = name;
-	*pool_name = vp_strdup(name);
-	action(c, "create storage pool '%s' %s '%s'", name, what, dir);
-	if (!real(c))
-		return 0;
-	if (checkpoint(c, VP_STEP_POOL, err) < 0)
-		return -1;
-	note_missing_dirs(c, dir);
-	if (vp_pool_create_dir(c->conn, pp->name, dir, &pp->pool, err) < 0)
-		return -1;
-	c->undo.pools = vp_grow(c->undo.pools, c->undo.n_pools + 1, sizeof(virStoragePoolPtr));
-	virStoragePoolRef(pp->pool);
-	c->undo.pools[c->undo.n_pools++] = pp->pool;
-	virStoragePoolRef(pp->pool);
-	*pool = pp->pool;
+	pp->exists = exists;
+	if (!exists && vp_uuid_generate(pp->uuid, err) < 0)
+		return NULL;
+	return pp;
+}
+
+/* An existing pool the create uses: when it is not active, starting it
+ * is a step.  *active says whether it is active now. */
+static int use_pool(struct ctx *c, virStoragePoolPtr pool, bool *active, struct vp_error *err)
+{
+	const char *name = virStoragePoolGetName(pool);
+	int a = virStoragePoolIsActive(pool);
+
+	if (a < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read storage pool '%s'", name);
+	*active = a == 1;
+	if (!*active && !planned_find(c, name, NULL)) {
+		_cleanup_(freep) char *dir = NULL;
+
+		if (vp_pool_target(pool, &dir, NULL, err) < 0)
+			return -1;
+		if (!planned_add(c, name, dir, true, err))
+			return -1;
+	}
 	return 0;
 }
 
-/* The pool holding dir: an existing one, one this create already planned,
- * or a new one named after the directory, as virt-install does.  *pool is
- * NULL while the pool is only planned. */
+/* The pool holding dir: an existing one, one this create plans, or a new
+ * one named after the directory, as virt-install does.  *pool is NULL
+ * when the pool is only planned; *active false when it is not running
+ * yet (its volumes cannot be listed before the apply). */
 static int pool_for_dir(struct ctx *c, const char *dir, virStoragePoolPtr *pool,
-			char **pool_name, struct vp_error *err)
+			char **pool_name, bool *active, struct vp_error *err)
 {
 	struct planned_pool *pp;
 	char **taken;
@@ -468,55 +505,53 @@ static int pool_for_dir(struct ctx *c, const char *dir, virStoragePoolPtr *pool,
 	size_t i;
 
 	*pool = NULL;
+	*active = false;
 	if (vp_pool_find_by_dir(c->conn, dir, pool, err) < 0)
 		return -1;
 	if (*pool) {
 		*pool_name = vp_strdup(virStoragePoolGetName(*pool));
-		if (real(c) && vp_pool_ensure_active(*pool, err) < 0)
-			return -1;
-		return 0;
+		return use_pool(c, *pool, active, err);
 	}
 	if ((pp = planned_find(c, NULL, dir))) {
-		planned_take(pp, pool, pool_name);
+		*pool_name = vp_strdup(pp->name);
 		return 0;
 	}
-	taken = calloc(c->n_planned + 1, sizeof(char *));
-	if (!taken)
-		abort();
-	for (i = 0; i < c->n_planned; i++)
-		taken[i] = c->planned[i].name;
-	name = vp_pool_free_name(c->conn, dir, taken, c->n_planned);
+	if (system_dir(dir))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "vprov makes no storage pool for '%s', a system directory; keep disk images elsewhere (e.g. /var/lib/libvirt/images)",
+				    dir);
+	taken = vp_calloc(c->cs->n_pools + 1, sizeof(char *));
+	for (i = 0; i < c->cs->n_pools; i++)
+		taken[i] = c->cs->pools[i].name;
+	name = vp_pool_free_name(c->conn, dir, taken, c->cs->n_pools);
 	free(taken);
-	return plan_pool(c, name, dir, "for directory", pool, pool_name, err);
+	pp = planned_add(c, name, dir, false, err);
+	*pool_name = name;
+	return pp ? 0 : -1;
 }
 
 /* The default pool, made at libvirt's images directory when missing. */
-static int default_pool(struct ctx *c, virStoragePoolPtr *pool, char **pool_name,
+static int default_pool(struct ctx *c, virStoragePoolPtr *pool, char **pool_name, bool *active,
 			struct vp_error *err)
 {
 	_cleanup_(freep) char *dir = NULL;
-	struct planned_pool *pp;
 
+	*active = false;
 	*pool = virStoragePoolLookupByName(c->conn, VP_DEFAULT_POOL);
-	if (*pool) {
-		*pool_name = vp_strdup(VP_DEFAULT_POOL);
-		if (real(c) && vp_pool_ensure_active(*pool, err) < 0)
-			return -1;
-		return 0;
-	}
+	*pool_name = vp_strdup(VP_DEFAULT_POOL);
+	if (*pool)
+		return use_pool(c, *pool, active, err);
 	if (!vp_libvirt_error_is(VIR_ERR_NO_STORAGE_POOL))
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up storage pool '%s'",
 					VP_DEFAULT_POOL);
-	if ((pp = planned_find(c, VP_DEFAULT_POOL, NULL))) {
-		planned_take(pp, pool, pool_name);
+	if (planned_find(c, VP_DEFAULT_POOL, NULL))
 		return 0;
-	}
 	dir = vp_pool_default_dir(c->conn);
-	return plan_pool(c, vp_strdup(VP_DEFAULT_POOL), dir, "at", pool, pool_name, err);
+	return planned_add(c, VP_DEFAULT_POOL, dir, false, err) ? 0 : -1;
 }
 
-/* An existing image named by path (a volume, or in dry modes a local file
- * outside any pool).  found=false when there is none. */
+/* An existing image named by path, known to libvirt as a volume.
+ * found=false when there is none. */
 static int existing_by_path(struct ctx *c, const char *path, struct vp_vol_info *vi,
 			    bool *found, struct vp_error *err)
 {
@@ -532,16 +567,20 @@ static int existing_by_path(struct ctx *c, const char *path, struct vp_vol_info 
 	return 0;
 }
 
-/* In dry modes, a file in a directory no pool holds yet: look at it here. */
-static int existing_local(struct ctx *c, const char *path, struct vp_vol_info *vi, bool *found,
-			  struct vp_error *err)
+/* On this machine, what the file at path is, before anything else is
+ * decided: nothing there (*found false), a disk image (its format and
+ * size in vi), or a refusal (a directory, a FIFO, a device that is not a
+ * disk, a file that is no image). */
+static int local_image(struct ctx *c, const char *what, const char *path, struct vp_vol_info *vi,
+		       bool *found, struct vp_error *err)
 {
 	struct vp_error e2 = { 0 };
+	struct stat st;
 
 	*found = false;
-	if (real(c) || !c->local)
+	if (!c->local)
 		return 0;
-	if (vp_image_probe_local(path, &vi->format, &vi->capacity, &e2) < 0) {
+	if (vp_image_probe_local(path, what, &vi->format, &vi->capacity, &e2) < 0) {
 		if (e2.code == VP_ERR_NOT_FOUND)
 			return 0;
 		*err = e2;
@@ -549,7 +588,7 @@ static int existing_local(struct ctx *c, const char *path, struct vp_vol_info *v
 	}
 	*found = true;
 	vi->path = vp_strdup(path);
-	vi->type = vp_strdup("file");
+	vi->type = vp_strdup(stat(path, &st) == 0 && S_ISBLK(st.st_mode) ? "block" : "file");
 	return 0;
 }
 
@@ -573,11 +612,13 @@ static int resolve_backing(struct ctx *c, struct vp_disk_spec *d, struct vp_erro
 			return vp_error_set(err, VP_ERR_INVALID,
 					    "invalid --disk backing_store '%s': give an absolute path or POOL/VOLUME",
 					    b);
-		pname = strndup(b, (size_t)(slash - b));
-		if (!pname)
-			abort();
+		pname = vp_strndup(b, (size_t)(slash - b));
 		if (vp_pool_lookup(c->conn, pname, &pool, err) < 0)
 			return -1;
+		if (virStoragePoolIsActive(pool) != 1)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "storage pool '%s' is not active (start it with 'virsh pool-start %s')",
+					    pname, pname);
 		if (vp_volume_find(pool, slash + 1, &vol, err) < 0)
 			return -1;
 		if (!vol)
@@ -586,38 +627,56 @@ static int resolve_backing(struct ctx *c, struct vp_disk_spec *d, struct vp_erro
 					    b, pname, slash + 1);
 		if (vp_volume_describe(vol, &vi, err) < 0)
 			return -1;
+		if (c->local && vi.path && streq(vi.type, "file")) {
+			struct vp_vol_info li = { 0 };
+			bool lf = false;
+
+			r = local_image(c, "backing image", vi.path, &li, &lf, err);
+			vp_vol_info_clear(&li);
+			if (r < 0)
+				goto out;
+			r = -1;
+		}
 		found = true;
 	} else {
 		_cleanup_(freep) char *dir = dir_of(b);
 		_cleanup_(freep) char *pname = NULL;
 		_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+		bool lfound = false, active = false;
 
-		if (existing_by_path(c, b, &vi, &found, err) < 0)
+		/* what the file is decides before any pool is looked at */
+		if (local_image(c, "backing image", b, &vi, &lfound, err) < 0)
 			goto out;
-		if (!found) {
-			/* a base outside any pool: give its directory one, as
-			 * virt-install does, so libvirt can read its size and format */
-			_cleanup_(virStoragePoolFreep) virStoragePoolPtr existing = NULL;
-
-			if (vp_pool_find_by_dir(c->conn, dir, &existing, err) < 0)
-				goto out;
-			if (!existing) {
-				if (pool_for_dir(c, dir, &pool, &pname, err) < 0)
-					goto out;
-				if (pool && existing_by_path(c, b, &vi, &found, err) < 0)
-					goto out;
-				if (!pool && existing_local(c, b, &vi, &found, err) < 0)
-					goto out;
-			}
-		}
-		if (!found && !(!real(c) && !c->local)) {
+		if (c->local && !lfound) {
 			vp_error_set(err, VP_ERR_INVALID, "backing image '%s' does not exist", b);
 			goto out;
 		}
+		if (streq(vi.type, "block")) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "backing image '%s' is a block device; a linked clone needs an image file",
+				     b);
+			goto out;
+		}
+		vp_vol_info_clear(&vi);
+		if (existing_by_path(c, b, &vi, &found, err) < 0)
+			goto out;
 		if (!found) {
-			/* dry run on a remote host, in a directory no pool holds:
-			 * nothing more can be known without changing the host */
-			vi.path = vp_strdup(b);
+			/* a base outside any pool: its directory gets one, as
+			 * virt-install does, so libvirt reads its size and format */
+			if (pool_for_dir(c, dir, &pool, &pname, &active, err) < 0)
+				goto out;
+			if (c->local) {
+				if (local_image(c, "backing image", b, &vi, &found, err) < 0)
+					goto out;
+				vp_set_str(&vi.pool, pname);
+				vp_set_str(&vi.name, strrchr(b, '/') + 1);
+			} else {
+				/* a remote host, a directory no pool holds: nothing
+				 * more can be known without changing the host */
+				vi.path = vp_strdup(b);
+				vi.pool = vp_strdup(pname);
+				vi.name = vp_strdup(strrchr(b, '/') + 1);
+			}
 		}
 	}
 	vp_set_str(&src->backing_path, vi.path);
@@ -649,39 +708,59 @@ out:
 	return r;
 }
 
-/* A volume name for the n-th new disk of this VM in pool: NAME.EXT, then
- * NAME-1.EXT, ... skipping names taken in the pool or by earlier disks. */
-static int free_volume_name(struct ctx *c, virStoragePoolPtr pool, const char *pool_name,
-			    const char *ext, char **out, struct vp_error *err)
+/* Is cand taken in pool (NULL: planned, not made yet), at dir on this
+ * machine, or by an earlier disk of this VM? */
+static int name_taken(struct ctx *c, virStoragePoolPtr pool, const char *pool_name,
+		      const char *dir, const char *cand, bool *taken, struct vp_error *err)
 {
 	const struct vp_domain_spec *s = c->s;
-	int i;
 	size_t j;
 
-	for (i = 0;; i++) {
-		_cleanup_(freep) char *cand = i ? vp_strdup_printf("%s-%d.%s", s->name, i, ext)
-					       : vp_strdup_printf("%s.%s", s->name, ext);
+	*taken = false;
+	for (j = 0; j < s->n_disks; j++)
+		if (streq(s->disks[j].src.volume, cand) && streq(s->disks[j].src.pool, pool_name))
+			*taken = true;
+	if (!*taken && pool) {
 		_cleanup_(virStorageVolFreep) virStorageVolPtr vol = NULL;
-		bool taken = false;
 
-		for (j = 0; j < s->n_disks; j++)
-			if (streq(s->disks[j].src.volume, cand) && streq(s->disks[j].src.pool, pool_name))
-				taken = true;
-		if (taken)
-			continue;
-		if (pool) {
-			if (vp_volume_find(pool, cand, &vol, err) < 0)
-				return -1;
-			if (vol)
-				continue;
+		if (vp_volume_find(pool, cand, &vol, err) < 0)
+			return -1;
+		*taken = vol != NULL;
+	}
+	if (!*taken && dir && c->local) {
+		_cleanup_(freep) char *p = vp_strdup_printf("%s/%s", dir, cand);
+		struct stat st;
+
+		*taken = lstat(p, &st) == 0;
+	}
+	return 0;
+}
+
+/* A volume name for a new disk of this VM: NAME.EXT, then NAME-1.EXT, ...
+ * skipping names taken. */
+static int free_volume_name(struct ctx *c, virStoragePoolPtr pool, const char *pool_name,
+			    const char *dir, const char *ext, char **out, struct vp_error *err)
+{
+	int i;
+
+	for (i = 0;; i++) {
+		_cleanup_(freep) char *cand = i ? vp_strdup_printf("%s-%d.%s", c->s->name, i, ext)
+					       : vp_strdup_printf("%s.%s", c->s->name, ext);
+		bool taken;
+
+		if (name_taken(c, pool, pool_name, dir, cand, &taken, err) < 0)
+			return -1;
+		if (!taken) {
+			*out = TAKE_PTR(cand);
+			return 0;
 		}
-		*out = TAKE_PTR(cand);
-		return 0;
 	}
 }
 
-static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *err)
+static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 {
+	struct vp_disk_spec *d = &c->s->disks[idx];
+	struct disk_late *late = &c->cs->late[idx];
 	struct vp_disk_source *src = &d->src;
 	struct vp_vol_info vi = { 0 };
 	bool found = false;
@@ -693,6 +772,10 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 
 		if (vp_pool_lookup(c->conn, d->pool, &pool, err) < 0)
 			return -1;
+		if (virStoragePoolIsActive(pool) != 1)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "storage pool '%s' is not active (start it with 'virsh pool-start %s')",
+					    d->pool, d->pool);
 		if (vp_volume_find(pool, d->vol, &vol, err) < 0)
 			return -1;
 		if (!vol)
@@ -700,11 +783,20 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 					    d->pool, d->vol);
 		if (vp_volume_describe(vol, &vi, err) < 0)
 			return -1;
+		if (c->local && vi.path && streq(vi.type, "file")) {
+			struct vp_vol_info li = { 0 };
+			bool lf;
+
+			r = local_image(c, "disk", vi.path, &li, &lf, err);
+			vp_vol_info_clear(&li);
+			if (r < 0)
+				goto out;
+			r = -1;
+		}
 		fill_source_from_volume(src, &vi);
 		if (d->format && !streq(d->format, src->format)) {
-			vp_error_set(err, VP_ERR_INVALID,
-				     "volume '%s/%s' is %s, not %s", d->pool, d->vol, src->format,
-				     d->format);
+			vp_error_set(err, VP_ERR_INVALID, "volume '%s/%s' is %s, not %s", d->pool,
+				     d->vol, src->format, d->format);
 			goto out;
 		}
 		r = 0;
@@ -714,6 +806,7 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 		_cleanup_(freep) char *dir = NULL;
 		_cleanup_(freep) char *pname = NULL;
 		_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+		bool lfound = false, active = false;
 		const char *base;
 
 		if (d->path[0] != '/')
@@ -723,49 +816,54 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 		if (!*base)
 			return vp_error_set(err, VP_ERR_INVALID, "disk path '%s' names a directory",
 					    d->path);
+		/* what is there decides first: a FIFO, a directory, a text file
+		 * are refused before anything is looked up or planned */
+		if (local_image(c, "disk", d->path, &vi, &lfound, err) < 0)
+			goto out;
+		if (lfound && streq(vi.type, "block")) {
+			if (d->size || d->backing_store) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "disk '%s' is a block device; drop size= and backing_store= to use it",
+					     d->path);
+				goto out;
+			}
+			src->type = vp_strdup("block");
+			src->path = vp_strdup(d->path);
+			src->format = vp_strdup(d->format ? d->format : "raw");
+			r = 0;
+			goto out;
+		}
+		if (c->local && !lfound && !d->size && !d->backing_store) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "disk '%s' does not exist (add size= to create it)", d->path);
+			goto out;
+		}
+		vp_vol_info_clear(&vi);
 		if (existing_by_path(c, d->path, &vi, &found, err) < 0)
 			goto out;
-		if (!found && c->local) {
-			/* what can be known here is known before anything is made */
-			struct stat st;
-
-			if (stat(d->path, &st) == 0 && S_ISBLK(st.st_mode)) {
-				if (d->size || d->backing_store) {
-					vp_error_set(err, VP_ERR_INVALID,
-						     "disk '%s' is a block device; drop size= and backing_store= to use it",
-						     d->path);
+		dir = dir_of(d->path);
+		if (!found) {
+			if (pool_for_dir(c, dir, &pool, &pname, &active, err) < 0)
+				goto out;
+			if (c->local) {
+				if (local_image(c, "disk", d->path, &vi, &found, err) < 0)
 					goto out;
+				if (found) {
+					vp_set_str(&vi.pool, pname);
+					vp_set_str(&vi.name, base);
 				}
-				src->type = vp_strdup("block");
+			} else if (!d->size && !d->backing_store) {
+				/* remote, in a directory no pool held: the pool the
+				 * apply makes will show what is there */
+				late->lookup = true;
+				src->type = vp_strdup("file");
 				src->path = vp_strdup(d->path);
+				src->pool = TAKE_PTR(pname);
+				src->volume = vp_strdup(base);
 				src->format = vp_strdup(d->format ? d->format : "raw");
 				r = 0;
 				goto out;
 			}
-			if (stat(d->path, &st) < 0 && !d->size && !d->backing_store) {
-				vp_error_set(err, VP_ERR_INVALID,
-					     "disk '%s' does not exist (add size= to create it)", d->path);
-				goto out;
-			}
-		}
-		dir = dir_of(d->path);
-		if (!found) {
-			if (pool_for_dir(c, dir, &pool, &pname, err) < 0)
-				goto out;
-			if (pool) {
-				/* a pool made just now has scanned the directory */
-				_cleanup_(virStorageVolFreep) virStorageVolPtr vol = NULL;
-
-				if (vp_volume_find(pool, base, &vol, err) < 0)
-					goto out;
-				if (vol) {
-					if (vp_volume_describe(vol, &vi, err) < 0)
-						goto out;
-					found = true;
-				}
-			}
-			if (!pool && existing_local(c, d->path, &vi, &found, err) < 0)
-				goto out;
 		}
 		if (found) {
 			if (d->size || d->backing_store) {
@@ -803,6 +901,7 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 		_cleanup_(freep) char *dir = NULL;
 		_cleanup_(freep) char *ptype = NULL;
 		const char *fmt = d->format ? d->format : "qcow2";
+		bool active = false;
 
 		if (streq(d->device, "cdrom")) {
 			vp_error_set(err, VP_ERR_INVALID, "a cdrom needs path= or vol=");
@@ -811,26 +910,27 @@ static int resolve_disk(struct ctx *c, struct vp_disk_spec *d, struct vp_error *
 		if (d->pool) {
 			if (vp_pool_lookup(c->conn, d->pool, &pool, err) < 0)
 				goto out;
-			if (real(c) && vp_pool_ensure_active(pool, err) < 0)
+			if (use_pool(c, pool, &active, err) < 0)
 				goto out;
 			pname = vp_strdup(d->pool);
-		} else if (default_pool(c, &pool, &pname, err) < 0) {
+		} else if (default_pool(c, &pool, &pname, &active, err) < 0) {
 			goto out;
 		}
 		if (pool) {
 			if (vp_pool_target(pool, &dir, &ptype, err) < 0)
 				goto out;
 		} else {
-			size_t i;
+			struct planned_pool *pp = planned_find(c, pname, NULL);
 
-			for (i = 0; i < c->n_planned; i++)
-				if (!strcmp(c->planned[i].name, pname))
-					dir = vp_strdup(c->planned[i].dir);
+			dir = vp_strdup(pp ? pp->dir : NULL);
 		}
 		src->create = true;
 		src->pool = TAKE_PTR(pname);
-		if (free_volume_name(c, pool, src->pool, streq(fmt, "raw") ? "img" : "qcow2",
-				     &src->volume, err) < 0)
+		/* a pool that is not running yet cannot list its volumes: the
+		 * apply picks the name once it runs */
+		late->name = pool && !active;
+		if (free_volume_name(c, active ? pool : NULL, src->pool, dir,
+				     streq(fmt, "raw") ? "img" : "qcow2", &src->volume, err) < 0)
 			goto out;
 		if (ptype && strcmp(ptype, "dir") && strcmp(ptype, "fs") && strcmp(ptype, "netfs") &&
 		    strcmp(ptype, "logical") && strcmp(ptype, "disk")) {
@@ -921,85 +1021,187 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 		d->size = s->disk_size ? s->disk_size : VP_DEFAULT_DISK_SIZE;
 		s->disks_set = false; /* still "not said" for the canonical form */
 	}
+	c->cs->late = vp_calloc(s->n_disks + 1, sizeof(*c->cs->late));
 	for (i = 0; i < s->n_disks; i++)
-		if (resolve_disk(c, &s->disks[i], err) < 0)
+		if (resolve_disk(c, i, err) < 0)
 			return -1;
 	return assign_targets(c, err);
 }
 
-/* ---- doing it ---------------------------------------------------------- */
+/* ---- the steps --------------------------------------------------------- */
 
-static void rollback(struct ctx *c, struct vp_error *err)
+static struct cstate *state_of(struct vp_apply *ap)
 {
-	struct undo *u = &c->undo;
-	struct vp_error e2 = { 0 };
-	size_t i;
-
-	/* a start that failed may have opened the console log already */
-	if (!c->log_existed && c->s->console_log)
-		unlink(c->s->console_log);
-
-	if (u->dom) {
-		if (u->running && virDomainDestroy(u->dom) < 0 &&
-		    !vp_libvirt_error_is(VIR_ERR_OPERATION_INVALID))
-			vp_error_append(err, "cleanup could not stop VM '%s': %s", c->s->name,
-					virGetLastErrorMessage());
-		if (u->defined &&
-		    virDomainUndefineFlags(u->dom, VIR_DOMAIN_UNDEFINE_NVRAM |
-							   VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0 &&
-		    virDomainUndefine(u->dom) < 0)
-			vp_error_append(err, "cleanup could not undefine VM '%s': %s", c->s->name,
-					virGetLastErrorMessage());
-		virDomainFree(u->dom);
-		u->dom = NULL;
-	}
-	for (i = u->n_vols; i-- > 0;) {
-		const char *name = virStorageVolGetName(u->vols[i]);
-
-		if (vp_volume_delete(u->vols[i], &e2) < 0)
-			vp_error_append(err, "cleanup left volume '%s' behind: %s", name, e2.msg);
-		virStorageVolFree(u->vols[i]);
-	}
-	u->n_vols = 0;
-	for (i = u->n_pools; i-- > 0;) {
-		if (vp_pool_remove(u->pools[i], &e2) < 0)
-			vp_error_append(err, "cleanup left storage pool '%s' behind: %s",
-					virStoragePoolGetName(u->pools[i]), e2.msg);
-		virStoragePoolFree(u->pools[i]);
-	}
-	u->n_pools = 0;
-	/* only what the pools' build made, and only while empty */
-	for (i = 0; i < u->n_dirs; i++)
-		if (rmdir(u->dirs[i]) < 0 && errno != ENOENT)
-			break;
+	return ap->plan->ctx;
 }
 
-static void undo_forget(struct undo *u)
+static size_t index_of(const struct vp_step *st)
 {
-	size_t i;
-
-	for (i = 0; i < u->n_vols; i++)
-		virStorageVolFree(u->vols[i]);
-	for (i = 0; i < u->n_pools; i++)
-		virStoragePoolFree(u->pools[i]);
-	for (i = 0; i < u->n_dirs; i++)
-		free(u->dirs[i]);
-	if (u->dom)
-		virDomainFree(u->dom);
-	free(u->vols);
-	free(u->pools);
-	free(u->dirs);
-	memset(u, 0, sizeof(*u));
+	return (size_t)(uintptr_t)st->data;
 }
 
-static int create_volumes(struct ctx *c, struct vp_error *err)
+static json_object *undo_new(const char *kind)
 {
-	struct vp_domain_spec *s = c->s;
-	size_t i;
+	json_object *o = json_object_new_object();
 
-	for (i = 0; i < s->n_disks; i++) {
-		struct vp_disk_source *src = &s->disks[i].src;
-		_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	return o;
+}
+
+static void jset(json_object *o, const char *key, const char *value)
+{
+	if (value)
+		json_object_object_add(o, key, json_object_new_string(value));
+}
+
+/* Each directory at dir or above it that does not exist yet, outermost
+ * first (the order they will be made in, so the unwind removes the
+ * innermost first). */
+static int journal_missing_dirs(struct vp_apply *ap, const char *dir, struct vp_error *err)
+{
+	char *missing[64];
+	size_t n = 0, i;
+	char *p = vp_strdup(dir);
+	struct stat st;
+	int r = 0;
+
+	while (n < sizeof(missing) / sizeof(missing[0]) && p[0] == '/' && p[1] &&
+	       stat(p, &st) < 0 && errno == ENOENT) {
+		missing[n++] = p;
+		p = dir_of(p);
+	}
+	free(p);
+	for (i = n; i-- > 0;) {
+		json_object *u = undo_new("dir");
+		int idx;
+
+		jset(u, "path", missing[i]);
+		if (r == 0 && (idx = vp_apply_intent(ap, u, err)) >= 0)
+			vp_apply_done(ap, idx, NULL);
+		else if (r == 0)
+			r = -1;
+		else
+			json_object_put(u);
+		free(missing[i]);
+	}
+	return r;
+}
+
+static int step_pool(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	struct planned_pool *pp = &cs->pools[index_of(st)];
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+	json_object *u;
+	int idx;
+
+	if (pp->exists) {
+		char uuid[VIR_UUID_STRING_BUFLEN];
+
+		if (vp_pool_lookup(ap->conn, pp->name, &pool, err) < 0)
+			return -1;
+		if (virStoragePoolIsActive(pool) == 1)
+			return 0;
+		if (virStoragePoolGetUUIDString(pool, uuid) < 0)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read storage pool '%s'",
+						pp->name);
+		u = undo_new("pool-start");
+		jset(u, "uuid", uuid);
+		jset(u, "name", pp->name);
+		if (vp_apply_intent(ap, u, err) < 0)
+			return -1;
+		return vp_pool_ensure_active(pool, err);
+	}
+	if (cs->local && journal_missing_dirs(ap, pp->dir, err) < 0)
+		return -1;
+	u = undo_new("pool");
+	jset(u, "uuid", pp->uuid);
+	jset(u, "name", pp->name);
+	if ((idx = vp_apply_intent(ap, u, err)) < 0)
+		return -1;
+	if (vp_pool_create_dir(ap->conn, pp->name, pp->uuid, pp->dir, &pool, err) < 0) {
+		if (vp_libvirt_error_is(VIR_ERR_STORAGE_POOL_BUILT) ||
+		    vp_libvirt_error_is(VIR_ERR_OPERATION_FAILED)) {
+			_cleanup_(virStoragePoolFreep) virStoragePoolPtr other =
+				virStoragePoolLookupByName(ap->conn, pp->name);
+
+			if (other) {
+				vp_apply_failed(ap, idx);
+				return vp_error_set(err, VP_ERR_EXISTS,
+						    "storage pool '%s' was made meanwhile by someone else",
+						    pp->name);
+			}
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/* Late facts of a disk, once the pools are there. */
+static int settle_disk(struct vp_apply *ap, struct vp_domain_spec *s, size_t i,
+		       struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	struct vp_disk_spec *d = &s->disks[i];
+	struct vp_disk_source *src = &d->src;
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+	_cleanup_(virStorageVolFreep) virStorageVolPtr vol = NULL;
+	struct vp_vol_info vi = { 0 };
+
+	if (!cs->late[i].lookup)
+		return 0;
+	if (vp_pool_lookup(ap->conn, src->pool, &pool, err) < 0 ||
+	    vp_volume_find(pool, src->volume, &vol, err) < 0)
+		return -1;
+	if (!vol)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "disk '%s' does not exist (add size= to create it)", d->path);
+	if (vp_volume_describe(vol, &vi, err) < 0)
+		return -1;
+	fill_source_from_volume(src, &vi);
+	vp_vol_info_clear(&vi);
+	if (d->format && !streq(d->format, src->format))
+		return vp_error_set(err, VP_ERR_INVALID, "disk '%s' is %s, not %s", d->path,
+				    src->format, d->format);
+	cs->late[i].lookup = false;
+	return 0;
+}
+
+static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	struct vp_domain_spec *s = &cs->res->spec;
+	size_t i = index_of(st);
+	struct vp_disk_source *src = &s->disks[i].src;
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+	struct vp_vol_info vi = { 0 };
+	virStorageVolPtr vol = NULL;
+	json_object *u, *id;
+	int idx;
+
+	if (vp_pool_lookup(ap->conn, src->pool, &pool, err) < 0)
+		return -1;
+	if (cs->late[i].name) {
+		/* the pool runs now: a name no volume there has */
+		struct ctx c = { .conn = ap->conn, .s = s, .local = cs->local };
+		_cleanup_(freep) char *dir = NULL;
+		char *name = NULL;
+
+		free(src->volume);
+		src->volume = NULL; /* not taken by this disk itself */
+		if (vp_pool_target(pool, &dir, NULL, err) < 0 ||
+		    free_volume_name(&c, pool, src->pool, NULL, streq(src->format, "raw") ? "img" : "qcow2",
+				     &name, err) < 0)
+			return -1;
+		free(src->volume);
+		src->volume = name;
+		if (src->path) {
+			free(src->path);
+			src->path = vp_strdup_printf("%s/%s", dir ? dir : "", name);
+		}
+		cs->late[i].name = false;
+	}
+	{
 		struct vp_volume_request req = {
 			.name = src->volume,
 			.capacity = src->capacity,
@@ -1008,125 +1210,206 @@ static int create_volumes(struct ctx *c, struct vp_error *err)
 			.backing_path = src->backing_path,
 			.backing_format = src->backing_format,
 		};
-		virStorageVolPtr vol = NULL;
-		struct vp_vol_info vi = { 0 };
 
-		if (!src->create)
-			continue;
-		if (checkpoint(c, VP_STEP_VOLUME, err) < 0)
+		u = undo_new("volume");
+		jset(u, "pool", src->pool);
+		jset(u, "name", src->volume);
+		jset(u, "path", src->path);
+		if ((idx = vp_apply_intent(ap, u, err)) < 0)
 			return -1;
-		if (vp_pool_lookup(c->conn, src->pool, &pool, err) < 0)
-			return -1;
-		if (vp_volume_create(pool, &req, &vol, err) < 0)
-			return -1;
-		c->undo.vols = vp_grow(c->undo.vols, c->undo.n_vols + 1, sizeof(vol));
-		c->undo.vols[c->undo.n_vols++] = vol;
-		/* the host has the last word on where the volume is */
-		if (vp_volume_describe(vol, &vi, err) < 0)
-			return -1;
-		if (vi.path && !streq(vi.path, src->path))
-			vp_set_str(&src->path, vi.path);
-		vp_vol_info_clear(&vi);
-	}
-	return 0;
-}
-
-static int build(struct ctx *c, xmlDocPtr *doc, struct vp_error *err)
-{
-	if (vp_domain_build_xml(c->s, doc, err) < 0)
-		return -1;
-	if (c->opts->mode != VP_CREATE_PRINT_XML && vp_schema_validate(VP_SCHEMA_DOMAIN, *doc, err) < 0) {
-		xmlFreeDoc(*doc);
-		*doc = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static int define_and_start(struct ctx *c, struct vp_error *err)
-{
-	struct vp_domain_spec *s = c->s;
-	bool transient = s->transient == VP_YES;
-	struct undo *u = &c->undo;
-	int attempt;
-
-	for (attempt = 0; attempt < 2; attempt++) {
-		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-		char why[VP_ERROR_MAX];
-
-		if (build(c, &doc, err) < 0)
-			return -1;
-		free(c->res->xml);
-		c->res->xml = vp_xml_format(doc);
-		if (!transient) {
-			virDomainPtr dom;
-
-			if (checkpoint(c, VP_STEP_DEFINE, err) < 0)
-				return -1;
-			dom = virDomainDefineXML(c->conn, c->res->xml);
-			if (!dom)
-				return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot define VM '%s'",
-							s->name);
-			if (u->dom)
-				virDomainFree(u->dom);
-			u->dom = dom;
-			u->defined = true;
-			if (checkpoint(c, VP_STEP_START, err) < 0)
-				return -1;
-			if (virDomainCreate(dom) == 0) {
-				u->running = true;
-				break;
+		if (vp_volume_create(pool, &req, &vol, err) < 0) {
+			if (vp_libvirt_error_is(VIR_ERR_STORAGE_VOL_EXIST)) {
+				vp_apply_failed(ap, idx);
+				return vp_error_set(err, VP_ERR_EXISTS,
+						    "volume '%s' in pool '%s' was made meanwhile by someone else",
+						    src->volume, src->pool);
 			}
+			return -1;
+		}
+	}
+	id = json_object_new_object();
+	jset(id, "key", virStorageVolGetKey(vol));
+	vp_apply_done(ap, idx, id);
+	/* the host has the last word on where the volume is */
+	if (vp_volume_describe(vol, &vi, err) < 0) {
+		virStorageVolFree(vol);
+		return -1;
+	}
+	if (vi.path && !streq(vi.path, src->path))
+		vp_set_str(&src->path, vi.path);
+	vp_vol_info_clear(&vi);
+	virStorageVolFree(vol);
+	return 0;
+}
+
+/* The document to submit, from the spec as the earlier steps left it. */
+static int final_xml(struct vp_apply *ap, struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	struct vp_domain_spec *s = &cs->res->spec;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	size_t i;
+
+	for (i = 0; i < s->n_disks; i++)
+		if (settle_disk(ap, s, i, err) < 0)
+			return -1;
+	if (vp_domain_build_xml(s, &doc, err) < 0)
+		return -1;
+	if (cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
+		return -1;
+	free(cs->res->xml);
+	cs->res->xml = vp_xml_format(doc);
+	return 0;
+}
+
+/* A VM of this name that is not the one this create made. */
+static int name_race(struct vp_apply *ap, const struct vp_domain_spec *s, int idx,
+		     struct vp_error *err)
+{
+	_cleanup_(virDomainFreep) virDomainPtr other = virDomainLookupByName(ap->conn, s->name);
+	char uuid[VIR_UUID_STRING_BUFLEN];
+
+	if (!other || virDomainGetUUIDString(other, uuid) < 0 || streq(uuid, s->uuid)) {
+		virResetLastError();
+		return 0;
+	}
+	vp_apply_failed(ap, idx);
+	return vp_error_set(err, VP_ERR_EXISTS, "a VM named '%s' was made meanwhile by someone else",
+			    s->name);
+}
+
+static json_object *domain_undo(const struct vp_domain_spec *s)
+{
+	json_object *u = undo_new("domain");
+
+	jset(u, "uuid", s->uuid);
+	jset(u, "name", s->name);
+	return u;
+}
+
+static int step_define(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
+{
+	struct vp_domain_spec *s = &state_of(ap)->res->spec;
+	virDomainPtr dom;
+	int idx;
+
+	(void)st;
+	if (final_xml(ap, err) < 0)
+		return -1;
+	if ((idx = vp_apply_intent(ap, domain_undo(s), err)) < 0)
+		return -1;
+	dom = virDomainDefineXML(ap->conn, state_of(ap)->res->xml);
+	if (!dom) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot define VM '%s'", s->name);
+		name_race(ap, s, idx, err);
+		return -1;
+	}
+	virDomainFree(dom);
+	return 0;
+}
+
+static int step_start(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	struct vp_domain_spec *s = &cs->res->spec;
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	int log_idx = -1, idx;
+	struct stat sb;
+
+	(void)st;
+	/* the console log the start opens is this create's when it is new */
+	if (cs->local && s->console_log && lstat(s->console_log, &sb) < 0 && errno == ENOENT) {
+		json_object *u = undo_new("file");
+
+		jset(u, "path", s->console_log);
+		if ((log_idx = vp_apply_intent(ap, u, err)) < 0)
+			return -1;
+	}
+	if (s->transient == VP_YES) {
+		if (final_xml(ap, err) < 0)
+			return -1;
+		if ((idx = vp_apply_intent(ap, domain_undo(s), err)) < 0)
+			return -1;
+		dom = virDomainCreateXML(ap->conn, cs->res->xml, 0);
+		if (!dom) {
+			vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'", s->name);
+			name_race(ap, s, idx, err);
+			return -1;
+		}
+	} else {
+		dom = virDomainLookupByUUIDString(ap->conn, s->uuid);
+		if (!dom)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot find VM '%s' to start it",
+						s->name);
+		if (virDomainCreate(dom) < 0)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'", s->name);
+	}
+	if (log_idx >= 0) {
+		if (lstat(s->console_log, &sb) == 0) {
+			json_object *id = json_object_new_object();
+
+			json_object_object_add(id, "dev", json_object_new_int64((int64_t)sb.st_dev));
+			json_object_object_add(id, "ino", json_object_new_int64((int64_t)sb.st_ino));
+			vp_apply_done(ap, log_idx, id);
 		} else {
-			if (checkpoint(c, VP_STEP_START, err) < 0)
-				return -1;
-			u->dom = virDomainCreateXML(c->conn, c->res->xml, 0);
-			if (u->dom) {
-				u->running = true;
-				break;
-			}
+			vp_apply_failed(ap, log_idx);
 		}
-		snprintf(why, sizeof(why), "%s", virGetLastErrorMessage());
-		if (attempt == 0 && c->kvm_auto) {
-			/* KVM is listed but cannot run this guest: say so once,
-			 * remember it for this host, and go on with TCG */
-			size_t n = strcspn(why, "\n");
-			const char *reason = why, *e;
-
-			why[n] = '\0';
-			/* QEMU's own words come after its last "error: " */
-			for (e = strstr(why, "error: "); e; e = strstr(e + 1, "error: "))
-				reason = e + 7;
-			vp_kvm_record(c->conn, &c->caps, c->opts->cache_dir, true, why);
-			note(c, "KVM cannot run guests on this host (%s); using TCG software emulation instead (choose with --virt-type)",
-			     reason);
-			vp_set_str(&s->virt_type, "qemu");
-			vp_set_str(&s->cpu_mode, "maximum");
-			c->res->kvm_fell_back = true;
-			c->kvm_auto = false;
-			continue;
-		}
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'", s->name);
-	}
-	if (!transient)
-		action(c, "start VM '%s'", s->name);
-	if (s->autostart == VP_YES) {
-		if (checkpoint(c, VP_STEP_AUTOSTART, err) < 0)
-			return -1;
-		if (virDomainSetAutostart(u->dom, 1) < 0)
-			return vp_error_libvirt(err, VP_ERR_RUNTIME,
-						"cannot mark VM '%s' to start at boot", s->name);
-		action(c, "mark VM '%s' to start when the host boots", s->name);
 	}
 	return 0;
 }
 
-static void plan_actions(struct ctx *c)
+static int step_autostart(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
+{
+	struct vp_domain_spec *s = &state_of(ap)->res->spec;
+	_cleanup_(virDomainFreep) virDomainPtr dom = virDomainLookupByUUIDString(ap->conn, s->uuid);
+
+	(void)st;
+	/* no undo of its own: undoing the definition undoes this */
+	if (!dom || virDomainSetAutostart(dom, 1) < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME,
+					"cannot mark VM '%s' to start at boot", s->name);
+	return 0;
+}
+
+static void detail_str(struct vp_step *st, const char *key, const char *value)
+{
+	if (!st->detail)
+		st->detail = json_object_new_object();
+	json_object_object_add(st->detail, key, value ? json_object_new_string(value) : NULL);
+}
+
+static void detail_u64(struct vp_step *st, const char *key, uint64_t value)
+{
+	if (!st->detail)
+		st->detail = json_object_new_object();
+	json_object_object_add(st->detail, key, json_object_new_int64((int64_t)value));
+}
+
+/* The steps, in the order they run. */
+static void add_steps(struct ctx *c)
 {
 	const struct vp_domain_spec *s = c->s;
+	struct cstate *cs = c->cs;
+	struct vp_step *st;
 	char size[32];
 	size_t i;
 
+	for (i = 0; i < cs->n_pools; i++) {
+		const struct planned_pool *pp = &cs->pools[i];
+
+		if (pp->exists)
+			st = vp_plan_add(c->plan, "pool", step_pool, "start storage pool '%s'", pp->name);
+		else if (streq(pp->name, VP_DEFAULT_POOL))
+			st = vp_plan_add(c->plan, "pool", step_pool, "create storage pool '%s' at '%s'",
+					 pp->name, pp->dir);
+		else
+			st = vp_plan_add(c->plan, "pool", step_pool,
+					 "create storage pool '%s' for directory '%s'", pp->name, pp->dir);
+		st->data = (void *)(uintptr_t)i;
+		detail_str(st, "pool", pp->name);
+		detail_str(st, "directory", pp->dir);
+		detail_str(st, "action", pp->exists ? "start" : "create");
+	}
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_source *src = &s->disks[i].src;
 
@@ -1134,29 +1417,66 @@ static void plan_actions(struct ctx *c)
 			continue;
 		vp_format_size(src->capacity, size, sizeof(size));
 		if (src->backing_path)
-			action(c, "create volume '%s' in pool '%s' (%s, %s, linked clone of '%s')",
-			       src->volume, src->pool, size, src->format, src->backing_path);
+			st = vp_plan_add(c->plan, "volume", step_volume,
+					 "create volume '%s' in pool '%s' (%s, %s, linked clone of '%s')",
+					 src->volume, src->pool, size, src->format, src->backing_path);
 		else
-			action(c, "create volume '%s' in pool '%s' (%s, %s)", src->volume, src->pool,
-			       size, src->format);
+			st = vp_plan_add(c->plan, "volume", step_volume,
+					 "create volume '%s' in pool '%s' (%s, %s)", src->volume,
+					 src->pool, size, src->format);
+		st->data = (void *)(uintptr_t)i;
+		detail_str(st, "pool", src->pool);
+		detail_str(st, "volume", src->volume);
+		detail_str(st, "path", src->path);
+		detail_str(st, "format", src->format);
+		detail_u64(st, "capacity_bytes", src->capacity);
+		if (src->backing_path)
+			detail_str(st, "backing_store", src->backing_path);
 	}
 	vp_format_size(s->memory, size, sizeof(size));
-	action(c, "%s VM '%s' (%s, %s, %s, %s, %u vCPU%s)",
-	       s->transient == VP_YES ? "create and start transient" : "define", s->name, s->virt_type,
-	       s->arch, s->machine ? s->machine : "default machine", size, s->vcpus,
-	       s->vcpus == 1 ? "" : "s");
+	if (s->transient != VP_YES) {
+		st = vp_plan_add(c->plan, "define", step_define, "define VM '%s' (%s, %s, %s, %s, %u vCPU%s)",
+				 s->name, s->virt_type, s->arch, s->machine ? s->machine : "default machine",
+				 size, s->vcpus, s->vcpus == 1 ? "" : "s");
+		detail_str(st, "vm", s->name);
+		detail_str(st, "uuid", s->uuid);
+		st = vp_plan_add(c->plan, "start", step_start, "start VM '%s'", s->name);
+	} else {
+		st = vp_plan_add(c->plan, "start", step_start,
+				 "create and start transient VM '%s' (%s, %s, %s, %s, %u vCPU%s)", s->name,
+				 s->virt_type, s->arch, s->machine ? s->machine : "default machine", size,
+				 s->vcpus, s->vcpus == 1 ? "" : "s");
+	}
+	detail_str(st, "vm", s->name);
+	detail_str(st, "uuid", s->uuid);
+	if (s->autostart == VP_YES) {
+		st = vp_plan_add(c->plan, "autostart", step_autostart,
+				 "mark VM '%s' to start when the host boots", s->name);
+		detail_str(st, "vm", s->name);
+	}
 }
 
-int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
-		     const struct vp_create_opts *opts, struct vp_create_result *res,
-		     struct vp_error *err)
+/* ---- resolve, then apply ---------------------------------------------- */
+
+int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
+		   const struct vp_create_opts *opts, struct vp_create_result *res,
+		   struct vp_plan **out, struct vp_error *err)
 {
 	struct ctx c = { .conn = conn, .opts = opts, .res = res };
-	int r = -1;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	size_t i;
+	int r = -1;
 
 	memset(res, 0, sizeof(*res));
+	*out = NULL;
 	c.s = &res->spec;
+	c.cs = vp_calloc(1, sizeof(*c.cs));
+	c.cs->res = res;
+	c.plan = vp_plan_new("create", request->name);
+	c.plan->ctx = c.cs;
+	c.plan->free_ctx = cstate_free;
+	for (i = 0; i < opts->n_notes; i++)
+		vp_plan_warn(c.plan, "%s", opts->notes[i]);
 	/* the layers: built-in defaults, the OS profile, the request */
 	vp_spec_defaults(c.s);
 	if (opts->osinfo && opts->os_id) {
@@ -1174,67 +1494,82 @@ int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 		vp_spec_clear(&layer);
 		vp_os_profile_clear(&prof);
 	}
-	vp_spec_merge(c.s, request, err);
-	c.local = vp_conn_is_local(conn);
+	if (vp_spec_merge(c.s, request, err) < 0)
+		goto out;
+	if (vp_spec_check_text(c.s, err) < 0)
+		goto out;
+	c.local = c.cs->local = vp_conn_is_local(conn);
+	c.cs->validate = opts->mode != VP_CREATE_PRINT_XML;
 	if (c.s->transient == VP_YES && c.s->autostart == VP_YES) {
-		vp_error_set(err, VP_ERR_INVALID, "a transient VM cannot start at boot (drop --autostart or --transient)");
+		vp_error_set(err, VP_ERR_INVALID,
+			     "a transient VM cannot start at boot (drop --autostart or --transient)");
 		goto out;
 	}
 	c.s->spec_hash = vp_spec_hash(c.s);
 	if (resolve_vm(&c, err) < 0 || resolve_networks(&c, err) < 0 || resolve_disks(&c, err) < 0 ||
-	    resolve_boot(&c, err) < 0)
-		goto fail;
-	plan_actions(&c);
-	if (!real(&c)) {
-		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	    resolve_boot(&c, err) < 0 || choose_virt_type(&c, err) < 0)
+		goto out;
+	/* the document, validated before anything is made; the apply builds
+	 * it again once volumes have their final paths */
+	if (vp_domain_build_xml(c.s, &doc, err) < 0)
+		goto out;
+	if (c.cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
+		goto out;
+	res->xml = vp_xml_format(doc);
+	add_steps(&c);
+	*out = TAKE_PTR(c.plan);
+	r = 0;
+out:
+	vp_plan_free(c.plan);
+	vp_host_caps_clear(&c.caps);
+	return r;
+}
 
-		if (build(&c, &doc, err) < 0)
-			goto fail;
-		res->xml = vp_xml_format(doc);
-		if (c.s->transient != VP_YES)
-			action(&c, "start VM '%s'", c.s->name);
-		if (c.s->autostart == VP_YES)
-			action(&c, "mark VM '%s' to start when the host boots", c.s->name);
+int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
+		     const struct vp_create_opts *opts, struct vp_create_result *res,
+		     struct vp_plan **plan_out, struct vp_undo_report *undo, struct vp_error *err)
+{
+	struct vp_apply_opts ao = {
+		.state_dir = opts->state_dir,
+		.reporter = opts->reporter,
+		.fail_at = opts->fail_at,
+		.hook = opts->hook,
+		.hook_opaque = opts->hook_opaque,
+	};
+	struct vp_plan *plan = NULL;
+	int lock = -1, r = -1;
+
+	if (undo)
+		memset(undo, 0, sizeof(*undo));
+	if (plan_out)
+		*plan_out = NULL;
+	if (opts->mode == VP_CREATE_REAL && request->name &&
+	    vp_journal_lock(conn, opts->state_dir, "vm", request->name, opts->reporter, &lock, err) < 0) {
+		memset(res, 0, sizeof(*res));
+		return -1;
+	}
+	if (vp_create_plan(conn, request, opts, res, &plan, err) < 0)
+		goto out;
+	if (opts->mode != VP_CREATE_REAL) {
+		vp_plan_report_warnings(plan, opts->reporter);
 		r = 0;
 		goto out;
 	}
-	{
-		/* validate before anything is made; paths may still change */
-		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-
-		if (build(&c, &doc, err) < 0)
-			goto fail;
-	}
-	if (create_volumes(&c, err) < 0 || define_and_start(&c, err) < 0)
-		goto fail;
-	r = 0;
-	goto out;
-fail:
-	if (real(&c))
-		rollback(&c, err);
+	r = vp_plan_apply(conn, plan, &ao, undo, err);
 out:
-	undo_forget(&c.undo);
-	for (i = 0; i < c.n_planned; i++) {
-		free(c.planned[i].name);
-		free(c.planned[i].dir);
-		if (c.planned[i].pool)
-			virStoragePoolFree(c.planned[i].pool);
-	}
-	free(c.planned);
-	vp_host_caps_clear(&c.caps);
+	vp_journal_unlock(lock);
+	if (plan_out)
+		*plan_out = plan;
+	else
+		vp_plan_free(plan);
 	return r;
 }
 
 void vp_create_result_clear(struct vp_create_result *res)
 {
-	size_t i;
-
 	if (!res)
 		return;
 	vp_spec_clear(&res->spec);
 	free(res->xml);
-	for (i = 0; i < res->n_actions; i++)
-		free(res->actions[i]);
-	free(res->actions);
 	memset(res, 0, sizeof(*res));
 }

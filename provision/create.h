@@ -1,13 +1,15 @@
-/* provision/create.h — turn a spec into a running VM, or into the plan and
- * the XML of one (dry run, --print-xml), with every step undone on failure. */
+/* provision/create.h — turn a spec into a plan (resolve: nothing on the
+ * host changes) and the plan into a running VM (apply: every step undone
+ * on failure or interrupt, through the journal). */
 #ifndef VP_CREATE_H
 #define VP_CREATE_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include "virt.h"
 
 #include "error.h"
+#include "plan.h"
+#include "report.h"
 #include "spec.h"
 
 enum vp_create_mode {
@@ -16,44 +18,47 @@ enum vp_create_mode {
 	VP_CREATE_PRINT_XML,  /* resolve and build the XML; create nothing, skip validation */
 };
 
-/* Steps of a real create, in order; tests make one fail on purpose. */
-enum vp_create_step {
-	VP_STEP_NONE = 0,
-	VP_STEP_POOL,
-	VP_STEP_VOLUME,
-	VP_STEP_DEFINE,
-	VP_STEP_START,
-	VP_STEP_AUTOSTART,
-};
+struct vp_osinfo;
 
 struct vp_create_opts {
 	enum vp_create_mode mode;
-	const char *cache_dir;              /* where host verdicts are kept; may be NULL */
-	void (*note)(void *opaque, const char *msg); /* warnings and notices */
-	void *opaque;
-	volatile sig_atomic_t *cancel;      /* set asynchronously: stop and roll back */
-	enum vp_create_step fail_at;        /* tests only: fail at this step */
+	const char *cache_dir;              /* KVM verdicts; may be NULL */
+	const char *state_dir;              /* undo journals and name locks; NULL: in memory */
+	const struct vp_reporter *reporter; /* notes, progress, the cancel flag */
 	struct vp_osinfo *osinfo;           /* the OS database, with ... */
 	const char *os_id;                  /* ... the profile to lay under the request */
-	const char *caps_xml;               /* tests: host capabilities instead of asking */
-	const char *uuid;                   /* tests: instead of a random one */
+	const char *const *notes;           /* the caller's warnings about the request, */
+	size_t n_notes;                     /* shown only when it goes on */
+	bool no_kvm_probe;                  /* never run the KVM probe (use the cached verdict) */
+	/* tests */
+	const char *caps_xml;               /* host capabilities instead of asking */
+	const char *uuid;                   /* instead of a random one */
+	const char *fail_at;                /* fail instead of running the first step of this kind */
+	int (*hook)(void *opaque, const struct vp_step *st, enum vp_hook_point at);
+	void *hook_opaque;
 };
 
 struct vp_create_result {
 	struct vp_domain_spec spec;  /* the resolved spec */
 	char *xml;                   /* the domain XML (submitted, or would be) */
-	char **actions;              /* what was done, or would be, one line each */
-	size_t n_actions;
-	bool kvm_fell_back;          /* KVM failed to start the guest; TCG did */
+	bool kvm_probed;             /* this create ran the KVM probe */
 };
 
-struct vp_osinfo;
+/* Resolve request (the caller's layer; the built-in defaults and the OS
+ * profile go under it) against conn's host into a plan, changing nothing
+ * there.  res gets the resolved spec and the XML; it must outlive *plan. */
+int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
+		   const struct vp_create_opts *opts, struct vp_create_result *res,
+		   struct vp_plan **plan, struct vp_error *err);
 
-/* request: the caller's layer (e.g. the command line); the built-in
- * defaults and the OS profile go under it. */
+/* Plan, then (VP_CREATE_REAL) apply, holding this machine's lock on the
+ * VM's name from the first look at the host to the last step.  The plan's
+ * warnings are reported when it goes on.  plan (may be NULL) gets the
+ * plan, to free after res; undo (may be NULL) what a failed create
+ * removed again. */
 int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 		     const struct vp_create_opts *opts, struct vp_create_result *res,
-		     struct vp_error *err);
+		     struct vp_plan **plan, struct vp_undo_report *undo, struct vp_error *err);
 void vp_create_result_clear(struct vp_create_result *res);
 
 /* A random (version 4) UUID in its text form; 37 bytes. */

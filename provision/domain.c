@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cleanup.h"
+#include "clock.h"
 #include "host.h"
 #include "metadata.h"
 #include "spec.h"
@@ -203,18 +205,15 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 	virResetLastError();
 }
 
-int vp_domain_info(virConnectPtr conn, const char *name, struct vp_domain_info *out,
-		   struct vp_error *err)
+int vp_domain_info(virDomainPtr dom, struct vp_domain_info *out, struct vp_error *err)
 {
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	virConnectPtr conn = virDomainGetConnect(dom);
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	struct vp_meta meta = { 0 };
 	xmlNodePtr root, devices, c, type;
 	char uuid[VIR_UUID_STRING_BUFLEN];
 
 	memset(out, 0, sizeof(*out));
-	if (vp_domain_lookup(conn, name, &dom, err) < 0)
-		return -1;
 	if (summarize(dom, &out->sum, err) < 0 || get_doc(dom, 0, &doc, err) < 0) {
 		vp_domain_info_clear(out);
 		return -1;
@@ -306,42 +305,28 @@ void vp_domain_info_clear(struct vp_domain_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
-/* The VM and whether it runs. */
-static int lookup_running(virConnectPtr conn, const char *name, virDomainPtr *dom, bool *running,
-			  struct vp_error *err)
+/* Whether the VM runs. */
+static int running(virDomainPtr dom, bool *on, struct vp_error *err)
 {
-	int active;
+	int active = virDomainIsActive(dom);
 
-	*running = false;
-	if (vp_domain_lookup(conn, name, dom, err) < 0)
-		return -1;
-	active = virDomainIsActive(*dom);
 	if (active < 0)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'", name);
-	*running = active == 1;
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'",
+					virDomainGetName(dom));
+	*on = active == 1;
 	return 0;
 }
 
-int vp_domain_start(virConnectPtr conn, const char *name, bool *was_running,
-		    struct vp_error *err)
+int vp_domain_start(virDomainPtr dom, bool *was_running, struct vp_error *err)
 {
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
-
-	if (lookup_running(conn, name, &dom, was_running, err) < 0)
+	if (running(dom, was_running, err) < 0)
 		return -1;
 	if (*was_running)
 		return 0;
 	if (virDomainCreate(dom) < 0)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'", name);
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'",
+					virDomainGetName(dom));
 	return 0;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* 1: off (or gone), 0: still on. */
@@ -361,14 +346,14 @@ static int is_off(virDomainPtr dom, struct vp_error *err)
 static int wait_off(virDomainPtr dom, int64_t timeout_ms, volatile sig_atomic_t *cancel,
 		    struct vp_error *err)
 {
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t deadline = timeout_ms < 0 ? -1 : vp_now_ms() + timeout_ms;
 	int off;
 
 	while ((off = is_off(dom, err)) == 0) {
 		if (cancel && *cancel)
 			return vp_error_set(err, VP_ERR_CANCELLED, "interrupted while waiting for VM '%s'",
 					    virDomainGetName(dom));
-		if (deadline >= 0 && now_ms() >= deadline)
+		if (deadline >= 0 && vp_now_ms() >= deadline)
 			return 0;
 		usleep(50 * 1000);
 	}
@@ -385,15 +370,13 @@ int vp_domain_wait_shutoff(virConnectPtr conn, const char *name, int64_t timeout
 	return wait_off(dom, timeout_ms, cancel, err);
 }
 
-int vp_domain_stop(virConnectPtr conn, const char *name, int64_t timeout_ms, bool force,
+int vp_domain_stop(virDomainPtr dom, int64_t timeout_ms, bool force,
 		   volatile sig_atomic_t *cancel, enum vp_stop_result *result,
 		   struct vp_error *err)
 {
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	const char *name = virDomainGetName(dom);
 	int off;
 
-	if (vp_domain_lookup(conn, name, &dom, err) < 0)
-		return -1;
 	off = is_off(dom, err);
 	if (off < 0)
 		return -1;
@@ -423,17 +406,15 @@ int vp_domain_stop(virConnectPtr conn, const char *name, int64_t timeout_ms, boo
 	return 0;
 }
 
-int vp_domain_destroy(virConnectPtr conn, const char *name, bool *was_running,
-		      struct vp_error *err)
+int vp_domain_destroy(virDomainPtr dom, bool *was_running, struct vp_error *err)
 {
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
-
-	if (lookup_running(conn, name, &dom, was_running, err) < 0)
+	if (running(dom, was_running, err) < 0)
 		return -1;
 	if (!*was_running)
 		return 0;
 	if (virDomainDestroy(dom) < 0 && is_off(dom, NULL) != 1)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'", name);
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'",
+					virDomainGetName(dom));
 	return 0;
 }
 
@@ -443,101 +424,11 @@ static void add_line(char ***list, size_t *n, char *line)
 	(*list)[(*n)++] = line;
 }
 
-/* Does any <source file=|dev=> below node name path? */
-static bool refers_to(xmlNodePtr node, const char *path)
+int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_report *report,
+		     struct vp_error *err)
 {
-	xmlNodePtr c;
-
-	for (c = node; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (xmlStrEqual(c->name, BAD_CAST "source")) {
-			xmlChar *f = xmlGetProp(c, BAD_CAST "file");
-			xmlChar *d = xmlGetProp(c, BAD_CAST "dev");
-			bool hit = (f && !strcmp((const char *)f, path)) ||
-				   (d && !strcmp((const char *)d, path));
-
-			xmlFree(f);
-			xmlFree(d);
-			if (hit)
-				return true;
-		}
-		if (refers_to(c->children, path))
-			return true;
-	}
-	return false;
-}
-
-/* Is path a disk, or in the backing chain of a disk, of a VM other than
- * self?  Returns that VM's name (malloc'd) or NULL. */
-static char *used_elsewhere(virConnectPtr conn, const char *self, const char *path)
-{
-	virDomainPtr *doms = NULL;
-	char *user = NULL;
-	int n, i;
-
-	n = virConnectListAllDomains(conn, &doms, 0);
-	for (i = 0; i < n; i++) {
-		const char *name = virDomainGetName(doms[i]);
-		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-		xmlNodePtr devices, c;
-
-		if (!user && strcmp(name, self) != 0 && get_doc(doms[i], 0, &doc, NULL) == 0) {
-			devices = vp_xml_child(xmlDocGetRootElement(doc), "devices");
-			for (c = devices ? devices->children : NULL; c && !user; c = c->next)
-				if (c->type == XML_ELEMENT_NODE &&
-				    xmlStrEqual(c->name, BAD_CAST "disk") && refers_to(c->children, path))
-					user = vp_strdup(name);
-		}
-		virDomainFree(doms[i]);
-	}
-	free(doms);
-	virResetLastError();
-	return user;
-}
-
-/* Also the base of some other volume, in any active pool?  (A clone of a
- * VM that is shut off names its base nowhere but in its volume.) */
-static char *backs_another(virStorageVolPtr vol, const char *path)
-{
-	virConnectPtr conn = virStorageVolGetConnect(vol);
-	virStoragePoolPtr *pools = NULL;
-	char *user = NULL;
-	int np, p;
-
-	np = conn ? virConnectListAllStoragePools(conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE)
-		  : -1;
-	for (p = 0; p < np; p++) {
-		virStorageVolPtr *vols = NULL;
-		int n = user ? 0 : virStoragePoolListAllVolumes(pools[p], &vols, 0), i;
-
-		for (i = 0; i < n; i++) {
-			_cleanup_(freep) char *xml = NULL;
-			_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-			_cleanup_(freep) char *bp = NULL;
-
-			if (!user && (xml = virStorageVolGetXMLDesc(vols[i], 0)) &&
-			    vp_xml_parse(xml, "a volume description", &doc, NULL) == 0) {
-				bp = vp_xml_xpath_string(doc, "string(/volume/backingStore/path)", NULL,
-							 NULL);
-				if (bp && !strcmp(bp, path))
-					user = vp_strdup_printf("%s/%s", virStoragePoolGetName(pools[p]),
-								virStorageVolGetName(vols[i]));
-			}
-			virStorageVolFree(vols[i]);
-		}
-		free(vols);
-		virStoragePoolFree(pools[p]);
-	}
-	free(pools);
-	virResetLastError();
-	return user;
-}
-
-int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
-		     struct vp_delete_report *report, struct vp_error *err)
-{
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	virConnectPtr conn = virDomainGetConnect(dom);
+	const char *name = virDomainGetName(dom);
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	struct vp_meta meta = { 0 };
 	struct vp_error e2 = { 0 };
@@ -545,8 +436,6 @@ int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
 	int r = -1;
 
 	memset(report, 0, sizeof(*report));
-	if (vp_domain_lookup(conn, name, &dom, err) < 0)
-		return -1;
 	/* the persistent definition is the record of what vprov made */
 	if (get_doc(dom, virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_XML_INACTIVE : 0, &doc, err) < 0)
 		return -1;
@@ -593,12 +482,12 @@ int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
 			continue;
 		}
 		vp_vol_info_clear(&vi);
-		if (v->path && (user = used_elsewhere(conn, name, v->path))) {
+		if (v->path && (user = vp_volume_used_by(conn, v->path, name))) {
 			add_line(&report->kept, &report->n_kept,
 				 vp_strdup_printf("%s (VM '%s' uses it)", label, user));
 			continue;
 		}
-		if (v->path && (user = backs_another(vol, v->path))) {
+		if (v->path && (user = vp_volume_backs(conn, v->path))) {
 			add_line(&report->kept, &report->n_kept,
 				 vp_strdup_printf("%s (volume '%s' is a linked clone of it)", label,
 						  user));
@@ -660,28 +549,20 @@ void vp_delete_report_clear(struct vp_delete_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int vp_domain_xml(virConnectPtr conn, const char *name, bool inactive, char **out,
-		  struct vp_error *err)
+int vp_domain_xml(virDomainPtr dom, bool inactive, char **out, struct vp_error *err)
 {
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
-
-	if (vp_domain_lookup(conn, name, &dom, err) < 0)
-		return -1;
 	*out = virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
 	if (!*out)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'", name);
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'",
+					virDomainGetName(dom));
 	return 0;
 }
 
-int vp_domain_console_log(virConnectPtr conn, const char *name, char **out,
-			  struct vp_error *err)
+int vp_domain_console_log(virDomainPtr dom, char **out, struct vp_error *err)
 {
-	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 
 	*out = NULL;
-	if (vp_domain_lookup(conn, name, &dom, err) < 0)
-		return -1;
 	if (get_doc(dom, 0, &doc, err) < 0)
 		return -1;
 	*out = vp_xml_xpath_string(doc, "string(/domain/devices/serial[1]/log/@file)", NULL, NULL);

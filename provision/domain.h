@@ -1,6 +1,6 @@
 /* provision/domain.h — the lifecycle of existing VMs: list, info, start,
- * stop, destroy, delete, XML.  Every function takes the connection it acts
- * on; none keeps state between calls. */
+ * stop, destroy, delete, XML.  Every function takes the connection or the
+ * VM it acts on; none keeps state between calls. */
 #ifndef VP_DOMAIN_H
 #define VP_DOMAIN_H
 
@@ -57,25 +57,22 @@ int vp_domain_list(virConnectPtr conn, bool all, struct vp_domain_summary **out,
 		   struct vp_error *err);
 void vp_domain_summaries_free(struct vp_domain_summary *list, size_t n);
 
-int vp_domain_info(virConnectPtr conn, const char *name, struct vp_domain_info *out,
-		   struct vp_error *err);
+int vp_domain_info(virDomainPtr dom, struct vp_domain_info *out, struct vp_error *err);
 void vp_domain_info_clear(struct vp_domain_info *info);
 
 /* Start; *was_running tells when there was nothing to do. */
-int vp_domain_start(virConnectPtr conn, const char *name, bool *was_running,
-		    struct vp_error *err);
+int vp_domain_start(virDomainPtr dom, bool *was_running, struct vp_error *err);
 
 /* Ask the guest to shut down (ACPI power button, or the guest agent), wait
  * up to timeout_ms (-1: forever) for it to power off; then either fail or,
  * with force, pull the plug.  *result: 0 stopped cleanly, 1 was not
  * running, 2 forced. */
 enum vp_stop_result { VP_STOPPED, VP_WAS_STOPPED, VP_FORCED };
-int vp_domain_stop(virConnectPtr conn, const char *name, int64_t timeout_ms, bool force,
+int vp_domain_stop(virDomainPtr dom, int64_t timeout_ms, bool force,
 		   volatile sig_atomic_t *cancel, enum vp_stop_result *result, struct vp_error *err);
 
 /* Power off at once. *was_running false when it was not running. */
-int vp_domain_destroy(virConnectPtr conn, const char *name, bool *was_running,
-		      struct vp_error *err);
+int vp_domain_destroy(virDomainPtr dom, bool *was_running, struct vp_error *err);
 
 struct vp_delete_report {
 	char **removed;          /* volume paths (or pool/name) deleted */
@@ -88,16 +85,14 @@ struct vp_delete_report {
 /* Stop the VM if it runs, delete the volumes vprov created for it (unless
  * keep_storage; never a volume another VM uses, never one it did not
  * create), then undefine it. */
-int vp_domain_delete(virConnectPtr conn, const char *name, bool keep_storage,
-		     struct vp_delete_report *report, struct vp_error *err);
+int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_report *report,
+		     struct vp_error *err);
 void vp_delete_report_clear(struct vp_delete_report *r);
 
-int vp_domain_xml(virConnectPtr conn, const char *name, bool inactive, char **out,
-		  struct vp_error *err);
+int vp_domain_xml(virDomainPtr dom, bool inactive, char **out, struct vp_error *err);
 
 /* The file the serial console is logged to (NULL in *out when none). */
-int vp_domain_console_log(virConnectPtr conn, const char *name, char **out,
-			  struct vp_error *err);
+int vp_domain_console_log(virDomainPtr dom, char **out, struct vp_error *err);
 
 /* Wait until the VM is shut off, up to timeout_ms (-1: forever).
  * Returns 1 when it is off, 0 on timeout, -1 on error or cancel. */

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <gnutls/crypto.h>
 #include <libxml/xpath.h>
 
 #include "cleanup.h"
@@ -187,51 +186,4 @@ char *vp_console_log_dir(virConnectPtr conn)
 	if ((home = vp_session_home(conn)))
 		return vp_strdup_printf("%s/.cache/libvirt/qemu/log", home);
 	return vp_strdup("/var/log/libvirt/qemu");
-}
-
-/* One file per host and hypervisor version; its presence means "KVM
- * failed to start a guest here". */
-static char *verdict_path(virConnectPtr conn, const struct vp_host_caps *caps,
-			  const char *cache_dir)
-{
-	unsigned long hv = 0;
-	_cleanup_(freep) char *uri = virConnectGetURI(conn);
-	_cleanup_(freep) char *key = NULL;
-	unsigned char d[32];
-	char hex[17];
-	size_t i;
-
-	if (!cache_dir)
-		return NULL;
-	virConnectGetVersion(conn, &hv);
-	key = vp_strdup_printf("%s|%s|%lu", caps->host_uuid ? caps->host_uuid : "",
-			       uri ? uri : "", hv);
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, key, strlen(key), d) < 0)
-		return NULL;
-	for (i = 0; i < 8; i++)
-		sprintf(hex + 2 * i, "%02x", d[i]);
-	return vp_strdup_printf("%s/kvm-broken-%s", cache_dir, hex);
-}
-
-bool vp_kvm_known_broken(virConnectPtr conn, const struct vp_host_caps *caps,
-			 const char *cache_dir)
-{
-	_cleanup_(freep) char *path = verdict_path(conn, caps, cache_dir);
-
-	return path && access(path, F_OK) == 0;
-}
-
-void vp_kvm_record(virConnectPtr conn, const struct vp_host_caps *caps, const char *cache_dir,
-		   bool broken, const char *why)
-{
-	_cleanup_(freep) char *path = verdict_path(conn, caps, cache_dir);
-
-	if (!path)
-		return;
-	if (!broken) {
-		unlink(path);
-		return;
-	}
-	if (vp_mkdir_p(cache_dir, 0700) == 0)
-		vp_write_atomic(path, why ? why : "", why ? strlen(why) : 0, 0600, false, NULL);
 }

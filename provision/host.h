@@ -1,6 +1,6 @@
 /* provision/host.h — what a libvirt host offers: guest architectures,
  * domain types and machines from its capabilities, whether the connection
- * is local, where console logs go, and what vprov learnt about its KVM. */
+ * is local, and where console logs go.  (Whether its KVM works: kvm.h.) */
 #ifndef VP_HOST_H
 #define VP_HOST_H
 
@@ -42,13 +42,5 @@ const char *vp_session_home(virConnectPtr conn);
 
 /* The directory for console logs on this connection's host. */
 char *vp_console_log_dir(virConnectPtr conn);
-
-/* The KVM verdict vprov keeps per host, in cache_dir (may be NULL: no
- * memory).  KVM can be listed by libvirt and still fail to run guests; the
- * first failed start records it so later creates go straight to TCG. */
-bool vp_kvm_known_broken(virConnectPtr conn, const struct vp_host_caps *caps,
-			 const char *cache_dir);
-void vp_kvm_record(virConnectPtr conn, const struct vp_host_caps *caps, const char *cache_dir,
-		   bool broken, const char *why);
 
 #endif

@@ -194,7 +194,7 @@ char *vp_pool_free_name(virConnectPtr conn, const char *dir, char *const *taken,
 	}
 }
 
-int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *path,
+int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *uuid, const char *path,
 		       virStoragePoolPtr *out, struct vp_error *err)
 {
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
@@ -206,6 +206,10 @@ int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *path,
 		return -1;
 	root = xmlDocGetRootElement(doc);
 	vp_xml_set_text(vp_xml_child(root, "name"), name);
+	if (uuid)
+		vp_xml_set_text(vp_xml_child(root, "uuid"), uuid);
+	else
+		vp_xml_drop(vp_xml_child(root, "uuid"));
 	vp_xml_set_text(vp_xml_child(vp_xml_child(root, "target"), "path"), path);
 	if (vp_schema_validate(VP_SCHEMA_STORAGEPOOL, doc, err) < 0)
 		return -1;
@@ -337,30 +341,179 @@ int vp_volume_delete(virStorageVolPtr vol, struct vp_error *err)
 	return 0;
 }
 
-int vp_image_probe_local(const char *path, char **format, uint64_t *capacity,
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
+int vp_image_probe_local(const char *path, const char *what, char **format, uint64_t *capacity,
 			 struct vp_error *err)
 {
-	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
-	unsigned char hdr[32];
+	static const struct {
+		const char *magic;
+		size_t off, len;
+		const char *format;
+	} magics[] = {
+		{ "QFI\xfb", 0, 4, "qcow2" },     { "KDMV", 0, 4, "vmdk" },
+		{ "vhdxfile", 0, 8, "vhdx" },      { "conectix", 0, 8, "vpc" },
+		{ "\x7f\x10\xda\xbe", 64, 4, "vdi" },
+	};
+	_cleanup_(closep) int fd = -1;
+	unsigned char hdr[72];
 	struct stat st;
 	ssize_t n;
+	size_t i;
 
+	/* stat first: opening a FIFO for reading would wait for a writer */
+	if (stat(path, &st) < 0)
+		return vp_error_set(err, errno == ENOENT ? VP_ERR_NOT_FOUND : VP_ERR_INVALID,
+				    "%s '%s' cannot be read: %s", what, path, strerror(errno));
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return vp_error_set(err, VP_ERR_INVALID, "%s '%s' is %s, not a disk image", what, path,
+				    file_kind(st.st_mode));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return vp_error_set(err, errno == ENOENT ? VP_ERR_NOT_FOUND : VP_ERR_RUNTIME,
-				    "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		return vp_error_set(err, VP_ERR_RUNTIME, "cannot stat '%s': %s", path,
+		return vp_error_set(err, VP_ERR_INVALID, "%s '%s' cannot be read: %s", what, path,
 				    strerror(errno));
-	n = pread(fd, hdr, sizeof(hdr), 0);
-	if (n == (ssize_t)sizeof(hdr) && memcmp(hdr, "QFI\xfb", 4) == 0) {
-		uint64_t size;
+	if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)))
+		return vp_error_set(err, VP_ERR_INVALID, "%s '%s' is not a disk image", what, path);
+	if (S_ISBLK(st.st_mode)) {
+		off_t end = lseek(fd, 0, SEEK_END);
 
-		memcpy(&size, hdr + 24, sizeof(size));
-		*format = vp_strdup("qcow2");
-		*capacity = be64toh(size);
+		*format = vp_strdup("raw");
+		*capacity = end > 0 ? (uint64_t)end : 0;
 		return 0;
 	}
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	for (i = 0; n > 0 && i < sizeof(magics) / sizeof(magics[0]); i++) {
+		if ((size_t)n < magics[i].off + magics[i].len ||
+		    memcmp(hdr + magics[i].off, magics[i].magic, magics[i].len) != 0)
+			continue;
+		*format = vp_strdup(magics[i].format);
+		*capacity = (uint64_t)st.st_size;
+		if (!strcmp(magics[i].format, "qcow2") && n >= 32) {
+			uint64_t size;
+
+			memcpy(&size, hdr + 24, sizeof(size));
+			*capacity = be64toh(size);
+		}
+		return 0;
+	}
+	if (st.st_size == 0 || st.st_size % 512 != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "%s '%s' is not a disk image (%lld bytes: neither a known image format nor whole 512-byte sectors)",
+				    what, path, (long long)st.st_size);
 	*format = vp_strdup("raw");
 	*capacity = (uint64_t)st.st_size;
 	return 0;
+}
+
+/* The domain's live description (its definition when it is off). */
+static int domain_doc(virDomainPtr dom, xmlDocPtr *doc)
+{
+	_cleanup_(freep) char *xml = virDomainGetXMLDesc(dom, 0);
+
+	if (!xml)
+		return -1;
+	return vp_xml_parse(xml, "a domain description", doc, NULL);
+}
+
+/* Does any <source file=|dev=> below node name path? */
+static bool refers_to(xmlNodePtr node, const char *path)
+{
+	xmlNodePtr c;
+
+	for (c = node; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrEqual(c->name, BAD_CAST "source")) {
+			xmlChar *f = xmlGetProp(c, BAD_CAST "file");
+			xmlChar *d = xmlGetProp(c, BAD_CAST "dev");
+			bool hit = (f && !strcmp((const char *)f, path)) ||
+				   (d && !strcmp((const char *)d, path));
+
+			xmlFree(f);
+			xmlFree(d);
+			if (hit)
+				return true;
+		}
+		if (refers_to(c->children, path))
+			return true;
+	}
+	return false;
+}
+
+/* Is path a disk, or in the backing chain of a disk, of a VM other than
+ * self?  Returns that VM's name (malloc'd) or NULL. */
+char *vp_volume_used_by(virConnectPtr conn, const char *path, const char *self)
+{
+	virDomainPtr *doms = NULL;
+	char *user = NULL;
+	int n, i;
+
+	n = virConnectListAllDomains(conn, &doms, 0);
+	for (i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+		xmlNodePtr devices, c;
+
+		if (!user && (!self || strcmp(name, self) != 0) && domain_doc(doms[i], &doc) == 0) {
+			devices = vp_xml_child(xmlDocGetRootElement(doc), "devices");
+			for (c = devices ? devices->children : NULL; c && !user; c = c->next)
+				if (c->type == XML_ELEMENT_NODE &&
+				    xmlStrEqual(c->name, BAD_CAST "disk") && refers_to(c->children, path))
+					user = vp_strdup(name);
+		}
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	virResetLastError();
+	return user;
+}
+
+/* Also the base of some other volume, in any active pool?  (A clone of a
+ * VM that is shut off names its base nowhere but in its volume.) */
+char *vp_volume_backs(virConnectPtr conn, const char *path)
+{
+	virStoragePoolPtr *pools = NULL;
+	char *user = NULL;
+	int np, p;
+
+	np = conn ? virConnectListAllStoragePools(conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE)
+		  : -1;
+	for (p = 0; p < np; p++) {
+		virStorageVolPtr *vols = NULL;
+		int n = user ? 0 : virStoragePoolListAllVolumes(pools[p], &vols, 0), i;
+
+		for (i = 0; i < n; i++) {
+			_cleanup_(freep) char *xml = NULL;
+			_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+			_cleanup_(freep) char *bp = NULL;
+
+			if (!user && (xml = virStorageVolGetXMLDesc(vols[i], 0)) &&
+			    vp_xml_parse(xml, "a volume description", &doc, NULL) == 0) {
+				bp = vp_xml_xpath_string(doc, "string(/volume/backingStore/path)", NULL,
+							 NULL);
+				if (bp && !strcmp(bp, path))
+					user = vp_strdup_printf("%s/%s", virStoragePoolGetName(pools[p]),
+								virStorageVolGetName(vols[i]));
+			}
+			virStorageVolFree(vols[i]);
+		}
+		free(vols);
+		virStoragePoolFree(pools[p]);
+	}
+	free(pools);
+	virResetLastError();
+	return user;
 }

@@ -47,9 +47,11 @@ char *vp_pool_default_dir(virConnectPtr conn);
  * NAME-1, NAME-2, ...; taken lists names already promised to others. */
 char *vp_pool_free_name(virConnectPtr conn, const char *dir, char *const *taken, size_t n_taken);
 
-/* Define, build, start and autostart a directory pool.  The document is
- * validated against storagepool.rng first. */
-int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *path,
+/* Define (with uuid, which may be NULL), build, start and autostart a
+ * directory pool.  The document is validated against storagepool.rng
+ * first.  A pool that was defined and then failed to start is undefined
+ * again. */
+int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *uuid, const char *path,
 		       virStoragePoolPtr *out, struct vp_error *err);
 /* Undo vp_pool_create_dir (the directory stays). */
 int vp_pool_remove(virStoragePoolPtr pool, struct vp_error *err);
@@ -69,9 +71,21 @@ int vp_volume_create(virStoragePoolPtr pool, const struct vp_volume_request *req
 		     virStorageVolPtr *out, struct vp_error *err);
 int vp_volume_delete(virStorageVolPtr vol, struct vp_error *err);
 
+/* The name of a VM other than except (may be NULL) that has path as a
+ * disk or in a disk's backing chain (malloc'd), or NULL. */
+char *vp_volume_used_by(virConnectPtr conn, const char *path, const char *except);
+/* "POOL/VOL" of a volume in an active pool whose backing image is path
+ * (malloc'd), or NULL. */
+char *vp_volume_backs(virConnectPtr conn, const char *path);
+
 /* Without libvirt: the format and virtual size of a local image file, from
- * its header (qcow2) or its length (raw).  For dry runs only. */
-int vp_image_probe_local(const char *path, char **format, uint64_t *capacity,
+ * its header (qcow2, vmdk, vdi, vhdx, vpc) or its length (raw).  Never
+ * blocks (a FIFO is refused, not opened for reading).  VP_ERR_NOT_FOUND
+ * when there is no such file; VP_ERR_INVALID, naming what, when path is a
+ * directory, a FIFO, a socket or a character device, or a file that
+ * cannot be a disk image (a raw image is a whole number of 512-byte
+ * sectors, and not empty).  Block devices: format "raw", their size. */
+int vp_image_probe_local(const char *path, const char *what, char **format, uint64_t *capacity,
 			 struct vp_error *err);
 
 #endif

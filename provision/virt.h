@@ -24,26 +24,26 @@
 	X(virInitialize) X(virSetErrorFunc) X(virGetLastError) X(virGetLastErrorMessage)   \
 	X(virResetLastError)                                                               \
 	X(virConnectOpenAuth) X(virConnectClose) X(virConnectGetCapabilities)              \
-	X(virConnectGetURI) X(virConnectGetVersion) X(virConnectListAllDomains)            \
+	X(virConnectGetURI) X(virConnectGetHostname) X(virConnectGetType) X(virConnectGetVersion) X(virConnectGetLibVersion) X(virConnectListAllDomains)            \
 	X(virConnectListAllStoragePools)                                                   \
 	X(virDomainCreate) X(virDomainCreateXML) X(virDomainDefineXML) X(virDomainDestroy) \
 	X(virDomainFree) X(virDomainGetAutostart) X(virDomainGetBlockInfo)                 \
 	X(virDomainGetConnect) X(virDomainGetID) X(virDomainGetInfo) X(virDomainGetMetadata) \
 	X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString)                 \
 	X(virDomainGetXMLDesc) X(virDomainIsActive) X(virDomainIsPersistent)               \
-	X(virDomainLookupByName) X(virDomainOpenConsole) X(virDomainSetAutostart)          \
+	X(virDomainLookupByName) X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(virDomainSetAutostart)          \
 	X(virDomainShutdown) X(virDomainUndefine) X(virDomainUndefineFlags)                \
 	X(virEventAddHandle) X(virEventAddTimeout) X(virEventRegisterDefaultImpl)          \
 	X(virEventRemoveHandle) X(virEventRemoveTimeout) X(virEventRunDefaultImpl)         \
 	X(virEventUpdateHandle)                                                            \
-	X(virNetworkFree) X(virNetworkIsActive) X(virNetworkLookupByName)                  \
+	X(virNetworkFree) X(virNetworkGetName) X(virConnectListAllNetworks) X(virNetworkIsActive) X(virNetworkLookupByName)                  \
 	X(virStoragePoolBuild) X(virStoragePoolCreate) X(virStoragePoolDefineXML)          \
 	X(virStoragePoolDestroy) X(virStoragePoolFree) X(virStoragePoolGetName)            \
 	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolListAllVolumes) \
-	X(virStoragePoolLookupByName) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
+	X(virStoragePoolLookupByName) X(virStoragePoolLookupByUUIDString) X(virStoragePoolGetUUIDString) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
 	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
 	X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolFree)              \
-	X(virStorageVolGetConnect) X(virStorageVolGetInfo) X(virStorageVolGetName)         \
+	X(virStorageVolGetConnect) X(virStorageVolGetKey) X(virStorageVolGetInfo) X(virStorageVolGetName)         \
 	X(virStorageVolGetXMLDesc) X(virStorageVolLookupByName) X(virStorageVolLookupByPath) \
 	X(virStreamAbort) X(virStreamEventAddCallback) X(virStreamEventRemoveCallback)     \
 	X(virStreamEventUpdateCallback) X(virStreamFinish) X(virStreamFree) X(virStreamNew) \

@@ -27,18 +27,24 @@
 
 static int warnings;
 
-static void count_warning(void *opaque, const char *msg)
+static void count_warning(void *opaque, const char *scope, enum vp_report_level level,
+			  const char *msg)
 {
 	(void)opaque;
+	(void)scope;
+	(void)level;
 	(void)msg;
 	warnings++;
 }
+
+static const struct vp_reporter_ops counter_ops = { .message = count_warning };
+static const struct vp_reporter counter = { .ops = &counter_ops };
 
 static struct vp_osinfo *open_db(const char *sys, const char *user, const char *cache,
 				 bool bundled, bool *rebuilt)
 {
 	struct vp_osinfo_opts o = { .system_dir = sys, .user_dir = user, .cache_dir = cache,
-				    .no_bundled = !bundled, .warn = count_warning };
+				    .no_bundled = !bundled, .reporter = &counter };
 	struct vp_osinfo *db = NULL;
 	struct vp_error err = { 0 };
 
@@ -405,7 +411,7 @@ static void test_lazy_open(void **state)
 {
 	_cleanup_(freep) char *tmp = mkdtemp_or_fail();
 	struct vp_osinfo_opts o = { .system_dir = FIXTURE, .cache_dir = tmp, .no_bundled = true,
-				    .lazy = true, .warn = count_warning };
+				    .lazy = true, .reporter = &counter };
 	struct vp_osinfo *db = NULL;
 	struct vp_os_profile p;
 	struct vp_error err = { 0 };
