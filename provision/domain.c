@@ -424,6 +424,37 @@ static void add_line(char ***list, size_t *n, char *line)
 	(*list)[(*n)++] = line;
 }
 
+/* Record in VM user's own vprov record that it owns volume v now (its
+ * definition, and its live state when it runs).  -1 when user is not a VM
+ * vprov made, or the record cannot be written. */
+static int hand_over(virConnectPtr conn, const char *user, const struct vp_meta_volume *v)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = virDomainLookupByName(conn, user);
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	_cleanup_(freep) char *text = NULL;
+	bool persistent, active;
+	unsigned flags = 0;
+
+	if (!dom)
+		goto fail;
+	persistent = virDomainIsPersistent(dom) == 1;
+	active = virDomainIsActive(dom) == 1;
+	if (get_doc(dom, persistent ? VIR_DOMAIN_XML_INACTIVE : 0, &doc, NULL) < 0 ||
+	    vp_meta_take_volume(doc, v->pool, v->name, v->path, &text, NULL) < 0)
+		goto fail;
+	if (persistent)
+		flags |= VIR_DOMAIN_AFFECT_CONFIG;
+	if (active)
+		flags |= VIR_DOMAIN_AFFECT_LIVE;
+	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, text, VP_META_PREFIX, VP_META_NS,
+				 flags) < 0)
+		goto fail;
+	return 0;
+fail:
+	virResetLastError();
+	return -1;
+}
+
 int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_report *report,
 		     struct vp_error *err)
 {
@@ -483,8 +514,12 @@ int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_repor
 		}
 		vp_vol_info_clear(&vi);
 		if (v->path && (user = vp_volume_used_by(conn, v->path, name))) {
+			/* the last VM that uses it owns it, so its delete removes it */
+			bool taken = hand_over(conn, user, v) == 0;
+
 			add_line(&report->kept, &report->n_kept,
-				 vp_strdup_printf("%s (VM '%s' uses it)", label, user));
+				 vp_strdup_printf("%s (VM '%s' uses it%s)", label, user,
+						  taken ? ", and now owns it" : ""));
 			continue;
 		}
 		if (v->path && (user = vp_volume_backs(conn, v->path))) {

@@ -31,7 +31,7 @@
 	X(virDomainGetConnect) X(virDomainGetID) X(virDomainGetInfo) X(virDomainGetMetadata) \
 	X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString)                 \
 	X(virDomainGetXMLDesc) X(virDomainIsActive) X(virDomainIsPersistent)               \
-	X(virDomainLookupByName) X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(virDomainSetAutostart)          \
+	X(virDomainLookupByName) X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(virDomainSetAutostart) X(virDomainSetMetadata)          \
 	X(virDomainShutdown) X(virDomainUndefine) X(virDomainUndefineFlags)                \
 	X(virEventAddHandle) X(virEventAddTimeout) X(virEventRegisterDefaultImpl)          \
 	X(virEventRemoveHandle) X(virEventRemoveTimeout) X(virEventRunDefaultImpl)         \

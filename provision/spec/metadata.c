@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "spec.h"
 #include "xmlutil.h"
 
@@ -11,6 +12,81 @@ static bool is_ours(xmlNodePtr n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && n->ns &&
 	       xmlStrEqual(n->ns->href, BAD_CAST VP_META_NS) && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+static xmlNodePtr record(xmlDocPtr domain)
+{
+	xmlNodePtr md = vp_xml_child(xmlDocGetRootElement(domain), "metadata");
+	xmlNodePtr c;
+
+	for (c = md ? md->children : NULL; c; c = c->next)
+		if (is_ours(c, VP_META_ROOT))
+			return c;
+	return NULL;
+}
+
+static bool prop_is(xmlNodePtr n, const char *name, const char *want)
+{
+	char *v = vp_xml_prop(n, name);
+	bool r = v && want && !strcmp(v, want);
+
+	free(v);
+	return r;
+}
+
+static void strip_ns(xmlNodePtr n)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlSetNs(n, NULL);
+		if (n->nsDef) {
+			xmlFreeNsList(n->nsDef);
+			n->nsDef = NULL;
+		}
+		strip_ns(n->children);
+	}
+}
+
+int vp_meta_take_volume(xmlDocPtr domain, const char *pool, const char *name, const char *path,
+			char **out, struct vp_error *err)
+{
+	xmlNodePtr vm = record(domain), c, v = NULL;
+	xmlDocPtr copy;
+	xmlBufferPtr buf;
+
+	if (!vm)
+		return vp_error_set(err, VP_ERR_INVALID, "the VM carries no vprov record");
+	for (c = vm->children; c && !v; c = c->next)
+		if (is_ours(c, "volume") && !prop_is(c, "role", "backing") &&
+		    ((path && prop_is(c, "path", path)) ||
+		     (pool && name && prop_is(c, "pool", pool) && prop_is(c, "name", name))))
+			v = c;
+	if (!v) {
+		v = vp_xml_add(vm, "volume", NULL);
+		xmlSetNs(v, vm->ns);
+		vp_xml_set(v, "role", "disk");
+		vp_xml_set(v, "pool", pool);
+		vp_xml_set(v, "name", name);
+		vp_xml_set(v, "path", path);
+	}
+	vp_xml_set(v, "owned", "yes");
+	/* the element alone and without its namespace: libvirt's
+	 * virDomainSetMetadata puts it, and all below it, in the one it is
+	 * given (and refuses an element that declares one) */
+	copy = xmlNewDoc(BAD_CAST "1.0");
+	if (!copy)
+		vp_oom();
+	xmlDocSetRootElement(copy, xmlDocCopyNode(vm, copy, 1));
+	strip_ns(xmlDocGetRootElement(copy));
+	buf = xmlBufferCreate();
+	if (!buf)
+		vp_oom();
+	xmlNodeDump(buf, copy, xmlDocGetRootElement(copy), 0, 0);
+	*out = vp_strdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	xmlFreeDoc(copy);
+	return 0;
 }
 
 int vp_meta_read(xmlDocPtr domain, struct vp_meta *out, struct vp_error *err)

@@ -44,4 +44,11 @@ struct vp_meta {
 int vp_meta_read(xmlDocPtr domain, struct vp_meta *out, struct vp_error *err);
 void vp_meta_clear(struct vp_meta *m);
 
+/* Mark the volume (pool/name, or path) owned by the domain in doc, adding
+ * it when vprov's record does not list it, and give the record's new
+ * text (the <vprov:vm> element, for virDomainSetMetadata) in *out.
+ * -1 when doc carries no vprov record. */
+int vp_meta_take_volume(xmlDocPtr domain, const char *pool, const char *name, const char *path,
+			char **out, struct vp_error *err);
+
 #endif

@@ -45,7 +45,7 @@ static void check_os(const char *os_id)
 	opts.caps_xml = caps;
 	snprintf(name, sizeof(name), "vm-%s", os_id);
 	req.name = vp_strdup(name);
-	if (vp_domain_create(conn, &req, &opts, &res, &err) < 0)
+	if (vp_domain_create(conn, &req, &opts, &res, NULL, NULL, &err) < 0)
 		fail_msg("%s: %s", os_id, err.msg);
 	assert_int_equal(vp_xml_parse(res.xml, "output", &doc, &err), 0);
 	if (vp_schema_validate(VP_SCHEMA_DOMAIN, doc, &err) < 0)
