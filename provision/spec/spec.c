@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "cleanup.h"
+#include "text.h"
 
 static void source_clear(struct vp_disk_source *s)
 {
@@ -398,6 +399,105 @@ int vp_name_check(const char *name, struct vp_error *err)
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "invalid VM name '%s': '%c' is not allowed (use letters, digits, '.', '_' and '-', starting with a letter or digit)",
 				    name, c);
+	}
+	return 0;
+}
+
+int vp_spec_check_value(const char *what, const char *value, struct vp_error *err)
+{
+	const unsigned char *bad = (const unsigned char *)vp_text_bad(value);
+
+	if (!bad)
+		return 0;
+	if (bad[0] < 0x20 || bad[0] == 0x7f)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "%s contains a control character (\\x%02x), which a domain description cannot hold",
+				    what, bad[0]);
+	if (bad[0] == 0xef && bad[1] == 0xbf && (bad[2] == 0xbe || bad[2] == 0xbf))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "%s contains the non-character U+%s, which a domain description cannot hold",
+				    what, bad[2] == 0xbe ? "FFFE" : "FFFF");
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "%s contains a byte that is not UTF-8 (\\x%02x), which a domain description cannot hold",
+			    what, bad[0]);
+}
+
+/* Field what of the i-th of n items of a kind ("disk"), named "--disk path
+ * (disk 2)" when there are several; kind NULL: a field of the spec. */
+static int check_field(const char *what, const char *kind, size_t i, size_t n,
+		       const char *value, struct vp_error *err)
+{
+	char name[96];
+
+	if (!value)
+		return 0;
+	if (kind && n > 1) {
+		snprintf(name, sizeof(name), "%s (%s %zu)", what, kind, i + 1);
+		return vp_spec_check_value(name, value, err);
+	}
+	return vp_spec_check_value(what, value, err);
+}
+
+int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
+{
+	const struct { const char *what; const char *value; } top[] = {
+		{ "--name", s->name },
+		{ "--virt-type", s->virt_type },
+		{ "--arch", s->arch },
+		{ "--machine", s->machine },
+		{ "--graphics", s->graphics.type },
+		{ "--graphics listen", s->graphics.listen },
+		{ "--boot kernel", s->boot.kernel },
+		{ "--boot initrd", s->boot.initrd },
+		{ "--boot kernel_args", s->boot.cmdline },
+		{ "the OS profile's disk bus", s->dev.disk_bus },
+		{ "the OS profile's NIC model", s->dev.net_model },
+		{ "the OS profile's USB model", s->dev.usb_model },
+		{ "the OS profile's video model", s->dev.video_model },
+		{ "--os profile id", s->os.id },
+		{ "--os short id", s->os.short_id },
+		{ "--os profile name", s->os.name },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+		if (check_field(top[i].what, NULL, 0, 1, top[i].value, err) < 0)
+			return -1;
+	for (i = 0; i < s->boot.n_devs && i < VP_MAX_BOOT_DEVS; i++)
+		if (check_field("--boot", NULL, 0, 1, s->boot.devs[i], err) < 0)
+			return -1;
+	for (i = 0; i < s->n_disks; i++) {
+		const struct vp_disk_spec *d = &s->disks[i];
+		const struct { const char *what; const char *value; } f[] = {
+			{ "--disk path", d->path },
+			{ "--disk pool", d->pool },
+			{ "--disk vol", d->vol },
+			{ "--disk format", d->format },
+			{ "--disk bus", d->bus },
+			{ "--disk cache", d->cache },
+			{ "--disk backing_store", d->backing_store },
+			{ "--disk backing_format", d->backing_format },
+			{ "--disk device", d->device },
+		};
+		size_t j;
+
+		for (j = 0; j < sizeof(f) / sizeof(f[0]); j++)
+			if (check_field(f[j].what, "disk", i, s->n_disks, f[j].value, err) < 0)
+				return -1;
+	}
+	for (i = 0; i < s->n_nets; i++) {
+		const struct vp_net_spec *n = &s->nets[i];
+		const char *source = "--network source";
+
+		if (n->type && !strcmp(n->type, "network"))
+			source = "--network network";
+		else if (n->type && !strcmp(n->type, "bridge"))
+			source = "--network bridge";
+		if (check_field("--network type", "network", i, s->n_nets, n->type, err) < 0 ||
+		    check_field(source, "network", i, s->n_nets, n->source, err) < 0 ||
+		    check_field("--network model", "network", i, s->n_nets, n->model, err) < 0 ||
+		    check_field("--network mac", "network", i, s->n_nets, n->mac, err) < 0)
+			return -1;
 	}
 	return 0;
 }

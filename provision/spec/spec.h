@@ -164,9 +164,26 @@ struct vp_net_spec *vp_spec_add_net(struct vp_domain_spec *spec);
  * host name. */
 int vp_name_check(const char *name, struct vp_error *err);
 
+/* One value the user gave for what (e.g. "--boot kernel_args"): fails
+ * with VP_ERR_INVALID when it holds a control character, a byte that is
+ * not UTF-8 or a character XML cannot hold (see vp_text_bad()), as no
+ * domain description can carry it. */
+int vp_spec_check_value(const char *what, const char *value, struct vp_error *err);
+
+/* Every text field a caller can set in spec (name, virt_type, arch,
+ * machine, each disk's and network's requested fields, graphics, boot,
+ * device preferences, the OS profile reference) through
+ * vp_spec_check_value(), each named as the user knows it ("--disk path").
+ * For specs not made by vp_spec_parse_*() (fleet files, profiles, tools
+ * calling the library), before anything is built from them. */
+int vp_spec_check_text(const struct vp_domain_spec *spec, struct vp_error *err);
+
 /* --disk, --network, --graphics and --boot values, virt-install spelling:
  * comma-separated key=value items, values may be quoted ('..' or "..") and
- * ",," stands for a literal comma.  Each parses into the spec. */
+ * ",," stands for a literal comma.  Each parses into the spec.  A
+ * sub-option given twice is an error, not "the last one wins", and every
+ * value is checked at parse time against what libvirt's domain schema and
+ * the host accept where it ends up (VP_ERR_INVALID, naming the option). */
 int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_graphics(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);

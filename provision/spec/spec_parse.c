@@ -9,7 +9,9 @@
  */
 #include "spec.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +47,8 @@ static int kv_split(const char *arg, const char *what, struct kvlist *out, struc
 {
 	const char *p = arg;
 	size_t len = strlen(arg);
-	_cleanup_(freep) char *tok = malloc(len + 1);
+	_cleanup_(freep) char *tok = vp_grow(NULL, len + 1, 1);
 
-	if (!tok)
-		abort();
 	memset(out, 0, sizeof(*out));
 	if (!*arg)
 		return vp_error_set(err, VP_ERR_INVALID, "%s needs a value", what);
@@ -99,10 +99,8 @@ static int kv_split(const char *arg, const char *what, struct kvlist *out, struc
 				if (!isalnum((unsigned char)*k) && *k != '_' && *k != '.' && *k != '-')
 					word = false;
 			if (word) {
-				kv->key = strndup(tok, (size_t)(eq - tok));
+				kv->key = vp_strndup(tok, (size_t)(eq - tok));
 				kv->value = vp_strdup(eq + 1);
-				if (!kv->key)
-					abort();
 			} else {
 				kv->key = NULL;
 				kv->value = vp_strdup(tok);
@@ -131,6 +129,49 @@ static bool one_of(const char *v, const char *const *set)
 	return false;
 }
 
+/* The settings one argument has given so far: a sub-option said twice is
+ * a mistake to report, not "the last one wins". */
+#define MAX_SEEN 16
+
+struct seen {
+	const char *field[MAX_SEEN]; /* what the item sets */
+	const char *as[MAX_SEEN];    /* how the user spelled it */
+	size_t n;
+};
+
+static int once(struct seen *s, const char *field, const char *as, const char *opt,
+		const char *arg, struct vp_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->field[i], field) != 0)
+			continue;
+		if (!strcmp(s->as[i], as))
+			return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': '%s' is given twice",
+					    opt, arg, as);
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%s': '%s' and '%s' are one setting, given twice", opt,
+				    arg, s->as[i], as);
+	}
+	if (s->n < MAX_SEEN) {
+		s->field[s->n] = field;
+		s->as[s->n] = as;
+		s->n++;
+	}
+	return 0;
+}
+
+static bool seen_has(const struct seen *s, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->field[i], field))
+			return true;
+	return false;
+}
+
 static int parse_bool(const char *v, const char *what, enum vp_tristate *out,
 		      struct vp_error *err)
 {
@@ -150,6 +191,87 @@ static int need_value(const struct kv *kv, const char *opt, struct vp_error *err
 	return 0;
 }
 
+/* Linux limits (PATH_MAX, NAME_MAX), whatever the build host's headers say:
+ * the path is used on the libvirt host. */
+#define VP_PATH_MAX 4095
+#define VP_NAME_MAX 255
+
+/* A path that names a file: absolute (libvirt's schema wants one for
+ * <source file=>, <kernel> and <initrd>), its last part not empty, '.' or
+ * '..', and within the host's limits. */
+static int path_check(const char *what, const char *path, struct vp_error *err)
+{
+	const char *p, *base = strrchr(path, '/');
+
+	if (path[0] != '/')
+		return vp_error_set(err, VP_ERR_INVALID, "%s '%s' must be an absolute path", what,
+				    path);
+	base++;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "%s '%s' names a directory; give the path of a file", what, path);
+	if (strlen(path) > VP_PATH_MAX)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%.64s...': longer than %d bytes", what, path,
+				    VP_PATH_MAX);
+	for (p = path; *p; p += strcspn(p, "/")) {
+		p += strspn(p, "/");
+		if (strcspn(p, "/") > VP_NAME_MAX)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid %s '%.64s...': a part of it is longer than %d bytes",
+					    what, path, VP_NAME_MAX);
+	}
+	return 0;
+}
+
+/* A storage pool's name (libvirt's schema: objectName): not empty, no '/'.
+ * shown is the value as the user gave it, for the message. */
+static int pool_name_check(const char *what, const char *shown, const char *name,
+			   struct vp_error *err)
+{
+	if (!*name || strchr(name, '/'))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%s': a pool name is not empty and has no '/'", what,
+				    shown);
+	return 0;
+}
+
+/* A volume's name in its pool: libvirt's schema (volName) refuses '/',
+ * '.' and '..'; a directory pool's volume is a file, so at most NAME_MAX. */
+static int vol_name_check(const char *what, const char *shown, const char *name,
+			  struct vp_error *err)
+{
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%s': a volume name is not empty, '.' or '..' and has no '/'",
+				    what, shown);
+	if (strlen(name) > VP_NAME_MAX)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%.64s...': a volume name is at most %d bytes", what,
+				    shown, VP_NAME_MAX);
+	return 0;
+}
+
+/* POOL/VOLUME into its parts. */
+static int pool_vol_split(const char *what, const char *v, char **pool, char **vol,
+			  struct vp_error *err)
+{
+	const char *slash = strchr(v, '/');
+	_cleanup_(freep) char *p = NULL;
+
+	if (!slash || slash == v || !slash[1] || strchr(slash + 1, '/'))
+		return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': use POOL/VOLUME", what, v);
+	p = vp_strndup(v, (size_t)(slash - v));
+	if (pool_name_check(what, v, p, err) < 0 || vol_name_check(what, v, slash + 1, err) < 0)
+		return -1;
+	*pool = TAKE_PTR(p);
+	*vol = vp_strdup(slash + 1);
+	return 0;
+}
+
+static const char *const disk_keys[] = { "path", "pool", "vol", "size", "format", "bus", "cache",
+					 "backing_store", "backing_format", "device", "readonly",
+					 "sparse", NULL };
 static const char *const disk_formats[] = { "qcow2", "raw", NULL };
 static const char *const backing_formats[] = { "qcow2", "raw", "vmdk", "vdi", "vpc", "vhdx",
 					       "qed", NULL };
@@ -162,6 +284,7 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 {
 	struct kvlist l;
 	struct vp_disk_spec d = { 0 };
+	struct seen seen = { 0 };
 	size_t i;
 	int r = -1;
 
@@ -177,34 +300,42 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 	for (i = 0; i < l.n; i++) {
 		struct kv *kv = &l.items[i];
 		const char *k = kv->key;
+		char what[32];
 
 		if (!k) {
-			if (i != 0 || d.path) {
+			if (i != 0) {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "invalid --disk '%s': '%s' is not a key=value item", arg,
 					     kv->value);
 				goto out;
 			}
-			vp_set_str(&d.path, kv->value);
-			continue;
+			k = "path"; /* a bare PATH */
+		} else if (!one_of(k, disk_keys)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --disk option '%s' (known: path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, sparse)",
+				     k);
+			goto out;
 		}
-		if (need_value(kv, "--disk", err) < 0)
+		snprintf(what, sizeof(what), "--disk %s", k);
+		if (once(&seen, k, k, "--disk", arg, err) < 0 ||
+		    vp_spec_check_value(what, kv->value, err) < 0 ||
+		    (kv->key && need_value(kv, "--disk", err) < 0))
 			goto out;
 		if (!strcmp(k, "path")) {
+			if (path_check("--disk path", kv->value, err) < 0)
+				goto out;
 			vp_set_str(&d.path, kv->value);
 		} else if (!strcmp(k, "pool")) {
+			if (pool_name_check("--disk pool", kv->value, kv->value, err) < 0)
+				goto out;
 			vp_set_str(&d.pool, kv->value);
 		} else if (!strcmp(k, "vol")) {
-			char *slash = strchr(kv->value, '/');
+			_cleanup_(freep) char *pool = NULL;
 
-			if (!slash || slash == kv->value || !slash[1] || strchr(slash + 1, '/')) {
-				vp_error_set(err, VP_ERR_INVALID,
-					     "invalid --disk vol='%s': use vol=POOL/VOLUME", kv->value);
+			if (pool_vol_split("--disk vol", kv->value, &pool, &d.vol, err) < 0)
 				goto out;
-			}
 			free(d.pool);
-			d.pool = strndup(kv->value, (size_t)(slash - kv->value));
-			vp_set_str(&d.vol, slash + 1);
+			d.pool = TAKE_PTR(pool);
 		} else if (!strcmp(k, "size")) {
 			if (vp_parse_size(kv->value, VP_GiB, VP_MIN_DISK, VP_MAX_DISK, "--disk size",
 					  &d.size, err) < 0)
@@ -233,11 +364,25 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			}
 			vp_set_str(&d.cache, kv->value);
 		} else if (!strcmp(k, "backing_store")) {
+			_cleanup_(freep) char *pool = NULL;
+			_cleanup_(freep) char *vol = NULL;
+
+			/* PATH, or POOL/VOLUME; what is neither is refused when
+			 * the disk is resolved (provision/create.c) */
+			if (kv->value[0] == '/') {
+				if (path_check("--disk backing_store", kv->value, err) < 0)
+					goto out;
+			} else if (strchr(kv->value, '/') &&
+				   strchr(kv->value, '/') == strrchr(kv->value, '/')) {
+				if (pool_vol_split("--disk backing_store", kv->value, &pool, &vol,
+						   err) < 0)
+					goto out;
+			}
 			vp_set_str(&d.backing_store, kv->value);
 		} else if (!strcmp(k, "backing_format")) {
 			if (!one_of(kv->value, backing_formats)) {
 				vp_error_set(err, VP_ERR_INVALID,
-					     "invalid --disk backing_format '%s': use qcow2 or raw",
+					     "invalid --disk backing_format '%s': use qcow2, raw, vmdk, vdi, vpc, vhdx or qed",
 					     kv->value);
 				goto out;
 			}
@@ -249,16 +394,17 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 				goto out;
 			}
 			vp_set_str(&d.device, kv->value);
-		} else if (!strcmp(k, "readonly") || !strcmp(k, "sparse")) {
-			if (parse_bool(kv->value, !strcmp(k, "readonly") ? "--disk readonly" : "--disk sparse",
-				       !strcmp(k, "readonly") ? &d.readonly : &d.sparse, err) < 0)
+		} else if (!strcmp(k, "readonly")) {
+			if (parse_bool(kv->value, "--disk readonly", &d.readonly, err) < 0)
 				goto out;
-		} else {
-			vp_error_set(err, VP_ERR_INVALID,
-				     "unknown --disk option '%s' (known: path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, sparse)",
-				     k);
+		} else if (parse_bool(kv->value, "--disk sparse", &d.sparse, err) < 0) {
 			goto out;
 		}
+	}
+	if (d.vol && seen_has(&seen, "pool")) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "--disk takes pool= or vol=POOL/VOLUME, not both (vol= names the pool)");
+		goto out;
 	}
 	if (d.vol && d.path) {
 		vp_error_set(err, VP_ERR_INVALID, "--disk takes path= or vol=, not both");
@@ -327,6 +473,65 @@ bad:
 			    "invalid --network mac '%s': use six hex pairs like 52:54:00:12:34:56", mac);
 }
 
+/* A bridge is a Linux network interface: 1-15 bytes (IFNAMSIZ), not '.' or
+ * '..', no '/', ':' or blank.  libvirt's schema allows letters, digits and
+ * "_.-\:/ " in <source bridge=>.  A name must pass both; of what is
+ * left, vprov takes letters, digits, '_', '.' and '-' (not a backslash). */
+#define VP_IFNAME_MAX 15
+
+static int bridge_check(const char *name, struct vp_error *err)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	size_t len = strlen(name), bad = strspn(name, ok);
+
+	if (bad < len && (unsigned char)name[bad] < 0x80)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --network bridge '%s': '%c' cannot be in an interface name (use letters, digits, '_', '.' and '-')",
+				    name, name[bad]);
+	if (bad < len)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --network bridge '%s': an interface name has ASCII letters, digits, '_', '.' and '-' only",
+				    name);
+	if (len == 0 || len > VP_IFNAME_MAX)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --network bridge '%.32s': an interface name has 1 to %d bytes",
+				    name, VP_IFNAME_MAX);
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --network bridge '%s': not an interface name", name);
+	return 0;
+}
+
+/* A libvirt network's name: not empty, no '/' (libvirt refuses it). */
+static int network_name_check(const char *name, struct vp_error *err)
+{
+	if (!*name || strchr(name, '/'))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --network network '%s': a network name is not empty and has no '/'",
+				    name);
+	return 0;
+}
+
+/* Set a NIC's type and source, once. */
+static int net_source(struct vp_net_spec *n, const char *type, const char *source,
+		      const char *arg, struct vp_error *err)
+{
+	if (n->type)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --network '%s': give one of user, network= or bridge=", arg);
+	if (vp_spec_check_value(!strcmp(type, "bridge") ? "--network bridge" : "--network network",
+				source, err) < 0)
+		return -1;
+	if (!strcmp(type, "bridge") && bridge_check(source, err) < 0)
+		return -1;
+	if (!strcmp(type, "network") && network_name_check(source, err) < 0)
+		return -1;
+	vp_set_str(&n->type, type);
+	vp_set_str(&n->source, source);
+	return 0;
+}
+
+static const char *const net_keys[] = { "network", "bridge", "type", "model", "mac", NULL };
 static const char *const net_models[] = { "virtio", "e1000e", "e1000", "rtl8139", "ne2k_pci",
 					  "pcnet", "vmxnet3", NULL };
 
@@ -334,6 +539,7 @@ int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct v
 {
 	struct kvlist l;
 	struct vp_net_spec n = { 0 };
+	struct seen seen = { 0 };
 	size_t i;
 	int r = -1;
 
@@ -352,9 +558,10 @@ int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct v
 	for (i = 0; i < l.n; i++) {
 		struct kv *kv = &l.items[i];
 		const char *k = kv->key;
+		char what[32];
 
 		if (!k) {
-			/* bare first item: "user", "default" (a network), "bridge:br0" */
+			/* bare first item: "user", "bridge:br0", "network:default" */
 			if (i != 0) {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "invalid --network '%s': '%s' is not a key=value item", arg,
@@ -364,11 +571,11 @@ int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct v
 			if (!strcmp(kv->value, "user")) {
 				vp_set_str(&n.type, "user");
 			} else if (!strncmp(kv->value, "bridge:", 7) && kv->value[7]) {
-				vp_set_str(&n.type, "bridge");
-				vp_set_str(&n.source, kv->value + 7);
+				if (net_source(&n, "bridge", kv->value + 7, arg, err) < 0)
+					goto out;
 			} else if (!strncmp(kv->value, "network:", 8) && kv->value[8]) {
-				vp_set_str(&n.type, "network");
-				vp_set_str(&n.source, kv->value + 8);
+				if (net_source(&n, "network", kv->value + 8, arg, err) < 0)
+					goto out;
 			} else {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "invalid --network '%s': use none, user, network=NAME or bridge=NAME",
@@ -377,17 +584,20 @@ int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct v
 			}
 			continue;
 		}
-		if (need_value(kv, "--network", err) < 0)
+		if (!one_of(k, net_keys)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --network option '%s' (known: network, bridge, type, model, mac)",
+				     k);
+			goto out;
+		}
+		snprintf(what, sizeof(what), "--network %s", k);
+		if (once(&seen, k, k, "--network", arg, err) < 0 ||
+		    vp_spec_check_value(what, kv->value, err) < 0 ||
+		    need_value(kv, "--network", err) < 0)
 			goto out;
 		if (!strcmp(k, "network") || !strcmp(k, "bridge")) {
-			if (n.type) {
-				vp_error_set(err, VP_ERR_INVALID,
-					     "invalid --network '%s': give one of user, network= or bridge=",
-					     arg);
+			if (net_source(&n, k, kv->value, arg, err) < 0)
 				goto out;
-			}
-			vp_set_str(&n.type, k);
-			vp_set_str(&n.source, kv->value);
 		} else if (!strcmp(k, "type")) {
 			if (strcmp(kv->value, "user") != 0) {
 				vp_error_set(err, VP_ERR_INVALID,
@@ -395,24 +605,25 @@ int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct v
 					     kv->value);
 				goto out;
 			}
+			if (n.type) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --network '%s': give one of user, network= or bridge=",
+					     arg);
+				goto out;
+			}
 			vp_set_str(&n.type, "user");
 		} else if (!strcmp(k, "model")) {
 			if (!one_of(kv->value, net_models)) {
 				vp_error_set(err, VP_ERR_INVALID,
-					     "invalid --network model '%s': use virtio, e1000e, e1000, rtl8139 or vmxnet3",
+					     "invalid --network model '%s': use virtio, e1000e, e1000, rtl8139, ne2k_pci, pcnet or vmxnet3",
 					     kv->value);
 				goto out;
 			}
 			vp_set_str(&n.model, kv->value);
-		} else if (!strcmp(k, "mac")) {
+		} else {
 			if (mac_check(kv->value, err) < 0)
 				goto out;
 			vp_set_str(&n.mac, kv->value);
-		} else {
-			vp_error_set(err, VP_ERR_INVALID,
-				     "unknown --network option '%s' (known: network, bridge, type, model, mac)",
-				     k);
-			goto out;
 		}
 	}
 	if (!n.type) {
@@ -430,9 +641,35 @@ out:
 	return r;
 }
 
+/* An IPv4 or IPv6 address, as libvirt's schema takes it in <listen
+ * address=>: IPv6 is written back in its canonical form, which the
+ * schema's pattern always matches (it misses some valid spellings, such as
+ * 1::2:1.2.3.4).  The schema also takes a host name; vprov does not, as
+ * its meaning would depend on the host's resolver. */
+static int listen_check(const char *v, char **out, struct vp_error *err)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+	char text[INET6_ADDRSTRLEN];
+
+	if (inet_pton(AF_INET, v, addr) == 1) {
+		vp_set_str(out, v);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, v, addr) == 1 && inet_ntop(AF_INET6, addr, text, sizeof(text))) {
+		vp_set_str(out, text);
+		return 0;
+	}
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "invalid --graphics listen '%s': give an IP address such as 127.0.0.1, 0.0.0.0 or ::1",
+			    v);
+}
+
+static const char *const graphics_keys[] = { "type", "listen", "port", NULL };
+
 int vp_spec_parse_graphics(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
 	struct kvlist l;
+	struct seen seen = { 0 };
 	size_t i;
 	int r = -1;
 	char *type = NULL, *listen = NULL;
@@ -443,36 +680,45 @@ int vp_spec_parse_graphics(struct vp_domain_spec *spec, const char *arg, struct 
 	for (i = 0; i < l.n; i++) {
 		struct kv *kv = &l.items[i];
 		const char *k = kv->key;
+		char what[32];
 
-		if (!k || !strcmp(k, "type")) {
-			if ((!k && i != 0) ||
-			    (strcmp(kv->value, "none") && strcmp(kv->value, "vnc") &&
-			     strcmp(kv->value, "spice"))) {
+		if (!k) {
+			if (i != 0) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --graphics '%s': use none, vnc or spice", arg);
+				goto out;
+			}
+			k = "type"; /* the bare first item */
+		} else if (!one_of(k, graphics_keys)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --graphics option '%s' (known: listen, port)", k);
+			goto out;
+		}
+		if (!strcmp(k, "type"))
+			snprintf(what, sizeof(what), "--graphics");
+		else
+			snprintf(what, sizeof(what), "--graphics %s", k);
+		if (once(&seen, k, k, "--graphics", arg, err) < 0 ||
+		    vp_spec_check_value(what, kv->value, err) < 0)
+			goto out;
+		if (!strcmp(k, "type")) {
+			if (strcmp(kv->value, "none") && strcmp(kv->value, "vnc") &&
+			    strcmp(kv->value, "spice")) {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "invalid --graphics '%s': use none, vnc or spice", arg);
 				goto out;
 			}
 			vp_set_str(&type, kv->value);
 		} else if (!strcmp(k, "listen")) {
-			if (need_value(kv, "--graphics", err) < 0)
+			if (need_value(kv, "--graphics", err) < 0 ||
+			    listen_check(kv->value, &listen, err) < 0)
 				goto out;
-			if (strspn(kv->value, "0123456789abcdefABCDEF.:") != strlen(kv->value)) {
-				vp_error_set(err, VP_ERR_INVALID,
-					     "invalid --graphics listen '%s': give an IP address",
-					     kv->value);
-				goto out;
-			}
-			vp_set_str(&listen, kv->value);
-		} else if (!strcmp(k, "port")) {
+		} else {
 			uint64_t v;
 
 			if (vp_parse_uint(kv->value, 5900, 65535, "--graphics port", &v, err) < 0)
 				goto out;
 			port = (int)v;
-		} else {
-			vp_error_set(err, VP_ERR_INVALID,
-				     "unknown --graphics option '%s' (known: listen, port)", k);
-			goto out;
 		}
 	}
 	if (!type) {
@@ -498,12 +744,18 @@ out:
 	return r;
 }
 
+static const char *const boot_keys[] = { "kernel", "initrd", "kernel_args", "cmdline", "uefi",
+					 "firmware", NULL };
+
 int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
 	struct kvlist l;
 	struct vp_boot_spec *b = &spec->boot;
+	struct seen seen = { 0 };
 	size_t i, n_devs = 0;
 	char *devs[VP_MAX_BOOT_DEVS] = { 0 };
+	char *kernel = NULL, *initrd = NULL, *cmdline = NULL;
+	enum vp_tristate uefi = VP_UNSET;
 	int r = -1;
 
 	if (kv_split(arg, "--boot", &l, err) < 0)
@@ -511,14 +763,20 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 	for (i = 0; i < l.n; i++) {
 		struct kv *kv = &l.items[i];
 		const char *k = kv->key;
+		const char *field;
+		char what[32];
 
 		if (!k) {
 			const char *v = kv->value;
 			const char *dev = NULL;
 			size_t j;
 
+			if (vp_spec_check_value("--boot", v, err) < 0)
+				goto out;
 			if (!strcmp(v, "uefi") || !strcmp(v, "efi")) {
-				b->uefi = VP_YES;
+				if (once(&seen, "uefi", v, "--boot", arg, err) < 0)
+					goto out;
+				uefi = VP_YES;
 				continue;
 			}
 			if (!strcmp(v, "hd") || !strcmp(v, "disk"))
@@ -549,37 +807,59 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			devs[n_devs++] = vp_strdup(dev);
 			continue;
 		}
-		if (strcmp(k, "kernel_args") && strcmp(k, "cmdline") && need_value(kv, "--boot", err) < 0)
-			goto out;
-		if (!strcmp(k, "kernel")) {
-			vp_set_str(&b->kernel, kv->value);
-		} else if (!strcmp(k, "initrd")) {
-			vp_set_str(&b->initrd, kv->value);
-		} else if (!strcmp(k, "kernel_args") || !strcmp(k, "cmdline")) {
-			vp_set_str(&b->cmdline, kv->value);
-		} else if (!strcmp(k, "uefi") || !strcmp(k, "firmware")) {
-			if (!strcmp(k, "firmware")) {
-				if (strcmp(kv->value, "efi") && strcmp(kv->value, "bios")) {
-					vp_error_set(err, VP_ERR_INVALID,
-						     "invalid --boot firmware '%s': use efi or bios",
-						     kv->value);
-					goto out;
-				}
-				b->uefi = !strcmp(kv->value, "efi") ? VP_YES : VP_NO;
-			} else if (parse_bool(kv->value, "--boot uefi", &b->uefi, err) < 0) {
-				goto out;
-			}
-		} else {
+		if (!one_of(k, boot_keys)) {
 			vp_error_set(err, VP_ERR_INVALID,
 				     "unknown --boot option '%s' (known: hd, cdrom, network, uefi, kernel, initrd, kernel_args)",
 				     k);
 			goto out;
 		}
+		field = !strcmp(k, "cmdline") ? "kernel_args" : !strcmp(k, "firmware") ? "uefi" : k;
+		snprintf(what, sizeof(what), "--boot %s", k);
+		if (once(&seen, field, k, "--boot", arg, err) < 0 ||
+		    vp_spec_check_value(what, kv->value, err) < 0)
+			goto out;
+		if (strcmp(field, "kernel_args") && need_value(kv, "--boot", err) < 0)
+			goto out;
+		if (!strcmp(k, "kernel")) {
+			if (path_check("--boot kernel", kv->value, err) < 0)
+				goto out;
+			vp_set_str(&kernel, kv->value);
+		} else if (!strcmp(k, "initrd")) {
+			if (path_check("--boot initrd", kv->value, err) < 0)
+				goto out;
+			vp_set_str(&initrd, kv->value);
+		} else if (!strcmp(field, "kernel_args")) {
+			vp_set_str(&cmdline, kv->value);
+		} else if (!strcmp(k, "firmware")) {
+			if (strcmp(kv->value, "efi") && strcmp(kv->value, "bios")) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --boot firmware '%s': use efi or bios", kv->value);
+				goto out;
+			}
+			uefi = !strcmp(kv->value, "efi") ? VP_YES : VP_NO;
+		} else if (parse_bool(kv->value, "--boot uefi", &uefi, err) < 0) {
+			goto out;
+		}
 	}
-	if ((b->initrd || b->cmdline) && !b->kernel) {
+	if ((initrd || cmdline) && !kernel && !b->kernel) {
 		vp_error_set(err, VP_ERR_INVALID, "--boot initrd= and kernel_args= need kernel=");
 		goto out;
 	}
+	/* all or nothing: a --boot that fails leaves the spec as it was */
+	if (kernel) {
+		free(b->kernel);
+		b->kernel = TAKE_PTR(kernel);
+	}
+	if (initrd) {
+		free(b->initrd);
+		b->initrd = TAKE_PTR(initrd);
+	}
+	if (cmdline) {
+		free(b->cmdline);
+		b->cmdline = TAKE_PTR(cmdline);
+	}
+	if (uefi != VP_UNSET)
+		b->uefi = uefi;
 	if (n_devs) {
 		for (i = 0; i < b->n_devs; i++)
 			free(b->devs[i]);
@@ -592,6 +872,9 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 out:
 	for (i = 0; i < n_devs; i++)
 		free(devs[i]);
+	free(kernel);
+	free(initrd);
+	free(cmdline);
 	kvlist_clear(&l);
 	return r;
 }

@@ -122,6 +122,114 @@ static void test_canonical_and_hash(void **state)
 	vp_spec_clear(&b);
 }
 
+/* Every text field a caller can set is checked, and named as the user
+ * knows it; the message stays one line. */
+static void test_check_text(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	struct field { char **slot; const char *needle; };
+	size_t i;
+
+	(void)state;
+	s.name = vp_strdup("web1");
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,pool=default,bus=virtio", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "/data/b.qcow2", &err), 0);
+	assert_int_equal(vp_spec_parse_network(&s, "network=default,model=virtio", &err), 0);
+	assert_int_equal(vp_spec_parse_network(&s, "bridge=br0", &err), 0);
+	assert_int_equal(vp_spec_parse_graphics(&s, "vnc,listen=::1", &err), 0);
+	assert_int_equal(vp_spec_parse_boot(&s, "cdrom,hd,kernel=/k,initrd=/i,kernel_args=caf\xc3\xa9", &err), 0);
+	s.virt_type = vp_strdup("kvm");
+	s.arch = vp_strdup("x86_64");
+	s.machine = vp_strdup("q35");
+	s.dev.disk_bus = vp_strdup("sata");
+	s.dev.net_model = vp_strdup("e1000e");
+	s.dev.usb_model = vp_strdup("qemu-xhci");
+	s.dev.video_model = vp_strdup("vga");
+	s.os.id = vp_strdup("http://debian.org/debian/12");
+	s.os.short_id = vp_strdup("debian12");
+	s.os.name = vp_strdup("Debian 12");
+	s.disks[0].format = vp_strdup("qcow2");
+	s.disks[0].cache = vp_strdup("none");
+	s.disks[0].backing_store = vp_strdup("/b.qcow2");
+	s.disks[0].backing_format = vp_strdup("qcow2");
+	s.disks[0].device = vp_strdup("disk");
+	s.nets[0].mac = vp_strdup("52:54:00:00:00:01");
+	assert_int_equal(vp_spec_check_text(&s, &err), 0);
+
+	{
+		const struct field fields[] = {
+			{ &s.name, "--name contains" },
+			{ &s.virt_type, "--virt-type contains" },
+			{ &s.arch, "--arch contains" },
+			{ &s.machine, "--machine contains" },
+			{ &s.graphics.type, "--graphics contains" },
+			{ &s.graphics.listen, "--graphics listen contains" },
+			{ &s.boot.kernel, "--boot kernel contains" },
+			{ &s.boot.initrd, "--boot initrd contains" },
+			{ &s.boot.cmdline, "--boot kernel_args contains a control character (\\x01), which a domain description cannot hold" },
+			{ &s.boot.devs[1], "--boot contains" },
+			{ &s.dev.disk_bus, "the OS profile's disk bus contains" },
+			{ &s.dev.net_model, "the OS profile's NIC model contains" },
+			{ &s.dev.usb_model, "the OS profile's USB model contains" },
+			{ &s.dev.video_model, "the OS profile's video model contains" },
+			{ &s.os.id, "--os profile id contains" },
+			{ &s.os.short_id, "--os short id contains" },
+			{ &s.os.name, "--os profile name contains" },
+			{ &s.disks[0].path, "--disk path (disk 1) contains" },
+			{ &s.disks[0].pool, "--disk pool (disk 1) contains" },
+			{ &s.disks[0].format, "--disk format (disk 1) contains" },
+			{ &s.disks[0].bus, "--disk bus (disk 1) contains" },
+			{ &s.disks[0].cache, "--disk cache (disk 1) contains" },
+			{ &s.disks[0].backing_store, "--disk backing_store (disk 1) contains" },
+			{ &s.disks[0].backing_format, "--disk backing_format (disk 1) contains" },
+			{ &s.disks[0].device, "--disk device (disk 1) contains" },
+			{ &s.disks[1].path, "--disk path (disk 2) contains" },
+			{ &s.disks[1].vol, "--disk vol (disk 2) contains" },
+			{ &s.nets[0].type, "--network type (network 1) contains" },
+			{ &s.nets[0].source, "--network network (network 1) contains" },
+			{ &s.nets[0].model, "--network model (network 1) contains" },
+			{ &s.nets[0].mac, "--network mac (network 1) contains" },
+			{ &s.nets[1].source, "--network bridge (network 2) contains" },
+		};
+
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			char *was = *fields[i].slot;
+
+			*fields[i].slot = vp_strdup("a\x01" "b");
+			if (vp_spec_check_text(&s, &err) != -1)
+				fail_msg("a control character in field %zu ('%s') passed", i,
+					 fields[i].needle);
+			assert_int_equal(err.code, VP_ERR_INVALID);
+			if (!strstr(err.msg, fields[i].needle))
+				fail_msg("field %zu: '%s' lacks '%s'", i, err.msg, fields[i].needle);
+			free(*fields[i].slot);
+			*fields[i].slot = vp_strdup("caf\xc3\xa9\xff");
+			assert_int_equal(vp_spec_check_text(&s, &err), -1);
+			assert_non_null(strstr(err.msg, "a byte that is not UTF-8 (\\xff)"));
+			free(*fields[i].slot);
+			*fields[i].slot = vp_strdup("\xef\xbf\xbf");
+			assert_int_equal(vp_spec_check_text(&s, &err), -1);
+			assert_non_null(strstr(err.msg, "U+FFFF"));
+			assert_null(strchr(err.msg, '\n'));
+			free(*fields[i].slot);
+			*fields[i].slot = was;
+			assert_int_equal(vp_spec_check_text(&s, &err), 0);
+		}
+	}
+	/* one disk, one network: no number */
+	vp_spec_clear(&s);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1", &err), 0);
+	s.disks[0].bus = vp_strdup("virtio\n");
+	assert_int_equal(vp_spec_check_text(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "--disk bus contains a control character (\\x0a)"));
+	vp_spec_clear(&s);
+	/* an empty spec has nothing to refuse */
+	assert_int_equal(vp_spec_check_text(&s, &err), 0);
+	assert_int_equal(vp_spec_check_value("--x", NULL, &err), 0);
+	assert_int_equal(vp_spec_check_value("--x", "", &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_merge_scalars),
 		cmocka_unit_test(test_merge_lists_replace),
 		cmocka_unit_test(test_canonical_and_hash),
+		cmocka_unit_test(test_check_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -206,6 +207,201 @@ static void test_boot(void **state)
 	expect_error(vp_spec_parse_boot, "menu=on", "unknown --boot option 'menu'");
 }
 
+/* A sub-option given twice is refused, whichever spelling it came in;
+ * nothing of a refused argument reaches the spec. */
+static void test_repeated_keys(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	expect_error(vp_spec_parse_disk, "size=1,size=2",
+		     "invalid --disk 'size=1,size=2': 'size' is given twice");
+	expect_error(vp_spec_parse_disk, "/a.qcow2,path=/b.qcow2", "'path' is given twice");
+	expect_error(vp_spec_parse_disk, "size=1,pool=a,pool=b", "'pool' is given twice");
+	expect_error(vp_spec_parse_disk, "vol=p/a,vol=p/b", "'vol' is given twice");
+	expect_error(vp_spec_parse_disk, "size=1,bus=sata,bus=virtio", "'bus' is given twice");
+	expect_error(vp_spec_parse_disk, "size=1,readonly=on,readonly=off", "'readonly' is given twice");
+	expect_error(vp_spec_parse_disk, "pool=a,vol=b/c", "not both");
+	expect_error(vp_spec_parse_disk, "vol=b/c,pool=b", "not both");
+	expect_error(vp_spec_parse_network, "network=a,network=b",
+		     "invalid --network 'network=a,network=b': 'network' is given twice");
+	expect_error(vp_spec_parse_network, "user,mac=52:54:00:00:00:01,mac=52:54:00:00:00:02",
+		     "'mac' is given twice");
+	expect_error(vp_spec_parse_network, "user,model=virtio,model=e1000", "'model' is given twice");
+	expect_error(vp_spec_parse_network, "network=a,type=user", "one of");
+	expect_error(vp_spec_parse_boot, "kernel=/a,kernel=/b",
+		     "invalid --boot 'kernel=/a,kernel=/b': 'kernel' is given twice");
+	expect_error(vp_spec_parse_boot, "kernel=/a,initrd=/i,initrd=/j", "'initrd' is given twice");
+	expect_error(vp_spec_parse_boot, "kernel=/a,kernel_args=x,cmdline=y",
+		     "'kernel_args' and 'cmdline' are one setting, given twice");
+	expect_error(vp_spec_parse_boot, "uefi,firmware=bios", "given twice");
+	expect_error(vp_spec_parse_boot, "uefi=on,uefi=off", "'uefi' is given twice");
+	expect_error(vp_spec_parse_boot, "hd,hd", "twice");
+	expect_error(vp_spec_parse_boot, "network,pxe", "twice");
+	expect_error(vp_spec_parse_graphics, "vnc,port=5901,port=5902",
+		     "invalid --graphics 'vnc,port=5901,port=5902': 'port' is given twice");
+	expect_error(vp_spec_parse_graphics, "vnc,listen=::1,listen=::1", "'listen' is given twice");
+	expect_error(vp_spec_parse_graphics, "vnc,type=spice", "'type' is given twice");
+
+	/* a list of boot devices is not a repetition */
+	assert_int_equal(vp_spec_parse_boot(&s, "cdrom,hd,network,fd", &err), 0);
+	assert_int_equal(s.boot.n_devs, 4);
+	/* a refused --boot leaves what an earlier one said */
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k1", &err), 0);
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k2,initrd=/i,kernel=/k3", &err), -1);
+	assert_string_equal(s.boot.kernel, "/k1");
+	assert_null(s.boot.initrd);
+	/* a later --boot may add to an earlier one's kernel */
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel_args=quiet", &err), 0);
+	assert_string_equal(s.boot.cmdline, "quiet");
+	assert_int_equal(vp_spec_parse_graphics(&s, "vnc,listen=::1,port=5901", &err), 0);
+	assert_int_equal(vp_spec_parse_graphics(&s, "spice,port=5902,port=5903", &err), -1);
+	assert_string_equal(s.graphics.type, "vnc");
+	assert_int_equal(s.graphics.port, 5901);
+	vp_spec_clear(&s);
+}
+
+/* Values libvirt's domain schema (or the host) would refuse are refused
+ * when parsed, as usage errors, not later as a schema failure. */
+static void test_schema_values(void **state)
+{
+	static const char *const good_bridges[] = { "br0", "br-lan.10", "virbr_0", "abcdefghijklmno", NULL };
+	static const char *const bad_bridges[] = { "a b", "x/y", ".", "..", "abcdefghijklmnop", "a:b",
+						   "a\\b", "caf\xc3\xa9", "a@b", NULL };
+	static const struct { const char *in, *out; } good_listen[] = {
+		{ "127.0.0.1", "127.0.0.1" }, { "0.0.0.0", "0.0.0.0" }, { "::", "::" },
+		{ "::1", "::1" }, { "::ffff:1.2.3.4", "::ffff:1.2.3.4" },
+		{ "FE80::0:1", "fe80::1" },
+		/* valid, but not in the schema's pattern: written canonically */
+		{ "1::2:1.2.3.4", "1::2:102:304" },
+	};
+	static const char *const bad_listen[] = { "localhost", "example.com", "1.2.3", "256.1.1.1",
+						  "01.2.3.4", "fe80::1%eth0", "[::1]", "1.2.3.4:5900",
+						  ":::", "abcd::12345", NULL };
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	char arg[600], big[400];
+	size_t i;
+
+	(void)state;
+	for (i = 0; good_bridges[i]; i++) {
+		snprintf(arg, sizeof(arg), "bridge=%s", good_bridges[i]);
+		if (vp_spec_parse_network(&s, arg, &err) < 0)
+			fail_msg("'%s' refused: %s", arg, err.msg);
+		assert_string_equal(s.nets[i].source, good_bridges[i]);
+	}
+	vp_spec_clear(&s);
+	for (i = 0; bad_bridges[i]; i++) {
+		snprintf(arg, sizeof(arg), "bridge=%s", bad_bridges[i]);
+		expect_error(vp_spec_parse_network, arg, "invalid --network bridge");
+		snprintf(arg, sizeof(arg), "bridge:%s", bad_bridges[i]);
+		expect_error(vp_spec_parse_network, arg, "invalid --network bridge");
+	}
+	expect_error(vp_spec_parse_network, "bridge=", "needs a value");
+	expect_error(vp_spec_parse_network, "network=a/b", "invalid --network network 'a/b'");
+	expect_error(vp_spec_parse_network, "network:a/b", "invalid --network network 'a/b'");
+	expect_error(vp_spec_parse_network, "network=", "needs a value");
+	assert_int_equal(vp_spec_parse_network(&s, "network=my lab", &err), 0); /* libvirt allows it */
+	vp_spec_clear(&s);
+
+	for (i = 0; i < sizeof(good_listen) / sizeof(good_listen[0]); i++) {
+		snprintf(arg, sizeof(arg), "vnc,listen=%s", good_listen[i].in);
+		if (vp_spec_parse_graphics(&s, arg, &err) < 0)
+			fail_msg("'%s' refused: %s", arg, err.msg);
+		assert_string_equal(s.graphics.listen, good_listen[i].out);
+	}
+	vp_spec_clear(&s);
+	for (i = 0; bad_listen[i]; i++) {
+		snprintf(arg, sizeof(arg), "spice,listen=%s", bad_listen[i]);
+		expect_error(vp_spec_parse_graphics, arg, "invalid --graphics listen");
+	}
+
+	/* disks: absolute paths of files, pool and volume names libvirt takes */
+	expect_error(vp_spec_parse_disk, "path=disk.qcow2,size=1", "--disk path 'disk.qcow2' must be an absolute path");
+	expect_error(vp_spec_parse_disk, "disk.qcow2,size=1", "must be an absolute path");
+	expect_error(vp_spec_parse_disk, "path=/,size=1", "names a directory");
+	expect_error(vp_spec_parse_disk, "path=/tmp/,size=1", "names a directory");
+	expect_error(vp_spec_parse_disk, "path=/tmp/.,size=1", "names a directory");
+	expect_error(vp_spec_parse_disk, "path=/tmp/..,size=1", "names a directory");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(arg, sizeof(arg), "path=/tmp/%s,size=1", big);
+	expect_error(vp_spec_parse_disk, arg, "longer than 255 bytes");
+	expect_error(vp_spec_parse_disk, "pool=a/b,size=1", "--disk pool 'a/b'");
+	expect_error(vp_spec_parse_disk, "vol=p/..", "--disk vol 'p/..': a volume name");
+	expect_error(vp_spec_parse_disk, "vol=p/.", "--disk vol 'p/.'");
+	snprintf(arg, sizeof(arg), "vol=p/%s", big);
+	expect_error(vp_spec_parse_disk, arg, "at most 255 bytes");
+	expect_error(vp_spec_parse_disk, "size=1,backing_store=/tmp/", "--disk backing_store '/tmp/'");
+	expect_error(vp_spec_parse_disk, "size=1,backing_store=p/..", "--disk backing_store 'p/..'");
+	expect_error(vp_spec_parse_disk, "size=1,backing_format=vmdk,format=qcow2,backing_format=raw",
+		     "given twice");
+	/* what is neither PATH nor POOL/VOL is refused when resolved */
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,backing_store=a/b/c", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "path=/var/lib/libvirt/images/caf\xc3\xa9 1.qcow2,size=1", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "vol=my pool/a b.qcow2", &err), 0);
+	vp_spec_clear(&s);
+
+	/* boot: <kernel> and <initrd> are absolute paths of files */
+	expect_error(vp_spec_parse_boot, "kernel=vmlinuz", "--boot kernel 'vmlinuz' must be an absolute path");
+	expect_error(vp_spec_parse_boot, "kernel=/", "--boot kernel '/'");
+	expect_error(vp_spec_parse_boot, "kernel=/k,initrd=initrd.img", "--boot initrd 'initrd.img'");
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k,kernel_args=", &err), 0);
+	assert_string_equal(s.boot.cmdline, "");
+	vp_spec_clear(&s);
+}
+
+/* A control character, a byte that is not UTF-8 or a non-character in any
+ * value is refused at parse time, naming the option, in one line. */
+static void test_control_characters(void **state)
+{
+	static const struct { int (*fn)(struct vp_domain_spec *, const char *, struct vp_error *);
+			      const char *arg, *needle; } cases[] = {
+		{ vp_spec_parse_boot, "kernel=/k,kernel_args=a\x01" "b",
+		  "--boot kernel_args contains a control character (\\x01), which a domain description cannot hold" },
+		{ vp_spec_parse_boot, "kernel=/k,cmdline=a\nb", "--boot cmdline contains a control character (\\x0a)" },
+		{ vp_spec_parse_boot, "kernel=/k\x7f", "--boot kernel contains a control character (\\x7f)" },
+		{ vp_spec_parse_boot, "kernel=/k,initrd=/i\t", "--boot initrd contains a control character (\\x09)" },
+		{ vp_spec_parse_boot, "hd\x1b", "--boot contains a control character (\\x1b)" },
+		{ vp_spec_parse_disk, "path=/a\xff,size=1", "--disk path contains a byte that is not UTF-8 (\\xff)" },
+		{ vp_spec_parse_disk, "/a\xc0\xaf,size=1", "--disk path contains a byte that is not UTF-8 (\\xc0)" },
+		{ vp_spec_parse_disk, "pool=p\x01,size=1", "--disk pool contains a control character" },
+		{ vp_spec_parse_disk, "vol=p/v\x01", "--disk vol contains a control character" },
+		{ vp_spec_parse_disk, "size=1,backing_store=/b\x01", "--disk backing_store contains a control character" },
+		{ vp_spec_parse_disk, "size=1,bus=virtio\n", "--disk bus contains a control character" },
+		{ vp_spec_parse_disk, "size=1\x01", "--disk size contains a control character" },
+		{ vp_spec_parse_disk, "path=/a\xef\xbf\xbe,size=1", "--disk path contains the non-character U+FFFE" },
+		{ vp_spec_parse_disk, "path=/a\xed\xa0\x80,size=1", "not UTF-8 (\\xed)" },
+		{ vp_spec_parse_network, "network=a\x01", "--network network contains a control character" },
+		{ vp_spec_parse_network, "network:a\nb", "--network network contains a control character" },
+		{ vp_spec_parse_network, "bridge=br\x01", "--network bridge contains a control character" },
+		{ vp_spec_parse_network, "user,mac=52:54:00:00:00:0\x01", "--network mac contains a control character" },
+		{ vp_spec_parse_network, "user,model=virtio\xff", "--network model contains a byte that is not UTF-8" },
+		{ vp_spec_parse_graphics, "vnc,listen=::1\x01", "--graphics listen contains a control character" },
+		{ vp_spec_parse_graphics, "vnc\x01", "--graphics contains a control character" },
+	};
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *p;
+
+		expect_error(cases[i].fn, cases[i].arg, cases[i].needle);
+		cases[i].fn(&s, cases[i].arg, &err);
+		for (p = err.msg; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				fail_msg("message for case %zu holds byte 0x%02x: %s", i, *p, err.msg);
+		vp_spec_clear(&s);
+	}
+	/* text beyond ASCII is fine */
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k,kernel_args=caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x80\xae", &err), 0);
+	assert_string_equal(s.boot.cmdline, "caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x80\xae");
+	vp_spec_clear(&s);
+}
+
 static void test_names(void **state)
 {
 	struct vp_error err = { 0 };
@@ -237,7 +433,8 @@ int main(void)
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
 		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
+		cmocka_unit_test(test_schema_values), cmocka_unit_test(test_control_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
