@@ -99,30 +99,6 @@ static void cstate_free(void *p)
 	free(cs);
 }
 
-int vp_uuid_generate(char out[37], struct vp_error *err)
-{
-	unsigned char u[16];
-	size_t got = 0;
-
-	while (got < sizeof(u)) {
-		ssize_t n = getrandom(u + got, sizeof(u) - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return vp_error_set(err, VP_ERR_RUNTIME, "cannot get random bytes: %s",
-					    strerror(errno));
-		}
-		got += (size_t)n;
-	}
-	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
-	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
-		 u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
-		 u[15]);
-	return 0;
-}
 
 /* ---- the VM itself: name, arch, type, machine ------------------------ */
 

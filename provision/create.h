@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "report.h"
 #include "spec.h"
+#include "uuid.h"
 
 enum vp_create_mode {
 	VP_CREATE_REAL,       /* create, define, start */
@@ -60,8 +61,5 @@ int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 		     const struct vp_create_opts *opts, struct vp_create_result *res,
 		     struct vp_plan **plan, struct vp_undo_report *undo, struct vp_error *err);
 void vp_create_result_clear(struct vp_create_result *res);
-
-/* A random (version 4) UUID in its text form; 37 bytes. */
-int vp_uuid_generate(char out[37], struct vp_error *err);
 
 #endif

@@ -65,6 +65,8 @@ struct vp_kvm_probe_opts {
 	const struct vp_reporter *reporter;
 	int64_t timeout_ms;                 /* 0: the default (VP_KVM_PROBE_TIMEOUT_MS) */
 	const char *machine;                /* NULL: q35 when offered, else pc */
+	const char *cpu_model;              /* tests: a named CPU model instead of
+					     * host-passthrough (the CPU real guests get) */
 };
 
 #define VP_KVM_PROBE_TIMEOUT_MS 8000
@@ -101,6 +103,7 @@ struct vp_host_check_opts {
 	const struct vp_reporter *reporter;
 	bool refresh;            /* probe again even when a verdict is cached */
 	bool no_probe;           /* only what is cached */
+	const char *cpu_model;   /* tests: see vp_kvm_probe_opts */
 };
 
 int vp_host_check(virConnectPtr conn, const struct vp_host_check_opts *opts,

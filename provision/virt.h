@@ -32,7 +32,7 @@
 	X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString)                 \
 	X(virDomainGetXMLDesc) X(virDomainIsActive) X(virDomainIsPersistent)               \
 	X(virDomainLookupByName) X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(virDomainSetAutostart) X(virDomainSetMetadata)          \
-	X(virDomainShutdown) X(virDomainUndefine) X(virDomainUndefineFlags)                \
+	X(virDomainShutdown) X(virDomainResume) X(virDomainListGetStats) X(virDomainStatsRecordListFree) X(virDomainUndefine) X(virDomainUndefineFlags)                \
 	X(virEventAddHandle) X(virEventAddTimeout) X(virEventRegisterDefaultImpl)          \
 	X(virEventRemoveHandle) X(virEventRemoveTimeout) X(virEventRunDefaultImpl)         \
 	X(virEventUpdateHandle)                                                            \
@@ -42,7 +42,7 @@
 	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolListAllVolumes) \
 	X(virStoragePoolLookupByName) X(virStoragePoolLookupByUUIDString) X(virStoragePoolGetUUIDString) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
 	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
-	X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolFree)              \
+	X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolUpload) X(virStorageVolFree)              \
 	X(virStorageVolGetConnect) X(virStorageVolGetKey) X(virStorageVolGetInfo) X(virStorageVolGetName)         \
 	X(virStorageVolGetXMLDesc) X(virStorageVolLookupByName) X(virStorageVolLookupByPath) \
 	X(virStreamAbort) X(virStreamEventAddCallback) X(virStreamEventRemoveCallback)     \

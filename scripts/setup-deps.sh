@@ -5,7 +5,8 @@ set -eu
 
 # build: compiler, cmake, the libraries vprov links
 # run: libvirtd with its QEMU driver, QEMU, qemu-img, OVMF for --boot uefi
-# test: cmocka, xmllint, a kernel in /boot for real guests to boot
+# test: cmocka, xmllint, a kernel in /boot for real guests to boot, man and
+#       groff to render the man page, script(1) (bsdutils) for the TTY tests
 # profiles: osinfo-db (the system OS database and its schema)
 # bench: virt-install and osinfo-query (the tools we compare against),
 #        hyperfine, GNU time
@@ -13,7 +14,7 @@ PKGS="build-essential cmake pkg-config git
 libvirt-dev libxml2-dev libjson-c-dev libgnutls28-dev
 libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
 qemu-system-x86 qemu-utils ovmf
-libcmocka-dev libxml2-utils linux-image-amd64 python3 procps util-linux
+libcmocka-dev libxml2-utils linux-image-amd64 python3 procps util-linux bsdutils man-db groff-base
 osinfo-db
 virtinst libosinfo-bin hyperfine time"
 

@@ -24,6 +24,7 @@ static inline void xmlFreep(void *p)
 extern const char vp_template_domain[];
 extern const char vp_template_volume[];
 extern const char vp_template_pool_dir[];
+extern const char vp_template_kvm_probe[];
 
 /* Parse a template or any XML text; blanks dropped so output re-indents. */
 int vp_xml_parse(const char *text, const char *what, xmlDocPtr *out, struct vp_error *err);

@@ -15,6 +15,9 @@ E2E_PREFIX="vpt$$-"
 E2E_FAILED=0
 E2E_NAME=$(basename "$0" .sh)
 E2E_TMP=$(mktemp -d /tmp/vprov-e2e.XXXXXX)
+# each test's undo journals of its own: a test that kills vprov on purpose
+# must not have another test's command roll its leftovers back (and say so)
+export XDG_STATE_HOME=$E2E_TMP/state
 
 # The Debian kernel and initrd the setup script installs (linux-image-amd64).
 E2E_KERNEL=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)

@@ -163,12 +163,12 @@ if command -v script >/dev/null 2>&1; then
 	sleep 6 | timeout 60 script -qfec \
 		"sh -c '(sleep 2; kill -TERM \$\$) & exec $VPROV console $VM'; echo \"rc=\$?\"; stty -a" \
 		/dev/null >"$E2E_TMP/tty2.out" 2>&1
-	e2e_check "SIGTERM in raw mode exits 130" grep -q "^rc=130" "$E2E_TMP/tty2.out"
+	e2e_check "SIGTERM in raw mode exits 143 (128 + SIGTERM)" grep -q "^rc=143" "$E2E_TMP/tty2.out"
 	sed -n '/^rc=/,$p' "$E2E_TMP/tty2.out" | tr -d '\r' >"$E2E_TMP/stty2.out"
 	e2e_check "SIGTERM in raw mode restores the terminal" \
 		grep -qE "(^| )icanon( |$)" "$E2E_TMP/stty2.out"
 else
-	echo "skip [$E2E_NAME]: no script(1) for the TTY tests"
+	e2e_fail "script(1) is missing: scripts/setup-deps.sh installs bsdutils for the TTY tests"
 fi
 
 # The VM stopping ends an attached session with 0.
