@@ -714,11 +714,21 @@ int vp_host_check(virConnectPtr conn, const struct vp_host_check_opts *opts,
 			.cpu_model = opts->cpu_model,
 		};
 
+		struct vp_error e2 = { 0 };
+
 		vp_kvm_check_clear(&out->kvm);
-		if (vp_kvm_probe(conn, &caps, &po, &out->kvm, err) < 0)
-			goto out;
+		if (vp_kvm_probe(conn, &caps, &po, &out->kvm, &e2) < 0) {
+			if (e2.code == VP_ERR_CANCELLED) {
+				*err = e2;
+				goto out;
+			}
+			/* a probe that cannot run says so; creates then use TCG */
+			out->kvm.verdict = VP_KVM_UNKNOWN;
+			out->kvm.evidence = vp_strdup_printf("the probe could not run: %s", e2.msg);
+		}
 	}
-	out->choice = out->kvm.verdict == VP_KVM_BROKEN ? "qemu" : "kvm";
+	out->choice = out->kvm.verdict == VP_KVM_WORKS ? "kvm" :
+		      out->kvm.verdict == VP_KVM_BROKEN || !opts->no_probe ? "qemu" : "kvm";
 	r = 0;
 out:
 	vp_host_caps_clear(&caps);

@@ -1,0 +1,40 @@
+#!/bin/bash
+# tests/e2e/test_readme.sh — the README's first command, as a user types it:
+# a fresh clone, `./scripts/demo.sh`, nothing in the environment pinned
+# (no VPROV_VIRT_TYPE, no LIBVIRT_DEFAULT_URI, no XDG directories): it
+# exits 0, the README's own line `vprov create ubuntu20 --ram 2048` makes a
+# VM, and the demo VM boots the Debian kernel to its initramfs shell.
+# The demo's VMs are deleted afterwards (unless they were there before).
+. "$(dirname "$0")/lib.sh"
+
+SRC=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+CLONE=$E2E_TMP/clone
+existed=""
+for vm in ubuntu20 vprov-demo; do
+	e2e_domain_exists "$vm" && existed="$existed $vm"
+done
+if [ -n "$existed" ]; then
+	e2e_fail "VMs the demo makes exist already ($existed): this host is not fresh enough to run the README's command as typed"
+	e2e_finish
+fi
+readme_cleanup() {
+	local vm
+	for vm in vprov-demo ubuntu20; do
+		[ -x "$CLONE/build/vprov" ] && "$CLONE/build/vprov" -c qemu:///system delete "$vm" >/dev/null 2>&1
+	done
+	e2e_cleanup
+}
+trap readme_cleanup EXIT
+
+e2e_check "a fresh clone of the repository" git clone -q "$SRC" "$CLONE"
+# the command exactly as the README gives it, with the user's environment
+(cd "$CLONE" && env -u VPROV_VIRT_TYPE -u LIBVIRT_DEFAULT_URI -u XDG_STATE_HOME -u XDG_CACHE_HOME \
+	./scripts/demo.sh) >"$E2E_TMP/demo.out" 2>&1
+RC=$?
+e2e_check "./scripts/demo.sh exits 0 (rc=$RC; the last lines: $(tail -n 3 "$E2E_TMP/demo.out" | tr '\n' '|'))" \
+	[ "$RC" -eq 0 ]
+e2e_check "it ran the README's first line" grep -q '^\$ vprov create ubuntu20 --ram 2048' "$E2E_TMP/demo.out"
+e2e_check "which made the VM" grep -q "created VM 'ubuntu20'" "$E2E_TMP/demo.out"
+e2e_check "the demo VM reached its initramfs shell" grep -q '(initramfs)' "$E2E_TMP/demo.out"
+e2e_check "both VMs run" [ "$(e2e_state ubuntu20)" = running -a "$(e2e_state vprov-demo)" = running ]
+e2e_finish
