@@ -10,6 +10,10 @@
 #   3. OS profiles (ubuntu20.04): vprov osinfo show vs osinfo-query, and
 #      create --os --print-xml vs virt-install --os-variant; warm (index
 #      cached) and cold (no index before the run)
+#   4. the KVM verdict: the probe's one-time cost (vprov host check
+#      --refresh: the payload booted as a KVM guest, and under TCG when KVM
+#      fails) and what the kept verdict costs each create (--print-xml
+#      without and with --virt-type)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--verbose]
@@ -200,6 +204,7 @@ px_vprov=("$vprov" create "$px_name" -c "$URI" --memory 1024 --disk size=1 --imp
 px_vi=(virt-install --connect "$URI" --name "$px_name" --memory 1024 --disk size=1 --import
 	--os-variant generic --network none --graphics none --print-xml --dry-run)
 px_floor=("$floor" -c "$URI")
+px_pinned=("${px_vprov[@]}" --virt-type qemu)
 
 cs_v=${prefix}v cs_i=${prefix}i cs_r=${prefix}r
 cs_vprov=("$vprov" create "$cs_v" -c "$URI" --memory 256 --disk size=1 --import
@@ -279,6 +284,8 @@ echo "  runs           --print-xml: vprov and floor ${fast_runs}x, virt-install 
 # ------------------------------------------------------- 1. --print-xml
 echo "== 1. --print-xml (peak memory run, then $fast_runs interleaved rounds)" >&2
 nothing_of "$px_name" "the set-up"
+# the KVM verdict is kept before anything is timed (section 4 times the probe)
+"$vprov" -c "$URI" host check >/dev/null 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; die "vprov host check failed"; }
 # One checked, untimed run of each first: warms the caches, takes the peak
 # memory, and proves the output is a domain and that nothing was created.
 out=$("${px_vprov[@]}" 2>"$tmp/stderr") || { cat "$tmp/stderr" >&2; die "vprov --print-xml failed: ${px_vprov[*]}"; }
@@ -298,7 +305,9 @@ for ((i = 1; i <= fast_runs; i++)); do
 	if ((i % 2)); then
 		timed px_vprov "${px_vprov[@]}"
 		timed px_floor "${px_floor[@]}"
+		timed px_pinned "${px_pinned[@]}"
 	else
+		timed px_pinned "${px_pinned[@]}"
 		timed px_floor "${px_floor[@]}"
 		timed px_vprov "${px_vprov[@]}"
 	fi
@@ -394,6 +403,15 @@ for ((i = 1; i <= fast_runs; i++)); do
 	fi
 done
 nothing_of "$px_name" "a --print-xml run with --os"
+
+# ----------------------------------------------------- 4. the KVM verdict
+probe_runs=$((runs < 3 ? runs : 3))
+echo "== 4. the KVM probe ($probe_runs runs, each with an empty cache)" >&2
+for ((i = 1; i <= probe_runs; i++)); do
+	rm -rf "$tmp/kvmcache"
+	timed kvm_probe env XDG_CACHE_HOME="$tmp/kvmcache" "$vprov" -c "$URI" host check --refresh
+done
+echo "  verdict        $("$vprov" -c "$URI" host check 2>/dev/null | sed -n 's/^kvm runs guests: *//p')"
 echo "  load           $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at end"
 echo
 echo "== results (wall time: median of the runs; 'runs' excludes one untimed warm-up/memory run each)"
@@ -428,6 +446,8 @@ rows = [
     ("--os --print-xml", "vprov, warm", "os_create_warm"),
     ("--os --print-xml", "vprov, cold", "os_create_cold"),
     ("--os --print-xml", "virt-install --dry-run", "os_vi"),
+    ("--print-xml", "vprov --virt-type qemu", "px_pinned"),
+    ("kvm probe", "vprov host check --refresh", "kvm_probe"),
 ]
 
 def ms(v):
@@ -463,6 +483,10 @@ ratios = [
     ("--os         virt-install / vprov warm", med["os_vi"] / med["os_create_warm"], None, None),
     ("--os         virt-install / vprov cold", med["os_vi"] / med["os_create_cold"], None, None),
 ]
+print("the kept KVM verdict costs a create %+.2f ms (--print-xml without --virt-type minus with it);" %
+      (med["px_vprov"] - med["px_pinned"]))
+print("the probe itself, once per host and hypervisor version: %.2f s" % (med["kvm_probe"] / 1000))
+print()
 print("%-40s %8s   %-8s %s" % ("ratio (of medians)", "value", "target", "met?"))
 print("-" * 66)
 for name, v, op, target in ratios:

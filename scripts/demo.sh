@@ -11,7 +11,12 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" >/dev/null
 PATH="$PWD/build:$PATH"
 
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# each command as typed, in bold on a terminal
+if [ -t 1 ]; then
+	say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+else
+	say() { printf '\n$ %s\n' "$*"; }
+fi
 
 # wait_log VM PATTERN SECONDS: until the VM's console log shows PATTERN
 wait_log() {

@@ -33,7 +33,7 @@ e2e_check "a fresh clone of the repository" git clone -q "$SRC" "$CLONE"
 RC=$?
 e2e_check "./scripts/demo.sh exits 0 (rc=$RC; the last lines: $(tail -n 3 "$E2E_TMP/demo.out" | tr '\n' '|'))" \
 	[ "$RC" -eq 0 ]
-e2e_check "it ran the README's first line" grep -q '^\$ vprov create ubuntu20 --ram 2048' "$E2E_TMP/demo.out"
+e2e_check "it ran the README's first line" grep -qxF '$ vprov create ubuntu20 --ram 2048' "$E2E_TMP/demo.out"
 e2e_check "which made the VM" grep -q "created VM 'ubuntu20'" "$E2E_TMP/demo.out"
 e2e_check "the demo VM reached its initramfs shell" grep -q '(initramfs)' "$E2E_TMP/demo.out"
 e2e_check "both VMs run" [ "$(e2e_state ubuntu20)" = running -a "$(e2e_state vprov-demo)" = running ]
