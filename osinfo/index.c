@@ -182,7 +182,7 @@ static void signature(struct vp_osinfo *db)
 	size_t i;
 
 	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
-		abort();
+		vp_oom();
 	gnutls_hash(h, INDEX_MAGIC, strlen(INDEX_MAGIC) + 1);
 	for (i = 0; i < 3; i++) {
 		const char *dir = db->roots[i] ? db->roots[i] : "-";
@@ -223,9 +223,7 @@ int vp_osinfo_read_file(const char *path, char **text, size_t *len, struct vp_er
 		if (st.st_size > 16 * 1024 * 1024)
 			return vp_error_set(err, VP_ERR_INVALID, "'%s' is too large for an OS profile",
 					    path);
-		buf = malloc((size_t)st.st_size + 1);
-		if (!buf)
-			abort();
+		buf = vp_grow(NULL, (size_t)st.st_size + 1, 1);
 		while (got < (size_t)st.st_size) {
 			ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
 
@@ -518,9 +516,7 @@ static char *join_short_ids(const struct vp_os *os)
 
 	for (i = 0; i < os->n_short_ids; i++)
 		len += strlen(os->short_ids[i]) + 1;
-	r = calloc(1, len);
-	if (!r)
-		abort();
+	r = vp_calloc(1, len);
 	for (i = 0; i < os->n_short_ids; i++) {
 		if (strchr(os->short_ids[i], ',') || strpbrk(os->short_ids[i], "\t\n"))
 			continue;
@@ -919,7 +915,7 @@ int vp_osinfo_open(const struct vp_osinfo_opts *opts, struct vp_osinfo **out, bo
 
 	(void)err;
 	if (!db)
-		abort();
+		vp_oom();
 	db->roots[0] = vp_strdup(opts->system_dir);
 	db->roots[1] = vp_strdup(opts->local_dir);
 	db->roots[2] = vp_strdup(opts->user_dir);
@@ -1051,12 +1047,10 @@ size_t vp_osinfo_suggest(struct vp_osinfo *db, const char *name, char **out, siz
 	for (i = 0, k = 0; i < nc && k < max; i++) {
 		const char *s = c[i].sid;
 		size_t len = strcspn(s, ",");
-		char *dup = strndup(s, len);
+		char *dup = vp_strndup(s, len);
 		size_t j;
 		bool seen = false;
 
-		if (!dup)
-			abort();
 		for (j = 0; j < k; j++)
 			if (!strcmp(out[j], dup))
 				seen = true;
@@ -1093,9 +1087,7 @@ int vp_osinfo_list(struct vp_osinfo *db, const char *family, const char *distro,
 
 	(void)err;
 	vp_osinfo_refresh(db); /* a listing shows every file as it is now */
-	l = calloc(db->n + 1, sizeof(*l));
-	if (!l)
-		abort();
+	l = vp_calloc(db->n + 1, sizeof(*l));
 	for (i = 0; i < db->n; i++) {
 		const struct vp_os_entry *e = &db->e[i];
 		size_t first;
@@ -1105,7 +1097,7 @@ int vp_osinfo_list(struct vp_osinfo *db, const char *family, const char *distro,
 			continue;
 		first = strcspn(e->short_ids, ",");
 		l[k].id = vp_strdup(e->id);
-		l[k].short_id = first ? strndup(e->short_ids, first) : NULL;
+		l[k].short_id = first ? vp_strndup(e->short_ids, first) : NULL;
 		l[k].aliases = e->short_ids[first] ? vp_strdup(e->short_ids + first + 1) : NULL;
 		l[k].name = vp_strdup(e->name);
 		l[k].version = vp_strdup(e->version);

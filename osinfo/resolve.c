@@ -246,9 +246,7 @@ static int resolve(struct vp_osinfo *db, const char *id, const char *arch,
 				fw_done_bios = true;
 			}
 		}
-	out->os = malloc(sizeof(*out->os));
-	if (!out->os)
-		abort();
+	out->os = vp_grow(NULL, 1, sizeof(*out->os));
 	*out->os = chain[0];
 	memset(&chain[0], 0, sizeof(chain[0]));
 	r = 0;

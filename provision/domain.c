@@ -103,9 +103,7 @@ int vp_domain_list(virConnectPtr conn, bool all, struct vp_domain_summary **out,
 	count = virConnectListAllDomains(conn, &doms, flags);
 	if (count < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot list VMs");
-	list = calloc((size_t)count + 1, sizeof(*list));
-	if (!list)
-		abort();
+	list = vp_calloc((size_t)count + 1, sizeof(*list));
 	for (i = 0; i < count; i++) {
 		if (r == 0 && summarize(doms[i], &list[k], err) == 0)
 			k++;

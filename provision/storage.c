@@ -268,9 +268,7 @@ int vp_volume_find_by_path(virConnectPtr conn, const char *path, virStorageVolPt
 	slash = strrchr(path, '/');
 	if (!slash || !slash[1])
 		return 0;
-	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (!dir)
-		abort();
+	dir = vp_strndup(path, slash == path ? 1 : (size_t)(slash - path));
 	if (vp_pool_find_by_dir(conn, dir, &pool, err) < 0)
 		return -1;
 	if (!pool || virStoragePoolIsActive(pool) != 1)

@@ -2,7 +2,7 @@
  *
  * Pure: no libvirt call, no file system, no clock.  Everything host-specific
  * (paths, domain type, machine, uuid) was resolved into the spec by
- * vp_domain_plan().  Values go in as data through the tree API, so no
+ * vp_create_plan() (provision/create.h).  Values go in as data through the tree API, so no
  * name, path or kernel argument can change the document's structure.
  */
 #include "domain_xml.h"

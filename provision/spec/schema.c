@@ -1,6 +1,8 @@
 /* provision/schema.c — libvirt RelaxNG validation, compiled once */
 #include "schema.h"
 
+#include "alloc.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,7 +61,7 @@ static xmlRelaxNGPtr load(enum vp_schema which, struct vp_error *err)
 	snprintf(path, sizeof(path), "%s/%s", VP_SCHEMA_DIR, schema_files[which]);
 	pctx = xmlRelaxNGNewParserCtxt(path);
 	if (!pctx)
-		abort();
+		vp_oom();
 	xmlRelaxNGSetParserStructuredErrors(pctx, ignore, NULL);
 	schemas[which] = xmlRelaxNGParse(pctx);
 	xmlRelaxNGFreeParserCtxt(pctx);
@@ -84,7 +86,7 @@ int vp_schema_validate(enum vp_schema which, xmlDocPtr doc, struct vp_error *err
 	}
 	vctx = xmlRelaxNGNewValidCtxt(schema);
 	if (!vctx)
-		abort();
+		vp_oom();
 	xmlRelaxNGSetValidStructuredErrors(vctx, collect, &fe);
 	r = xmlRelaxNGValidateDoc(vctx, doc);
 	xmlRelaxNGFreeValidCtxt(vctx);

@@ -63,7 +63,7 @@ static xmlNodePtr new_node(xmlNodePtr parent, const char *name)
 	xmlNodePtr n = xmlNewDocNode(parent->doc, NULL, BAD_CAST name, NULL);
 
 	if (!n)
-		abort();
+		vp_oom();
 	return n;
 }
 
@@ -118,9 +118,7 @@ char *vp_xml_text(xmlNodePtr node)
 			s++;
 		while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t'))
 			e--;
-		r = strndup(s, (size_t)(e - s));
-		if (!r)
-			abort();
+		r = vp_strndup(s, (size_t)(e - s));
 	}
 	xmlFree(v);
 	return r;
@@ -143,7 +141,7 @@ char *vp_xml_xpath_string(xmlDocPtr doc, const char *expr, const char *prefix,
 	char *r;
 
 	if (!ctx)
-		abort();
+		vp_oom();
 	if (prefix)
 		xmlXPathRegisterNs(ctx, BAD_CAST prefix, BAD_CAST href);
 	obj = xmlXPathEvalExpression(BAD_CAST expr, ctx);
@@ -164,10 +162,10 @@ char *vp_xml_format(xmlDocPtr doc)
 	char *r;
 
 	if (!buf)
-		abort();
+		vp_oom();
 	save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
 	if (!save)
-		abort();
+		vp_oom();
 	xmlSaveTree(save, xmlDocGetRootElement(doc));
 	xmlSaveClose(save);
 	r = vp_strdup_printf("%s\n", (const char *)xmlBufferContent(buf));

@@ -293,8 +293,22 @@ osx expect 0 "a corrupt profile file is a warning" osinfo list && err_has "corru
 	err_has "corrupt profile skipped" "skipped"
 if [ "$(wc -l <"$TMP/err")" -eq 1 ]; then pass; else fail "a corrupt profile gives more than one line"; fi
 rm -f "$TMP/osuser/os/broken.xml"
+# a request that fails prints only its error, not the warnings found on the way
+osx usage_error "no warning before the error that ends the command" "unknown storage pool 'nosuch'" \
+	create exdistro20 --disk pool=nosuch,size=1 --dry-run
 mkdir -p "$XDG_CACHE_HOME/vprov" && echo "garbage" >"$XDG_CACHE_HOME/vprov/osinfo-index"
-osx expect 0 "a corrupt index is rebuilt" osinfo show exmid2
+osx expect 0 "a corrupt index: the answer still comes" osinfo show exmid2 && out_has "corrupt index answer" "exmid2"
+# ... and the index is rebuilt (behind the answer, by 'osinfo reindex --background')
+for i in $(seq 50); do
+	head -c 19 "$XDG_CACHE_HOME/vprov/osinfo-index" 2>/dev/null | grep -q '^vprov-osinfo-index' && break
+	sleep 0.1
+done
+if head -n 1 "$XDG_CACHE_HOME/vprov/osinfo-index" | grep -q "^vprov-osinfo-index	" &&
+	grep -q "exmid2" "$XDG_CACHE_HOME/vprov/osinfo-index"; then
+	pass
+else
+	fail "a corrupt index is rebuilt: it still reads '$(head -c 40 "$XDG_CACHE_HOME/vprov/osinfo-index")'"
+fi
 # no index: the answer comes from the files, the index is rebuilt behind
 rm -f "$XDG_CACHE_HOME/vprov/osinfo-index"
 osx expect 0 "a lookup without an index" osinfo show exdistro20.04 && out_has "lazy lookup" "Example Distro 20.04"
