@@ -1513,7 +1513,8 @@ int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 		.hook_opaque = opts->hook_opaque,
 	};
 	struct vp_plan *plan = NULL;
-	int lock = -1, r = -1;
+	struct vp_lock lock = { .fd = -1 };
+	int r = -1;
 
 	if (undo)
 		memset(undo, 0, sizeof(*undo));
@@ -1533,7 +1534,7 @@ int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 	}
 	r = vp_plan_apply(conn, plan, &ao, undo, err);
 out:
-	vp_journal_unlock(lock);
+	vp_journal_unlock(&lock);
 	if (plan_out)
 		*plan_out = plan;
 	else

@@ -709,15 +709,16 @@ int vp_journal_recover(virConnectPtr conn, const char *state_dir, const struct v
 /* ---- name locks ----------------------------------------------------------- */
 
 int vp_journal_lock(virConnectPtr conn, const char *state_dir, const char *kind,
-		    const char *name, const struct vp_reporter *r, int *out, struct vp_error *err)
+		    const char *name, const struct vp_reporter *r, struct vp_lock *lock,
+		    struct vp_error *err)
 {
 	_cleanup_(freep) char *dir = NULL;
 	_cleanup_(freep) char *part = file_part(name);
 	_cleanup_(freep) char *path = NULL;
-	_cleanup_(closep) int fd = -1;
 	bool said = false;
 
-	*out = -1;
+	lock->fd = -1;
+	lock->path = NULL;
 	if (!state_dir)
 		return 0;
 	dir = vp_journal_dir(conn, state_dir);
@@ -725,30 +726,46 @@ int vp_journal_lock(virConnectPtr conn, const char *state_dir, const char *kind,
 		return vp_error_set(err, VP_ERR_RUNTIME, "cannot make the journal directory '%s': %s",
 				    dir, strerror(errno));
 	path = vp_strdup_printf("%s/%s-%s.lock", dir, kind, part);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return vp_error_set(err, VP_ERR_RUNTIME, "cannot open the lock '%s': %s", path,
-				    strerror(errno));
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return vp_error_set(err, VP_ERR_RUNTIME, "cannot lock '%s': %s", path,
+	for (;;) {
+		_cleanup_(closep) int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		struct stat a, b;
+
+		if (fd < 0)
+			return vp_error_set(err, VP_ERR_RUNTIME, "cannot open the lock '%s': %s", path,
 					    strerror(errno));
-		if (vp_report_cancelled(r))
-			return vp_error_set(err, VP_ERR_CANCELLED,
-					    "interrupted while waiting for another vprov working on %s '%s'",
-					    kind, name);
-		if (!said) {
-			vp_report_note(r, "waiting for another vprov working on %s '%s'", kind, name);
-			said = true;
+		while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno != EWOULDBLOCK && errno != EINTR)
+				return vp_error_set(err, VP_ERR_RUNTIME, "cannot lock '%s': %s", path,
+						    strerror(errno));
+			if (vp_report_cancelled(r))
+				return vp_error_set(err, VP_ERR_CANCELLED,
+						    "interrupted while waiting for another vprov working on %s '%s'",
+						    kind, name);
+			if (!said) {
+				vp_report_note(r, "waiting for another vprov working on %s '%s'", kind,
+					       name);
+				said = true;
+			}
+			usleep(20 * 1000);
 		}
-		usleep(20 * 1000);
+		/* the holder before us removes the file as it lets go: a lock on
+		 * a file that is no longer at path locks nothing, so try again */
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino) {
+			lock->fd = TAKE_FD(fd);
+			lock->path = TAKE_PTR(path);
+			return 0;
+		}
 	}
-	*out = TAKE_FD(fd);
-	return 0;
 }
 
-void vp_journal_unlock(int fd)
+void vp_journal_unlock(struct vp_lock *lock)
 {
-	if (fd >= 0)
-		close(fd);
+	if (!lock || lock->fd < 0)
+		return;
+	unlink(lock->path);
+	close(lock->fd);
+	free(lock->path);
+	lock->fd = -1;
+	lock->path = NULL;
 }

@@ -90,10 +90,16 @@ int vp_journal_recover(virConnectPtr conn, const char *state_dir, const struct v
 /* An exclusive lock on a name on conn's host (e.g. "vm", "web1"), held
  * until vp_journal_unlock(): two creates of one name on this machine run
  * one after the other, so the second sees the name taken.  Waits, saying
- * so through r, and gives up when r is cancelled. */
+ * so through r, and gives up when r is cancelled.  The lock file goes
+ * with the unlock. */
+struct vp_lock {
+	int fd;                  /* -1: no lock held */
+	char *path;
+};
 int vp_journal_lock(virConnectPtr conn, const char *state_dir, const char *kind,
-		    const char *name, const struct vp_reporter *r, int *fd, struct vp_error *err);
-void vp_journal_unlock(int fd);
+		    const char *name, const struct vp_reporter *r, struct vp_lock *lock,
+		    struct vp_error *err);
+void vp_journal_unlock(struct vp_lock *lock);
 
 /* The directory of conn's host's journals (malloc'd). */
 char *vp_journal_dir(virConnectPtr conn, const char *state_dir);

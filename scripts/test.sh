@@ -21,5 +21,5 @@ echo "== unit and CLI tests under AddressSanitizer and UndefinedBehaviorSanitize
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build-asan -L 'unit|cli' --output-on-failure
 
-echo "== end-to-end tests: real libvirtd, real guests under TCG"
-ctest --test-dir build -L e2e --output-on-failure
+echo "== end-to-end tests: real libvirtd, real guests under TCG (three at a time)"
+ctest --test-dir build -L e2e --output-on-failure -j 3
