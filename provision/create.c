@@ -218,13 +218,13 @@ static int choose_virt_type(struct ctx *c, struct vp_error *err)
 			.state_dir = c->opts->state_dir,
 			.reporter = c->opts->reporter,
 			.machine = s->machine,
+			.unless_known = true,
 		};
 		struct vp_error e2 = { 0 };
 
 		vp_kvm_check_clear(&chk);
 		vp_report_note(c->opts->reporter,
 			       "checking once whether KVM runs guests on this host (a probe boots for a few seconds)");
-		c->res->kvm_probed = true;
 		if (vp_kvm_probe(c->conn, &c->caps, &po, &chk, &e2) < 0) {
 			if (e2.code == VP_ERR_CANCELLED) {
 				*err = e2;
@@ -237,7 +237,9 @@ static int choose_virt_type(struct ctx *c, struct vp_error *err)
 			s->virt_type = vp_strdup("qemu");
 			goto cpu;
 		}
-		if (chk.verdict == VP_KVM_BROKEN)
+		/* another vprov may have probed while this one waited */
+		c->res->kvm_probed = !chk.cached;
+		if (chk.verdict == VP_KVM_BROKEN && !chk.cached)
 			vp_plan_warn(c->plan,
 				     "KVM cannot run guests on this host (%s); using TCG software emulation ('vprov host check' says more; choose with --virt-type)",
 				     chk.evidence ? chk.evidence : "the probe did not finish");

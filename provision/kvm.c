@@ -561,6 +561,7 @@ int vp_kvm_probe(virConnectPtr conn, const struct vp_host_caps *caps,
 	const char *machine = opts->machine;
 	int64_t timeout = opts->timeout_ms > 0 ? opts->timeout_ms : VP_KVM_PROBE_TIMEOUT_MS;
 	struct vp_journal *j = NULL;
+	struct vp_lock lock = { .fd = -1 };
 	_cleanup_(freep) char *kernel = NULL;
 	struct run k = { 0 }, control = { 0 };
 	struct vp_undo_report undo = { 0 };
@@ -574,8 +575,21 @@ int vp_kvm_probe(virConnectPtr conn, const struct vp_host_caps *caps,
 		return vp_error_set(err, VP_ERR_RUNTIME, "the KVM probe runs on x86_64 hosts that offer KVM");
 	if (!machine || (strcmp(machine, "q35") && strcmp(machine, "pc") && strncmp(machine, "pc-", 3)))
 		machine = !g->n_machines || vp_guest_has_machine(g, "q35") ? "q35" : "pc";
-	if (vp_journal_begin(conn, opts->state_dir, "probe", "kvm", &j, err) < 0)
+	if (vp_journal_lock(conn, opts->state_dir, "probe", "kvm", opts->reporter, &lock, err) < 0)
 		return -1;
+	if (opts->unless_known) {
+		vp_kvm_cached(conn, caps, opts->cache_dir, out);
+		if (out->verdict != VP_KVM_UNKNOWN) {
+			vp_journal_unlock(&lock);
+			return 0;
+		}
+		vp_kvm_check_clear(out);
+		out->cache_file = verdict_path(conn, caps, opts->cache_dir);
+	}
+	if (vp_journal_begin(conn, opts->state_dir, "probe", "kvm", &j, err) < 0) {
+		vp_journal_unlock(&lock);
+		return -1;
+	}
 	if (place_payload(conn, j, &kernel, err) < 0)
 		goto out;
 	if (run_payload(conn, j, "kvm", machine, opts->cpu_model, kernel, timeout, opts->reporter, &k,
@@ -610,6 +624,7 @@ out:
 	out->duration_ms = vp_now_ms() - t0;
 	if (r == 0)
 		save(out, opts->cache_dir);
+	vp_journal_unlock(&lock);
 	run_clear(&k);
 	run_clear(&control);
 	return r;

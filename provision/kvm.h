@@ -67,12 +67,15 @@ struct vp_kvm_probe_opts {
 	const char *machine;                /* NULL: q35 when offered, else pc */
 	const char *cpu_model;              /* tests: a named CPU model instead of
 					     * host-passthrough (the CPU real guests get) */
+	bool unless_known;                  /* a verdict kept meanwhile (by another
+					     * vprov that probed first) is the answer */
 };
 
 #define VP_KVM_PROBE_TIMEOUT_MS 8000
 
-/* Run the probe on conn's host now and keep its verdict.  -1 only when
- * the probe cannot be run at all (then out->verdict is UNKNOWN). */
+/* Run the probe on conn's host now and keep its verdict.  One probe at a
+ * time per host on this machine (others wait).  -1 only when the probe
+ * cannot be run at all (then out->verdict is UNKNOWN). */
 int vp_kvm_probe(virConnectPtr conn, const struct vp_host_caps *caps,
 		 const struct vp_kvm_probe_opts *opts, struct vp_kvm_check *out, struct vp_error *err);
 

@@ -340,15 +340,16 @@ shared_case() {
 	[ -f "$pa" ] || { echo "delete $a removed $pa, which $b uses" >&2; return 1; }
 	grep -F "$pa" <<<"$ERR" | grep -qF "$b" || { echo "no warning naming $pa and $b: $ERR" >&2; return 1; }
 	[ "$(e2e_state "$b")" = running ] || return 1
+	grep -F "$pa" <<<"$ERR" | grep -qF "now owns it" || { echo "no hand-over to $b: $ERR" >&2; return 1; }
 	e2e_run delete "$b"
 	[ "$RC" -eq 0 ] || { echo "delete $b: $ERR" >&2; return 1; }
 	! e2e_domain_exists "$b" || return 1
-	# B did not make it either: it stays, and the test removes it
-	[ -f "$pa" ] || return 1
-	virsh -q vol-delete "$pa" >/dev/null
+	# B owns it now: the last delete removes it, nobody's disk is left
+	[ ! -e "$pa" ] || { echo "delete $b left $pa behind, which nobody owns now" >&2; return 1; }
+	grep -qF "removed $pa" <<<"$OUT" || { echo "delete $b did not say it removed $pa: $OUT" >&2; return 1; }
 }
-e2e_check "delete A keeps A's volume that persistent VM B uses, and warns" shared_case p
-e2e_check "delete A keeps A's volume that transient VM B uses, and warns" shared_case t
+e2e_check "delete A keeps A's volume that persistent VM B uses, hands it to B, B's delete removes it" shared_case p
+e2e_check "delete A keeps A's volume that transient VM B uses, hands it to B, B's delete removes it" shared_case t
 
 # ---- bus and cache reach the XML ----------------------------------------------
 
