@@ -2,7 +2,6 @@
  * on a terminal a progress line redrawn in place, when piped plain lines
  * for notes and warnings only, with --json one JSON object per line
  * (on stderr; stdout keeps the command's result). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,26 +96,4 @@ void vp_reporter_done(struct vp_ctx *ctx)
 	(void)ctx;
 	clear_line();
 	fflush(stderr);
-}
-
-void vp_warn(const struct vp_ctx *ctx, const char *fmt, ...)
-{
-	char msg[VP_ERROR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	vp_report_message(&ctx->reporter, VP_REPORT_WARNING, msg);
-}
-
-void vp_say(const struct vp_ctx *ctx, const char *fmt, ...)
-{
-	char msg[VP_ERROR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	vp_report_message(&ctx->reporter, VP_REPORT_NOTE, msg);
 }

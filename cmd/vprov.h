@@ -159,9 +159,9 @@ int vp_fail(const struct vp_ctx *ctx, const struct vp_error *err);
 int vp_usage_error(const struct vp_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "vprov create: warning: <message>" (or a JSON line) on stderr. */
-void vp_warn(const struct vp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define vp_warn(ctx, ...) vp_report_warn(&(ctx)->reporter, __VA_ARGS__)
 /* "vprov create: <message>" (or a JSON line) on stderr. */
-void vp_say(const struct vp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define vp_say(ctx, ...) vp_report_note(&(ctx)->reporter, __VA_ARGS__)
 
 /* The last signal that asked to stop (0: none); the reporter's cancel flag. */
 extern volatile sig_atomic_t vp_interrupted;

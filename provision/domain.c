@@ -416,12 +416,6 @@ int vp_domain_destroy(virDomainPtr dom, bool *was_running, struct vp_error *err)
 	return 0;
 }
 
-static void add_line(char ***list, size_t *n, char *line)
-{
-	*list = vp_grow(*list, *n + 1, sizeof(char *));
-	(*list)[(*n)++] = line;
-}
-
 /* Record in VM user's own vprov record that it owns volume v now (its
  * definition, and its live state when it runs).  -1 when user is not a VM
  * vprov made, or the record cannot be written. */
@@ -490,7 +484,7 @@ int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_repor
 			/* a disk the user gave (vol=, path=): say it stays; a
 			 * backing image is no disk of this VM and stays quietly */
 			if (!v->role || strcmp(v->role, "backing") != 0)
-				add_line(&report->kept, &report->n_kept,
+				vp_strings_add(&report->kept, &report->n_kept,
 					 vp_strdup_printf("%s (vprov did not create it)", label));
 			continue;
 		}
@@ -505,7 +499,7 @@ int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_repor
 		/* the volume at that name must still be the one we made */
 		if (vp_volume_describe(vol, &vi, NULL) == 0 && v->path && vi.path &&
 		    strcmp(vi.path, v->path) != 0) {
-			add_line(&report->kept, &report->n_kept,
+			vp_strings_add(&report->kept, &report->n_kept,
 				 vp_strdup_printf("%s (its path changed to %s)", label, vi.path));
 			vp_vol_info_clear(&vi);
 			continue;
@@ -515,13 +509,13 @@ int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_repor
 			/* the last VM that uses it owns it, so its delete removes it */
 			bool taken = hand_over(conn, user, v) == 0;
 
-			add_line(&report->kept, &report->n_kept,
+			vp_strings_add(&report->kept, &report->n_kept,
 				 vp_strdup_printf("%s (VM '%s' uses it%s)", label, user,
 						  taken ? ", and now owns it" : ""));
 			continue;
 		}
 		if (v->path && (user = vp_volume_backs(conn, v->path))) {
-			add_line(&report->kept, &report->n_kept,
+			vp_strings_add(&report->kept, &report->n_kept,
 				 vp_strdup_printf("%s (volume '%s' is a linked clone of it)", label,
 						  user));
 			continue;
@@ -531,7 +525,7 @@ int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_repor
 				*err = e2;
 			continue;
 		}
-		add_line(&report->removed, &report->n_removed, vp_strdup(label));
+		vp_strings_add(&report->removed, &report->n_removed, vp_strdup(label));
 	}
 	if (failed) {
 		vp_error_append(err, "VM '%s' is kept so that 'vprov delete %s' can be run again",
@@ -559,7 +553,7 @@ int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_repor
 
 		/* only the file vprov named for this VM */
 		if (log && !strcmp(log, ours) && unlink(log) == 0)
-			add_line(&report->removed, &report->n_removed, vp_strdup(log));
+			vp_strings_add(&report->removed, &report->n_removed, vp_strdup(log));
 	}
 	r = 0;
 out:
@@ -569,16 +563,10 @@ out:
 
 void vp_delete_report_clear(struct vp_delete_report *r)
 {
-	size_t i;
-
 	if (!r)
 		return;
-	for (i = 0; i < r->n_removed; i++)
-		free(r->removed[i]);
-	free(r->removed);
-	for (i = 0; i < r->n_kept; i++)
-		free(r->kept[i]);
-	free(r->kept);
+	vp_strings_free(r->removed, r->n_removed);
+	vp_strings_free(r->kept, r->n_kept);
 	memset(r, 0, sizeof(*r));
 }
 

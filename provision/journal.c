@@ -59,23 +59,11 @@ VP_DEFINE_CLEANUP(json_object *, json_object_put)
 
 void vp_undo_report_clear(struct vp_undo_report *r)
 {
-	size_t i;
-
 	if (!r)
 		return;
-	for (i = 0; i < r->n_removed; i++)
-		free(r->removed[i]);
-	free(r->removed);
-	for (i = 0; i < r->n_left; i++)
-		free(r->left[i]);
-	free(r->left);
+	vp_strings_free(r->removed, r->n_removed);
+	vp_strings_free(r->left, r->n_left);
 	memset(r, 0, sizeof(*r));
-}
-
-static void add_line(char ***list, size_t *n, char *line)
-{
-	*list = vp_grow(*list, *n + 1, sizeof(char *));
-	(*list)[(*n)++] = line;
 }
 
 static const char *jstr(json_object *o, const char *key)
@@ -342,6 +330,19 @@ static int undo_domain(virConnectPtr conn, const struct vp_journal *j, const str
 	return 0;
 }
 
+/* The pool an entry names by UUID; *pool NULL when it is gone. */
+static int entry_pool(virConnectPtr conn, const struct entry *e, virStoragePoolPtr *pool,
+		      struct vp_error *err)
+{
+	const char *uuid = jstr(e->undo, "uuid");
+
+	*pool = uuid ? virStoragePoolLookupByUUIDString(conn, uuid) : NULL;
+	if (*pool || !uuid || vp_libvirt_error_is(VIR_ERR_NO_STORAGE_POOL))
+		return 0;
+	return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up storage pool '%s'",
+				jstr(e->undo, "name"));
+}
+
 static int undo_pool(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
 		     char **removed, struct vp_error *err)
 {
@@ -350,14 +351,10 @@ static int undo_pool(virConnectPtr conn, const struct vp_journal *j, const struc
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 
 	(void)j;
-	if (!uuid)
+	if (entry_pool(conn, e, &pool, err) < 0)
+		return -1;
+	if (!pool)
 		return 0;
-	pool = virStoragePoolLookupByUUIDString(conn, uuid);
-	if (!pool) {
-		if (vp_libvirt_error_is(VIR_ERR_NO_STORAGE_POOL))
-			return 0;
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up storage pool '%s'", name);
-	}
 	if (vp_pool_remove(pool, err) < 0)
 		return -1;
 	*removed = vp_strdup_printf("storage pool '%s'", name ? name : uuid);
@@ -372,15 +369,9 @@ static int undo_pool_start(virConnectPtr conn, const struct vp_journal *j, const
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 
 	(void)j;
-	if (!uuid)
-		return 0;
-	pool = virStoragePoolLookupByUUIDString(conn, uuid);
-	if (!pool) {
-		if (vp_libvirt_error_is(VIR_ERR_NO_STORAGE_POOL))
-			return 0;
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up storage pool '%s'", name);
-	}
-	if (virStoragePoolIsActive(pool) != 1)
+	if (entry_pool(conn, e, &pool, err) < 0)
+		return -1;
+	if (!pool || virStoragePoolIsActive(pool) != 1)
 		return 0;
 	if (virStoragePoolDestroy(pool) < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop storage pool '%s' again", name);
@@ -533,14 +524,14 @@ int vp_journal_unwind(struct vp_journal *j, virConnectPtr conn, struct vp_undo_r
 		if (undo_one(conn, j, e, &removed, &e2) < 0) {
 			left++;
 			if (rep)
-				add_line(&rep->left, &rep->n_left, vp_strdup(e2.msg));
+				vp_strings_add(&rep->left, &rep->n_left, vp_strdup(e2.msg));
 			vp_error_append(err, "cleanup failed: %s", e2.msg);
 			continue;
 		}
 		e->state = E_UNDONE;
 		write_mark(j, "undone", (int)i);
 		if (removed && rep)
-			add_line(&rep->removed, &rep->n_removed, removed);
+			vp_strings_add(&rep->removed, &rep->n_removed, removed);
 		else
 			free(removed);
 	}

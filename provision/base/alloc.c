@@ -79,3 +79,18 @@ void *vp_calloc(size_t n, size_t size)
 		vp_oom();
 	return r;
 }
+
+void vp_strings_add(char ***list, size_t *n, char *s)
+{
+	*list = vp_grow(*list, *n + 1, sizeof(char *));
+	(*list)[(*n)++] = s;
+}
+
+void vp_strings_free(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; list && i < n; i++)
+		free(list[i]);
+	free(list);
+}

@@ -18,6 +18,10 @@ void vp_set_str(char **dst, const char *s);
 void *vp_grow(void *p, size_t n, size_t size);
 /* calloc(n, size) with n * size checked. */
 void *vp_calloc(size_t n, size_t size);
+/* Append s (taken) to the list of *n strings. */
+void vp_strings_add(char ***list, size_t *n, char *s);
+/* Free n strings and the list. */
+void vp_strings_free(char **list, size_t n);
 /* Out of memory: one line on stderr, then abort. */
 __attribute__((noreturn)) void vp_oom(void);
 
