@@ -1098,8 +1098,8 @@ static int step_pool(struct vp_apply *ap, struct vp_step *st, struct vp_error *e
 	if ((idx = vp_apply_intent(ap, u, err)) < 0)
 		return -1;
 	if (vp_pool_create_dir(ap->conn, pp->name, pp->uuid, pp->dir, &pool, err) < 0) {
-		if (vp_libvirt_error_is(VIR_ERR_STORAGE_POOL_BUILT) ||
-		    vp_libvirt_error_is(VIR_ERR_OPERATION_FAILED)) {
+		if (err->cause == VIR_ERR_STORAGE_POOL_BUILT || err->cause == VIR_ERR_OPERATION_FAILED ||
+		    err->cause == VIR_ERR_OPERATION_INVALID) {
 			_cleanup_(virStoragePoolFreep) virStoragePoolPtr other =
 				virStoragePoolLookupByName(ap->conn, pp->name);
 
@@ -1196,7 +1196,7 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 		if ((idx = vp_apply_intent(ap, u, err)) < 0)
 			return -1;
 		if (vp_volume_create(pool, &req, &vol, err) < 0) {
-			if (vp_libvirt_error_is(VIR_ERR_STORAGE_VOL_EXIST)) {
+			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST) {
 				vp_apply_failed(ap, idx);
 				return vp_error_set(err, VP_ERR_EXISTS,
 						    "volume '%s' in pool '%s' was made meanwhile by someone else",
@@ -1315,6 +1315,13 @@ static int step_start(struct vp_apply *ap, struct vp_step *st, struct vp_error *
 			return -1;
 		}
 	} else {
+		json_object *u = domain_undo(s);
+
+		/* its own undo (power it off), though undoing the definition
+		 * does that too: every start is journalled before it runs */
+		json_object_object_add(u, "kind", json_object_new_string("domain-start"));
+		if (vp_apply_intent(ap, u, err) < 0)
+			return -1;
 		dom = virDomainLookupByUUIDString(ap->conn, s->uuid);
 		if (!dom)
 			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot find VM '%s' to start it",

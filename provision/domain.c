@@ -105,10 +105,16 @@ int vp_domain_list(virConnectPtr conn, bool all, struct vp_domain_summary **out,
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot list VMs");
 	list = vp_calloc((size_t)count + 1, sizeof(*list));
 	for (i = 0; i < count; i++) {
-		if (r == 0 && summarize(doms[i], &list[k], err) == 0)
+		struct vp_error e2 = { 0 };
+
+		if (r == 0 && summarize(doms[i], &list[k], &e2) == 0) {
 			k++;
-		else if (!vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
-			r = -1; /* a VM that vanished meanwhile is no error */
+		} else if (r == 0 && e2.cause != VIR_ERR_NO_DOMAIN) {
+			/* a VM that vanished meanwhile is no error */
+			r = -1;
+			if (err)
+				*err = e2;
+		}
 		virDomainFree(doms[i]);
 	}
 	free(doms);

@@ -343,6 +343,30 @@ static int entry_pool(virConnectPtr conn, const struct entry *e, virStoragePoolP
 				jstr(e->undo, "name"));
 }
 
+static int undo_domain_start(virConnectPtr conn, const struct vp_journal *j,
+			     const struct entry *e, char **removed, struct vp_error *err)
+{
+	const char *uuid = jstr(e->undo, "uuid");
+	const char *name = jstr(e->undo, "name");
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+
+	(void)j;
+	(void)removed; /* the definition's undo says what went */
+	if (!uuid)
+		return 0;
+	dom = virDomainLookupByUUIDString(conn, uuid);
+	if (!dom) {
+		if (vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+			return 0;
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up VM '%s'", name);
+	}
+	if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
+	    !vp_libvirt_error_is(VIR_ERR_OPERATION_INVALID) && !vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop VM '%s'", name);
+	virResetLastError();
+	return 0;
+}
+
 static int undo_pool(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
 		     char **removed, struct vp_error *err)
 {
@@ -488,7 +512,8 @@ static const struct {
 	const char *kind;
 	undo_fn fn;
 } undo_kinds[] = {
-	{ "domain", undo_domain }, { "pool", undo_pool }, { "pool-start", undo_pool_start },
+	{ "domain", undo_domain }, { "domain-start", undo_domain_start },
+	{ "pool", undo_pool },     { "pool-start", undo_pool_start },
 	{ "volume", undo_volume },
 	{ "dir", undo_dir },       { "file", undo_file },
 };
@@ -655,6 +680,16 @@ int vp_journal_recover(virConnectPtr conn, const char *state_dir, const struct v
 		FILE *f;
 		int fd;
 
+		if (len > 12 && !strcmp(de->d_name + len - 12, ".journal.new")) {
+			/* its owner died before it made any change (the file
+			 * becomes a journal before the first intent) */
+			_cleanup_(freep) char *p = vp_strdup_printf("%s/%s", dir, de->d_name);
+			_cleanup_(closep) int nfd = open(p, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+
+			if (nfd >= 0 && flock(nfd, LOCK_EX | LOCK_NB) == 0)
+				unlink(p);
+			continue;
+		}
 		if (len < 9 || strcmp(de->d_name + len - 8, ".journal") != 0)
 			continue;
 		j = journal_new();

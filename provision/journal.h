@@ -13,6 +13,7 @@
  *
  * Undo entries are data, so any vprov process can replay them:
  *   {"kind":"domain","uuid":U,"name":N}     destroy and undefine by UUID
+ *   {"kind":"domain-start","uuid":U,"name":N}  destroy by UUID
  *   {"kind":"pool","uuid":U,"name":N}       stop and undefine by UUID
  *   {"kind":"pool-start","uuid":U,"name":N} stop again a pool that was started
  *   {"kind":"volume","pool":P,"name":N,"path":X}   delete; done: {"key":K}

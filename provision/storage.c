@@ -236,9 +236,13 @@ int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *uuid, c
 int vp_pool_remove(virStoragePoolPtr pool, struct vp_error *err)
 {
 	const char *name = virStoragePoolGetName(pool);
+	/* a transient pool (one whose definition is gone) ends with its stop */
+	int persistent = virStoragePoolIsPersistent(pool);
 
 	if (virStoragePoolIsActive(pool) == 1 && virStoragePoolDestroy(pool) < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop storage pool '%s'", name);
+	if (persistent == 0)
+		return 0;
 	if (virStoragePoolUndefine(pool) < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot undefine storage pool '%s'",
 					name);

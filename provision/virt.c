@@ -59,19 +59,23 @@ void vp_init(void)
 	vp_libvirt_load(NULL);
 }
 
-int vp_error_libvirt(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
+int vp_error_libvirt_saved(struct vp_error *err, enum vp_errcode code, virErrorPtr saved,
+			   const char *fmt, ...)
 {
-	const char *why = vp_lv.virGetLastErrorMessage ? vp_lv.virGetLastErrorMessage() : NULL;
+	const char *why = saved && saved->code != VIR_ERR_OK ? saved->message : NULL;
 	va_list ap;
 
-	if (!err)
-		return -1;
-	va_start(ap, fmt);
-	vp_error_setv(err, code, fmt, ap);
-	va_end(ap);
-	if (!why || !*why || strcmp(why, "no error") == 0)
-		why = "unknown libvirt error";
-	vp_error_append_reason(err, why);
+	if (err) {
+		va_start(ap, fmt);
+		vp_error_setv(err, code, fmt, ap);
+		va_end(ap);
+		if (!why || !*why || strcmp(why, "no error") == 0)
+			why = "unknown libvirt error";
+		vp_error_append_reason(err, why);
+		err->cause = saved ? saved->code : 0;
+	}
+	if (saved)
+		vp_lv.virFreeError(saved);
 	return -1;
 }
 

@@ -22,6 +22,7 @@
 
 #define VP_LIBVIRT_FUNCS(X)                                                              \
 	X(virInitialize) X(virSetErrorFunc) X(virGetLastError) X(virGetLastErrorMessage)   \
+	X(virSaveLastError) X(virFreeError)                                                \
 	X(virResetLastError)                                                               \
 	X(virConnectOpenAuth) X(virConnectClose) X(virConnectGetCapabilities)              \
 	X(virConnectGetURI) X(virConnectGetHostname) X(virConnectGetType) X(virConnectGetVersion) X(virConnectGetLibVersion) X(virConnectListAllDomains)            \
@@ -39,7 +40,7 @@
 	X(virNetworkFree) X(virNetworkGetName) X(virConnectListAllNetworks) X(virNetworkIsActive) X(virNetworkLookupByName)                  \
 	X(virStoragePoolBuild) X(virStoragePoolCreate) X(virStoragePoolDefineXML)          \
 	X(virStoragePoolDestroy) X(virStoragePoolFree) X(virStoragePoolGetName)            \
-	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolListAllVolumes) \
+	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolIsPersistent) X(virStoragePoolListAllVolumes) \
 	X(virStoragePoolLookupByName) X(virStoragePoolLookupByUUIDString) X(virStoragePoolGetUUIDString) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
 	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
 	X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolUpload) X(virStorageVolFree)              \
@@ -68,9 +69,18 @@ int vp_libvirt_load(struct vp_error *err);
 void vp_init(void);
 
 /* Like vp_error_set, then append ": " and libvirt's last error message of
- * this thread (or "unknown libvirt error"). */
-int vp_error_libvirt(struct vp_error *err, enum vp_errcode code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+ * this thread (or "unknown libvirt error"), and keep its code in
+ * err->cause.  A macro, so that libvirt's error is saved before the
+ * message's arguments are evaluated: every libvirt call, even
+ * virDomainGetName(), clears the thread's last error. */
+#define vp_error_libvirt(err, code, ...)                                             \
+	({                                                                          \
+		virErrorPtr _vp_saved = virSaveLastError();                           \
+		vp_error_libvirt_saved((err), (code), _vp_saved, __VA_ARGS__);         \
+	})
+/* The same with the error already saved (freed here). */
+int vp_error_libvirt_saved(struct vp_error *err, enum vp_errcode code, virErrorPtr saved,
+			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* True when the last libvirt error of this thread has this code. */
 int vp_libvirt_error_is(int code);

@@ -16,29 +16,34 @@ answers() {
 	virsh -q -c "$URI" version >/dev/null 2>&1
 }
 
-# Runs inside the new mount namespace.
+# Runs inside the new mount namespace.  The host's configuration is made
+# once (a copy of this machine's, without its domains, pools and networks,
+# listening on 127.0.0.2); a restart keeps what was defined on the host, as
+# a real host's would.
 inner() {
 	mkdir -p "$B/run" "$B/varlib/images" "$B/varlib/boot" "$B/cache" "$B/etc" "$B/log/qemu"
-	cp -a /etc/libvirt/. "$B/etc/"
-	mkdir -p /run/libvirt
-	mount --bind "$B/run" /run/libvirt
-	mount --bind "$B/varlib" /var/lib/libvirt
-	mount --bind "$B/cache" /var/cache/libvirt
-	mount --bind "$B/etc" /etc/libvirt
-	mount --bind "$B/log" /var/log/libvirt
-	# this host starts empty: no domains, pools or networks of the first
-	rm -rf /etc/libvirt/qemu/*.xml /etc/libvirt/qemu/networks /etc/libvirt/storage
-	mkdir -p /etc/libvirt/storage
-	cat >/etc/libvirt/libvirtd.conf <<EOC
+	if [ ! -e "$B/etc/.vprov-second-host" ]; then
+		cp -a /etc/libvirt/. "$B/etc/"
+		rm -rf "$B/etc/qemu/"*.xml "$B/etc/qemu/networks" "$B/etc/storage"
+		mkdir -p "$B/etc/storage"
+		cat >"$B/etc/libvirtd.conf" <<EOC
 listen_tls = 0
 listen_tcp = 1
 listen_addr = "127.0.0.2"
 auth_tcp = "none"
 unix_sock_dir = "/run/libvirt"
 EOC
-	sed -i '/^migration_address/d; /^migration_host/d' /etc/libvirt/qemu.conf
-	echo 'migration_address = "127.0.0.2"' >>/etc/libvirt/qemu.conf
-	echo 'migration_host = "127.0.0.2"' >>/etc/libvirt/qemu.conf
+		sed -i '/^migration_address/d; /^migration_host/d' "$B/etc/qemu.conf"
+		echo 'migration_address = "127.0.0.2"' >>"$B/etc/qemu.conf"
+		echo 'migration_host = "127.0.0.2"' >>"$B/etc/qemu.conf"
+		touch "$B/etc/.vprov-second-host"
+	fi
+	mkdir -p /run/libvirt
+	mount --bind "$B/run" /run/libvirt
+	mount --bind "$B/varlib" /var/lib/libvirt
+	mount --bind "$B/cache" /var/cache/libvirt
+	mount --bind "$B/etc" /etc/libvirt
+	mount --bind "$B/log" /var/log/libvirt
 	rm -f /run/libvirt/*.pid /run/libvirt/*sock*
 	virtlogd -d -p /run/libvirt/virtlogd-b.pid
 	exec libvirtd --listen --pid-file /run/libvirt/libvirtd-b.pid
@@ -58,6 +63,15 @@ start)
 	fi
 	"$(dirname "$0")/libvirtd-start.sh" # its QEMU driver and virtlogd binaries are the same
 	mkdir -p "$B"
+	# a virtlogd left by a libvirtd that was killed: gone without a word
+	# (a clean exit would remove the socket path the new one shares)
+	if [ -s "$B/run/virtlogd-b.pid" ]; then
+		p=$(cat "$B/run/virtlogd-b.pid")
+		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "virtlogd.*virtlogd-b.pid"; then
+			kill -9 "$p" 2>/dev/null || true
+		fi
+		rm -f "$B/run/virtlogd-b.pid"
+	fi
 	setsid unshare -m --propagation private "$0" __inner >"$B.log" 2>&1 </dev/null &
 	i=0
 	while ! answers; do

@@ -11,6 +11,7 @@ int vp_error_setv(struct vp_error *err, enum vp_errcode code, const char *fmt, v
 	if (!err)
 		return -1;
 	err->code = code;
+	err->cause = 0;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	vp_text_escape_inplace(err->msg, sizeof(err->msg));
 	return -1;

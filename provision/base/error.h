@@ -24,6 +24,8 @@ enum vp_errcode {
 
 struct vp_error {
 	enum vp_errcode code;
+	int cause;               /* the library's own code behind it (libvirt's
+				  * virErrorNumber), 0 when none */
 	char msg[VP_ERROR_MAX];
 };
 
