@@ -3,8 +3,10 @@
 # Source it from tests/e2e/test_*.sh; the test gets the vprov binary as $1.
 # Every VM and volume a test makes is named "$E2E_PREFIX..." and removed by
 # an EXIT trap through virsh, independently of vprov, so a failing test
-# leaves nothing behind.  Guests run under TCG (KVM does not work on the
-# build machines, see MACHINE-NOTES), pinned with VPROV_VIRT_TYPE=qemu.
+# leaves nothing behind.  Guests run under TCG (KVM does not run guests on
+# the build machines: 'vprov host check' says why), pinned with
+# VPROV_VIRT_TYPE=qemu where the choice is not what a test is about; the
+# tests of the choice itself (test_kvm, test_defaults, test_readme) unset it.
 
 set -u
 

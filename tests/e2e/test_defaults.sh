@@ -33,8 +33,8 @@ else
 fi
 
 if [ "$TYPE" = qemu ]; then
-	# KVM is listed on these machines but cannot run guests (MACHINE-NOTES):
-	# the probe said so, once
+	# KVM is listed on the build machines but cannot run guests (QEMU aborts
+	# on an MSR write, or kvm_pvm crawls): the probe said so, once
 	e2e_check "the create probed KVM once and said so" \
 		[ "$(grep -c "checking once whether KVM runs guests" <<<"$ERR")" = 1 ]
 	e2e_check "the fall-back to TCG is said in one warning line" \
