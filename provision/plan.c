@@ -174,8 +174,10 @@ int vp_plan_apply(virConnectPtr conn, struct vp_plan *plan, const struct vp_appl
 
 	if (undo)
 		memset(undo, 0, sizeof(*undo));
-	if (cancelled(&ap, err) < 0)
+	if (cancelled(&ap, err) < 0) {
+		vp_error_append(err, "nothing was made");
 		return -1;
+	}
 	vp_plan_report_warnings(plan, r);
 	if (vp_journal_begin(conn, opts->state_dir, plan->op, plan->subject, &ap.journal, err) < 0)
 		return -1;
@@ -229,7 +231,7 @@ unwind:
 		int u = vp_journal_unwind(ap.journal, conn, undo ? undo : &local, err);
 
 		if (was_cancel && u == 0)
-			vp_error_append(err, "everything made was removed");
+			vp_error_append(err, i == 0 ? "nothing was made" : "everything made was removed");
 		vp_undo_report_clear(&local);
 	}
 	vp_journal_free(ap.journal);

@@ -225,7 +225,7 @@ for i in $(seq 1 10); do
 		# (what stderr may hold then is bash's, from the forked child)
 		n_died=$((n_died + 1))
 		e2e_ok "$what: died by the signal before it caught signals"
-	elif [ "$RC" -eq 143 ] && one_error "$E2E_TMP/term.err" && [[ $ERR == *": interrupted" ]]; then
+	elif [ "$RC" -eq 143 ] && one_error "$E2E_TMP/term.err" && [[ $ERR == *": interrupted; nothing was made" ]]; then
 		n_early=$((n_early + 1))
 		e2e_ok "$what: exit 143 before it made anything ($ERR)"
 	elif [ "$RC" -eq 143 ] && one_error "$E2E_TMP/term.err" &&
