@@ -212,7 +212,7 @@ static int choose_virt_type(struct ctx *c, struct vp_error *err)
 		goto cpu;
 	}
 	vp_kvm_cached(c->conn, &c->caps, c->opts->cache_dir, &chk);
-	if (chk.verdict == VP_KVM_UNKNOWN && real(c) && !c->opts->no_kvm_probe) {
+	if (chk.verdict == VP_KVM_UNKNOWN && real(c)) {
 		struct vp_kvm_probe_opts po = {
 			.cache_dir = c->opts->cache_dir,
 			.state_dir = c->opts->state_dir,
@@ -574,6 +574,7 @@ static int resolve_backing(struct ctx *c, struct vp_disk_spec *d, struct vp_erro
 {
 	struct vp_disk_source *src = &d->src;
 	struct vp_vol_info vi = { 0 };
+	struct vp_vol_info here = { 0 }; /* the file at the path, seen on this machine */
 	const char *b = d->backing_store;
 	bool found = false;
 	char want[32], have[32];
@@ -623,19 +624,18 @@ static int resolve_backing(struct ctx *c, struct vp_disk_spec *d, struct vp_erro
 		bool lfound = false, active = false;
 
 		/* what the file is decides before any pool is looked at */
-		if (local_image(c, "backing image", b, &vi, &lfound, err) < 0)
+		if (local_image(c, "backing image", b, &here, &lfound, err) < 0)
 			goto out;
 		if (c->local && !lfound) {
 			vp_error_set(err, VP_ERR_INVALID, "backing image '%s' does not exist", b);
 			goto out;
 		}
-		if (streq(vi.type, "block")) {
+		if (streq(here.type, "block")) {
 			vp_error_set(err, VP_ERR_INVALID,
 				     "backing image '%s' is a block device; a linked clone needs an image file",
 				     b);
 			goto out;
 		}
-		vp_vol_info_clear(&vi);
 		if (existing_by_path(c, b, &vi, &found, err) < 0)
 			goto out;
 		if (!found) {
@@ -644,8 +644,10 @@ static int resolve_backing(struct ctx *c, struct vp_disk_spec *d, struct vp_erro
 			if (pool_for_dir(c, dir, &pool, &pname, &active, err) < 0)
 				goto out;
 			if (c->local) {
-				if (local_image(c, "backing image", b, &vi, &found, err) < 0)
-					goto out;
+				/* what the look at the file found */
+				vi = here;
+				memset(&here, 0, sizeof(here));
+				found = true;
 				vp_set_str(&vi.pool, pname);
 				vp_set_str(&vi.name, strrchr(b, '/') + 1);
 			} else {
@@ -683,6 +685,7 @@ static int resolve_backing(struct ctx *c, struct vp_disk_spec *d, struct vp_erro
 	r = 0;
 out:
 	vp_vol_info_clear(&vi);
+	vp_vol_info_clear(&here);
 	return r;
 }
 
@@ -741,6 +744,7 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 	struct disk_late *late = &c->cs->late[idx];
 	struct vp_disk_source *src = &d->src;
 	struct vp_vol_info vi = { 0 };
+	struct vp_vol_info here = { 0 }; /* the file at the path, seen on this machine */
 	bool found = false;
 	int r = -1;
 
@@ -796,9 +800,9 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 					    d->path);
 		/* what is there decides first: a FIFO, a directory, a text file
 		 * are refused before anything is looked up or planned */
-		if (local_image(c, "disk", d->path, &vi, &lfound, err) < 0)
+		if (local_image(c, "disk", d->path, &here, &lfound, err) < 0)
 			goto out;
-		if (lfound && streq(vi.type, "block")) {
+		if (lfound && streq(here.type, "block")) {
 			if (d->size || d->backing_store) {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "disk '%s' is a block device; drop size= and backing_store= to use it",
@@ -816,7 +820,6 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 				     "disk '%s' does not exist (add size= to create it)", d->path);
 			goto out;
 		}
-		vp_vol_info_clear(&vi);
 		if (existing_by_path(c, d->path, &vi, &found, err) < 0)
 			goto out;
 		dir = dir_of(d->path);
@@ -824,9 +827,11 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 			if (pool_for_dir(c, dir, &pool, &pname, &active, err) < 0)
 				goto out;
 			if (c->local) {
-				if (local_image(c, "disk", d->path, &vi, &found, err) < 0)
-					goto out;
-				if (found) {
+				/* what the look at the file found, if anything */
+				if (lfound) {
+					vi = here;
+					memset(&here, 0, sizeof(here));
+					found = true;
 					vp_set_str(&vi.pool, pname);
 					vp_set_str(&vi.name, base);
 				}
@@ -929,6 +934,7 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 	r = 0;
 out:
 	vp_vol_info_clear(&vi);
+	vp_vol_info_clear(&here);
 	return r;
 }
 
