@@ -24,12 +24,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <gnutls/crypto.h>
 
 #include "alloc.h"
 #include "cleanup.h"
 #include "clock.h"
 #include "fs.h"
+#include "hash.h"
 #include "host.h"
 #include "storage.h"
 #include "xmlutil.h"
@@ -86,19 +86,18 @@ static int64_t jint(json_object *o, const char *key, int64_t dflt)
 
 /* ---- where ---------------------------------------------------------------- */
 
+static char *dir_for_uri(const char *uri, const char *state_dir)
+{
+	_cleanup_(freep) char *hex = vp_sha256_hex(uri ? uri : "?", 16);
+
+	return vp_strdup_printf("%s/journal/%s", state_dir, hex ? hex : "0000000000000000");
+}
+
 char *vp_journal_dir(virConnectPtr conn, const char *state_dir)
 {
 	_cleanup_(freep) char *uri = virConnectGetURI(conn);
-	const char *u = uri ? uri : "?";
-	unsigned char d[32];
-	char hex[17];
-	size_t i;
 
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, u, strlen(u), d) < 0)
-		memset(d, 0, sizeof(d));
-	for (i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	return vp_strdup_printf("%s/journal/%s", state_dir, hex);
+	return dir_for_uri(uri, state_dir);
 }
 
 /* A file name part made of the subject: letters, digits, '.', '_', '-'. */
@@ -160,11 +159,11 @@ int vp_journal_begin(virConnectPtr conn, const char *state_dir, const char *op,
 	j->subject = vp_strdup(subject);
 	j->pid = (long)getpid();
 	j->started = vp_wall_ms();
-	j->local = vp_conn_is_local(conn);
+	j->local = vp_uri_is_local(uri);
 	*out = j;
 	if (!state_dir)
 		return 0;
-	dir = vp_journal_dir(conn, state_dir);
+	dir = dir_for_uri(uri, state_dir);
 	if (vp_mkdir_p(dir, 0700) < 0) {
 		vp_journal_free(j);
 		*out = NULL;
@@ -301,6 +300,27 @@ void vp_journal_free(struct vp_journal *j)
 typedef int (*undo_fn)(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
 		       char **removed, struct vp_error *err);
 
+/* The domain an entry names by UUID, powered off; *dom NULL when it is
+ * gone. */
+static int entry_domain_off(virConnectPtr conn, const struct entry *e, virDomainPtr *dom,
+			    struct vp_error *err)
+{
+	const char *uuid = jstr(e->undo, "uuid");
+	const char *name = jstr(e->undo, "name");
+
+	*dom = uuid ? virDomainLookupByUUIDString(conn, uuid) : NULL;
+	if (!*dom) {
+		if (!uuid || vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+			return 0;
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up VM '%s'", name);
+	}
+	if (virDomainIsActive(*dom) == 1 && virDomainDestroy(*dom) < 0 &&
+	    !vp_libvirt_error_is(VIR_ERR_OPERATION_INVALID) && !vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop VM '%s'", name);
+	virResetLastError();
+	return 0;
+}
+
 static int undo_domain(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
 		       char **removed, struct vp_error *err)
 {
@@ -309,17 +329,10 @@ static int undo_domain(virConnectPtr conn, const struct vp_journal *j, const str
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
 
 	(void)j;
-	if (!uuid)
+	if (entry_domain_off(conn, e, &dom, err) < 0)
+		return -1;
+	if (!dom)
 		return 0;
-	dom = virDomainLookupByUUIDString(conn, uuid);
-	if (!dom) {
-		if (vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
-			return 0;
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up VM '%s'", name);
-	}
-	if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
-	    !vp_libvirt_error_is(VIR_ERR_OPERATION_INVALID) && !vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop VM '%s'", name);
 	if (virDomainIsPersistent(dom) == 1 &&
 	    virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_NVRAM |
 						VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0 &&
@@ -346,25 +359,11 @@ static int entry_pool(virConnectPtr conn, const struct entry *e, virStoragePoolP
 static int undo_domain_start(virConnectPtr conn, const struct vp_journal *j,
 			     const struct entry *e, char **removed, struct vp_error *err)
 {
-	const char *uuid = jstr(e->undo, "uuid");
-	const char *name = jstr(e->undo, "name");
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
 
 	(void)j;
 	(void)removed; /* the definition's undo says what went */
-	if (!uuid)
-		return 0;
-	dom = virDomainLookupByUUIDString(conn, uuid);
-	if (!dom) {
-		if (vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
-			return 0;
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up VM '%s'", name);
-	}
-	if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
-	    !vp_libvirt_error_is(VIR_ERR_OPERATION_INVALID) && !vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop VM '%s'", name);
-	virResetLastError();
-	return 0;
+	return entry_domain_off(conn, e, &dom, err);
 }
 
 static int undo_pool(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
