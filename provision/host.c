@@ -147,7 +147,7 @@ bool vp_guest_has_machine(const struct vp_guest_caps *g, const char *machine)
 	return false;
 }
 
-static bool uri_is_local(const char *uri)
+bool vp_uri_is_local(const char *uri)
 {
 	const char *p;
 
@@ -165,7 +165,7 @@ bool vp_conn_is_local(virConnectPtr conn)
 {
 	_cleanup_(freep) char *uri = virConnectGetURI(conn);
 
-	return uri_is_local(uri);
+	return vp_uri_is_local(uri);
 }
 
 const char *vp_session_home(virConnectPtr conn)
@@ -173,7 +173,7 @@ const char *vp_session_home(virConnectPtr conn)
 	_cleanup_(freep) char *uri = virConnectGetURI(conn);
 	const char *home = getenv("HOME");
 
-	return uri && strstr(uri, "/session") && home && uri_is_local(uri) ? home : NULL;
+	return uri && strstr(uri, "/session") && home && vp_uri_is_local(uri) ? home : NULL;
 }
 
 char *vp_console_log_dir(virConnectPtr conn)

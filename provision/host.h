@@ -35,6 +35,7 @@ bool vp_guest_has_machine(const struct vp_guest_caps *g, const char *machine);
 /* True when the connection's URI names no remote host (files named in
  * the request can be checked here). */
 bool vp_conn_is_local(virConnectPtr conn);
+bool vp_uri_is_local(const char *uri);
 
 /* $HOME when the connection is this user's local qemu:///session (whose
  * files live under it), else NULL. */

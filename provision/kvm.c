@@ -10,13 +10,13 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-#include <gnutls/crypto.h>
 #include <json-c/json.h>
 
 #include "alloc.h"
 #include "cleanup.h"
 #include "clock.h"
 #include "fs.h"
+#include "hash.h"
 #include "journal.h"
 #include "storage.h"
 #include "uuid.h"
@@ -57,10 +57,8 @@ static char *verdict_path(virConnectPtr conn, const struct vp_host_caps *caps,
 	unsigned long hv = 0, lib = 0;
 	_cleanup_(freep) char *uri = NULL;
 	_cleanup_(freep) char *key = NULL;
+	_cleanup_(freep) char *hex = NULL;
 	struct utsname u;
-	unsigned char d[32];
-	char hex[17];
-	size_t i;
 
 	if (!cache_dir)
 		return NULL;
@@ -71,10 +69,8 @@ static char *verdict_path(virConnectPtr conn, const struct vp_host_caps *caps,
 	key = vp_strdup_printf("%s|%s|%lu|%lu|%s", caps->host_uuid ? caps->host_uuid : "",
 			       uri ? uri : "", hv, lib,
 			       vp_conn_is_local(conn) && uname(&u) == 0 ? u.release : "");
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, key, strlen(key), d) < 0)
+	if (!(hex = vp_sha256_hex(key, 16)))
 		return NULL;
-	for (i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 	return vp_strdup_printf("%s/kvm-%s", cache_dir, hex);
 }
 
@@ -139,14 +135,6 @@ static void save(const struct vp_kvm_check *c, const char *cache_dir)
 	json_object_object_add(o, "checked", json_object_new_int64(c->checked_ms));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	vp_write_atomic(c->cache_file, text, strlen(text), 0600, false, NULL);
-}
-
-void vp_kvm_forget(virConnectPtr conn, const struct vp_host_caps *caps, const char *cache_dir)
-{
-	_cleanup_(freep) char *path = verdict_path(conn, caps, cache_dir);
-
-	if (path)
-		unlink(path);
 }
 
 /* ---- the probe ------------------------------------------------------------ */
@@ -721,7 +709,7 @@ int vp_host_check(virConnectPtr conn, const struct vp_host_check_opts *opts,
 		goto out;
 	}
 	vp_kvm_cached(conn, &caps, opts->cache_dir, &out->kvm);
-	if (!opts->no_probe && (opts->refresh || out->kvm.verdict == VP_KVM_UNKNOWN)) {
+	if (opts->refresh || out->kvm.verdict == VP_KVM_UNKNOWN) {
 		struct vp_kvm_probe_opts po = {
 			.cache_dir = opts->cache_dir,
 			.state_dir = opts->state_dir,
@@ -742,8 +730,8 @@ int vp_host_check(virConnectPtr conn, const struct vp_host_check_opts *opts,
 			out->kvm.evidence = vp_strdup_printf("the probe could not run: %s", e2.msg);
 		}
 	}
-	out->choice = out->kvm.verdict == VP_KVM_WORKS ? "kvm" :
-		      out->kvm.verdict == VP_KVM_BROKEN || !opts->no_probe ? "qemu" : "kvm";
+	/* what a create picks: KVM only where the probe finished */
+	out->choice = out->kvm.verdict == VP_KVM_WORKS ? "kvm" : "qemu";
 	r = 0;
 out:
 	vp_host_caps_clear(&caps);

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <gnutls/crypto.h>
 
 #include "alloc.h"
 #include "cleanup.h"
+#include "hash.h"
 #include "text.h"
 
 static void source_clear(struct vp_disk_source *s)
@@ -363,16 +363,8 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 char *vp_spec_hash(const struct vp_domain_spec *spec)
 {
 	_cleanup_(freep) char *text = vp_spec_canonical(spec);
-	unsigned char digest[32];
-	char *hex;
-	size_t i;
 
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), digest) < 0)
-		return NULL;
-	hex = vp_grow(NULL, 65, 1);
-	for (i = 0; i < sizeof(digest); i++)
-		sprintf(hex + 2 * i, "%02x", digest[i]);
-	return hex;
+	return vp_sha256_hex(text, 64);
 }
 
 int vp_name_check(const char *name, struct vp_error *err)
