@@ -30,7 +30,6 @@ struct vp_create_opts {
 	const char *os_id;                  /* ... the profile to lay under the request */
 	const char *const *notes;           /* the caller's warnings about the request, */
 	size_t n_notes;                     /* shown only when it goes on */
-	bool no_kvm_probe;                  /* never run the KVM probe (use the cached verdict) */
 	/* tests */
 	const char *caps_xml;               /* host capabilities instead of asking */
 	const char *uuid;                   /* instead of a random one */

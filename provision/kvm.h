@@ -79,9 +79,6 @@ struct vp_kvm_probe_opts {
 int vp_kvm_probe(virConnectPtr conn, const struct vp_host_caps *caps,
 		 const struct vp_kvm_probe_opts *opts, struct vp_kvm_check *out, struct vp_error *err);
 
-/* Forget the cached verdict. */
-void vp_kvm_forget(virConnectPtr conn, const struct vp_host_caps *caps, const char *cache_dir);
-
 /* What `vprov host check` reports: what virt-host-validate would look at
  * (local hosts only: /dev/kvm, the kvm modules, CPU flags, vhost-net,
  * tun) and the probe's verdict. */
@@ -105,7 +102,6 @@ struct vp_host_check_opts {
 	const char *cache_dir, *state_dir;
 	const struct vp_reporter *reporter;
 	bool refresh;            /* probe again even when a verdict is cached */
-	bool no_probe;           /* only what is cached */
 	const char *cpu_model;   /* tests: see vp_kvm_probe_opts */
 };
 

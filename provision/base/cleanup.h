@@ -10,7 +10,6 @@
 #ifndef VP_CLEANUP_H
 #define VP_CLEANUP_H
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -51,21 +50,5 @@ static inline void closep(int *fd)
 		close(*fd);
 }
 
-static inline void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
-/* A NULL-terminated array of strings. */
-static inline void vp_strv_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-VP_DEFINE_CLEANUP(char **, vp_strv_free)
 
 #endif
