@@ -89,6 +89,14 @@ e2e_vols_named() {
 	done
 }
 
+# e2e_pool_at DIR: the names of pools whose target is DIR.
+e2e_pool_at() {
+	local p
+	for p in $(virsh -q pool-list --all --name); do
+		virsh -q pool-dumpxml "$p" 2>/dev/null | grep -qF "<path>$1</path>" && echo "$p"
+	done
+}
+
 e2e_domain_exists() {
 	virsh -q dominfo "$1" >/dev/null 2>&1
 }

@@ -65,14 +65,6 @@ journals() {
 	find "$JDIR" -name '*.journal*' 2>/dev/null
 }
 
-# pool_at DIR: the names of pools whose target is DIR.
-pool_at() {
-	local p
-	for p in $(virsh -q pool-list --all --name); do
-		virsh -q pool-dumpxml "$p" 2>/dev/null | grep -qF "<path>$1</path>" && echo "$p"
-	done
-}
-
 # err_lines FILE: vprov's own lines on stderr, without the test knob's.
 err_lines() {
 	grep -v '^vprov-test: ' "$1"
@@ -123,7 +115,7 @@ for kind in pool volume define start autostart; do
 		[ "$ERR" = "vprov create: failing on purpose at step '$kind' (test)" ]
 	nothing_left "$what" "$NAME"
 	e2e_check "$what: the directory it made is gone ($FIDIR)" [ ! -e "$FIDIR" ]
-	e2e_check "$what: no pool at $FIDIR" eval '[ -z "$(pool_at "$FIDIR")" ]'
+	e2e_check "$what: no pool at $FIDIR" eval '[ -z "$(e2e_pool_at "$FIDIR")" ]'
 done
 
 e2e_run create "$NAME" "${VM[@]}" --autostart --disk "path=$DISK,size=1"
@@ -132,7 +124,7 @@ e2e_check "... the VM runs" [ "$(e2e_state "$NAME")" = running ]
 e2e_check "... it starts at boot" \
 	eval '[ "$(virsh -q dominfo "$NAME" | awk "/^Autostart:/ {print \$2}")" = enable ]'
 e2e_check "... its disk is in a new pool at $FIDIR" \
-	eval '[ -f "$DISK" ] && [ -n "$(pool_at "$FIDIR")" ]'
+	eval '[ -f "$DISK" ] && [ -n "$(e2e_pool_at "$FIDIR")" ]'
 e2e_check "... its console log exists" [ -e "$LOGDIR/$NAME-console.log" ]
 e2e_check "... no undo journal is left once it is made" eval '[ -z "$(journals)" ]'
 e2e_run delete "$NAME"

@@ -73,14 +73,6 @@ same_host() {
 	return 0
 }
 
-# pool_at DIR: the names of pools whose target is DIR.
-pool_at() {
-	local p
-	for p in $(virsh -q pool-list --all --name); do
-		virsh -q pool-dumpxml "$p" 2>/dev/null | grep -qF "<path>$1</path>" && echo "$p"
-	done
-}
-
 # late_failure WHAT NAME FILE... -- ARGS...: create NAME with ARGS must fail
 # when QEMU starts, and leave nothing: no domain, no volume named after it,
 # none of FILE, no pool that was not there before.
@@ -121,7 +113,7 @@ DIR=${DIRS}pooldir
 mkdir -p "$DIR"
 late_failure "late failure, disk in a directory no pool held" "$NAME" "$DIR/x.qcow2" -- \
 	--disk "path=$DIR/x.qcow2,size=1" --boot kernel=$NOT_A_KERNEL
-e2e_check "... no pool is left at $DIR" eval '[ -z "$(pool_at "$DIR")" ]'
+e2e_check "... no pool is left at $DIR" eval '[ -z "$(e2e_pool_at "$DIR")" ]'
 e2e_check "... the directory itself is still there, empty" \
 	eval '[ -d "$DIR" ] && [ -z "$(ls -A "$DIR")" ]'
 
@@ -131,7 +123,7 @@ mkdir -p "$DIR2"
 late_failure "late failure, two disks, one new pool" "$NAME" \
 	"${DEFDIR:-/var/lib/libvirt/images}/$NAME.qcow2" "$DIR2/y.qcow2" -- \
 	--disk size=1 --disk "path=$DIR2/y.qcow2,size=1" --boot kernel=$NOT_A_KERNEL
-e2e_check "... no pool is left at $DIR2" eval '[ -z "$(pool_at "$DIR2")" ]'
+e2e_check "... no pool is left at $DIR2" eval '[ -z "$(e2e_pool_at "$DIR2")" ]'
 
 # A directory that does not exist yet, two levels deep: building the pool
 # makes both; the rollback must remove both.
@@ -139,7 +131,7 @@ DIR3=${DIRS}made
 SUB3=$DIR3/${E2E_PREFIX}sub
 late_failure "late failure, disk in a directory that did not exist" "$NAME" "$SUB3/z.qcow2" -- \
 	--disk "path=$SUB3/z.qcow2,size=1" --boot kernel=$NOT_A_KERNEL
-e2e_check "... no pool is left at $SUB3" eval '[ -z "$(pool_at "$SUB3")" ]'
+e2e_check "... no pool is left at $SUB3" eval '[ -z "$(e2e_pool_at "$SUB3")" ]'
 e2e_check "... the directories it made are gone ($DIR3)" [ ! -e "$DIR3" ]
 
 # ---- --dry-run and --print-xml change nothing --------------------------------------
@@ -162,7 +154,7 @@ dry() { # WHAT EXPECT(regex on stdout) ARGS...
 	e2e_check "$what: no domain '$DRY'" eval '! e2e_domain_exists "$DRY"'
 	e2e_check "$what: $NEWDIR was not made" [ ! -e "$NEWDIR" ]
 	e2e_check "$what: $EMPTYDIR is still empty" eval '[ -z "$(ls -A "$EMPTYDIR")" ]'
-	e2e_check "$what: no pool at $EMPTYDIR" eval '[ -z "$(pool_at "$EMPTYDIR")" ]'
+	e2e_check "$what: no pool at $EMPTYDIR" eval '[ -z "$(e2e_pool_at "$EMPTYDIR")" ]'
 }
 
 dry "--dry-run, new volume" "^would create volume '$DRY.qcow2'" --disk size=1 --dry-run

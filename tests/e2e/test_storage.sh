@@ -69,13 +69,7 @@ vol_exists() {
 
 # The pool (active or not) whose target is directory $1 (none: empty).
 pool_of_dir() {
-	local p
-	for p in $(virsh -q pool-list --all --name 2>/dev/null); do
-		if virsh pool-dumpxml "$p" 2>/dev/null | grep -qF "<path>$1</path>"; then
-			echo "$p"
-			return 0
-		fi
-	done
+	e2e_pool_at "$1" | head -n 1
 }
 
 # Exit 2 with exactly one line on stderr.
