@@ -7,15 +7,20 @@ set -eu
 # run: libvirtd with its QEMU driver, QEMU, qemu-img, OVMF for --boot uefi
 # test: cmocka, xmllint, a kernel in /boot for real guests to boot, man and
 #       groff to render the man page, script(1) (bsdutils) for the TTY tests
-# profiles: osinfo-db (the system OS database and its schema)
+# profiles: osinfo-db (the system OS database and its schema, install scripts)
+# fetch: libcurl, libarchive (ISO 9660, cpio) and libxslt headers (loaded on
+#        first use); the real Debian 12 netboot tree, xorriso to build test
+#        ISOs, cpio and curl to check and compare in the tests and the bench
 # bench: virt-install and osinfo-query (the tools we compare against),
 #        hyperfine, GNU time
 PKGS="build-essential cmake pkg-config git
 libvirt-dev libxml2-dev libjson-c-dev libgnutls28-dev
+libcurl4-openssl-dev libarchive-dev libxslt1-dev
 libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
 qemu-system-x86 qemu-utils ovmf
 libcmocka-dev libxml2-utils linux-image-amd64 python3 procps util-linux bsdutils man-db groff-base
 osinfo-db
+debian-installer-12-netboot-amd64 xorriso cpio curl
 virtinst libosinfo-bin hyperfine time"
 
 missing=""
