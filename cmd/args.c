@@ -131,6 +131,11 @@ int vp_args_parse(struct vp_ctx *ctx, const struct vp_cmd *cmd, int argc, char *
 				take(ctx, a, o, NULL);
 			} else if (eq) {
 				take(ctx, a, o, eq + 1);
+			} else if (o->optional) {
+				if (i + 1 < argc && argv[i + 1][0] != '-' && strchr(argv[i + 1], '='))
+					take(ctx, a, o, argv[++i]);
+				else
+					take(ctx, a, o, "");
 			} else if (i + 1 < argc) {
 				take(ctx, a, o, argv[++i]);
 			} else {

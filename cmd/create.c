@@ -41,6 +41,33 @@ static const struct vp_opt options[] = {
 		    "cache=MODE, backing_store=PATH|POOL/VOL,\n"
 		    "backing_format=FMT, device=disk|cdrom, readonly=on,\n"
 		    "sparse=off; or 'none'"),
+	VP_OPT_GROUP("install (the first run installs; the definition then boots the disks)"),
+	VP_OPT_VALUE('l', "location", "WHERE",
+		     "an installer tree: http(s):// or ftp:// URL, local\n"
+		     "directory or ISO image, with ,kernel=REL,initrd=REL\n"
+		     "when vprov cannot tell where they are; its kernel\n"
+		     "and initrd are fetched (cached, checksums verified)\n"
+		     "and booted directly",
+		     .comp = VP_COMP_FILE),
+	VP_OPT_VALUE('x', "extra-args", "ARGS", "kernel arguments for the installer (--location)"),
+	VP_OPT_LIST(0, "initrd-inject", "FILE",
+		    "add FILE to the installer's initrd root (repeatable),\n"
+		    "e.g. a preseed.cfg or kickstart file",
+		    .comp = VP_COMP_FILE),
+	VP_OPT_VALUE(0, "unattended", "[OPTS]",
+		     "install without questions: osinfo-db's script for the\n"
+		     "OS (preseed, kickstart) in the initrd; OPTS:\n"
+		     "profile=jeos|desktop, admin-password-file=F,\n"
+		     "user-login=U, user-password-file=F (passwords only\n"
+		     "from files; without one, a generated one is shown once)",
+		     .optional = true),
+	VP_OPT_VALUE(0, "cdrom", "ISO", "boot an installer ISO: PATH, URL or POOL/VOL",
+		     .comp = VP_COMP_FILE),
+	VP_OPT_VALUE(0, "install", "ID",
+		     "install from the OS profile's own tree (--install\n"
+		     "debian12); no_install=yes: a VM with nothing to boot,\n"
+		     "on purpose"),
+	VP_OPT_FLAG(0, "pxe", "boot the install run from the network"),
 	VP_OPT_GROUP("boot"),
 	VP_OPT_FLAG(0, "import", "boot the first disk (no install step)"),
 	VP_OPT_LIST(0, "boot", "OPTS",
@@ -54,6 +81,11 @@ static const struct vp_opt options[] = {
 		     "none, vnc or spice, with listen=ADDR, port=N\n"
 		     "(default vnc on 127.0.0.1); a serial console on a pty\n"
 		     "is always there and logged to a file"),
+	VP_OPT_VALUE(0, "console", "OPTS",
+		     "pty,target_type=serial (the default, always there) or\n"
+		     "pty,target_type=virtio (a virtio console as well)"),
+	VP_OPT_VALUE(0, "os-type", "TYPE", "accepted and ignored, as virt-install 4 does (use --os)",
+		     .hidden = true),
 	VP_OPT_GROUP("behaviour"),
 	VP_OPT_FLAG(0, "autostart", "start the VM when the host boots"),
 	VP_OPT_FLAG(0, "transient", "do not keep a definition once the VM stops"),
@@ -88,6 +120,7 @@ struct create_args {
 	bool wait_set;
 	int64_t wait_ms;
 	char *os;                     /* --os; "generic": none */
+	bool os_type;                 /* --os-type (ignored) */
 };
 
 static bool is_word(const char *s)
@@ -135,6 +168,40 @@ static int parse(struct vp_ctx *ctx, const struct vp_args *args, struct create_a
 			goto bad;
 	if ((v = vp_arg_str(args, "graphics")) && vp_spec_parse_graphics(s, v, &err) < 0)
 		goto bad;
+	if ((v = vp_arg_str(args, "console")) && vp_spec_parse_console(s, v, &err) < 0)
+		goto bad;
+	if ((v = vp_arg_str(args, "location")) && vp_spec_parse_location(s, v, &err) < 0)
+		goto bad;
+	if ((v = vp_arg_str(args, "install")) && vp_spec_parse_install(s, v, &err) < 0)
+		goto bad;
+	if ((v = vp_arg_str(args, "unattended")) && vp_spec_parse_unattended(s, v, &err) < 0)
+		goto bad;
+	if ((v = vp_arg_str(args, "extra-args"))) {
+		if (vp_spec_check_value("--extra-args", v, &err) < 0)
+			goto bad;
+		vp_set_str(&s->install.extra_args, v);
+	}
+	if ((v = vp_arg_str(args, "cdrom"))) {
+		if (!*v)
+			return vp_usage_error(ctx, "--cdrom needs a path, a URL or POOL/VOL"), -1;
+		if (vp_spec_check_value("--cdrom", v, &err) < 0)
+			goto bad;
+		vp_set_str(&s->install.cdrom, v);
+	}
+	if (vp_arg_flag(args, "pxe"))
+		s->install.pxe = VP_YES;
+	for (i = 0; i < vp_arg_count(args, "initrd-inject"); i++) {
+		v = vp_arg_nth(args, "initrd-inject", i);
+		if (vp_spec_check_value("--initrd-inject", v, &err) < 0)
+			goto bad;
+		s->install.inject = vp_grow(s->install.inject, s->install.n_inject + 1,
+					    sizeof(*s->install.inject));
+		s->install.inject[s->install.n_inject++] = vp_strdup(v);
+	}
+	if (!!s->install.location + !!s->install.cdrom + !!s->install.tree_os > 1)
+		return vp_usage_error(ctx, "give one install source: --location, --cdrom or --install ID"), -1;
+	if (vp_arg_str(args, "os-type"))
+		a->os_type = true;
 	if ((v = vp_arg_str(args, "virt-type"))) {
 		if (!is_word(v))
 			return vp_usage_error(ctx, "invalid --virt-type '%s': use kvm or qemu", v), -1;
@@ -225,6 +292,9 @@ static int choose_profile(struct vp_ctx *ctx, struct create_args *a, struct vp_o
 		*os_id = name;
 		return 0;
 	}
+	/* an install tree that says what it is chooses then */
+	if (vp_install_requested(&a->spec.install))
+		return 0;
 	n = vp_osinfo_suggest(*db, name, sug, 3);
 	if (n == 1)
 		*note = vp_strdup_printf("'%s' is not an OS profile, so generic defaults are used; it suggests %s (choose with --os)",
@@ -357,6 +427,20 @@ static void test_knobs(struct vp_create_opts *opts, struct pause *p)
 	opts->hook_opaque = p;
 }
 
+/* After the install run: the VM as defined, booting its disks. */
+static int start_final(struct vp_ctx *ctx, const char *name)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	struct vp_error err = { 0 };
+	bool was_running;
+
+	if (vp_domain_lookup(ctx->conn, name, &dom, &err) < 0 ||
+	    vp_domain_start(dom, &was_running, &err) < 0)
+		return vp_fail(ctx, &err);
+	printf("the install run of VM '%s' ended; started it from its disks\n", name);
+	return VP_EXIT_OK;
+}
+
 static int run(struct vp_ctx *ctx, const struct vp_args *args)
 {
 	struct create_args a = { 0 };
@@ -387,6 +471,9 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 		goto out;
 	}
 	opts.osinfo = db;
+	opts.os_from_name = opts.os_id && !a.os;
+	if (a.os_type)
+		vp_say(ctx, "--os-type is ignored, as virt-install 4 ignores it; --os chooses the OS profile");
 	if (note) {
 		opts.notes = (const char *const *)&note;
 		opts.n_notes = 1;
@@ -420,11 +507,21 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 				     "VM '%s' is still running after the --wait time; it was left running",
 				     res.spec.name);
 			rc = vp_fail(ctx, &err);
+		} else if (res.spec.install.run && res.spec.transient != VP_YES) {
+			rc = start_final(ctx, res.spec.name);
 		}
 	} else if (!a.noautoconsole && !ctx->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		struct vp_console_opts co = { .timeout_ms = -1 };
 
 		rc = vp_console_session(ctx, res.spec.name, &co);
+		/* the console ends with the install run: the VM goes on from its disks */
+		if (rc == VP_EXIT_OK && res.spec.install.run && res.spec.transient != VP_YES &&
+		    vp_domain_wait_shutoff(ctx->conn, res.spec.name, 0, &vp_interrupted, &err) == 1)
+			rc = start_final(ctx, res.spec.name);
+	} else if (res.spec.install.run && !ctx->json) {
+		printf("  the install runs now: when the installer reboots, the VM powers off;\n"
+		       "  'vprov start %s' boots the installed system (or create with --wait)\n",
+		       res.spec.name);
 	}
 out:
 	vp_osinfo_done(db);

@@ -27,6 +27,7 @@
 #include "host.h"
 #include "journal.h"
 #include "kvm.h"
+#include "install.h"
 #include "osinfo.h"
 #include "schema.h"
 #include "storage.h"
@@ -59,6 +60,7 @@ struct cstate {
 	struct disk_late *late;  /* one per disk */
 	bool local;
 	bool validate;           /* check the XML against libvirt's schema */
+	struct vp_install *ins;  /* the install run's source and steps, if any */
 };
 
 struct ctx {
@@ -96,6 +98,7 @@ static void cstate_free(void *p)
 	}
 	free(cs->pools);
 	free(cs->late);
+	vp_install_free(cs->ins);
 	free(cs);
 }
 
@@ -364,7 +367,7 @@ static int resolve_boot(struct ctx *c, struct vp_error *err)
 	if (b->n_devs)
 		return 0;
 	for (i = 0; i < s->n_disks; i++)
-		if (streq(s->disks[i].device, "cdrom"))
+		if (streq(s->disks[i].device, "cdrom") && !s->disks[i].install_media)
 			cdrom = true;
 	if (cdrom && s->import != VP_YES)
 		b->devs[b->n_devs++] = vp_strdup("cdrom");
@@ -994,10 +997,26 @@ static int assign_targets(struct ctx *c, struct vp_error *err)
 	return 0;
 }
 
+/* Where the installer's files go: the pool of the first disk this create
+ * makes, else the default pool (made when missing). */
+static int boot_pool(struct ctx *c, char **name, struct vp_error *err)
+{
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+	bool active;
+	size_t i;
+
+	for (i = 0; i < c->s->n_disks; i++)
+		if (c->s->disks[i].src.create && c->s->disks[i].src.pool) {
+			*name = vp_strdup(c->s->disks[i].src.pool);
+			return 0;
+		}
+	return default_pool(c, &pool, name, &active, err);
+}
+
 static int resolve_disks(struct ctx *c, struct vp_error *err)
 {
 	struct vp_domain_spec *s = c->s;
-	size_t i;
+	size_t i, n;
 
 	if (!s->disks_set) {
 		struct vp_disk_spec *d = vp_spec_add_disk(s);
@@ -1005,9 +1024,25 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 		d->size = s->disk_size ? s->disk_size : VP_DEFAULT_DISK_SIZE;
 		s->disks_set = false; /* still "not said" for the canonical form */
 	}
-	c->cs->late = vp_calloc(s->n_disks + 1, sizeof(*c->cs->late));
+	/* room for the installer's ISO, which the install resolve may add */
+	c->cs->late = vp_calloc(s->n_disks + 2, sizeof(*c->cs->late));
 	for (i = 0; i < s->n_disks; i++)
 		if (resolve_disk(c, i, err) < 0)
+			return -1;
+	n = s->n_disks;
+	if (c->cs->ins || vp_install_requested(&s->install) || s->install.extra_args ||
+	    s->install.n_inject || s->install.unattended.set) {
+		_cleanup_(freep) char *pool = NULL;
+
+		if (c->cs->ins && boot_pool(c, &pool, err) < 0)
+			return -1;
+		if (vp_install_resolve(c->cs->ins, s, pool, err) < 0)
+			return -1;
+	}
+	/* the installer's ISO: resolved like any disk, unless it is a volume
+	 * the apply uploads */
+	for (i = n; i < s->n_disks; i++)
+		if (!s->disks[i].src.type && resolve_disk(c, i, err) < 0)
 			return -1;
 	return assign_targets(c, err);
 }
@@ -1246,6 +1281,21 @@ static int final_xml(struct vp_apply *ap, struct vp_error *err)
 	return 0;
 }
 
+/* The install run's document, from the spec as the uploads left it. */
+static int install_xml(struct vp_apply *ap, struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	if (vp_domain_build_install_xml(&cs->res->spec, &doc, err) < 0)
+		return -1;
+	if (cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
+		return -1;
+	free(cs->res->install_xml);
+	cs->res->install_xml = vp_xml_format(doc);
+	return 0;
+}
+
 /* A VM of this name that is not the one this create made. */
 static int name_race(struct vp_apply *ap, const struct vp_domain_spec *s, int idx,
 		     struct vp_error *err)
@@ -1310,16 +1360,29 @@ static int step_start(struct vp_apply *ap, struct vp_step *st, struct vp_error *
 			return -1;
 	}
 	if (s->transient == VP_YES) {
-		if (final_xml(ap, err) < 0)
+		if (final_xml(ap, err) < 0 || (s->install.run && install_xml(ap, err) < 0))
 			return -1;
 		if ((idx = vp_apply_intent(ap, domain_undo(s), err)) < 0)
 			return -1;
-		dom = virDomainCreateXML(ap->conn, cs->res->xml, 0);
+		dom = virDomainCreateXML(ap->conn, s->install.run ? cs->res->install_xml : cs->res->xml, 0);
 		if (!dom) {
 			vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start VM '%s'", s->name);
 			name_race(ap, s, idx, err);
 			return -1;
 		}
+	} else if (s->install.run) {
+		json_object *u = domain_undo(s);
+
+		/* the install run: the defined VM started with the installer's
+		 * document, which ends at the installer's reboot; the
+		 * definition (the final VM) stays as defined */
+		json_object_object_add(u, "kind", json_object_new_string("domain-start"));
+		if (install_xml(ap, err) < 0 || vp_apply_intent(ap, u, err) < 0)
+			return -1;
+		dom = virDomainCreateXML(ap->conn, cs->res->install_xml, 0);
+		if (!dom)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot start the install run of VM '%s'",
+						s->name);
 	} else {
 		json_object *u = domain_undo(s);
 
@@ -1424,6 +1487,7 @@ static void add_steps(struct ctx *c)
 		if (src->backing_path)
 			detail_str(st, "backing_store", src->backing_path);
 	}
+	vp_install_add_steps(cs->ins, c->s, c->plan);
 	vp_format_size(s->memory, size, sizeof(size));
 	if (s->transient != VP_YES) {
 		st = vp_plan_add(c->plan, "define", step_define, "define VM '%s' (%s, %s, %s, %s, %u vCPU%s)",
@@ -1431,7 +1495,12 @@ static void add_steps(struct ctx *c)
 				 size, s->vcpus, s->vcpus == 1 ? "" : "s");
 		detail_str(st, "vm", s->name);
 		detail_str(st, "uuid", s->uuid);
-		st = vp_plan_add(c->plan, "start", step_start, "start VM '%s'", s->name);
+		if (s->install.run)
+			st = vp_plan_add(c->plan, "start", step_start,
+					 "start VM '%s' for its install run (it powers off when the installer reboots; the definition boots %s then)",
+					 s->name, s->install.pxe == VP_YES && !cs->ins ? "the same way" : "the disks");
+		else
+			st = vp_plan_add(c->plan, "start", step_start, "start VM '%s'", s->name);
 	} else {
 		st = vp_plan_add(c->plan, "start", step_start,
 				 "create and start transient VM '%s' (%s, %s, %s, %s, %u vCPU%s)", s->name,
@@ -1449,12 +1518,82 @@ static void add_steps(struct ctx *c)
 
 /* ---- resolve, then apply ---------------------------------------------- */
 
+/* The install source, opened and recognised before the profile is laid
+ * down: a tree that says what it is chooses the profile when the user
+ * did not (a profile guessed from the VM's name gives way to it). */
+static int open_install(struct ctx *c, const struct vp_domain_spec *request, const char **os_id,
+			struct vp_error *err)
+{
+	const struct vp_install_spec *in = &request->install;
+	struct vp_install_env env = {
+		.cache_dir = c->opts->cache_dir,
+		.reporter = c->opts->reporter,
+		.osinfo = c->opts->osinfo,
+		.local = vp_conn_is_local(c->conn),
+	};
+	const struct vp_tree *t;
+	_cleanup_(freep) char *what = NULL;
+
+	if (!in->location && !in->tree_os && !in->cdrom)
+		return 0;
+	if (!env.cache_dir)
+		return vp_error_set(err, VP_ERR_RUNTIME,
+				    "installing from '%s' needs a cache directory (set $XDG_CACHE_HOME or $HOME)",
+				    in->location ? in->location : in->cdrom ? in->cdrom : in->tree_os);
+	if (host_caps(c, err) < 0)
+		return -1;
+	if (vp_install_open(in, request->arch ? request->arch : c->caps.host_arch, &env, &c->cs->ins,
+			    err) < 0)
+		return -1;
+	what = vp_install_describe(c->cs->ins);
+	t = vp_install_tree(c->cs->ins);
+	if (!t || !t->os_id) {
+		vp_plan_note(c->plan, "found %s", what);
+		return 0;
+	}
+	if (in->tree_os) {
+		if (!*os_id || c->opts->os_from_name)
+			*os_id = in->tree_os;
+		vp_plan_note(c->plan, "found %s", what);
+	} else if ((!*os_id || c->opts->os_from_name) && c->opts->osinfo &&
+		   vp_osinfo_has(c->opts->osinfo, t->os_id)) {
+		*os_id = t->os_id;
+		vp_plan_note(c->plan, "found %s: using OS profile '%s' (choose another with --os)", what,
+			     t->os_id);
+	} else if (*os_id && strcmp(*os_id, t->os_id) != 0) {
+		vp_plan_warn(c->plan, "found %s, which looks like '%s', not the OS profile '%s' given",
+			     what, t->os_id, *os_id);
+	} else {
+		vp_plan_note(c->plan, "found %s", what);
+	}
+	return 0;
+}
+
+/* Something the VM can boot without an install run: an existing image, an
+ * overlay on one, a cdrom, a kernel, or --import. */
+static bool has_boot_source(const struct vp_domain_spec *s)
+{
+	size_t i;
+
+	if (s->import == VP_YES || s->boot.kernel || s->install.no_install == VP_YES)
+		return true;
+	for (i = 0; i < s->n_disks; i++)
+		if (!s->disks[i].src.create || s->disks[i].src.backing_path ||
+		    s->disks[i].src.backing_volume || streq(s->disks[i].device, "cdrom"))
+			return true;
+	for (i = 0; i < s->boot.n_devs; i++)
+		if (streq(s->boot.devs[i], "network"))
+			return true;
+	return false;
+}
+
 int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		   const struct vp_create_opts *opts, struct vp_create_result *res,
 		   struct vp_plan **out, struct vp_error *err)
 {
 	struct ctx c = { .conn = conn, .opts = opts, .res = res };
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	const char *os_id = opts->os_id;
 	size_t i;
 	int r = -1;
 
@@ -1470,14 +1609,16 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		vp_plan_warn(c.plan, "%s", opts->notes[i]);
 	/* the layers: built-in defaults, the OS profile, the request */
 	vp_spec_defaults(c.s);
-	if (opts->osinfo && opts->os_id) {
+	if (open_install(&c, request, &os_id, err) < 0)
+		goto out;
+	if (opts->osinfo && os_id) {
 		struct vp_os_profile prof;
 		struct vp_domain_spec layer;
 
 		/* resources can differ per architecture: know it first */
 		if (host_caps(&c, err) < 0)
 			goto out;
-		if (vp_osinfo_profile(opts->osinfo, opts->os_id,
+		if (vp_osinfo_profile(opts->osinfo, os_id,
 				      request->arch ? request->arch : c.caps.host_arch, &prof, err) < 0)
 			goto out;
 		vp_os_profile_spec(&prof, &layer);
@@ -1507,6 +1648,19 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	if (c.cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
 		goto out;
 	res->xml = vp_xml_format(doc);
+	if (c.s->install.run) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+		if (vp_domain_build_install_xml(c.s, &doc, err) < 0)
+			goto out;
+		if (c.cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
+			goto out;
+		res->install_xml = vp_xml_format(doc);
+	} else if (!has_boot_source(c.s)) {
+		vp_plan_warn(c.plan,
+			     "VM '%s' has nothing to boot: its disks are new and empty (give --location, --cdrom, --import with an existing disk, or --boot kernel=; --install no_install=yes says it is meant so)",
+			     c.s->name);
+	}
 	add_steps(&c);
 	*out = TAKE_PTR(c.plan);
 	r = 0;
@@ -1563,5 +1717,6 @@ void vp_create_result_clear(struct vp_create_result *res)
 		return;
 	vp_spec_clear(&res->spec);
 	free(res->xml);
+	free(res->install_xml);
 	memset(res, 0, sizeof(*res));
 }

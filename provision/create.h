@@ -28,6 +28,8 @@ struct vp_create_opts {
 	const struct vp_reporter *reporter; /* notes, progress, the cancel flag */
 	struct vp_osinfo *osinfo;           /* the OS database, with ... */
 	const char *os_id;                  /* ... the profile to lay under the request */
+	bool os_from_name;                  /* os_id is only the VM's name: a recognised
+	                                     * install tree's own profile wins over it */
 	const char *const *notes;           /* the caller's warnings about the request, */
 	size_t n_notes;                     /* shown only when it goes on */
 	/* tests */
@@ -41,6 +43,7 @@ struct vp_create_opts {
 struct vp_create_result {
 	struct vp_domain_spec spec;  /* the resolved spec */
 	char *xml;                   /* the domain XML (submitted, or would be) */
+	char *install_xml;           /* the install run's XML, when there is one */
 	bool kvm_probed;             /* this create ran the KVM probe */
 };
 

@@ -36,6 +36,9 @@ void vp_plan_free(struct vp_plan *plan)
 	for (i = 0; i < plan->n_warnings; i++)
 		free(plan->warnings[i]);
 	free(plan->warnings);
+	for (i = 0; i < plan->n_notes; i++)
+		free(plan->notes[i]);
+	free(plan->notes);
 	if (plan->free_ctx)
 		plan->free_ctx(plan->ctx);
 	free(plan->op);
@@ -74,12 +77,27 @@ void vp_plan_warn(struct vp_plan *plan, const char *fmt, ...)
 	plan->warnings[plan->n_warnings++] = msg;
 }
 
+void vp_plan_note(struct vp_plan *plan, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		vp_oom();
+	va_end(ap);
+	plan->notes = vp_grow(plan->notes, plan->n_notes + 1, sizeof(char *));
+	plan->notes[plan->n_notes++] = msg;
+}
+
 void vp_plan_report_warnings(struct vp_plan *plan, const struct vp_reporter *r)
 {
 	size_t i;
 
 	if (plan->warned)
 		return;
+	for (i = 0; i < plan->n_notes; i++)
+		vp_report_note(r, "%s", plan->notes[i]);
 	for (i = 0; i < plan->n_warnings; i++)
 		vp_report_warn(r, "%s", plan->warnings[i]);
 	plan->warned = true;
@@ -110,6 +128,10 @@ json_object *vp_plan_to_json(const struct vp_plan *plan)
 	for (i = 0; i < plan->n_warnings; i++)
 		json_object_array_add(warnings, json_object_new_string(plan->warnings[i]));
 	json_object_object_add(o, "warnings", warnings);
+	warnings = json_object_new_array();
+	for (i = 0; i < plan->n_notes; i++)
+		json_object_array_add(warnings, json_object_new_string(plan->notes[i]));
+	json_object_object_add(o, "notes", warnings);
 	return o;
 }
 

@@ -46,6 +46,8 @@ struct vp_plan {
 	size_t n_steps;
 	char **warnings;         /* reported when the plan is applied or printed */
 	size_t n_warnings;
+	char **notes;            /* what resolving found, said with the warnings */
+	size_t n_notes;
 	bool warned;             /* they were */
 	void *ctx;               /* what the steps share (freed with free_ctx) */
 	void (*free_ctx)(void *ctx);
@@ -83,7 +85,8 @@ struct vp_step *vp_plan_add(struct vp_plan *plan, const char *kind, vp_step_fn r
 			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void vp_plan_warn(struct vp_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Report the plan's warnings (once). */
+void vp_plan_note(struct vp_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report the plan's notes and warnings (once). */
 void vp_plan_report_warnings(struct vp_plan *plan, const struct vp_reporter *r);
 
 /* The plan as JSON: {"op":..,"subject":..,"steps":[{"kind":..,"description":..,...}],

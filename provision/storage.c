@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "clock.h"
 #include "host.h"
+#include "report.h"
 #include "schema.h"
 #include "spec.h"
 #include "xmlutil.h"
@@ -518,4 +520,74 @@ char *vp_volume_backs(virConnectPtr conn, const char *path)
 	free(pools);
 	virResetLastError();
 	return user;
+}
+
+int vp_volume_upload_file(virStorageVolPtr vol, const char *path, const char *stage,
+			  const struct vp_reporter *r, struct vp_error *err)
+{
+	enum { CHUNK = 4 << 20 };
+	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_(freep) char *buf = NULL;
+	virStreamPtr st = NULL;
+	const char *name = virStorageVolGetName(vol);
+	struct stat sb;
+	uint64_t done = 0;
+	int64_t last = 0;
+
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return vp_error_set(err, VP_ERR_RUNTIME, "cannot read '%s': %s", path, strerror(errno));
+	buf = vp_grow(NULL, CHUNK, 1);
+	st = virStreamNew(virStorageVolGetConnect(vol), 0);
+	if (!st || virStorageVolUpload(vol, st, 0, (unsigned long long)sb.st_size, 0) < 0) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot upload '%s' into volume '%s'", path,
+				 name ? name : "?");
+		goto fail;
+	}
+	vp_report_progress(r, stage, 0, (uint64_t)sb.st_size);
+	while (done < (uint64_t)sb.st_size) {
+		ssize_t n = read(fd, buf, CHUNK);
+		ssize_t off = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			vp_error_set(err, VP_ERR_RUNTIME, "cannot read '%s': %s", path,
+				     n < 0 ? strerror(errno) : "it got shorter while being uploaded");
+			virStreamAbort(st);
+			goto fail;
+		}
+		while (off < n) {
+			int w = virStreamSend(st, buf + off, (size_t)(n - off));
+
+			if (w < 0) {
+				vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot upload '%s' into volume '%s'",
+						 path, name ? name : "?");
+				virStreamAbort(st);
+				goto fail;
+			}
+			off += w;
+		}
+		done += (uint64_t)n;
+		if (vp_report_cancelled(r)) {
+			virStreamAbort(st);
+			vp_error_set(err, VP_ERR_CANCELLED, "the upload of '%s' was interrupted", path);
+			goto fail;
+		}
+		if (vp_now_ms() - last >= 100) {
+			last = vp_now_ms();
+			vp_report_progress(r, stage, done, (uint64_t)sb.st_size);
+		}
+	}
+	if (virStreamFinish(st) < 0) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot upload '%s' into volume '%s'", path,
+				 name ? name : "?");
+		goto fail;
+	}
+	vp_report_progress(r, stage, done, (uint64_t)sb.st_size);
+	virStreamFree(st);
+	return 0;
+fail:
+	if (st)
+		virStreamFree(st);
+	return -1;
 }

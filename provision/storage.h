@@ -71,6 +71,14 @@ int vp_volume_create(virStoragePoolPtr pool, const struct vp_volume_request *req
 		     virStorageVolPtr *out, struct vp_error *err);
 int vp_volume_delete(virStorageVolPtr vol, struct vp_error *err);
 
+struct vp_reporter;
+
+/* Upload the local file path into vol (which must be at least as large)
+ * through a libvirt stream in chunks of 4 MiB, so it works on remote
+ * hosts; progress (stage, bytes) and cancel through r (may be NULL). */
+int vp_volume_upload_file(virStorageVolPtr vol, const char *path, const char *stage,
+			  const struct vp_reporter *r, struct vp_error *err);
+
 /* The name of a VM other than except (may be NULL) that has path as a
  * disk or in a disk's backing chain (malloc'd), or NULL. */
 char *vp_volume_used_by(virConnectPtr conn, const char *path, const char *except);

@@ -161,6 +161,12 @@ static char *xdg_dir(const char *var, const char *fallback)
 
 char *vp_cache_dir(void)
 {
+	const char *xdg = getenv("XDG_CACHE_HOME");
+
+	/* root's downloads serve every admin of the machine: the system's
+	 * cache directory, unless the environment says otherwise */
+	if (geteuid() == 0 && !(xdg && xdg[0] == '/'))
+		return vp_strdup("/var/cache/vprov");
 	return xdg_dir("XDG_CACHE_HOME", ".cache");
 }
 

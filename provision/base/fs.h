@@ -27,7 +27,8 @@ char *vp_read_file(const char *path, size_t max, size_t *len);
 
 /* Per-user directories (malloc'd, NULL when neither the XDG variable nor
  * $HOME is an absolute path):
- *   cache: $XDG_CACHE_HOME/vprov or ~/.cache/vprov (may be wiped: indexes,
+ *   cache: $XDG_CACHE_HOME/vprov, else /var/cache/vprov for root and
+ *          ~/.cache/vprov for others (may be wiped: downloads, indexes,
  *          verdicts);
  *   state: $XDG_STATE_HOME/vprov or ~/.local/state/vprov (must survive a
  *          reboot: the undo journals of operations in flight). */

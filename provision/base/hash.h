@@ -8,4 +8,8 @@
  * (malloc'd), or NULL when the digest cannot be made. */
 char *vp_sha256_hex(const char *text, size_t nhex);
 
+/* The SHA-256 of the file at path into hex (65 bytes); *size (may be NULL)
+ * gets its length.  0, or -1 with errno. */
+int vp_sha256_file(const char *path, char hex[65], unsigned long long *size);
+
 #endif

@@ -19,7 +19,17 @@ static bool streq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-static void build_os(xmlNodePtr os, const struct vp_domain_spec *s)
+static bool has_install_media(const struct vp_domain_spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_disks; i++)
+		if (s->disks[i].install_media)
+			return true;
+	return false;
+}
+
+static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install)
 {
 	xmlNodePtr type = vp_xml_child(os, "type");
 	size_t i;
@@ -28,7 +38,20 @@ static void build_os(xmlNodePtr os, const struct vp_domain_spec *s)
 	vp_xml_set(type, "machine", s->machine);
 	if (s->boot.uefi == VP_YES)
 		vp_xml_set(os, "firmware", "efi");
-	if (s->boot.kernel) {
+	if (install && s->install.kernel) {
+		vp_xml_add(os, "kernel", s->install.kernel);
+		if (s->install.initrd)
+			vp_xml_add(os, "initrd", s->install.initrd);
+		if (s->install.cmdline)
+			vp_xml_add(os, "cmdline", s->install.cmdline);
+	} else if (install) {
+		/* the installer's ISO, or the network, first; then the disks */
+		if (has_install_media(s))
+			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "cdrom");
+		if (s->install.pxe == VP_YES)
+			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "network");
+		vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "hd");
+	} else if (s->boot.kernel) {
 		vp_xml_add(os, "kernel", s->boot.kernel);
 		if (s->boot.initrd)
 			vp_xml_add(os, "initrd", s->boot.initrd);
@@ -44,7 +67,8 @@ static void build_os(xmlNodePtr os, const struct vp_domain_spec *s)
 		vp_xml_set(vp_xml_add(os, "bios", NULL), "useserial", "yes");
 }
 
-static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_disk_spec *d)
+static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_disk_spec *d,
+		       bool install)
 {
 	const struct vp_disk_source *src = &d->src;
 	xmlNodePtr disk = vp_xml_add_before(devices, before, "disk");
@@ -60,8 +84,11 @@ static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_di
 		vp_xml_set(driver, "cache", d->cache);
 	if (!cdrom)
 		vp_xml_set(driver, "discard", "unmap");
-	source = vp_xml_add(disk, "source", NULL);
-	if (streq(src->type, "block")) {
+	/* the installer's ISO is ejected once the install run is over */
+	source = d->install_media && !install ? NULL : vp_xml_add(disk, "source", NULL);
+	if (!source) {
+		vp_xml_set(disk, "type", "file");
+	} else if (streq(src->type, "block")) {
 		vp_xml_set(source, "dev", src->path);
 	} else if (streq(src->type, "volume")) {
 		vp_xml_set(source, "pool", src->pool);
@@ -228,9 +255,30 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 			vp_xml_set(n, "path", src->backing_path);
 		}
 	}
+	/* what the install run boots: removed with the VM */
+	{
+		const struct { const char *role, *pool, *name, *path; } iv[] = {
+			{ "kernel", s->install.kernel_pool, s->install.kernel_vol, s->install.kernel },
+			{ "initrd", s->install.initrd_pool, s->install.initrd_vol, s->install.initrd },
+			{ "media", s->install.media_pool, s->install.media_vol, NULL },
+		};
+
+		for (i = 0; i < sizeof(iv) / sizeof(iv[0]); i++) {
+			if (!iv[i].name)
+				continue;
+			n = vp_xml_add(vm, "volume", NULL);
+			xmlSetNs(n, ns);
+			vp_xml_set(n, "role", iv[i].role);
+			vp_xml_set(n, "owned", "yes");
+			vp_xml_set(n, "pool", iv[i].pool);
+			vp_xml_set(n, "name", iv[i].name);
+			vp_xml_set(n, "path", iv[i].path);
+		}
+	}
 }
 
-int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct vp_error *err)
+static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
+		 struct vp_error *err)
 {
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	xmlNodePtr root, devices, anchor, n;
@@ -257,7 +305,9 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 	vp_xml_set_text(vp_xml_child(root, "currentMemory"), num);
 	snprintf(num, sizeof(num), "%u", s->vcpus);
 	vp_xml_set_text(vp_xml_child(root, "vcpu"), num);
-	build_os(vp_xml_child(root, "os"), s);
+	build_os(vp_xml_child(root, "os"), s, install);
+	if (install) /* the installer's reboot ends the install run */
+		vp_xml_set_text(vp_xml_child(root, "on_reboot"), "destroy");
 
 	if (!s->x86) {
 		/* acpi/apic/vmport and the x86 timers do not exist elsewhere */
@@ -278,7 +328,7 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 	/* disks first, in the order given */
 	anchor = devices->children;
 	for (i = 0; i < s->n_disks; i++) {
-		build_disk(devices, anchor, &s->disks[i]);
+		build_disk(devices, anchor, &s->disks[i], install);
 		if (streq(s->disks[i].bus, "scsi"))
 			scsi = true;
 	}
@@ -316,9 +366,25 @@ int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct v
 		vp_xml_drop(vp_xml_child(devices, "rng"));
 	if (s->dev.balloon == VP_NO) /* libvirt adds one unless told 'none' */
 		vp_xml_set(vp_xml_child(devices, "memballoon"), "model", "none");
+	if (s->console_target && streq(s->console_target, "virtio")) {
+		n = vp_xml_add_before(devices, vp_xml_child(devices, "channel"), "console");
+		vp_xml_set(n, "type", "pty");
+		vp_xml_set(vp_xml_add(n, "target", NULL), "type", "virtio");
+	}
 	if (s->x86)
 		build_windows_bits(root, s);
 
 	*out = TAKE_PTR(doc);
 	return 0;
+}
+
+int vp_domain_build_xml(const struct vp_domain_spec *s, xmlDocPtr *out, struct vp_error *err)
+{
+	return build(s, false, out, err);
+}
+
+int vp_domain_build_install_xml(const struct vp_domain_spec *s, xmlDocPtr *out,
+				struct vp_error *err)
+{
+	return build(s, true, out, err);
 }

@@ -69,6 +69,41 @@ static void boot_clear(struct vp_boot_spec *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void vp_install_spec_clear(struct vp_install_spec *in)
+{
+	size_t i;
+
+	free(in->location);
+	free(in->kernel_hint);
+	free(in->initrd_hint);
+	free(in->extra_args);
+	for (i = 0; i < in->n_inject; i++)
+		free(in->inject[i]);
+	free(in->inject);
+	free(in->cdrom);
+	free(in->tree_os);
+	free(in->unattended.profile);
+	free(in->unattended.admin_password_file);
+	free(in->unattended.user_login);
+	free(in->unattended.user_password_file);
+	free(in->kernel);
+	free(in->initrd);
+	free(in->kernel_pool);
+	free(in->kernel_vol);
+	free(in->initrd_pool);
+	free(in->initrd_vol);
+	free(in->cmdline);
+	free(in->media_pool);
+	free(in->media_vol);
+	memset(in, 0, sizeof(*in));
+}
+
+bool vp_install_requested(const struct vp_install_spec *in)
+{
+	return in->location || in->cdrom || in->tree_os || in->no_install == VP_YES ||
+	       in->pxe == VP_YES;
+}
+
 void vp_spec_clear(struct vp_domain_spec *spec)
 {
 	size_t i;
@@ -87,7 +122,9 @@ void vp_spec_clear(struct vp_domain_spec *spec)
 	free(spec->nets);
 	free(spec->graphics.type);
 	free(spec->graphics.listen);
+	free(spec->console_target);
 	boot_clear(&spec->boot);
+	vp_install_spec_clear(&spec->install);
 	free(spec->dev.disk_bus);
 	free(spec->dev.net_model);
 	free(spec->dev.usb_model);
@@ -133,6 +170,7 @@ static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
 	d->device = vp_strdup(s->device);
 	d->readonly = s->readonly;
 	d->sparse = s->sparse;
+	d->install_media = s->install_media;
 }
 
 static void merge_str(char **dst, const char *src)
@@ -189,6 +227,7 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 	}
 	merge_str(&dst->graphics.type, src->graphics.type);
 	merge_str(&dst->graphics.listen, src->graphics.listen);
+	merge_str(&dst->console_target, src->console_target);
 	if (src->graphics.port)
 		dst->graphics.port = src->graphics.port;
 	if (src->boot.n_devs) {
@@ -202,6 +241,36 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 	merge_str(&dst->boot.kernel, src->boot.kernel);
 	merge_str(&dst->boot.initrd, src->boot.initrd);
 	merge_str(&dst->boot.cmdline, src->boot.cmdline);
+	if (vp_install_requested(&src->install) || src->install.extra_args ||
+	    src->install.n_inject || src->install.unattended.set) {
+		const struct vp_install_spec *si = &src->install;
+		struct vp_install_spec *di = &dst->install;
+
+		merge_str(&di->location, si->location);
+		merge_str(&di->kernel_hint, si->kernel_hint);
+		merge_str(&di->initrd_hint, si->initrd_hint);
+		merge_str(&di->extra_args, si->extra_args);
+		merge_str(&di->cdrom, si->cdrom);
+		merge_str(&di->tree_os, si->tree_os);
+		merge_tri(&di->no_install, si->no_install);
+		merge_tri(&di->pxe, si->pxe);
+		if (si->n_inject) {
+			for (i = 0; i < di->n_inject; i++)
+				free(di->inject[i]);
+			free(di->inject);
+			di->inject = vp_calloc(si->n_inject, sizeof(*di->inject));
+			for (i = 0; i < si->n_inject; i++)
+				di->inject[i] = vp_strdup(si->inject[i]);
+			di->n_inject = si->n_inject;
+		}
+		if (si->unattended.set) {
+			di->unattended.set = true;
+			merge_str(&di->unattended.profile, si->unattended.profile);
+			merge_str(&di->unattended.admin_password_file, si->unattended.admin_password_file);
+			merge_str(&di->unattended.user_login, si->unattended.user_login);
+			merge_str(&di->unattended.user_password_file, si->unattended.user_password_file);
+		}
+	}
 	merge_tri(&dst->import, src->import);
 	merge_tri(&dst->autostart, src->autostart);
 	merge_tri(&dst->transient, src->transient);
@@ -336,12 +405,24 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 	buf_add(&b, "graphics", s->graphics.type);
 	buf_add(&b, "graphics.listen", s->graphics.listen);
 	buf_addu(&b, "graphics.port", (uint64_t)s->graphics.port);
+	buf_add(&b, "console", s->console_target);
 	for (i = 0; i < s->boot.n_devs; i++)
 		buf_add(&b, "boot.dev", s->boot.devs[i]);
 	buf_addt(&b, "boot.uefi", s->boot.uefi);
 	buf_add(&b, "boot.kernel", s->boot.kernel);
 	buf_add(&b, "boot.initrd", s->boot.initrd);
 	buf_add(&b, "boot.cmdline", s->boot.cmdline);
+	buf_add(&b, "install.location", s->install.location);
+	buf_add(&b, "install.kernel", s->install.kernel_hint);
+	buf_add(&b, "install.initrd", s->install.initrd_hint);
+	buf_add(&b, "install.extra_args", s->install.extra_args);
+	for (i = 0; i < s->install.n_inject; i++)
+		buf_add(&b, "install.inject", s->install.inject[i]);
+	buf_add(&b, "install.cdrom", s->install.cdrom);
+	buf_add(&b, "install.tree_os", s->install.tree_os);
+	buf_addt(&b, "install.no_install", s->install.no_install);
+	buf_addt(&b, "install.pxe", s->install.pxe);
+	buf_add(&b, "install.unattended", s->install.unattended.set ? "yes" : NULL);
 	buf_addt(&b, "import", s->import);
 	buf_addt(&b, "autostart", s->autostart);
 	buf_addt(&b, "transient", s->transient);
@@ -442,6 +523,16 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 		{ "--boot kernel", s->boot.kernel },
 		{ "--boot initrd", s->boot.initrd },
 		{ "--boot kernel_args", s->boot.cmdline },
+		{ "--location", s->install.location },
+		{ "--location kernel", s->install.kernel_hint },
+		{ "--location initrd", s->install.initrd_hint },
+		{ "--extra-args", s->install.extra_args },
+		{ "--cdrom", s->install.cdrom },
+		{ "--install", s->install.tree_os },
+		{ "--unattended profile", s->install.unattended.profile },
+		{ "--unattended admin-password-file", s->install.unattended.admin_password_file },
+		{ "--unattended user-login", s->install.unattended.user_login },
+		{ "--unattended user-password-file", s->install.unattended.user_password_file },
 		{ "the OS profile's disk bus", s->dev.disk_bus },
 		{ "the OS profile's NIC model", s->dev.net_model },
 		{ "the OS profile's USB model", s->dev.usb_model },
@@ -457,6 +548,9 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 			return -1;
 	for (i = 0; i < s->boot.n_devs && i < VP_MAX_BOOT_DEVS; i++)
 		if (check_field("--boot", NULL, 0, 1, s->boot.devs[i], err) < 0)
+			return -1;
+	for (i = 0; i < s->install.n_inject; i++)
+		if (check_field("--initrd-inject", NULL, 0, 1, s->install.inject[i], err) < 0)
 			return -1;
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_spec *d = &s->disks[i];

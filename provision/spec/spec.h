@@ -59,6 +59,7 @@ struct vp_disk_spec {
 	char *device;          /* disk|cdrom */
 	enum vp_tristate readonly;
 	enum vp_tristate sparse;
+	bool install_media;    /* the installer's ISO: inserted for the install run only */
 	/* resolved */
 	char *target;          /* vda, sda, hda, ... */
 	struct vp_disk_source src;
@@ -82,6 +83,39 @@ struct vp_boot_spec {
 	size_t n_devs;
 	enum vp_tristate uefi;
 	char *kernel, *initrd, *cmdline;
+};
+
+/* How the guest OS gets onto the disks: virt-install's two phases.  With
+ * an install source, the VM's first run is the install run (the installer's
+ * kernel and initrd booted directly, or an installer ISO), transient, with
+ * on_reboot=destroy; the persistent definition is the final VM, which
+ * boots its disks. */
+struct vp_unattended_spec {
+	bool set;                      /* --unattended given */
+	char *profile;                 /* jeos|desktop */
+	char *admin_password_file;
+	char *user_login;
+	char *user_password_file;
+};
+
+struct vp_install_spec {
+	/* requested */
+	char *location;                /* --location URL|DIR|ISO */
+	char *kernel_hint, *initrd_hint; /* --location ...,kernel=REL,initrd=REL */
+	char *extra_args;              /* --extra-args */
+	char **inject;                 /* --initrd-inject FILE ... */
+	size_t n_inject;
+	char *cdrom;                   /* --cdrom PATH|URL|POOL/VOL */
+	char *tree_os;                 /* --install ID: the profile's own tree */
+	enum vp_tristate no_install;   /* --install no_install=yes: a blank VM on purpose */
+	enum vp_tristate pxe;          /* --pxe: boot from the network */
+	struct vp_unattended_spec unattended;
+	/* resolved */
+	bool run;                      /* the VM has an install run */
+	char *kernel, *initrd;         /* host paths of the uploaded kernel and initrd */
+	char *kernel_pool, *kernel_vol, *initrd_pool, *initrd_vol;
+	char *cmdline;                 /* the install run's kernel arguments */
+	char *media_pool, *media_vol;  /* an ISO vprov uploaded for this VM */
 };
 
 /* What devices a guest OS can drive; an OS profile says, the builder obeys.
@@ -119,7 +153,9 @@ struct vp_domain_spec {
 	size_t n_nets;
 	bool nets_set;                 /* --network given (none: set, zero nets) */
 	struct vp_graphics_spec graphics;
+	char *console_target;          /* serial (default) | virtio: --console pty,target_type= */
 	struct vp_boot_spec boot;
+	struct vp_install_spec install;
 	enum vp_tristate import;
 	enum vp_tristate autostart;
 	enum vp_tristate transient;
@@ -137,6 +173,11 @@ struct vp_domain_spec {
 };
 
 void vp_spec_clear(struct vp_domain_spec *spec);
+void vp_install_spec_clear(struct vp_install_spec *in);
+
+/* True when the request names an install source (--location, --cdrom,
+ * --install ID) or --pxe / no_install. */
+bool vp_install_requested(const struct vp_install_spec *in);
 void vp_disk_spec_clear(struct vp_disk_spec *d);
 void vp_net_spec_clear(struct vp_net_spec *n);
 
@@ -188,5 +229,15 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_graphics(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+
+/* The install source and the install run, virt-install's spelling:
+ * --location URL|DIR|ISO[,kernel=REL,initrd=REL], --install ID|os=ID|
+ * no_install=yes, --console pty[,target_type=serial|virtio], --unattended
+ * [profile=jeos|desktop,admin-password-file=F,user-login=U,user-password-file=F]
+ * (an empty arg: the defaults). */
+int vp_spec_parse_location(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+int vp_spec_parse_install(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+int vp_spec_parse_console(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+int vp_spec_parse_unattended(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 
 #endif

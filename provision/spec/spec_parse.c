@@ -878,3 +878,250 @@ out:
 	kvlist_clear(&l);
 	return r;
 }
+
+/* ---- the install source --------------------------------------------------- */
+
+/* A path inside an installer tree: relative, and never above its root. */
+static int tree_path_check(const char *what, const char *v, struct vp_error *err)
+{
+	const char *p = v;
+
+	if (v[0] == '/')
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%s': give the path inside the tree (e.g. install.amd/vmlinuz)",
+				    what, v);
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && !strncmp(p, "..", 2))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid %s '%s': it must stay inside the tree", what, v);
+		p += n;
+		p += strspn(p, "/");
+	}
+	return 0;
+}
+
+int vp_spec_parse_location(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	struct vp_install_spec *in = &spec->install;
+	struct kvlist l;
+	struct seen seen = { 0 };
+	char *location = NULL, *kernel = NULL, *initrd = NULL;
+	size_t i;
+	int r = -1;
+
+	if (kv_split(arg, "--location", &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		struct kv *kv = &l.items[i];
+		char what[32];
+
+		if (!kv->key || (i == 0 && strcmp(kv->key, "kernel") && strcmp(kv->key, "initrd"))) {
+			const char *v = kv->key ? arg : kv->value;
+
+			if (i != 0) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --location '%s': '%s' is not kernel= or initrd=", arg,
+					     kv->value);
+				goto out;
+			}
+			/* a location that holds '=' is still one */
+			if (kv->key)
+				v = l.n > 1 ? NULL : arg;
+			if (!v) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --location '%s': write ',' in it as ',,'", arg);
+				goto out;
+			}
+			if (vp_spec_check_value("--location", v, err) < 0)
+				goto out;
+			location = vp_strdup(v);
+			continue;
+		}
+		if (strcmp(kv->key, "kernel") && strcmp(kv->key, "initrd")) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --location option '%s' (known: kernel, initrd)", kv->key);
+			goto out;
+		}
+		snprintf(what, sizeof(what), "--location %s", kv->key);
+		if (once(&seen, kv->key, kv->key, "--location", arg, err) < 0 ||
+		    need_value(kv, "--location", err) < 0 ||
+		    vp_spec_check_value(what, kv->value, err) < 0 ||
+		    tree_path_check(what, kv->value, err) < 0)
+			goto out;
+		vp_set_str(!strcmp(kv->key, "kernel") ? &kernel : &initrd, kv->value);
+	}
+	if (!location) {
+		vp_error_set(err, VP_ERR_INVALID, "--location needs a URL, a directory or an ISO image");
+		goto out;
+	}
+	if (!kernel != !initrd) {
+		vp_error_set(err, VP_ERR_INVALID, "--location needs both kernel= and initrd=, or neither");
+		goto out;
+	}
+	vp_set_str(&in->location, location);
+	vp_set_str(&in->kernel_hint, kernel);
+	vp_set_str(&in->initrd_hint, initrd);
+	r = 0;
+out:
+	free(location);
+	free(kernel);
+	free(initrd);
+	kvlist_clear(&l);
+	return r;
+}
+
+int vp_spec_parse_install(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	struct vp_install_spec *in = &spec->install;
+	struct kvlist l;
+	struct seen seen = { 0 };
+	enum vp_tristate no_install = VP_UNSET;
+	char *os = NULL;
+	size_t i;
+	int r = -1;
+
+	if (kv_split(arg, "--install", &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		struct kv *kv = &l.items[i];
+		const char *k = kv->key ? kv->key : "os";
+
+		if (strcmp(k, "os") && strcmp(k, "no_install")) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --install option '%s' (known: an OS profile id, os=ID, no_install=yes)",
+				     k);
+			goto out;
+		}
+		if (once(&seen, k, k, "--install", arg, err) < 0 || need_value(kv, "--install", err) < 0 ||
+		    vp_spec_check_value("--install", kv->value, err) < 0)
+			goto out;
+		if (!strcmp(k, "no_install")) {
+			if (parse_bool(kv->value, "--install no_install", &no_install, err) < 0)
+				goto out;
+		} else {
+			vp_set_str(&os, kv->value);
+		}
+	}
+	if (os && no_install == VP_YES) {
+		vp_error_set(err, VP_ERR_INVALID, "--install %s: an OS to install and no_install=yes contradict",
+			     arg);
+		goto out;
+	}
+	if (os)
+		vp_set_str(&in->tree_os, os);
+	if (no_install != VP_UNSET)
+		in->no_install = no_install;
+	r = 0;
+out:
+	free(os);
+	kvlist_clear(&l);
+	return r;
+}
+
+int vp_spec_parse_console(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	struct kvlist l;
+	struct seen seen = { 0 };
+	const char *target = NULL;
+	size_t i;
+	int r = -1;
+
+	if (kv_split(arg, "--console", &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		struct kv *kv = &l.items[i];
+		const char *k = kv->key ? kv->key : "type";
+
+		if (strcmp(k, "type") && strcmp(k, "target_type") && strcmp(k, "target.type")) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --console option '%s' (known: pty, target_type=serial|virtio)",
+				     k);
+			goto out;
+		}
+		if (once(&seen, !strcmp(k, "type") ? "type" : "target", k, "--console", arg, err) < 0)
+			goto out;
+		if (!strcmp(k, "type")) {
+			if (strcmp(kv->value, "pty") != 0) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --console '%s': vprov's consoles are pty (the serial console is always there, logged)",
+					     arg);
+				goto out;
+			}
+		} else if (!strcmp(kv->value, "serial") || !strcmp(kv->value, "virtio")) {
+			target = kv->value;
+		} else {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "invalid --console target_type '%s': use serial or virtio", kv->value);
+			goto out;
+		}
+	}
+	if (target)
+		vp_set_str(&spec->console_target, target);
+	r = 0;
+out:
+	kvlist_clear(&l);
+	return r;
+}
+
+static const char *const unattended_keys[] = { "profile", "admin-password-file", "user-login",
+					       "user-password-file", NULL };
+
+int vp_spec_parse_unattended(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	struct vp_unattended_spec *u = &spec->install.unattended;
+	struct vp_unattended_spec n = { .set = true };
+	struct kvlist l = { 0 };
+	struct seen seen = { 0 };
+	size_t i;
+	int r = -1;
+
+	if (*arg && kv_split(arg, "--unattended", &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		struct kv *kv = &l.items[i];
+		char what[48];
+
+		if (!kv->key || !one_of(kv->key, unattended_keys)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --unattended option '%s' (known: profile, admin-password-file, user-login, user-password-file)",
+				     kv->key ? kv->key : kv->value);
+			goto out;
+		}
+		snprintf(what, sizeof(what), "--unattended %s", kv->key);
+		if (once(&seen, kv->key, kv->key, "--unattended", arg, err) < 0 ||
+		    need_value(kv, "--unattended", err) < 0 || vp_spec_check_value(what, kv->value, err) < 0)
+			goto out;
+		if (!strcmp(kv->key, "profile")) {
+			if (strcmp(kv->value, "jeos") && strcmp(kv->value, "desktop")) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --unattended profile '%s': use jeos or desktop", kv->value);
+				goto out;
+			}
+			vp_set_str(&n.profile, kv->value);
+		} else if (!strcmp(kv->key, "user-login")) {
+			vp_set_str(&n.user_login, kv->value);
+		} else {
+			if (path_check(what, kv->value, err) < 0)
+				goto out;
+			vp_set_str(!strcmp(kv->key, "admin-password-file") ? &n.admin_password_file :
+									    &n.user_password_file,
+				   kv->value);
+		}
+	}
+	free(u->profile);
+	free(u->admin_password_file);
+	free(u->user_login);
+	free(u->user_password_file);
+	*u = n;
+	memset(&n, 0, sizeof(n));
+	r = 0;
+out:
+	free(n.profile);
+	free(n.admin_password_file);
+	free(n.user_login);
+	free(n.user_password_file);
+	kvlist_clear(&l);
+	return r;
+}
