@@ -416,6 +416,9 @@ static void test_knobs(struct vp_create_opts *opts, struct pause *p)
 
 	if (v && *v)
 		opts->fail_at = v;
+	/* $VPROV_TEST_STALL_MS: downloads fail sooner when stalled */
+	if ((v = getenv("VPROV_TEST_STALL_MS")) && *v)
+		opts->fetch_stall_ms = strtol(v, NULL, 10);
 	v = getenv("VPROV_TEST_PAUSE");
 	if (!v || !(c1 = strchr(v, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
 	    (size_t)(c1 - v) >= sizeof(p->kind) || (size_t)(c2 - c1 - 1) >= sizeof(p->point))

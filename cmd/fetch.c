@@ -87,7 +87,10 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 	bool profile_ok = false;
 	struct vp_fetch_opts fo = { .cache_dir = cache, .reporter = &ctx->reporter };
 	int rc = VP_EXIT_OK;
+	const char *stall = getenv("VPROV_TEST_STALL_MS"); /* a test knob */
 
+	if (stall && *stall)
+		fo.stall_timeout_ms = strtol(stall, NULL, 10);
 	if (!arch) {
 		struct utsname u;
 

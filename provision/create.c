@@ -1530,6 +1530,7 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 		.reporter = c->opts->reporter,
 		.osinfo = c->opts->osinfo,
 		.local = vp_conn_is_local(c->conn),
+		.stall_timeout_ms = c->opts->fetch_stall_ms,
 	};
 	const struct vp_tree *t;
 	_cleanup_(freep) char *what = NULL;

@@ -36,6 +36,7 @@ struct vp_create_opts {
 	const char *caps_xml;               /* host capabilities instead of asking */
 	const char *uuid;                   /* instead of a random one */
 	const char *fail_at;                /* fail instead of running the first step of this kind */
+	long fetch_stall_ms;                /* a download this slow for this long fails; 0: default */
 	int (*hook)(void *opaque, const struct vp_step *st, enum vp_hook_point at);
 	void *hook_opaque;
 };

@@ -136,6 +136,7 @@ int vp_install_open(const struct vp_install_spec *in, const char *arch,
 	ins->env = *env;
 	ins->fo.cache_dir = env->cache_dir;
 	ins->fo.reporter = env->reporter;
+	ins->fo.stall_timeout_ms = env->stall_timeout_ms;
 	ins->kernel_hint = vp_strdup(in->kernel_hint);
 	ins->initrd_hint = vp_strdup(in->initrd_hint);
 	if (in->cdrom) {

@@ -22,6 +22,7 @@ struct vp_install_env {
 	const struct vp_reporter *reporter;
 	struct vp_osinfo *osinfo;           /* --install ID and --unattended */
 	bool local;                         /* the connection's host is this machine */
+	long stall_timeout_ms;              /* downloads: 0 for the default */
 };
 
 struct vp_install;

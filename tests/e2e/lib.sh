@@ -41,6 +41,7 @@ e2e_cleanup() {
 		esac
 	done
 	rm -f /var/log/libvirt/qemu/"$E2E_PREFIX"*-console.log
+	[ -n "${E2E_HTTP_PID:-}" ] && kill "$E2E_HTTP_PID" 2>/dev/null
 	rm -rf "$E2E_TMP"
 }
 trap e2e_cleanup EXIT
@@ -103,6 +104,50 @@ e2e_domain_exists() {
 
 e2e_state() {
 	virsh -q domstate "$1" 2>/dev/null | head -n 1
+}
+
+# The real Debian 12 installer (package debian-installer-12-netboot-amd64).
+E2E_DI=/usr/lib/debian-installer/images/12/amd64/text
+E2E_DI_KERNEL=$E2E_DI/debian-installer/amd64/linux
+E2E_DI_INITRD=$E2E_DI/debian-installer/amd64/initrd.gz
+# What the installer's first dialog prints on the serial console.
+E2E_DI_FIRST='Select a language|Choose the language'
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# e2e_debian_mirror ROOT: the installer tree in a Debian mirror's layout
+# under ROOT (MANIFEST and SHA256SUMS as the mirror has them); prints the
+# path to give after http://host:port/.
+e2e_debian_mirror() {
+	local img=$1/debian/dists/bookworm/main/installer-amd64/current/images
+	local nb=netboot/debian-installer/amd64
+	mkdir -p "$img/$nb"
+	cp "$E2E_DI_KERNEL" "$E2E_DI_INITRD" "$img/$nb/"
+	(cd "$img" && sha256sum "./$nb/linux" "./$nb/initrd.gz" >SHA256SUMS)
+	cat >"$img/MANIFEST" <<EOT
+$nb/initrd.gz -- initrd for netboot install
+$nb/linux -- kernel for netboot install
+netboot/netboot.tar.gz -- tarball of PXE bootable netboot install
+EOT
+	echo "debian/dists/bookworm/main/installer-amd64/"
+}
+
+# e2e_http_serve ROOT [FAULTS_FILE]: a real HTTP server on 127.0.0.1
+# (tests/fetch-server.py) serving ROOT; sets E2E_HTTP to its base URL.
+e2e_http_serve() {
+	local pf=$E2E_TMP/http-port.$$.$RANDOM i=0
+	python3 "$E2E_ROOT/tests/fetch-server.py" --root "$1" --port-file "$pf" \
+		${2:+--faults "$2"} >/dev/null 2>&1 &
+	E2E_HTTP_PID=$!
+	while [ ! -s "$pf" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	E2E_HTTP="http://127.0.0.1:$(cat "$pf")"
+}
+
+# e2e_http_bytes PATH: body bytes the server sent for PATH since its start.
+e2e_http_bytes() {
+	curl -s "$E2E_HTTP/__stats" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(s.get(sys.argv[1], {}).get("body_bytes", 0))' "$1"
 }
 
 # The kernel arguments that make the Debian initrd print to the serial

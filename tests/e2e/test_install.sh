@@ -1,0 +1,84 @@
+#!/bin/bash
+# tests/e2e/test_install.sh — the real Debian 12 installer over HTTP: a
+# local server on 127.0.0.1 serves the netboot tree in a Debian mirror's
+# layout; vprov recognises it, fetches and verifies its kernel and initrd,
+# uploads them into a pool and boots them in an install run that ends at
+# the installer's reboot, after which the VM boots its disk.  A second
+# create from the same tree transfers no body bytes (counted by the server).
+. "$(dirname "$0")/lib.sh"
+
+export XDG_CACHE_HOME=$E2E_TMP/cache
+VM=${E2E_PREFIX}deb
+NB=/debian/dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64
+LOG=/var/log/libvirt/qemu
+path=$(e2e_debian_mirror "$E2E_TMP/www")
+e2e_http_serve "$E2E_TMP/www"
+LOC="$E2E_HTTP/$path"
+KSIZE=$(stat -c %s "$E2E_DI_KERNEL")
+ISIZE=$(stat -c %s "$E2E_DI_INITRD")
+
+# a dry run recognises the tree, says what it would do, fetches no kernel
+e2e_run create "$VM" --location "$LOC" --graphics none --disk size=4 --network none --dry-run
+e2e_check "a dry run with --location exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... recognises Debian 12 and chooses its profile" \
+	grep -q "Debian 12 (bookworm).*using OS profile 'debian12'" <<<"$ERR"
+e2e_check "... plans the download, the uploads and the install run" \
+	bash -c "grep -q \"download the installer's kernel\" <<<'$OUT' && grep -q \"upload the installer's initrd into volume '${VM}-install-initrd'\" <<<'$OUT' && grep -q 'install run' <<<'$OUT'"
+e2e_check "... and downloads no kernel (server: $(e2e_http_bytes $NB/linux) bytes)" \
+	[ "$(e2e_http_bytes $NB/linux)" -eq 0 ]
+
+# the install run
+e2e_run create "$VM" --os debian12 --location "$LOC" --graphics none --disk size=4 \
+	--network none --noautoconsole
+e2e_check "create --location exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "the installer's first dialog appears on the serial console" \
+	e2e_wait_log "$LOG/$VM-console.log" "$E2E_DI_FIRST" 180
+e2e_check "the server sent the kernel and the initrd once" \
+	[ "$(e2e_http_bytes $NB/linux)" -eq "$KSIZE" -a "$(e2e_http_bytes $NB/initrd.gz)" -eq "$ISIZE" ]
+live=$(virsh -q dumpxml "$VM")
+final=$(virsh -q dumpxml --inactive "$VM")
+e2e_check "the install run boots the uploaded kernel with the console argument" \
+	bash -c "grep -q '<kernel>.*/${VM}-install-kernel</kernel>' <<<'$live' && grep -q '<cmdline>console=ttyS0,115200n8</cmdline>' <<<'$live'"
+e2e_check "... and ends at the installer's reboot (on_reboot destroy)" \
+	grep -q '<on_reboot>destroy</on_reboot>' <<<"$live"
+e2e_check "the definition is the final VM: it boots its disk" \
+	bash -c "grep -q \"<boot dev='hd'/>\" <<<'$final' && ! grep -q '<kernel>' <<<'$final' && grep -q '<on_reboot>restart</on_reboot>' <<<'$final'"
+e2e_check "kernel and initrd are volumes on the host" \
+	bash -c "virsh -q vol-info --pool default ${VM}-install-kernel >/dev/null && virsh -q vol-info --pool default ${VM}-install-initrd >/dev/null"
+e2e_check "the uploaded kernel is the tree's, byte for byte" \
+	cmp -s "$E2E_DI_KERNEL" "$(virsh -q vol-path --pool default ${VM}-install-kernel)"
+
+# the installer reboots (a reset): the install run ends, the VM stays
+virsh -q reset "$VM" >/dev/null
+i=0; while [ "$(e2e_state "$VM")" != "shut off" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+e2e_check "the installer's reboot powers the install run off (state: $(e2e_state "$VM"))" \
+	[ "$(e2e_state "$VM")" = "shut off" ]
+e2e_run start "$VM"
+e2e_check "vprov start then boots the disk (an empty one: the firmware says so)" \
+	e2e_wait_log "$LOG/$VM-console.log" "Booting from Hard Disk|No bootable device" 60
+
+# a second VM from the same tree: the cache answers, --wait starts the
+# final VM once the install run ends
+"$VPROV" create "${VM}2" --os debian12 --location "$LOC" --graphics none --disk size=4 \
+	--network none --wait 300 >"$E2E_TMP/out2" 2>"$E2E_TMP/err2" &
+pid=$!
+if e2e_wait_log "$LOG/${VM}2-console.log" "$E2E_DI_FIRST" 180; then
+	e2e_ok "the second VM's installer runs"
+else
+	e2e_fail "the second VM's installer never showed its first dialog"
+fi
+e2e_check "the second create transferred no body bytes (the cache revalidated)" \
+	[ "$(e2e_http_bytes $NB/linux)" -eq "$KSIZE" -a "$(e2e_http_bytes $NB/initrd.gz)" -eq "$ISIZE" ]
+virsh -q reset "${VM}2" >/dev/null
+wait "$pid"
+RC=$?
+e2e_check "create --wait returns once the install run ended (rc=$RC: $(cat "$E2E_TMP/err2"))" [ "$RC" -eq 0 ]
+e2e_check "... and started the VM from its disks" \
+	bash -c "grep -q 'started it from its disks' '$E2E_TMP/out2' && [ \"\$(virsh -q domstate '${VM}2')\" = running ]"
+
+# delete removes what the install uploaded
+e2e_run delete "$VM"
+e2e_run delete "${VM}2"
+e2e_check "delete removes the installer's volumes" [ -z "$(e2e_vols_named "${VM}")" ]
+
+e2e_finish

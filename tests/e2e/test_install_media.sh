@@ -1,0 +1,59 @@
+#!/bin/bash
+# tests/e2e/test_install_media.sh — the Debian 12 installer from a local
+# directory and from an ISO image the test builds (read in-process, the
+# ISO attached while installing), and with files injected into its initrd:
+# a preseed.cfg the installer acts on, and --unattended's own script.
+. "$(dirname "$0")/lib.sh"
+
+export XDG_CACHE_HOME=$E2E_TMP/cache
+LOG=/var/log/libvirt/qemu
+VM=${E2E_PREFIX}med
+COMMON=(--os debian12 --graphics none --disk size=4 --network none --noautoconsole)
+
+# the directory the package installs (debian-installer/amd64/linux ...)
+e2e_run create "${VM}dir" --location "$E2E_DI" "${COMMON[@]}"
+e2e_check "create --location DIR exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+
+# an ISO in a netinst's layout
+mkdir -p "$E2E_TMP/iso/install.amd" "$E2E_TMP/iso/.disk"
+cp "$E2E_DI_KERNEL" "$E2E_TMP/iso/install.amd/vmlinuz"
+cp "$E2E_DI_INITRD" "$E2E_TMP/iso/install.amd/initrd.gz"
+echo 'Debian GNU/Linux 12.0.0 "Bookworm" - Official amd64 NETINST with firmware' >"$E2E_TMP/iso/.disk/info"
+xorriso -as mkisofs -quiet -R -J -V "Debian 12.0.0 amd64 n" -o "$E2E_TMP/deb.iso" "$E2E_TMP/iso" 2>/dev/null
+e2e_run create "${VM}iso" --location "$E2E_TMP/deb.iso" "${COMMON[@]}"
+e2e_check "create --location ISO exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... and attaches the ISO while installing" \
+	bash -c "virsh -q dumpxml '${VM}iso' | grep -q \"<source file='$E2E_TMP/deb.iso'\""
+e2e_check "... and ejects it in the definition" \
+	bash -c "! virsh -q dumpxml --inactive '${VM}iso' | grep -q 'deb.iso'"
+
+# a preseed that answers the first questions
+cat >"$E2E_TMP/preseed.cfg" <<'EOT'
+d-i debian-installer/locale string en_US.UTF-8
+d-i debian-installer/language string en
+d-i debian-installer/country string US
+d-i keyboard-configuration/xkb-keymap select us
+d-i netcfg/enable boolean false
+d-i hw-detect/load_firmware boolean false
+EOT
+e2e_run create "${VM}pre" --location "$E2E_DI" --initrd-inject "$E2E_TMP/preseed.cfg" "${COMMON[@]}"
+e2e_check "create --initrd-inject exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+vol=$(virsh -q vol-path --pool default "${VM}pre-install-initrd" 2>/dev/null)
+osize=$(stat -c %s "$E2E_DI_INITRD")
+e2e_check "the initrd the guest boots is the installer's, then an archive holding preseed.cfg" \
+	bash -c "cmp -s -n $osize '$E2E_DI_INITRD' '$vol' && tail -c +\$(( ($osize + 3) / 4 * 4 + 1 )) '$vol' | gzip -dc | cpio -t 2>/dev/null | grep -qx preseed.cfg"
+
+for v in dir iso; do
+	e2e_check "the installer's first dialog appears ($v)" \
+		e2e_wait_log "$LOG/${VM}$v-console.log" "$E2E_DI_FIRST" 240
+done
+e2e_check "with the preseed the installer skips the language, country and keyboard dialogs" \
+	e2e_wait_log "$LOG/${VM}pre-console.log" '\[!+\] (Set up users|Root password|Partition|Detect disks|Choose a mirror|Configure the clock|Select your time zone|Load installer components|Set up the clock)' 300
+e2e_check "... and never shows the language dialog" \
+	bash -c "! grep -qE '$E2E_DI_FIRST' '$LOG/${VM}pre-console.log'"
+
+for v in dir iso pre; do
+	"$VPROV" delete "${VM}$v" >/dev/null 2>&1
+done
+e2e_check "delete removes the installer's volumes" [ -z "$(e2e_vols_named "${VM}")" ]
+e2e_finish
