@@ -303,6 +303,79 @@ static void test_unresolved_is_refused(void **state)
 	vp_spec_clear(&s);
 }
 
+static char *xpath_str(xmlDocPtr doc, const char *expr)
+{
+	return vp_xml_xpath_string(doc, expr, NULL, NULL);
+}
+
+/* The install run and the final VM: one spec, two documents. */
+static void test_install_run(void **state)
+{
+	struct vp_domain_spec s;
+	struct vp_error err = { 0 };
+	struct vp_disk_spec *d;
+	xmlDocPtr inst = NULL, fin = NULL;
+	char *v;
+
+	(void)state;
+	base_spec(&s, "deb1");
+	s.install.run = true;
+	s.install.kernel = vp_strdup("/var/lib/libvirt/images/deb1-install-kernel");
+	s.install.initrd = vp_strdup("/var/lib/libvirt/images/deb1-install-initrd");
+	s.install.kernel_pool = vp_strdup("default");
+	s.install.kernel_vol = vp_strdup("deb1-install-kernel");
+	s.install.initrd_pool = vp_strdup("default");
+	s.install.initrd_vol = vp_strdup("deb1-install-initrd");
+	s.install.cmdline = vp_strdup("auto=true console=ttyS0,115200n8");
+	d = vp_spec_add_disk(&s);
+	d->device = vp_strdup("cdrom");
+	d->bus = vp_strdup("sata");
+	d->target = vp_strdup("sda");
+	d->install_media = true;
+	d->src.type = vp_strdup("file");
+	d->src.path = vp_strdup("/srv/iso/debian-12.iso");
+	d->src.format = vp_strdup("raw");
+	assert_int_equal(vp_domain_build_install_xml(&s, &inst, &err), 0);
+	assert_int_equal(vp_schema_validate(VP_SCHEMA_DOMAIN, inst, &err), 0);
+	assert_int_equal(vp_domain_build_xml(&s, &fin, &err), 0);
+	assert_int_equal(vp_schema_validate(VP_SCHEMA_DOMAIN, fin, &err), 0);
+	/* the install run boots the installer and ends at its reboot */
+	v = xpath_str(inst, "string(/domain/os/kernel)");
+	assert_string_equal(v, "/var/lib/libvirt/images/deb1-install-kernel");
+	free(v);
+	v = xpath_str(inst, "string(/domain/os/cmdline)");
+	assert_string_equal(v, "auto=true console=ttyS0,115200n8");
+	free(v);
+	v = xpath_str(inst, "string(/domain/on_reboot)");
+	assert_string_equal(v, "destroy");
+	free(v);
+	v = xpath_str(inst, "string(/domain/devices/disk[@device='cdrom']/source/@file)");
+	assert_string_equal(v, "/srv/iso/debian-12.iso");
+	free(v);
+	/* the final VM boots its disk, the ISO ejected */
+	v = xpath_str(fin, "string(/domain/os/kernel)");
+	assert_null(v);
+	v = xpath_str(fin, "string(/domain/os/boot/@dev)");
+	assert_string_equal(v, "hd");
+	free(v);
+	v = xpath_str(fin, "string(/domain/on_reboot)");
+	assert_string_equal(v, "restart");
+	free(v);
+	v = xpath_str(fin, "string(count(/domain/devices/disk[@device='cdrom']/source))");
+	assert_string_equal(v, "0");
+	free(v);
+	/* both record the installer's volumes as the VM's own */
+	v = xpath_str(fin, "string(//*[local-name()='volume'][@role='kernel']/@owned)");
+	assert_string_equal(v, "yes");
+	free(v);
+	v = xpath_str(fin, "string(//*[local-name()='volume'][@role='initrd']/@name)");
+	assert_string_equal(v, "deb1-install-initrd");
+	free(v);
+	xmlFreeDoc(inst);
+	xmlFreeDoc(fin);
+	vp_spec_clear(&s);
+}
+
 static void test_volume_xml(void **state)
 {
 	struct vp_volume_request plain = { .name = "web1.qcow2", .capacity = 20 * VP_GiB,
@@ -342,7 +415,7 @@ int main(void)
 		cmocka_unit_test(test_devices),         cmocka_unit_test(test_pc_uefi),
 		cmocka_unit_test(test_aarch64),         cmocka_unit_test(test_linked_clone),
 		cmocka_unit_test(test_hostile_values),  cmocka_unit_test(test_unresolved_is_refused),
-		cmocka_unit_test(test_volume_xml),
+		cmocka_unit_test(test_volume_xml),      cmocka_unit_test(test_install_run),
 	};
 
 	vp_init();

@@ -209,6 +209,56 @@ static void test_boot(void **state)
 
 /* A sub-option given twice is refused, whichever spelling it came in;
  * nothing of a refused argument reaches the spec. */
+static void test_install_options(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_location(&s, "http://deb.debian.org/debian/dists/bookworm/main/installer-amd64/", &err), 0);
+	assert_string_equal(s.install.location, "http://deb.debian.org/debian/dists/bookworm/main/installer-amd64/");
+	assert_null(s.install.kernel_hint);
+	assert_int_equal(vp_spec_parse_location(&s, "/srv/tree,kernel=images/pxeboot/vmlinuz,initrd=images/pxeboot/initrd.img", &err), 0);
+	assert_string_equal(s.install.location, "/srv/tree");
+	assert_string_equal(s.install.kernel_hint, "images/pxeboot/vmlinuz");
+	assert_string_equal(s.install.initrd_hint, "images/pxeboot/initrd.img");
+	/* a URL with a query string is still one location */
+	assert_int_equal(vp_spec_parse_location(&s, "http://h/tree?arch=x86_64", &err), 0);
+	assert_string_equal(s.install.location, "http://h/tree?arch=x86_64");
+	expect_error(vp_spec_parse_location, "/srv/tree,kernel=/boot/vmlinuz,initrd=i", "inside the tree");
+	expect_error(vp_spec_parse_location, "/srv/tree,kernel=../../etc/passwd,initrd=i", "stay inside the tree");
+	expect_error(vp_spec_parse_location, "/srv/tree,kernel=k", "both kernel= and initrd=");
+	expect_error(vp_spec_parse_location, "/srv/tree,kernel=k,kernel=k2,initrd=i", "twice");
+	expect_error(vp_spec_parse_location, "/srv/tree,menu=on", "not kernel= or initrd=");
+	expect_error(vp_spec_parse_location, "", "needs a value");
+
+	assert_int_equal(vp_spec_parse_install(&s, "debian12", &err), 0);
+	assert_string_equal(s.install.tree_os, "debian12");
+	assert_int_equal(vp_spec_parse_install(&s, "no_install=yes", &err), 0);
+	assert_int_equal(s.install.no_install, VP_YES);
+	expect_error(vp_spec_parse_install, "debian12,no_install=yes", "contradict");
+	expect_error(vp_spec_parse_install, "bootdev=cdrom", "unknown --install option 'bootdev'");
+
+	assert_int_equal(vp_spec_parse_console(&s, "pty,target_type=serial", &err), 0);
+	assert_string_equal(s.console_target, "serial");
+	assert_int_equal(vp_spec_parse_console(&s, "pty,target_type=virtio", &err), 0);
+	assert_string_equal(s.console_target, "virtio");
+	expect_error(vp_spec_parse_console, "file,path=/tmp/x", "unknown --console option 'path'");
+	expect_error(vp_spec_parse_console, "tcp", "consoles are pty");
+	expect_error(vp_spec_parse_console, "pty,target_type=sclp", "use serial or virtio");
+
+	assert_int_equal(vp_spec_parse_unattended(&s, "", &err), 0);
+	assert_true(s.install.unattended.set);
+	assert_null(s.install.unattended.profile);
+	assert_int_equal(vp_spec_parse_unattended(&s, "profile=desktop,admin-password-file=/root/pw,user-login=ann", &err), 0);
+	assert_string_equal(s.install.unattended.profile, "desktop");
+	assert_string_equal(s.install.unattended.admin_password_file, "/root/pw");
+	assert_string_equal(s.install.unattended.user_login, "ann");
+	expect_error(vp_spec_parse_unattended, "admin-password=secret", "unknown --unattended option 'admin-password'");
+	expect_error(vp_spec_parse_unattended, "profile=server", "jeos or desktop");
+	vp_spec_clear(&s);
+}
+
 static void test_repeated_keys(void **state)
 {
 	struct vp_domain_spec s = { 0 };
@@ -431,6 +481,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
+		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
 		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
