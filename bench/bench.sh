@@ -14,6 +14,11 @@
 #      --refresh: the payload booted as a KVM guest, and under TCG when KVM
 #      fails) and what the kept verdict costs each create (--print-xml
 #      without and with --virt-type)
+#   5. installer trees: the real Debian 12 netboot tree served from
+#      127.0.0.1 in a mirror's layout (tests/fetch-server.py): a cold
+#      'vprov fetch' (empty cache) against curl fetching the same two files
+#      in parallel, a warm one (0 body bytes, counted by the server), and
+#      'create --location URL --dry-run' against virt-install's
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--verbose]
@@ -412,6 +417,57 @@ for ((i = 1; i <= probe_runs; i++)); do
 	timed kvm_probe env XDG_CACHE_HOME="$tmp/kvmcache" "$vprov" -c "$URI" host check --refresh
 done
 echo "  verdict        $("$vprov" -c "$URI" host check 2>/dev/null | sed -n 's/^kvm runs guests: *//p')"
+
+# ------------------------------------------------------ 5. installer trees
+echo "== 5. installer trees: the Debian 12 netboot tree from 127.0.0.1" >&2
+di=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64
+[[ -f $di/linux && -f $di/initrd.gz ]] || die "no Debian installer tree at $di (scripts/setup-deps.sh installs debian-installer-12-netboot-amd64)"
+www=$tmp/www
+img=$www/debian/dists/bookworm/main/installer-amd64/current/images
+mkdir -p "$img/netboot/debian-installer/amd64"
+cp "$di/linux" "$di/initrd.gz" "$img/netboot/debian-installer/amd64/"
+(cd "$img" && sha256sum ./netboot/debian-installer/amd64/linux ./netboot/debian-installer/amd64/initrd.gz >SHA256SUMS)
+printf '%s\n' "netboot/debian-installer/amd64/initrd.gz -- initrd for netboot install" \
+	"netboot/debian-installer/amd64/linux -- kernel for netboot install" >"$img/MANIFEST"
+python3 "$repo/tests/fetch-server.py" --root "$www" --port-file "$tmp/port" >/dev/null 2>&1 &
+server=$!
+for ((k = 0; k < 100; k++)); do [[ -s $tmp/port ]] && break; sleep 0.05; done
+[[ -s $tmp/port ]] || die "the test HTTP server did not start"
+http=http://127.0.0.1:$(cat "$tmp/port")
+loc=$http/debian/dists/bookworm/main/installer-amd64/
+nb=$loc/current/images/netboot/debian-installer/amd64
+body() { curl -s "$http/__stats" | python3 -c 'import json,sys; print(sum(v.get("body_bytes",0) for k,v in json.load(sys.stdin).items() if k.endswith(("/linux","/initrd.gz"))))'; }
+fetch_cold() { rm -rf "$tmp/fcache"; XDG_CACHE_HOME=$tmp/fcache "$vprov" fetch "$loc"; }
+fetch_warm() { XDG_CACHE_HOME=$tmp/fcache "$vprov" fetch "$loc"; }
+curl_two() { rm -f "$tmp/k" "$tmp/i"; curl -sf --parallel -o "$tmp/k" "$nb/linux" -o "$tmp/i" "$nb/initrd.gz"; }
+dr_name=${prefix}dr
+dr_vprov=("$vprov" create "$dr_name" -c "$URI" --location "$loc" --memory 1024 --disk size=1
+	--network none --graphics none --dry-run)
+dr_vi=(virt-install --connect "$URI" --name "$dr_name" --location "$loc" --memory 1024 --disk size=1
+	--osinfo detect=on,require=off --network none --graphics none --dry-run --noautoconsole)
+out=$(fetch_cold 2>&1) || die "vprov fetch failed: $out"
+cmp -s "$(ls "$tmp"/fcache/vprov/fetch/*.data | head -n 1)" "$di/linux" ||
+	cmp -s "$(ls "$tmp"/fcache/vprov/fetch/*.data | head -n 1)" "$di/initrd.gz" ||
+	die "vprov fetch did not cache the installer's files"
+peak fetch_cold env XDG_CACHE_HOME="$tmp/fcache" "$vprov" fetch "$loc"
+peak curl_two curl -sf --parallel -o "$tmp/k" "$nb/linux" -o "$tmp/i" "$nb/initrd.gz"
+out=$("${dr_vi[@]}" 2>&1) || die "virt-install --location --dry-run failed: $out"
+peak dr_vprov "${dr_vprov[@]}"
+peak dr_vi "${dr_vi[@]}"
+for ((i = 1; i <= fast_runs; i++)); do
+	if ((i % 2)); then timed fetch_cold fetch_cold; timed curl_two curl_two
+	else timed curl_two curl_two; timed fetch_cold fetch_cold; fi
+done
+b0=$(body)
+for ((i = 1; i <= fast_runs; i++)); do timed fetch_warm fetch_warm; done
+warm_bytes=$(($(body) - b0))
+echo "$warm_bytes" >"$tmp/warm_bytes"
+for ((i = 1; i <= vi_px_runs; i++)); do
+	timed dr_vprov "${dr_vprov[@]}"
+	timed dr_vi "${dr_vi[@]}"
+done
+nothing_of "$dr_name" "a --location --dry-run"
+kill "$server" 2>/dev/null
 echo "  load           $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at end"
 echo
 echo "== results (wall time: median of the runs; 'runs' excludes one untimed warm-up/memory run each)"
@@ -448,6 +504,11 @@ rows = [
     ("--os --print-xml", "virt-install --dry-run", "os_vi"),
     ("--print-xml", "vprov --virt-type qemu", "px_pinned"),
     ("kvm probe", "vprov host check --refresh", "kvm_probe"),
+    ("tree fetch", "vprov fetch, cold", "fetch_cold"),
+    ("tree fetch", "curl --parallel, 2 files", "curl_two"),
+    ("tree fetch", "vprov fetch, warm", "fetch_warm"),
+    ("--location --dry-run", "vprov", "dr_vprov"),
+    ("--location --dry-run", "virt-install", "dr_vi"),
 ]
 
 def ms(v):
@@ -482,10 +543,16 @@ ratios = [
     ("osinfo show  osinfo-query / vprov cold", med["os_query"] / med["os_show_cold"], ">=", 20.0),
     ("--os         virt-install / vprov warm", med["os_vi"] / med["os_create_warm"], None, None),
     ("--os         virt-install / vprov cold", med["os_vi"] / med["os_create_cold"], None, None),
+    ("tree fetch   vprov cold / curl", med["fetch_cold"] / med["curl_two"], "<=", 1.1),
+    ("--location   virt-install / vprov dry-run", med["dr_vi"] / med["dr_vprov"], None, None),
 ]
 print("the kept KVM verdict costs a create %+.2f ms (--print-xml without --virt-type minus with it);" %
       (med["px_vprov"] - med["px_pinned"]))
 print("the probe itself, once per host and hypervisor version: %.2f s" % (med["kvm_probe"] / 1000))
+with open(os.path.join(d, "warm_bytes")) as f:
+    print("a warm 'vprov fetch' (cache revalidated): %s body bytes over all its runs, %.1f ms median" %
+          (f.read().strip(), med["fetch_warm"]))
+print("(virt-install --dry-run downloads the kernel and initrd; vprov's dry run reads the tree's metadata only)")
 print()
 print("%-40s %8s   %-8s %s" % ("ratio (of medians)", "value", "target", "met?"))
 print("-" * 66)
