@@ -203,10 +203,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(path, 400, b"bad path\n", head=head)
         full = os.path.join(self.state.root, path.lstrip("/"))
         try:
-            st = os.stat(full)
-            if not os.path.isfile(full):
+            real = os.path.realpath(full)
+            if os.path.commonpath([real, self.state.root]) != self.state.root:
+                raise FileNotFoundError(full)  # a symbolic link out of the root
+            st = os.stat(real)
+            if not os.path.isfile(real):
                 raise FileNotFoundError(full)
-            f = open(full, "rb")
+            f = open(real, "rb")
         except OSError:
             return self.reply(path, 404, b"not found\n", head=head)
 

@@ -391,6 +391,11 @@ static bool body_begins(struct dl *d)
 		d->total = cl > 0 ? d->written + (uint64_t)cl : 0;
 		d->tmp_http = false;
 	}
+	if (d->total > d->max) {
+		/* announced too big: not a byte of it */
+		d->abort = AB_TOO_BIG;
+		return false;
+	}
 	return true;
 }
 

@@ -33,7 +33,8 @@ struct vp_fetch_opts {
 	const char *cache_dir;            /* vprov's cache dir (vp_cache_dir()); required */
 	const struct vp_reporter *reporter; /* progress (stage "download <what>", bytes) and cancel */
 	long connect_timeout_ms;          /* 0: 15000 */
-	long stall_timeout_ms;            /* below 1 KiB/s for this long: a transient failure; 0: 30000 */
+	long stall_timeout_ms;            /* below 1 KiB/s for this long: a transient failure; 0: 30000
+	                                   * (curl counts it in whole seconds, rounded up) */
 	unsigned retries;                 /* further attempts after a transient failure; 0: 4 */
 	long backoff_ms;                  /* first retry delay, doubled each time; 0: 500 */
 	bool offline;                     /* the cache only: no request at all */
@@ -81,7 +82,8 @@ void vp_fetch_item_clear(struct vp_fetch_item *it);
  * bytes (more is an error), NUL-terminated.  Cached and revalidated like
  * the files above, with the same retries.  Returns 0, or 1 when the server
  * says it does not exist (404, 410; FTP/file: no such file) with *body
- * NULL, or -1 with err. */
+ * NULL, or -1 with err.  Offline, a file the cache does not hold is an
+ * error (VP_ERR_NOT_FOUND), not 1: nothing says it does not exist. */
 int vp_fetch_text(const char *url, size_t max, const struct vp_fetch_opts *o, char **body,
 		  size_t *len, struct vp_error *err);
 
@@ -94,7 +96,8 @@ struct vp_cache_entry {
 
 int vp_cache_list(const char *cache_dir, struct vp_cache_entry **out, size_t *n,
 		  struct vp_error *err);
-/* Remove entries not used for older_than_ms (-1: every entry), then the
+/* Remove entries not used for older_than_ms (-1: every entry; INT64_MAX:
+ * none for their age), then the
  * least recently used until the cache holds at most max_bytes (UINT64_MAX:
  * no limit), and any temporary file a dead download left.  *removed (may be
  * NULL) gets what was removed. */

@@ -529,7 +529,20 @@ static void test_resume_after_drop(void **state)
 	assert_int_equal(s.statuses[1], 206); /* resumed with Range */
 	/* the server sent the file once, not once and a half */
 	assert_int_equal(s.body_bytes, INITRD_SIZE);
+
+	/* dropped every time: the partial file does not stay behind */
 	vp_fetch_item_clear(&it);
+	snprintf(g.cache + strlen(g.cache), 8, "-b");
+	o.cache_dir = g.cache;
+	o.retries = 2;
+	free(raw_get("/__reset"));
+	set_faults("[{\"path\": \"/initrd\", \"kind\": \"drop\", \"after\": 300000, \"times\": 9}]");
+	assert_int_equal(vp_fetch_files(&it, 1, &o, &err), -1);
+	assert_int_equal(err.code, VP_ERR_RUNTIME);
+	assert_non_null(strstr(err.msg, "after 3 attempts"));
+	assert_int_equal(it.attempts, 3);
+	assert_int_equal(stats_of("/initrd").body_bytes, 900000); /* each attempt resumed */
+	assert_cache_empty();
 	free(iu);
 }
 
