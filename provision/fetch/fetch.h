@@ -1,6 +1,6 @@
 /* provision/fetch/fetch.h — downloads through libcurl into a verified cache
  *
- * libcurl is loaded on first use (curl.h), as libvirt is: commands that
+ * libcurl is loaded on first use (curlib.h), as libvirt is: commands that
  * never download do not pay for loading it.
  *
  * The cache: <cache_dir>/fetch/<sha256 of the URL>.data with a JSON
@@ -33,11 +33,21 @@ struct vp_fetch_opts {
 	const char *cache_dir;            /* vprov's cache dir (vp_cache_dir()); required */
 	const struct vp_reporter *reporter; /* progress (stage "download <what>", bytes) and cancel */
 	long connect_timeout_ms;          /* 0: 15000 */
-	long stall_timeout_ms;            /* below 1 KiB/s for this long: a transient failure; 0: 30000 */
+	long stall_timeout_ms;            /* below 1 KiB/s for this long: a transient failure; 0: 30000
+	                                   * (curl counts it in whole seconds, rounded up) */
 	unsigned retries;                 /* further attempts after a transient failure; 0: 4 */
 	long backoff_ms;                  /* first retry delay, doubled each time; 0: 500 */
 	bool offline;                     /* the cache only: no request at all */
+	struct vp_fetch_session *session; /* connections kept between calls; NULL: one call's */
 };
+
+/* Connections, DNS answers and TLS sessions kept from one call to the next
+ * (a tree's .treeinfo, then its kernel and initrd, over one kept-alive
+ * connection).  Any thread may use a session; calls that share one run one
+ * at a time.  Free it after the last call that uses it. */
+struct vp_fetch_session;
+int vp_fetch_session_new(struct vp_fetch_session **out, struct vp_error *err);
+void vp_fetch_session_free(struct vp_fetch_session *s);
 
 struct vp_fetch_item {
 	/* in */
@@ -50,15 +60,20 @@ struct vp_fetch_item {
 	char sha256_hex[65];              /* what the file hashes to */
 	bool cached;                      /* served from the cache (revalidated, or offline) */
 	uint64_t body_bytes;              /* body bytes received by this call (0 when cached) */
-	unsigned attempts;                /* requests made */
+	unsigned attempts;                /* requests made (0: served from the cache unasked) */
 };
 
-/* Fetch every item into the cache, in parallel.  On failure every item's
- * outputs are cleared, nothing partial stays in the cache, and err names
+/* Fetch every item into the cache, in parallel.  A cached entry whose
+ * sha256 is the one expected is served without a request; one without an
+ * expected sha256 is revalidated.  On failure every item's outputs are
+ * cleared (but for attempts and body_bytes, which still say what was
+ * tried), nothing partial stays in the cache, and err names
  * the item and URL that failed and why ("cannot download kernel from
- * 'URL': HTTP 404 Not Found"; "... checksum mismatch: expected X, got Y",
- * code VP_ERR_NOT_FOUND for 404/410, VP_ERR_CANCELLED when the reporter
- * cancelled, VP_ERR_RUNTIME otherwise). */
+ * 'URL': HTTP 404 Not Found"; "kernel from 'URL' does not match its
+ * published checksum: expected X, got Y; the download was discarded",
+ * code VP_ERR_NOT_FOUND for 404/410 and for what offline mode does not
+ * hold, VP_ERR_CANCELLED when the reporter cancelled, VP_ERR_INVALID for a
+ * URL or sha256 that is not one, VP_ERR_RUNTIME otherwise). */
 int vp_fetch_files(struct vp_fetch_item *items, size_t n, const struct vp_fetch_opts *o,
 		   struct vp_error *err);
 void vp_fetch_item_clear(struct vp_fetch_item *it);
@@ -67,7 +82,8 @@ void vp_fetch_item_clear(struct vp_fetch_item *it);
  * bytes (more is an error), NUL-terminated.  Cached and revalidated like
  * the files above, with the same retries.  Returns 0, or 1 when the server
  * says it does not exist (404, 410; FTP/file: no such file) with *body
- * NULL, or -1 with err. */
+ * NULL, or -1 with err.  Offline, a file the cache does not hold is an
+ * error (VP_ERR_NOT_FOUND), not 1: nothing says it does not exist. */
 int vp_fetch_text(const char *url, size_t max, const struct vp_fetch_opts *o, char **body,
 		  size_t *len, struct vp_error *err);
 
@@ -80,7 +96,8 @@ struct vp_cache_entry {
 
 int vp_cache_list(const char *cache_dir, struct vp_cache_entry **out, size_t *n,
 		  struct vp_error *err);
-/* Remove entries not used for older_than_ms (-1: every entry), then the
+/* Remove entries not used for older_than_ms (-1: every entry; INT64_MAX:
+ * none for their age), then the
  * least recently used until the cache holds at most max_bytes (UINT64_MAX:
  * no limit), and any temporary file a dead download left.  *removed (may be
  * NULL) gets what was removed. */
