@@ -150,6 +150,10 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 		}
 	}
 	tmp = vp_strdup_printf("%s/tmp/fetch-%ld", cache, (long)getpid());
+	if (vp_fetch_session_new(&fo.session, &err) < 0) {
+		rc = vp_fail(ctx, &err);
+		goto out;
+	}
 	if (vp_tree_fetch(location, kernel, initrd, arch, &fo, tmp, !vp_arg_flag(args, "no-download"),
 			  &tf, &err) < 0) {
 		rmdir(tmp);
@@ -201,6 +205,7 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 	vp_tree_fetch_clear(&tf);
 	rmdir(tmp);
 out:
+	vp_fetch_session_free(fo.session);
 	vp_spec_clear(&spec);
 	if (db)
 		vp_osinfo_done(db);

@@ -28,6 +28,7 @@ static const char *const roles[N_FILES] = { "kernel", "initrd", "media" };
 struct vp_install {
 	struct vp_install_env env;
 	struct vp_fetch_opts fo;
+	struct vp_fetch_session *session; /* the tree's metadata, then its files: one connection */
 	char *location;                 /* the tree's location, as given or from the profile */
 	char *kernel_hint, *initrd_hint;
 	struct vp_source *src;
@@ -61,6 +62,7 @@ void vp_install_free(struct vp_install *ins)
 	if (!ins)
 		return;
 	vp_source_close(ins->src);
+	vp_fetch_session_free(ins->session);
 	vp_tree_clear(&ins->tree);
 	for (i = 0; i < 2; i++)
 		vp_source_file_clear(&ins->files[i]);
@@ -137,6 +139,11 @@ int vp_install_open(const struct vp_install_spec *in, const char *arch,
 	ins->fo.cache_dir = env->cache_dir;
 	ins->fo.reporter = env->reporter;
 	ins->fo.stall_timeout_ms = env->stall_timeout_ms;
+	if (vp_fetch_session_new(&ins->session, err) < 0) {
+		free(ins);
+		return -1;
+	}
+	ins->fo.session = ins->session;
 	ins->kernel_hint = vp_strdup(in->kernel_hint);
 	ins->initrd_hint = vp_strdup(in->initrd_hint);
 	if (in->cdrom) {
