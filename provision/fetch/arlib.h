@@ -22,11 +22,12 @@
 	X(archive_read_support_format_empty) X(archive_read_support_filter_all)              \
 	X(archive_read_open_filename) X(archive_read_open_fd) X(archive_read_open_memory)    \
 	X(archive_read_next_header) X(archive_read_data) X(archive_read_data_skip)           \
-	X(archive_read_set_options)                                                          \
+	X(archive_read_set_options) X(archive_read_support_format_raw)                       \
+	X(archive_filter_count) X(archive_filter_bytes)                                      \
 	X(archive_write_new) X(archive_write_free) X(archive_write_close)                    \
 	X(archive_write_set_format_cpio_newc) X(archive_write_add_filter_gzip)               \
 	X(archive_write_add_filter_none) X(archive_write_set_bytes_per_block)                \
-	X(archive_write_set_bytes_in_last_block)                                             \
+	X(archive_write_set_bytes_in_last_block) X(archive_write_set_options)                \
 	X(archive_write_open_fd) X(archive_write_header) X(archive_write_data)               \
 	X(archive_write_finish_entry)                                                        \
 	X(archive_entry_new) X(archive_entry_free) X(archive_entry_clear)                    \
