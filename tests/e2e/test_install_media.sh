@@ -43,6 +43,25 @@ osize=$(stat -c %s "$E2E_DI_INITRD")
 e2e_check "the initrd the guest boots is the installer's, then an archive holding preseed.cfg" \
 	bash -c "cmp -s -n $osize '$E2E_DI_INITRD' '$vol' && tail -c +\$(( ($osize + 3) / 4 * 4 + 1 )) '$vol' | gzip -dc | cpio -t 2>/dev/null | grep -qx preseed.cfg"
 
+# --unattended: osinfo-db's preseed, the root password from a file and
+# only its SHA-512 hash anywhere
+PW="vp-$RANDOM-secret-$RANDOM"
+printf '%s\n' "$PW" >"$E2E_TMP/pw"
+chmod 600 "$E2E_TMP/pw"
+e2e_run create "${VM}una" --location "$E2E_DI" --unattended "admin-password-file=$E2E_TMP/pw" "${COMMON[@]}"
+e2e_check "create --unattended exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+uvol=$(virsh -q vol-path --pool default "${VM}una-install-initrd" 2>/dev/null)
+tail -c +$(( ($osize + 3) / 4 * 4 + 1 )) "$uvol" | gzip -dc >"$E2E_TMP/una.cpio" 2>/dev/null
+e2e_check "the installer's initrd holds the rendered preseed.cfg" \
+	bash -c "cpio -t <'$E2E_TMP/una.cpio' 2>/dev/null | grep -qx preseed.cfg"
+(cd "$E2E_TMP" && mkdir -p una && cd una && cpio -id --quiet <"$E2E_TMP/una.cpio" 2>/dev/null)
+e2e_check "... with the root password as a SHA-512 crypt hash" \
+	grep -q 'passwd/root-password-crypted password \$6\$' "$E2E_TMP/una/preseed.cfg"
+e2e_check "the password itself is nowhere: not in the initrd, the domain, the output or the journal" \
+	bash -c "! grep -qF '$PW' '$E2E_TMP/una.cpio' && ! virsh -q dumpxml '${VM}una' | grep -qF '$PW' && ! grep -qF '$PW' <<<'$OUT$ERR' && ! grep -rqF '$PW' '$XDG_STATE_HOME' 2>/dev/null"
+e2e_check "the install run passes the script's kernel arguments" \
+	bash -c "virsh -q dumpxml '${VM}una' | grep -q '<cmdline>.*priority=critical.*console=ttyS0'"
+
 for v in dir iso; do
 	e2e_check "the installer's first dialog appears ($v)" \
 		e2e_wait_log "$LOG/${VM}$v-console.log" "$E2E_DI_FIRST" 240
@@ -52,7 +71,13 @@ e2e_check "with the preseed the installer skips the language, country and keyboa
 e2e_check "... and never shows the language dialog" \
 	bash -c "! grep -qE '$E2E_DI_FIRST' '$LOG/${VM}pre-console.log'"
 
-for v in dir iso pre; do
+e2e_check "with --unattended the installer asks no language question, and goes on to a later stage" \
+	bash -c "for i in \$(seq 150); do grep -qP '\\[!+\\] (?!Select a language)' '$LOG/${VM}una-console.log' 2>/dev/null && exit 0; sleep 2; done; exit 1"
+e2e_check "... and never shows the language dialog" \
+	bash -c "! grep -qE '$E2E_DI_FIRST' '$LOG/${VM}una-console.log'"
+e2e_check "the console shows no password either" bash -c "! grep -qF '$PW' '$LOG/${VM}una-console.log'"
+
+for v in dir iso pre una; do
 	"$VPROV" delete "${VM}$v" >/dev/null 2>&1
 done
 e2e_check "delete removes the installer's volumes" [ -z "$(e2e_vols_named "${VM}")" ]
