@@ -35,7 +35,8 @@
 	X(archive_entry_filetype) X(archive_entry_mode) X(archive_entry_symlink)             \
 	X(archive_entry_set_pathname) X(archive_entry_set_size) X(archive_entry_set_filetype) \
 	X(archive_entry_set_perm) X(archive_entry_set_mtime) X(archive_entry_set_nlink)      \
-	X(archive_entry_set_uid) X(archive_entry_set_gid) X(archive_entry_set_ino)
+	X(archive_entry_set_uid) X(archive_entry_set_gid) X(archive_entry_set_ino)            \
+	X(archive_entry_hardlink)
 
 struct vp_archive_lib {
 #define VP_AR_MEMBER(f) __typeof__(f) *f;

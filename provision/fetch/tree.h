@@ -28,11 +28,18 @@ struct vp_tree_reader {
 	const char *location;
 	bool is_url;                      /* location is a URL an installer can fetch from */
 	bool is_iso;                      /* an ISO image (attached as a cdrom while installing) */
+	/* an ISO's volume id (label) when known, else NULL: an installer that
+	 * must find its own medium is pointed at it (inst.stage2=hd:LABEL=) */
+	const char *volume_id;
 };
+
+/* The most detection reads of one metadata file (MANIFEST, .treeinfo, ...). */
+#define VP_TREE_META_MAX ((size_t)1 << 20)
 
 struct vp_tree {
 	char *family;          /* debian, ubuntu, fedora, rhel, centos-stream, rocky, almalinux,
-	                        * opensuse, sles, alpine; NULL: unknown */
+	                        * opensuse, sles, alpine; also centos, ol (Oracle), sled,
+	                        * mageia; NULL: unknown */
 	char *name;            /* "Debian", "Ubuntu", "Fedora", "Rocky Linux", ... */
 	char *version;         /* "12", "20.04", "40", "9", "15.5", "tumbleweed"; NULL unknown */
 	char *codename;        /* bookworm, focal */
@@ -51,7 +58,11 @@ struct vp_tree {
  * aarch64; NULL: x86_64).  kernel/initrd hints (the user's
  * --location URL,kernel=REL,initrd=REL) win over detection when given:
  * then detection only fills the rest.  A tree nothing recognises, and no
- * hints: VP_ERR_NOT_FOUND naming what was looked for. */
+ * hints: VP_ERR_NOT_FOUND naming what was looked for.  Hints that are
+ * absolute or hold a ".." component, and an arch that is not a word:
+ * VP_ERR_INVALID; a hint naming no file: VP_ERR_NOT_FOUND.  Metadata is
+ * read at most VP_TREE_META_MAX bytes a file; a reader's error (not "not
+ * there") ends detection with that error.  On failure out is cleared. */
 int vp_tree_detect(const struct vp_tree_reader *r, const char *arch, const char *kernel_hint,
 		   const char *initrd_hint, struct vp_tree *out, struct vp_error *err);
 void vp_tree_clear(struct vp_tree *t);
@@ -59,22 +70,51 @@ void vp_tree_clear(struct vp_tree *t);
 /* ---- the parsers (pure; each has unit tests and a fuzz harness) ---------- */
 
 /* A GNU-style checksum list ("HEX  ./path" or "HEX *path", one per line;
- * Debian's and Ubuntu's SHA256SUMS): the hex for relpath (a leading "./"
- * ignored on both sides), malloc'd, or NULL. */
+ * Debian's and Ubuntu's SHA256SUMS; BSD-style "SHA256 (path) = HEX" lines
+ * too): the hex for relpath (a leading "./" ignored on both sides),
+ * malloc'd and lowercased, or NULL.  HEX is 32 to 128 hex digits. */
 char *vp_sums_find(const char *text, size_t len, const char *relpath);
 
-/* A Debian/Ubuntu MANIFEST: true when it lists relpath (first column). */
+/* A Debian/Ubuntu MANIFEST: true when it lists relpath (first column), or a
+ * directory holding it (Debian lists "netboot/debian-installer" as one
+ * entry); a leading "./" and a trailing "/" are ignored on both sides. */
 bool vp_manifest_has(const char *text, size_t len, const char *relpath);
 
-/* .treeinfo (INI): the value of key in [section], malloc'd, or NULL. */
+/* .treeinfo (INI): the value of key in [section], malloc'd, or NULL.  As
+ * Python's configparser reads it (anaconda's and virt-install's reader):
+ * "key = value" or "key: value", keys case-insensitive, section names not,
+ * '#' and ';' comment lines; the first of repeated keys wins. */
 char *vp_ini_get(const char *text, size_t len, const char *section, const char *key);
 
 /* SUSE's "content" file: the value of a KEY (LABEL, DISTRO, VERSION, BASEARCHS,
  * SUMMARY, ...), malloc'd, or NULL. */
 char *vp_suse_content_get(const char *text, size_t len, const char *key);
 
-/* Debian and Ubuntu codenames: "bookworm" -> "12", "focal" -> "20.04";
- * NULL when unknown.  family gets "debian" or "ubuntu". */
+/* SUSE's "content" file: the hex of "HASH SHA256 <hex> <relpath>", malloc'd
+ * (lowercase), or NULL. */
+char *vp_suse_content_hash(const char *text, size_t len, const char *relpath);
+
+/* Debian and Ubuntu codenames (case-insensitive): "bookworm" -> "12",
+ * "focal" -> "20.04", "sid" -> "unstable", "testing" -> "testing"; NULL
+ * when unknown.  family (may be NULL) gets "debian" or "ubuntu". */
 const char *vp_codename_version(const char *codename, const char **family);
+
+/* The first line of a Debian or Ubuntu image's .disk/info:
+ *   Debian GNU/Linux 12.5.0 "Bookworm" - Official amd64 NETINST with firmware ...
+ *   Ubuntu-Server 22.04.3 LTS "Jammy Jellyfish" - Release amd64 (20230810)
+ * Fields not found stay NULL; false when the line holds none of them. */
+struct vp_disk_info {
+	char *product;   /* the words before the version: "Debian GNU/Linux", "Ubuntu-Server" */
+	char *version;   /* as written: "12.5.0", "22.04.3" */
+	char *codename;  /* the quoted name's first word, lowercased: "bookworm", "jammy" */
+	char *debarch;   /* amd64, i386, arm64, armhf, ppc64el, s390x, riscv64, ... */
+};
+bool vp_disk_info_parse(const char *text, size_t len, struct vp_disk_info *out);
+void vp_disk_info_clear(struct vp_disk_info *di);
+
+/* A debian-installer netboot directory's version.info
+ * ("Debian version:  12 (bookworm)"): version and codename, malloc'd
+ * (either may be NULL); false when there is no such line. */
+bool vp_version_info_parse(const char *text, size_t len, char **version, char **codename);
 
 #endif
