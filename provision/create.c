@@ -1448,6 +1448,9 @@ static void add_steps(struct ctx *c)
 	char size[32];
 	size_t i;
 
+	/* what needs nothing of the host goes first: a download that fails
+	 * has made nothing to undo */
+	vp_install_add_steps(cs->ins, c->s, c->plan, false);
 	for (i = 0; i < cs->n_pools; i++) {
 		const struct planned_pool *pp = &cs->pools[i];
 
@@ -1487,7 +1490,7 @@ static void add_steps(struct ctx *c)
 		if (src->backing_path)
 			detail_str(st, "backing_store", src->backing_path);
 	}
-	vp_install_add_steps(cs->ins, c->s, c->plan);
+	vp_install_add_steps(cs->ins, c->s, c->plan, true);
 	vp_format_size(s->memory, size, sizeof(size));
 	if (s->transient != VP_YES) {
 		st = vp_plan_add(c->plan, "define", step_define, "define VM '%s' (%s, %s, %s, %s, %u vCPU%s)",

@@ -180,7 +180,7 @@ char *vp_install_describe(const struct vp_install *ins)
 	if (!t)
 		return vp_strdup_printf("installer ISO '%s'", ins->cdrom);
 	k = vp_source_kind(ins->src);
-	return vp_strdup_printf("%s%s%s%s%s%s %s %s '%s' (%s)", t->name ? t->name : "an unknown OS",
+	return vp_strdup_printf("%s%s%s%s%s%s %s %s '%s', recognised by %s", t->name ? t->name : "an unknown OS",
 				t->version ? " " : "", t->version ? t->version : "",
 				t->codename ? " (" : "", t->codename ? t->codename : "",
 				t->codename ? ")" : "", t->arch ? t->arch : "",
@@ -530,13 +530,16 @@ static void detail(struct vp_step *st, const char *key, const char *value)
 	json_object_object_add(st->detail, key, value ? json_object_new_string(value) : NULL);
 }
 
-void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, struct vp_plan *plan)
+void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, struct vp_plan *plan,
+			  bool uploads)
 {
 	struct vp_step *st;
 	size_t i;
 
 	if (!ins || !s->install.run)
 		return;
+	if (uploads)
+		goto uploads;
 	if (ins->have_tree || ins->cdrom_url) {
 		const char *from = ins->have_tree ? ins->location : ins->cdrom;
 		const char *verb = !ins->have_tree || vp_source_kind(ins->src) == VP_SOURCE_URL ?
@@ -580,6 +583,8 @@ void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, stru
 		st = vp_plan_add(plan, "initrd", step_initrd, "add %s to the installer's initrd", names);
 		st->data = ins;
 	}
+	return;
+uploads:
 	for (i = 0; i < N_FILES; i++) {
 		void **data;
 

@@ -48,9 +48,11 @@ char *vp_install_describe(const struct vp_install *ins);
 int vp_install_resolve(struct vp_install *ins, struct vp_domain_spec *s, const char *boot_pool,
 		       struct vp_error *err);
 
-/* The steps: "download" (kernel and initrd, to this machine), "initrd"
- * (files added), "upload" (each file into the boot pool). */
+/* The steps: with uploads false, those that change nothing on the host
+ * and go first ("download": kernel and initrd to this machine, "initrd":
+ * files added); with uploads true, "upload" (each file into the boot
+ * pool, once the pools the create makes are there). */
 void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s,
-			  struct vp_plan *plan);
+			  struct vp_plan *plan, bool uploads);
 
 #endif

@@ -38,7 +38,7 @@ e2e_check "the server sent the kernel and the initrd once" \
 live=$(virsh -q dumpxml "$VM")
 final=$(virsh -q dumpxml --inactive "$VM")
 e2e_check "the install run boots the uploaded kernel with the console argument" \
-	bash -c "grep -q '<kernel>.*/${VM}-install-kernel</kernel>' <<<'$live' && grep -q '<cmdline>console=ttyS0,115200n8</cmdline>' <<<'$live'"
+	bash -c "grep -q '<kernel>.*/${VM}-install-kernel</kernel>' <<<'$live' && grep -q '<cmdline>mirror/country=manual.*console=ttyS0,115200n8</cmdline>' <<<'$live'"
 e2e_check "... and ends at the installer's reboot (on_reboot destroy)" \
 	grep -q '<on_reboot>destroy</on_reboot>' <<<"$live"
 e2e_check "the definition is the final VM: it boots its disk" \
