@@ -1036,7 +1036,7 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 
 		if (c->cs->ins && boot_pool(c, &pool, err) < 0)
 			return -1;
-		if (vp_install_resolve(c->cs->ins, s, pool, err) < 0)
+		if (vp_install_resolve(c->cs->ins, s, pool, c->plan, err) < 0)
 			return -1;
 	}
 	/* the installer's ISO: resolved like any disk, unless it is a volume

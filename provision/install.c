@@ -235,7 +235,27 @@ static bool pool_vol(const char *v)
 	       stat(v, &st) < 0;
 }
 
-static int resolve_media(struct vp_install *ins, struct vp_domain_spec *s, struct vp_error *err)
+/* QEMU runs as its own user: a local ISO in a directory others cannot
+ * enter cannot be opened (libvirt relabels the file, not its directories). */
+static void check_reachable(const char *path, struct vp_plan *plan)
+{
+	_cleanup_(freep) char *dir = vp_strdup(path);
+	char *slash;
+	struct stat st;
+
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &st) == 0 && !(st.st_mode & S_IXOTH)) {
+			vp_plan_warn(plan,
+				     "QEMU runs as its own user and cannot enter directory '%s' to open '%s' (chmod o+x it, or keep ISOs in /var/lib/libvirt/images)",
+				     dir, path);
+			return;
+		}
+	}
+}
+
+static int resolve_media(struct vp_install *ins, struct vp_domain_spec *s, struct vp_plan *plan,
+			 struct vp_error *err)
 {
 	const char *iso = ins->cdrom ? ins->cdrom : ins->iso_location ? vp_source_path(ins->src) : NULL;
 	struct vp_disk_spec *d;
@@ -270,6 +290,7 @@ static int resolve_media(struct vp_install *ins, struct vp_domain_spec *s, struc
 		d->src.type = vp_strdup("file");
 		d->src.path = vp_strdup(iso);
 		d->src.format = vp_strdup("raw");
+		check_reachable(iso, plan);
 		return 0;
 	}
 	/* a URL, or a file of this machine another host cannot see: a volume */
@@ -287,7 +308,7 @@ static int resolve_media(struct vp_install *ins, struct vp_domain_spec *s, struc
 }
 
 int vp_install_resolve(struct vp_install *ins, struct vp_domain_spec *s, const char *boot_pool,
-		       struct vp_error *err)
+		       struct vp_plan *plan, struct vp_error *err)
 {
 	struct vp_install_spec *in = &s->install;
 	size_t i;
@@ -323,7 +344,7 @@ int vp_install_resolve(struct vp_install *ins, struct vp_domain_spec *s, const c
 		ins->vol[i] = vp_strdup_printf("%s-install%s%s", s->name, i == F_MEDIA ? "" : "-",
 					       i == F_MEDIA ? ".iso" : roles[i]);
 	in->run = true;
-	if (resolve_media(ins, s, err) < 0)
+	if (resolve_media(ins, s, plan, err) < 0)
 		return -1;
 	if (ins->upload[F_MEDIA]) {
 		in->media_pool = vp_strdup(ins->pool);

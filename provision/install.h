@@ -44,9 +44,10 @@ char *vp_install_describe(const struct vp_install *ins);
 
 /* Resolve against the merged spec (before its disks are resolved): the
  * kernel arguments, the unattended script, the installer's ISO as a disk,
- * the volumes to upload into boot_pool.  Sets s->install.run. */
+ * the volumes to upload into boot_pool.  Sets s->install.run.  Warnings
+ * go to plan. */
 int vp_install_resolve(struct vp_install *ins, struct vp_domain_spec *s, const char *boot_pool,
-		       struct vp_error *err);
+		       struct vp_plan *plan, struct vp_error *err);
 
 /* The steps: with uploads false, those that change nothing on the host
  * and go first ("download": kernel and initrd to this machine, "initrd":

@@ -208,6 +208,10 @@ int vp_source_get(struct vp_source *s, struct vp_source_file *files, size_t n,
 			items[i].what = files[i].what;
 		}
 		r = vp_fetch_files(items, n, s->fo, err);
+		/* the tree said the file is there: its absence is the server's
+		 * failure, not a mistake in the request */
+		if (r < 0 && err && err->code == VP_ERR_NOT_FOUND)
+			err->code = VP_ERR_RUNTIME;
 		for (i = 0; i < n; i++) {
 			if (r == 0) {
 				files[i].path = TAKE_PTR(items[i].path);
