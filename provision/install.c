@@ -175,18 +175,20 @@ fail:
 char *vp_install_describe(const struct vp_install *ins)
 {
 	const struct vp_tree *t = vp_install_tree(ins);
+	_cleanup_(freep) char *what = NULL;
 	enum vp_source_kind k;
 
 	if (!t)
 		return vp_strdup_printf("installer ISO '%s'", ins->cdrom);
 	k = vp_source_kind(ins->src);
-	return vp_strdup_printf("%s%s%s%s%s%s %s %s '%s', recognised by %s", t->name ? t->name : "an unknown OS",
+	what = vp_strdup_printf("%s%s%s%s%s%s%s%s", t->name ? t->name : "an unrecognised OS",
 				t->version ? " " : "", t->version ? t->version : "",
 				t->codename ? " (" : "", t->codename ? t->codename : "",
-				t->codename ? ")" : "", t->arch ? t->arch : "",
+				t->codename ? ")" : "", t->arch ? " " : "", t->arch ? t->arch : "");
+	return vp_strdup_printf("%s %s '%s', recognised by %s", what,
 				k == VP_SOURCE_ISO ? "installer ISO" :
 				k == VP_SOURCE_DIR ? "installer tree in" : "installer tree at",
-				ins->location, t->how ? t->how : "the kernel and initrd given");
+				ins->location, t->how ? t->how : "the kernel= and initrd= given");
 }
 
 /* ---- resolve ------------------------------------------------------------- */
