@@ -238,6 +238,10 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_source *src = &s->disks[i].src;
 
+		/* the installer's ISO is not the VM's: recorded below only when
+		 * vprov uploaded it for this VM */
+		if (s->disks[i].install_media)
+			continue;
 		n = vp_xml_add(vm, "volume", NULL);
 		xmlSetNs(n, ns);
 		vp_xml_set(n, "role", "disk");
