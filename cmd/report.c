@@ -12,6 +12,11 @@
 struct term {
 	bool tty;
 	bool line;               /* a progress line is on the screen */
+	struct {                 /* transfers under way: when each began */
+		char stage[64];
+		int64_t t0;
+		uint64_t done0;
+	} xfer[4];
 };
 
 static struct term term;
@@ -78,9 +83,84 @@ static void progress(void *opaque, const char *scope, const char *stage, uint64_
 	term.line = true;
 }
 
+static void human(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+/* A transfer: on a terminal "download initrd [#####.....] 12.3 MiB / 38.9
+ * MiB, 4.1 MiB/s, 0:06 left", redrawn in place; as JSON lines with the
+ * byte counts (progress() does those). */
+static void bytes(void *opaque, const char *scope, const char *stage, uint64_t done,
+		  uint64_t total)
+{
+	const struct vp_ctx *ctx = opaque;
+	int64_t now = vp_now_ms();
+	char d[32], t[32], rate[32] = "", eta[32] = "", bar[24];
+	size_t i, slot = 0, fill;
+	double bps = 0;
+
+	if (ctx->json || !term.tty) {
+		progress(opaque, scope, stage, done, total);
+		return;
+	}
+	for (i = 0; i < sizeof(term.xfer) / sizeof(term.xfer[0]); i++) {
+		if (!strncmp(term.xfer[i].stage, stage, sizeof(term.xfer[i].stage) - 1)) {
+			slot = i;
+			break;
+		}
+		if (term.xfer[i].t0 < term.xfer[slot].t0)
+			slot = i;
+	}
+	if (strncmp(term.xfer[slot].stage, stage, sizeof(term.xfer[slot].stage) - 1) != 0 ||
+	    done < term.xfer[slot].done0) {
+		snprintf(term.xfer[slot].stage, sizeof(term.xfer[slot].stage), "%s", stage);
+		term.xfer[slot].t0 = now;
+		term.xfer[slot].done0 = done;
+	}
+	clear_line();
+	if (total && done >= total)
+		return;
+	human(done, d, sizeof(d));
+	if (now - term.xfer[slot].t0 >= 300) {
+		bps = (double)(done - term.xfer[slot].done0) * 1000.0 / (double)(now - term.xfer[slot].t0);
+		human((uint64_t)bps, rate, sizeof(rate) - 3);
+		strcat(rate, "/s");
+	}
+	if (total) {
+		fill = (size_t)((double)done / (double)total * 20.0);
+		for (i = 0; i < 20; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[20] = '\0';
+		human(total, t, sizeof(t));
+		if (bps > 0) {
+			uint64_t left = (uint64_t)((double)(total - done) / bps);
+
+			snprintf(eta, sizeof(eta), ", %llu:%02llu left", (unsigned long long)(left / 60),
+				 (unsigned long long)(left % 60));
+		}
+		fprintf(stderr, "%s%s%s [%s] %s / %s%s%s%s", scope ? scope : "", scope ? ": " : "", stage,
+			bar, d, t, *rate ? ", " : "", rate, eta);
+	} else {
+		fprintf(stderr, "%s%s%s %s%s%s", scope ? scope : "", scope ? ": " : "", stage, d,
+			*rate ? ", " : "", rate);
+	}
+	fflush(stderr);
+	term.line = true;
+}
+
 static const struct vp_reporter_ops ops = {
 	.message = message,
 	.progress = progress,
+	.bytes = bytes,
 };
 
 void vp_reporter_init(struct vp_ctx *ctx)

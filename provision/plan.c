@@ -64,30 +64,33 @@ struct vp_step *vp_plan_add(struct vp_plan *plan, const char *kind, vp_step_fn r
 	return st;
 }
 
+static __attribute__((format(printf, 3, 0))) void add_msg(char ***list, size_t *n, const char *fmt,
+							      va_list ap)
+{
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		vp_oom();
+	*list = vp_grow(*list, *n + 1, sizeof(char *));
+	(*list)[(*n)++] = msg;
+}
+
 void vp_plan_warn(struct vp_plan *plan, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		vp_oom();
+	add_msg(&plan->warnings, &plan->n_warnings, fmt, ap);
 	va_end(ap);
-	plan->warnings = vp_grow(plan->warnings, plan->n_warnings + 1, sizeof(char *));
-	plan->warnings[plan->n_warnings++] = msg;
 }
 
 void vp_plan_note(struct vp_plan *plan, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		vp_oom();
+	add_msg(&plan->notes, &plan->n_notes, fmt, ap);
 	va_end(ap);
-	plan->notes = vp_grow(plan->notes, plan->n_notes + 1, sizeof(char *));
-	plan->notes[plan->n_notes++] = msg;
 }
 
 void vp_plan_report_warnings(struct vp_plan *plan, const struct vp_reporter *r)

@@ -543,7 +543,7 @@ int vp_volume_upload_file(virStorageVolPtr vol, const char *path, const char *st
 				 name ? name : "?");
 		goto fail;
 	}
-	vp_report_progress(r, stage, 0, (uint64_t)sb.st_size);
+	vp_report_bytes(r, stage, 0, (uint64_t)sb.st_size);
 	while (done < (uint64_t)sb.st_size) {
 		ssize_t n = read(fd, buf, CHUNK);
 		ssize_t off = 0;
@@ -575,7 +575,7 @@ int vp_volume_upload_file(virStorageVolPtr vol, const char *path, const char *st
 		}
 		if (vp_now_ms() - last >= 100) {
 			last = vp_now_ms();
-			vp_report_progress(r, stage, done, (uint64_t)sb.st_size);
+			vp_report_bytes(r, stage, done, (uint64_t)sb.st_size);
 		}
 	}
 	if (virStreamFinish(st) < 0) {
@@ -583,7 +583,7 @@ int vp_volume_upload_file(virStorageVolPtr vol, const char *path, const char *st
 				 name ? name : "?");
 		goto fail;
 	}
-	vp_report_progress(r, stage, done, (uint64_t)sb.st_size);
+	vp_report_bytes(r, stage, done, (uint64_t)sb.st_size);
 	virStreamFree(st);
 	return 0;
 fail:

@@ -59,6 +59,20 @@ void vp_report_progress(const struct vp_reporter *r, const char *stage, uint64_t
 	r->ops->progress(r->opaque, r->scope, line, done, total);
 }
 
+void vp_report_bytes(const struct vp_reporter *r, const char *stage, uint64_t done,
+		     uint64_t total)
+{
+	char line[VP_ERROR_MAX];
+
+	if (!r || !r->ops || (!r->ops->bytes && !r->ops->progress))
+		return;
+	vp_text_escape(stage ? stage : "", line, sizeof(line));
+	if (r->ops->bytes)
+		r->ops->bytes(r->opaque, r->scope, line, done, total);
+	else
+		r->ops->progress(r->opaque, r->scope, line, done, total);
+}
+
 bool vp_report_cancelled(const struct vp_reporter *r)
 {
 	return r && r->cancel && *r->cancel;

@@ -25,6 +25,10 @@ struct vp_reporter_ops {
 	/* stage: what is being done; done/total: counts (total 0: unknown) */
 	void (*progress)(void *opaque, const char *scope, const char *stage, uint64_t done,
 			 uint64_t total);
+	/* the same for a transfer: done/total are bytes (total 0: unknown);
+	 * NULL: progress() gets it */
+	void (*bytes)(void *opaque, const char *scope, const char *stage, uint64_t done,
+		      uint64_t total);
 };
 
 struct vp_reporter {
@@ -41,6 +45,9 @@ void vp_report_warn(const struct vp_reporter *r, const char *fmt, ...)
 void vp_report_message(const struct vp_reporter *r, enum vp_report_level level, const char *msg);
 void vp_report_progress(const struct vp_reporter *r, const char *stage, uint64_t done,
 			uint64_t total);
+/* Progress of a transfer (a download, an upload): done/total in bytes. */
+void vp_report_bytes(const struct vp_reporter *r, const char *stage, uint64_t done,
+		     uint64_t total);
 bool vp_report_cancelled(const struct vp_reporter *r);
 
 #endif

@@ -207,7 +207,7 @@ static void report(struct dl *d, uint64_t done, uint64_t total, bool force)
 	if (!force && now - d->last_report_ms < PROGRESS_EVERY_MS)
 		return;
 	d->last_report_ms = now;
-	vp_report_progress(d->reporter, d->stage, done, total);
+	vp_report_bytes(d->reporter, d->stage, done, total);
 }
 
 /* ---- the temporary file -------------------------------------------------------- */
