@@ -348,6 +348,16 @@ static json_object *result_json(const struct vp_create_result *res, const struct
 	}
 	json_object_object_add(o, "disks", disks);
 	json_object_object_add(o, "console_log", vp_json_str(s->console_log));
+	if (s->install.run) {
+		json_object *in = json_object_new_object();
+
+		json_object_object_add(in, "kernel_args", vp_json_str(s->install.cmdline));
+		json_object_object_add(in, "kernel_volume", vp_json_str(s->install.kernel_vol));
+		json_object_object_add(in, "initrd_volume", vp_json_str(s->install.initrd_vol));
+		json_object_object_add(in, "pool", vp_json_str(s->install.kernel_pool ?
+								s->install.kernel_pool : s->install.media_pool));
+		json_object_object_add(o, "install_run", in);
+	}
 	for (i = 0; plan && i < plan->n_steps; i++)
 		json_object_array_add(acts, json_object_new_string(plan->steps[i].desc));
 	json_object_object_add(o, dry ? "would" : "done", acts);

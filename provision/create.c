@@ -1551,7 +1551,11 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 		return -1;
 	what = vp_install_describe(c->cs->ins);
 	t = vp_install_tree(c->cs->ins);
-	if (!t || !t->os_id) {
+	if (!t) {
+		vp_plan_note(c->plan, "the install run boots %s", what);
+		return 0;
+	}
+	if (!t->os_id) {
 		vp_plan_note(c->plan, "found %s", what);
 		return 0;
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Set up a fresh Debian 12 machine (as root), build vprov, and provision
 # real VMs: first the README's first line exactly as typed, then a VM that
-# boots the Debian kernel and shows what it printed on its serial console.
+# boots the Debian kernel and shows what it printed on its serial console,
+# then one that boots the real Debian 12 installer from its netboot tree.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -55,6 +56,17 @@ vprov create vprov-demo --memory 512 --vcpus 1 --disk size=1 --network none \
 wait_log vprov-demo '\(initramfs\)' 180
 say vprov console vprov-demo --log
 vprov console vprov-demo --log | tr -d '\r' | grep -E 'Linux version|Run /init|Spawning shell|\(initramfs\)'
+# the real Debian 12 installer, from the netboot tree the set-up installed
+DI=/usr/lib/debian-installer/images/12/amd64/text
+if vprov info vprov-install >/dev/null 2>&1; then
+	vprov delete vprov-install >/dev/null
+fi
+say vprov create vprov-install --location $DI --graphics none --disk size=4 --network none --noautoconsole
+vprov create vprov-install --location $DI --graphics none --disk size=4 --network none --noautoconsole
+wait_log vprov-install 'Select a language|Choose the language' 240
+say vprov console vprov-install --log
+vprov console vprov-install --log | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[()][0-9A-Za-z]//g' |
+	grep -aoE 'Select a language|Choose the language to be used[^.]*' | sort -u
 say vprov list --all
 vprov list --all
 say vprov info vprov-demo
@@ -62,8 +74,10 @@ vprov info vprov-demo
 
 cat <<EOT
 
-Both VMs are running.  Type into the demo's shell with:
+The three VMs are running.  Type into the demo's shell, or answer the
+Debian installer, with:
   build/vprov console vprov-demo        (detach with Ctrl+])
+  build/vprov console vprov-install
 Remove them, with the volumes vprov made for them, with:
-  build/vprov delete vprov-demo; build/vprov delete ubuntu20
+  build/vprov delete vprov-demo; build/vprov delete vprov-install; build/vprov delete ubuntu20
 EOT

@@ -150,6 +150,34 @@ s = json.load(sys.stdin)
 print(s.get(sys.argv[1], {}).get("body_bytes", 0))' "$1"
 }
 
+# e2e_second_host: the second libvirt host (127.0.0.2, in a mount namespace
+# of its own: scripts/libvirtd-second-host.sh) answering on $E2E_R, started
+# when none answers (and then stopped at exit); this test's VMs and volumes
+# there go at exit too.
+E2E_R=qemu+tcp://127.0.0.2/system
+E2E_R_STARTED=0
+e2e_second_host_cleanup() {
+	local d v
+	for d in $(virsh -q -c "$E2E_R" list --all --name 2>/dev/null | grep "^$E2E_PREFIX" || true); do
+		virsh -q -c "$E2E_R" destroy "$d" >/dev/null 2>&1 || true
+		virsh -q -c "$E2E_R" undefine "$d" >/dev/null 2>&1 || true
+	done
+	for v in $(virsh -q -c "$E2E_R" vol-list default 2>/dev/null | awk '{print $1}' | grep "^$E2E_PREFIX" || true); do
+		virsh -q -c "$E2E_R" vol-delete --pool default "$v" >/dev/null 2>&1 || true
+	done
+	if [ "$E2E_R_STARTED" -eq 1 ]; then
+		"$E2E_ROOT/scripts/libvirtd-second-host.sh" stop
+	fi
+	e2e_cleanup
+}
+e2e_second_host() {
+	trap e2e_second_host_cleanup EXIT
+	if ! virsh -q -c "$E2E_R" version >/dev/null 2>&1; then
+		E2E_R_STARTED=1
+	fi
+	e2e_check "a second libvirt host answers on $E2E_R" "$E2E_ROOT/scripts/libvirtd-second-host.sh" start
+}
+
 # The kernel arguments that make the Debian initrd print to the serial
 # console and stop at its shell at once (no root disk needed).
 E2E_KARGS="console=ttyS0 break=top"

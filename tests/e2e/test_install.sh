@@ -79,6 +79,26 @@ e2e_check "create --wait returns once the install run ended (rc=$RC: $(cat "$E2E
 e2e_check "... and started the VM from its disks" \
 	bash -c "grep -q 'started it from its disks' '$E2E_TMP/out2' && [ \"\$(virsh -q domstate '${VM}2')\" = running ]"
 
+# the seed's own virt-install line, as typed but for the mirror's host (this
+# machine reaches no archive): an Ubuntu focal mirror's legacy netboot
+# layout, served here with the Debian installer's files in it
+U=$E2E_TMP/www/ubuntu/dists/focal/main/installer-amd64/current/legacy-images
+mkdir -p "$U/netboot/ubuntu-installer/amd64"
+cp "$E2E_DI_KERNEL" "$E2E_DI_INITRD" "$U/netboot/ubuntu-installer/amd64/"
+(cd "$U" && sha256sum ./netboot/ubuntu-installer/amd64/linux ./netboot/ubuntu-installer/amd64/initrd.gz >SHA256SUMS)
+printf '%s\n' "netboot/ubuntu-installer/amd64/initrd.gz -- initrd for netboot install" \
+	"netboot/ubuntu-installer/amd64/linux -- kernel for netboot install" >"$U/MANIFEST"
+e2e_run create --name ubuntu20 --ram 2048 \
+	--disk path=/var/lib/libvirt/images/ubuntu20.qcow2,size=10 --vcpus 2 \
+	--os-type linux --os-variant ubuntu20.04 --network bridge=virbr0 \
+	--graphics none --console pty,target_type=serial \
+	--location "$E2E_HTTP/ubuntu/dists/focal/main/installer-amd64/" \
+	--extra-args 'console=ttyS0,115200n8 serial' --dry-run --json
+e2e_check "the seed's virt-install line is taken as typed (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... recognises Ubuntu 20.04 (focal)" grep -q "Ubuntu 20.04 (focal)" <<<"$ERR"
+e2e_check "... and keeps the user's console argument, adding none" \
+	python3 -c 'import json,sys; a=json.loads(sys.argv[1])["install_run"]["kernel_args"]; assert a.endswith("console=ttyS0,115200n8 serial") and a.count("console=")==1, a' "$OUT"
+
 # delete removes what the install uploaded
 e2e_run delete "$VM"
 e2e_run delete "${VM}2"

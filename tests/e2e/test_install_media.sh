@@ -28,6 +28,24 @@ e2e_check "... and attaches the ISO while installing" \
 e2e_check "... and ejects it in the definition" \
 	bash -c "! virsh -q dumpxml --inactive '${VM}iso' | grep -q 'deb.iso'"
 
+# --cdrom: the ISO first, then the disks (this ISO has no boot loader: the
+# firmware says it tried it); a URL is downloaded and uploaded into the pool
+e2e_run create "${VM}cd" --cdrom "$E2E_TMP/deb.iso" "${COMMON[@]}"
+e2e_check "create --cdrom PATH exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the install run boots the ISO first" \
+	e2e_wait_log "$LOG/${VM}cd-console.log" "Booting from DVD/CD" 120
+e2e_check "... and the definition boots the disk, the ISO ejected" \
+	bash -c "x=\$(virsh -q dumpxml --inactive '${VM}cd'); grep -q \"<boot dev='hd'/>\" <<<\"\$x\" && ! grep -q 'deb.iso' <<<\"\$x\""
+mkdir -p "$E2E_TMP/www"
+cp "$E2E_TMP/deb.iso" "$E2E_TMP/www/"
+e2e_http_serve "$E2E_TMP/www"
+e2e_run create "${VM}cdu" --cdrom "$E2E_HTTP/deb.iso" "${COMMON[@]}"
+e2e_check "create --cdrom URL exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the ISO was uploaded into the pool, byte for byte" \
+	cmp -s "$E2E_TMP/deb.iso" "$(virsh -q vol-path --pool default "${VM}cdu-install.iso" 2>/dev/null)"
+e2e_check "... and the install run boots it" \
+	bash -c "virsh -q dumpxml '${VM}cdu' | grep -q \"source file='.*${VM}cdu-install.iso'\""
+
 # a preseed that answers the first questions
 cat >"$E2E_TMP/preseed.cfg" <<'EOT'
 d-i debian-installer/locale string en_US.UTF-8
@@ -83,7 +101,7 @@ e2e_check "... and never shows the language dialog" \
 	bash -c "! grep -qE '$E2E_DI_FIRST' '$LOG/${VM}una-console.log'"
 e2e_check "the console shows no password either" nowhere "$(cat "$LOG/${VM}una-console.log")"
 
-for v in dir iso pre una; do
+for v in dir iso pre una cd cdu; do
 	"$VPROV" delete "${VM}$v" >/dev/null 2>&1
 done
 e2e_check "delete removes the installer's volumes" [ -z "$(e2e_vols_named "${VM}")" ]

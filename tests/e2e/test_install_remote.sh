@@ -6,30 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 export XDG_CACHE_HOME=$E2E_TMP/cache
-R=qemu+tcp://127.0.0.2/system
+R=$E2E_R
 VM=${E2E_PREFIX}rin
-STARTED=0
 
-remote_cleanup() {
-	local d v
-	for d in $(virsh -q -c "$R" list --all --name 2>/dev/null | grep "^$E2E_PREFIX" || true); do
-		virsh -q -c "$R" destroy "$d" >/dev/null 2>&1 || true
-		virsh -q -c "$R" undefine "$d" >/dev/null 2>&1 || true
-	done
-	for v in $(virsh -q -c "$R" vol-list default 2>/dev/null | awk '{print $1}' | grep "^$E2E_PREFIX" || true); do
-		virsh -q -c "$R" vol-delete --pool default "$v" >/dev/null 2>&1 || true
-	done
-	if [ "$STARTED" -eq 1 ]; then
-		"$E2E_ROOT/scripts/libvirtd-second-host.sh" stop
-	fi
-	e2e_cleanup
-}
-trap remote_cleanup EXIT
-
-if ! virsh -q -c "$R" version >/dev/null 2>&1; then
-	STARTED=1
-fi
-e2e_check "a second libvirt host answers on $R" "$E2E_ROOT/scripts/libvirtd-second-host.sh" start
+e2e_second_host
 
 path=$(e2e_debian_mirror "$E2E_TMP/www")
 e2e_http_serve "$E2E_TMP/www"

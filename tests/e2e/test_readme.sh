@@ -3,14 +3,15 @@
 # a fresh clone, `./scripts/demo.sh`, nothing in the environment pinned
 # (no VPROV_VIRT_TYPE, no LIBVIRT_DEFAULT_URI, no XDG directories): it
 # exits 0, the README's own line `vprov create ubuntu20 --ram 2048` makes a
-# VM, and the demo VM boots the Debian kernel to its initramfs shell.
+# VM, the demo VM boots the Debian kernel to its initramfs shell, and the
+# install VM shows the Debian installer's first dialog.
 # The demo's VMs are deleted afterwards (unless they were there before).
 . "$(dirname "$0")/lib.sh"
 
 SRC=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 CLONE=$E2E_TMP/clone
 existed=""
-for vm in ubuntu20 vprov-demo; do
+for vm in ubuntu20 vprov-demo vprov-install; do
 	e2e_domain_exists "$vm" && existed="$existed $vm"
 done
 if [ -n "$existed" ]; then
@@ -19,7 +20,7 @@ if [ -n "$existed" ]; then
 fi
 readme_cleanup() {
 	local vm
-	for vm in vprov-demo ubuntu20; do
+	for vm in vprov-demo vprov-install ubuntu20; do
 		[ -x "$CLONE/build/vprov" ] && "$CLONE/build/vprov" -c qemu:///system delete "$vm" >/dev/null 2>&1
 	done
 	e2e_cleanup
@@ -36,5 +37,7 @@ e2e_check "./scripts/demo.sh exits 0 (rc=$RC; the last lines: $(tail -n 3 "$E2E_
 e2e_check "it ran the README's first line" grep -qxF '$ vprov create ubuntu20 --ram 2048' "$E2E_TMP/demo.out"
 e2e_check "which made the VM" grep -q "created VM 'ubuntu20'" "$E2E_TMP/demo.out"
 e2e_check "the demo VM reached its initramfs shell" grep -q '(initramfs)' "$E2E_TMP/demo.out"
-e2e_check "both VMs run" [ "$(e2e_state ubuntu20)" = running -a "$(e2e_state vprov-demo)" = running ]
+e2e_check "the installer showed its first dialog" grep -q 'Select a language' "$E2E_TMP/demo.out"
+e2e_check "the three VMs run" \
+	[ "$(e2e_state ubuntu20)" = running -a "$(e2e_state vprov-demo)" = running -a "$(e2e_state vprov-install)" = running ]
 e2e_finish

@@ -5,32 +5,11 @@
 # the console over libvirt's stream, nothing through local paths.
 . "$(dirname "$0")/lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-R=qemu+tcp://127.0.0.2/system
+R=$E2E_R
 VM=${E2E_PREFIX}remote
 BOOT="kernel=$E2E_KERNEL,initrd=$E2E_INITRD,kernel_args=\"$E2E_KARGS\""
-STARTED=0
 
-remote_cleanup() {
-	local d v
-	for d in $(virsh -q -c "$R" list --all --name 2>/dev/null | grep "^$E2E_PREFIX" || true); do
-		virsh -q -c "$R" destroy "$d" >/dev/null 2>&1 || true
-		virsh -q -c "$R" undefine "$d" >/dev/null 2>&1 || true
-	done
-	for v in $(virsh -q -c "$R" vol-list default 2>/dev/null | awk '{print $1}' | grep "^$E2E_PREFIX" || true); do
-		virsh -q -c "$R" vol-delete --pool default "$v" >/dev/null 2>&1 || true
-	done
-	if [ "$STARTED" -eq 1 ]; then
-		"$ROOT/scripts/libvirtd-second-host.sh" stop
-	fi
-	e2e_cleanup
-}
-trap remote_cleanup EXIT
-
-if ! virsh -q -c "$R" version >/dev/null 2>&1; then
-	STARTED=1
-fi
-e2e_check "a second libvirt host answers on $R" "$ROOT/scripts/libvirtd-second-host.sh" start
+e2e_second_host
 
 remote_vols() {
 	virsh -q -c "$R" vol-list default 2>/dev/null | awk -v p="$1" 'index($1, p) == 1 {print $1}'
