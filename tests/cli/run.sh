@@ -367,6 +367,32 @@ else
 	fail "the Debian netboot tree is not installed (scripts/setup-deps.sh installs debian-installer-12-netboot-amd64)"
 fi
 usage_error "vprov fetch of no tree" "cannot tell what installer tree" fetch "$TMP/notatree"
+# --install ID: the profile's own tree (a user profile whose tree is a file:// URL)
+mkdir -p "$TMP/ostree/os/example.org"
+cat >"$TMP/ostree/os/example.org/exlab-1.xml" <<'EOT'
+<libosinfo version="0.0.1">
+  <os id="http://example.org/exlab/1">
+    <short-id>exlab1</short-id>
+    <name>Example Lab 1</name>
+    <version>1</version>
+    <vendor>Example</vendor>
+    <family>linux</family>
+    <distro>exlab</distro>
+    <tree arch="i686">
+      <url>file:///usr/lib/debian-installer/images/12/amd64/text/</url>
+      <kernel>debian-installer/amd64/linux</kernel>
+      <initrd>debian-installer/amd64/initrd.gz</initrd>
+    </tree>
+  </os>
+</libosinfo>
+EOT
+OSINFO_USER_DIR="$TMP/ostree" expect 0 "create --install ID uses the profile's tree" \
+	create i1 --install exlab1 --graphics none --dry-run &&
+	out_has "--install's tree" "from 'file:///usr/lib/debian-installer/images/12/amd64/text/'"
+sed 's/exlab1/exlab2/; s|exlab/1|exlab/2|; /<tree/,/<\/tree>/d' "$TMP/ostree/os/example.org/exlab-1.xml" \
+	>"$TMP/ostree/os/example.org/exlab-2.xml"
+OSINFO_USER_DIR="$TMP/ostree" usage_error "--install ID without a tree" \
+	"OS profile 'exlab2' lists no installer tree for i686" create i1 --install exlab2 --dry-run
 usage_error "vprov cache prune without a rule" "say what to remove" cache prune
 expect 0 "vprov cache list" cache list && out_has "cache list" "0 files"
 
