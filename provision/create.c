@@ -1500,8 +1500,8 @@ static void add_steps(struct ctx *c)
 		detail_str(st, "uuid", s->uuid);
 		if (s->install.run)
 			st = vp_plan_add(c->plan, "start", step_start,
-					 "start VM '%s' for its install run (it powers off when the installer reboots; the definition boots %s then)",
-					 s->name, s->install.pxe == VP_YES && !cs->ins ? "the same way" : "the disks");
+					 "start VM '%s' for its install run (it powers off when the installer reboots; the definition boots the disks then)",
+					 s->name);
 		else
 			st = vp_plan_add(c->plan, "start", step_start, "start VM '%s'", s->name);
 	} else {
