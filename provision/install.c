@@ -305,7 +305,7 @@ static int resolve_media(struct vp_install *ins, struct vp_domain_spec *s, struc
 	ins->media_disk = s->n_disks - 1;
 	ins->upload[F_MEDIA] = true;
 	if (!ins->cdrom_url)
-		ins->local[F_MEDIA] = vp_source_path(ins->src) ? vp_source_path(ins->src) : ins->cdrom;
+		ins->local[F_MEDIA] = ins->cdrom ? ins->cdrom : vp_source_path(ins->src);
 	return 0;
 }
 
