@@ -26,6 +26,18 @@ e2e_check "the remote host boots that kernel" \
 HOSTB_LOG=${VPROV_HOSTB_DIR:-/var/tmp/vprov-hostB}/log/qemu/$VM-console.log
 e2e_check "the installer's first dialog appears on the remote guest's console" \
 	e2e_wait_log "$HOSTB_LOG" "$E2E_DI_FIRST" 240
+# a local ISO for a remote host: uploaded into its pool, removed with the VM
+mkdir -p "$E2E_TMP/iso"
+echo 'not bootable' >"$E2E_TMP/iso/README"
+xorriso -as mkisofs -quiet -R -V INST -o "$E2E_TMP/inst.iso" "$E2E_TMP/iso" 2>/dev/null
+e2e_run -c "$R" create "${VM}cd" --cdrom "$E2E_TMP/inst.iso" --graphics none --disk size=1 \
+	--network none --noautoconsole
+e2e_check "create --cdrom FILE on the remote host exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the ISO is a volume there" \
+	virsh -q -c "$R" vol-info --pool default "${VM}cd-install.iso"
+e2e_run -c "$R" delete "${VM}cd"
+e2e_check "... which delete removes" \
+	bash -c "! virsh -q -c '$R' vol-info --pool default '${VM}cd-install.iso' >/dev/null 2>&1"
 e2e_run -c "$R" delete "$VM"
 e2e_check "delete removes them there (rc=$RC: $ERR)" \
 	bash -c "[ -z \"\$(virsh -q -c '$R' vol-list default | awk '{print \$1}' | grep '^$VM')\" ]"
