@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "clock.h"
 #include "curlib.h"
+#include "hasher.h"
 #include "fs.h"
 #include "hash.h"
 
@@ -75,7 +76,7 @@ struct dl {
 	/* the temporary file: written bytes, hashed as they come */
 	char *tmp_path;
 	int fd;
-	gnutls_hash_hd_t hash;
+	struct vp_hasher *hash;          /* SHA-256 of what was written, on its own thread */
 	uint64_t written;
 	bool tmp_http;                /* its bytes came over HTTP */
 	char *if_range;               /* the validator those bytes came with */
@@ -221,8 +222,7 @@ static void tmp_discard(struct dl *d)
 		unlink(d->tmp_path);
 	free(d->tmp_path);
 	d->tmp_path = NULL;
-	if (d->hash)
-		gnutls_hash_deinit(d->hash, NULL);
+	vp_hasher_free(d->hash);
 	d->hash = NULL;
 	d->written = 0;
 	free(d->if_range);
@@ -238,10 +238,11 @@ static int tmp_open(struct dl *d)
 		d->tmp_path = NULL;
 		return -1;
 	}
-	if (gnutls_hash_init(&d->hash, GNUTLS_DIG_SHA256) < 0) {
-		d->hash = NULL;
+	if (!(d->hash = vp_hasher_new())) {
+		int e = errno;
+
 		tmp_discard(d);
-		errno = ENOMEM;
+		errno = e;
 		return -1;
 	}
 	d->written = 0;
@@ -256,15 +257,12 @@ static int tmp_restart(struct dl *d)
 	free(d->if_range);
 	d->if_range = NULL;
 	d->written = 0;
-	gnutls_hash_deinit(d->hash, NULL);
+	vp_hasher_free(d->hash);
 	d->hash = NULL;
 	if (ftruncate(d->fd, 0) < 0 || lseek(d->fd, 0, SEEK_SET) < 0)
 		return -1;
-	if (gnutls_hash_init(&d->hash, GNUTLS_DIG_SHA256) < 0) {
-		d->hash = NULL;
-		errno = ENOMEM;
+	if (!(d->hash = vp_hasher_new()))
 		return -1;
-	}
 	return 0;
 }
 
@@ -428,7 +426,11 @@ static size_t on_body(char *buf, size_t size, size_t nmemb, void *opaque)
 		d->abort = AB_WRITE;
 		return 0;
 	}
-	gnutls_hash(d->hash, buf, n);
+	if (vp_hasher_feed(d->hash, buf, n) < 0) {
+		d->write_errno = errno;
+		d->abort = AB_WRITE;
+		return 0;
+	}
 	d->written += n;
 	d->body_bytes += n;
 	report(d, d->written, d->total, false);
@@ -657,12 +659,13 @@ static enum outcome complete(struct dl *d, const struct vp_fetch_opts *o, int64_
 			 d->written, d->total);
 		return transient(d, o, why, err);
 	}
-	if (fsync(d->fd) < 0) {
-		snprintf(why, sizeof(why), "cannot write '%s': %s", d->tmp_path, strerror(errno));
-		fail(d, err, VP_ERR_RUNTIME, why);
-		return FINAL;
-	}
-	gnutls_hash_output(d->hash, digest);
+	/* No fsync() of the file itself: a cache entry need not survive a
+	 * crash, only never be served wrong.  Its sidecar, written durably
+	 * after the rename, records the size, and every hit checks it: a file
+	 * the crash cut short (the journal commits its size only with data
+	 * written, ext4 data=ordered, XFS, btrfs) is fetched again. */
+	vp_hasher_finish(d->hash, digest);
+	d->hash = NULL;
 	hex(digest, sizeof(digest), d->sha_hex);
 	if (d->expect[0] && strcmp(d->sha_hex, d->expect)) {
 		subject(d, subj, sizeof(subj));
