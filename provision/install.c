@@ -458,7 +458,6 @@ static int step_initrd(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	size_t n = in->n_inject + (ins->have_un ? 1 : 0), i;
 	_cleanup_(freep) struct vp_initrd_file *f = vp_calloc(n ? n : 1, sizeof(*f));
 
-	(void)ap;
 	for (i = 0; i < in->n_inject; i++)
 		f[i].path = in->inject[i];
 	if (ins->have_un) {
@@ -471,6 +470,12 @@ static int step_initrd(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	if (!ins->injected || vp_initrd_inject(ins->local[F_INITRD], f, n, ins->injected, err) < 0)
 		return -1;
 	ins->local[F_INITRD] = ins->injected;
+	/* no password file was given: the one generated is said once, here,
+	 * and is nowhere else but as a hash in the script */
+	if (ins->have_un && ins->un.generated_password)
+		vp_report_note(ap->opts->reporter,
+			       "the install script sets the generated password %s for VM '%s' (shown only now)",
+			       ins->un.generated_password, ins->s->name);
 	return 0;
 }
 
