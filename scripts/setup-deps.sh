@@ -20,7 +20,7 @@ libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
 qemu-system-x86 qemu-utils ovmf
 libcmocka-dev libxml2-utils linux-image-amd64 python3 procps util-linux bsdutils man-db groff-base
 osinfo-db
-debian-installer-12-netboot-amd64 xorriso cpio curl
+debian-installer-12-netboot-amd64 xorriso cpio curl openssl
 virtinst libosinfo-bin hyperfine time"
 
 missing=""

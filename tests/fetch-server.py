@@ -3,12 +3,16 @@
 
     python3 tests/fetch-server.py --root DIR [--port N] [--port-file FILE]
                                   [--faults FILE] [--log FILE]
+                                  [--tls-cert PEM --tls-key PEM]
 
 Serves the files under DIR on 127.0.0.1 only (HTTP/1.1, keep-alive, one
 thread per connection): GET and HEAD, single byte ranges (206; 416 when
 unsatisfiable; If-Range honoured), a strong ETag made of size, mtime_ns and
 inode, Last-Modified, and 304 for If-None-Match / If-Modified-Since.  A
 path with a '..' segment is refused (400); directories are 404.
+
+--tls-cert/--tls-key: HTTPS instead, with that certificate (the tests give
+it a self-signed one, which a client that verifies must refuse).
 
 --port 0 (the default) binds any free port; --port-file gets the bound port
 (written atomically once the socket listens).  Quiet unless --log FILE.
@@ -322,12 +326,19 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--faults")
     ap.add_argument("--log")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     a = ap.parse_args()
 
     if not os.path.isdir(a.root):
         print("fetch-server.py: no such directory: %s" % a.root, file=sys.stderr)
         return 2
     srv = Server(("127.0.0.1", a.port), Handler)
+    if a.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.state = State(a.root, a.faults, a.log)
     port = srv.server_address[1]
     if a.port_file:

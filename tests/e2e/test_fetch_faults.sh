@@ -87,6 +87,21 @@ e2e_check "a stalled transfer fails with exit 1 (rc=$RC, after $(( $(date +%s) -
 e2e_check "... saying it stalled: $ERR" grep -qi "stall" <<<"$ERR"
 e2e_check "... and leaves no partial file" no_partial
 
+# HTTPS with a certificate nobody vouches for: refused, never downloaded
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 \
+	-keyout "$E2E_TMP/key.pem" -out "$E2E_TMP/cert.pem" >/dev/null 2>&1
+python3 "$E2E_ROOT/tests/fetch-server.py" --root "$E2E_TMP/www" --port-file "$E2E_TMP/tls-port" \
+	--tls-cert "$E2E_TMP/cert.pem" --tls-key "$E2E_TMP/key.pem" >/dev/null 2>&1 &
+TLS_PID=$!
+i=0; while [ ! -s "$E2E_TMP/tls-port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+fresh
+e2e_run fetch "https://127.0.0.1:$(cat "$E2E_TMP/tls-port")/$path"
+kill "$TLS_PID" 2>/dev/null
+e2e_check "a self-signed HTTPS server is refused (rc=$RC): $ERR" \
+	bash -c '[ "$1" -ne 0 ] && grep -qi "certificate" <<<"$2"' _ "$RC" "$ERR"
+e2e_check "... and nothing of it is cached" \
+	bash -c "[ -z \"\$(find '$CACHE' -name '*.data' 2>/dev/null)\" ]"
+
 # the cache as the user sees it
 fresh
 echo '[]' >"$FAULTS"
