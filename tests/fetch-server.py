@@ -19,15 +19,16 @@ it a self-signed one, which a client that verifies must refuse).
 
 --faults FILE: a JSON list, re-read on every request, of
     {"path": "/exact/path" or an fnmatch glob,
-     "kind": "status" | "drop" | "stall",
-     "status": 500,        (status: the status to answer with)
+     "kind": "status" | "drop" | "stall" | "redirect",
+     "status": 500,        (status: the status to answer with; redirect: 302)
+     "location": "/path",  (redirect: where to)
      "after": BYTES,       (drop, stall: body bytes sent first; default 0)
      "seconds": S,         (stall: how long to stall; default 30)
      "times": N}           (how many matching requests it spoils; default 1)
 "status" answers with that status (and a short text body); "drop" sends the
 normal headers with the full Content-Length, then `after` body bytes, then
 closes the connection; "stall" sends `after` bytes, sleeps `seconds`, then
-closes.  Uses are counted in memory per (fault index, path); a "drop" or
+closes; "redirect" answers with that status and a Location.  Uses are counted in memory per (fault index, path); a "drop" or
 "stall" is only used by a response that has a body (a 304, a HEAD or an
 error leaves it for the next request).
 
@@ -202,7 +203,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(None, 200, b"ok\n", head=head)
 
         self.state.record(path, request=True)
-        fault = self.state.take_fault(path, ("status",))
+        fault = self.state.take_fault(path, ("status", "redirect"))
+        if fault and fault.get("kind") == "redirect":
+            status = int(fault.get("status", 302))
+            return self.reply(path, status, b"moved\n", {"Location": str(fault.get("location", "/"))},
+                              head=head)
         if fault:
             status = int(fault.get("status", 500))
             return self.reply(path, status, ("fault: HTTP %d\n" % status).encode(), head=head)

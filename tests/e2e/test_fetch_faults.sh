@@ -50,6 +50,16 @@ echo "[{\"path\": \"$NB/initrd.gz\", \"kind\": \"status\", \"status\": 500, \"ti
 e2e_run fetch "$LOC"
 e2e_check "a 500 is retried (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 
+# a redirect is followed (the kernel has moved to another path)
+fresh
+mkdir -p "$E2E_TMP/www/moved"
+cp "$E2E_DI_KERNEL" "$E2E_TMP/www/moved/linux"
+echo "[{\"path\": \"$NB/linux\", \"kind\": \"redirect\", \"status\": 301, \"location\": \"/moved/linux\", \"times\": 1000}]" >"$FAULTS"
+e2e_run fetch "$LOC"
+e2e_check "a redirect is followed (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... to the file it names, checked against the tree's checksum" \
+	[ "$(e2e_http_bytes /moved/linux)" -eq "$KSIZE" ]
+
 # a 404: one line naming the file and the URL, nothing cached
 fresh
 echo "[{\"path\": \"$NB/initrd.gz\", \"kind\": \"status\", \"status\": 404, \"times\": 1000}]" >"$FAULTS"
