@@ -93,7 +93,11 @@ static const struct vp_opt options[] = {
 	VP_OPT_VALUE(0, "wait", "TIME",
 		     "wait up to TIME (seconds, or 30s, 5m, 1h; -1: forever)\n"
 		     "for the VM to power off, e.g. when an install ends"),
-	VP_OPT_FLAG(0, "print-xml", "print the domain XML and change nothing"),
+	VP_OPT_VALUE(0, "print-xml", "[=STEP]",
+		     "print the domain XML and change nothing; with an install\n"
+		     "run both documents (the install run's, then the final\n"
+		     "VM's), or --print-xml=1 / --print-xml=2 for one",
+		     .optional = true),
 	VP_OPT_FLAG(0, "dry-run", "check everything, say what would be done, change nothing"),
 	VP_OPT_FLAG(0, "json", "print the result (or with --dry-run the plan) as JSON;\n"
 			       "notes and progress go to stderr as JSON lines"),
@@ -117,6 +121,7 @@ static const char description[] =
 struct create_args {
 	struct vp_domain_spec spec;   /* the command line's layer */
 	bool print_xml, dry_run, noautoconsole;
+	int print_step;               /* --print-xml=1|2; 0: every document */
 	bool wait_set;
 	int64_t wait_ms;
 	char *os;                     /* --os; "generic": none */
@@ -227,7 +232,13 @@ static int parse(struct vp_ctx *ctx, const struct vp_args *args, struct create_a
 			goto bad;
 		a->wait_set = true;
 	}
-	a->print_xml = vp_arg_flag(args, "print-xml");
+	if ((v = vp_arg_str(args, "print-xml"))) {
+		a->print_xml = true;
+		if (*v && strcmp(v, "1") && strcmp(v, "2"))
+			return vp_usage_error(ctx, "invalid --print-xml '%s': give 1 (the install run) or 2 (the final VM)",
+					      v), -1;
+		a->print_step = *v ? *v - '0' : 0;
+	}
 	a->dry_run = vp_arg_flag(args, "dry-run");
 	if ((v = vp_arg_str(args, "os"))) {
 		/* virt-install also spells it name=ID[,require=on|off] */
@@ -497,8 +508,13 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 		goto out;
 	}
 	vp_reporter_done(ctx);
-	if (a.print_xml)
-		fputs(res.xml, stdout);
+	if (a.print_xml) {
+		/* virt-install's order: each step of the install, then the VM */
+		if (res.install_xml && a.print_step != 2)
+			fputs(res.install_xml, stdout);
+		if (!res.install_xml || a.print_step != 1)
+			fputs(res.xml, stdout);
+	}
 	if (ctx->json && !a.print_xml) {
 		vp_json_print(result_json(&res, plan, opts.mode != VP_CREATE_REAL));
 	} else if (a.dry_run && !a.print_xml) {
