@@ -367,6 +367,16 @@ else
 	fail "the Debian netboot tree is not installed (scripts/setup-deps.sh installs debian-installer-12-netboot-amd64)"
 fi
 usage_error "vprov fetch of no tree" "cannot tell what installer tree" fetch "$TMP/notatree"
+usage_error "--print-xml with a step that is none" "give 1 (the install run) or 2" create i1 --print-xml=3
+if [ -d /usr/lib/debian-installer/images/12/amd64/text ]; then
+	DIL=/usr/lib/debian-installer/images/12/amd64/text,kernel=debian-installer/amd64/linux,initrd=debian-installer/amd64/initrd.gz
+	expect 0 "--print-xml with an install run" create i1 --location "$DIL" --print-xml &&
+		[ "$(grep -c '<domain' "$TMP/out")" -eq 2 ] && [ "$(grep -c '<kernel>' "$TMP/out")" -eq 1 ] &&
+		pass || fail "--print-xml prints the install run's document, then the final one"
+	expect 0 "--print-xml=2" create i1 --location "$DIL" --print-xml=2 &&
+		[ "$(grep -c '<domain' "$TMP/out")" -eq 1 ] && ! grep -q '<kernel>' "$TMP/out" &&
+		pass || fail "--print-xml=2 prints the final VM only"
+fi
 # --install ID: the profile's own tree (a user profile whose tree is a file:// URL)
 mkdir -p "$TMP/ostree/os/example.org"
 cat >"$TMP/ostree/os/example.org/exlab-1.xml" <<'EOT'
