@@ -591,3 +591,131 @@ fail:
 		virStreamFree(st);
 	return -1;
 }
+
+/* ---- sparse uploads ------------------------------------------------------- */
+
+struct sparse_src {
+	int fd;
+	uint64_t size, done;       /* done: bytes of the file passed, data or hole */
+	const char *stage;
+	const struct vp_reporter *r;
+	int64_t last;
+	bool cancelled;
+};
+
+static void sparse_progress(struct sparse_src *s)
+{
+	if (vp_now_ms() - s->last >= 100 || s->done >= s->size) {
+		s->last = vp_now_ms();
+		vp_report_bytes(s->r, s->stage, s->done, s->size);
+	}
+}
+
+static int sparse_read(virStreamPtr st, char *data, size_t nbytes, void *opaque)
+{
+	struct sparse_src *s = opaque;
+	ssize_t n;
+
+	(void)st;
+	if (vp_report_cancelled(s->r)) {
+		s->cancelled = true;
+		errno = ECANCELED;
+		return -1;
+	}
+	do
+		n = read(s->fd, data, nbytes);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		s->done += (uint64_t)n;
+		sparse_progress(s);
+	}
+	return (int)n;
+}
+
+/* Where the file is now: in data or a hole, and how long that lasts. */
+static int sparse_hole(virStreamPtr st, int *in_data, long long *length, void *opaque)
+{
+	struct sparse_src *s = opaque;
+	off_t cur = lseek(s->fd, 0, SEEK_CUR), next;
+
+	(void)st;
+	if (cur < 0)
+		return -1;
+	if ((uint64_t)cur >= s->size) {
+		*in_data = 0;
+		*length = 0;
+		return 0;
+	}
+	next = lseek(s->fd, cur, SEEK_DATA);
+	if (next < 0 && errno == ENXIO) {            /* a hole to the end */
+		*in_data = 0;
+		*length = (long long)(s->size - (uint64_t)cur);
+	} else if (next < 0) {
+		return -1;
+	} else if (next > cur) {                     /* a hole, then data */
+		*in_data = 0;
+		*length = (long long)(next - cur);
+	} else {                                     /* data, up to the next hole */
+		next = lseek(s->fd, cur, SEEK_HOLE);
+		if (next < 0)
+			return -1;
+		*in_data = 1;
+		*length = (long long)(next - cur);
+	}
+	return lseek(s->fd, cur, SEEK_SET) < 0 ? -1 : 0;
+}
+
+static int sparse_skip(virStreamPtr st, long long length, void *opaque)
+{
+	struct sparse_src *s = opaque;
+
+	(void)st;
+	if (lseek(s->fd, (off_t)length, SEEK_CUR) < 0)
+		return -1;
+	s->done += (uint64_t)length;
+	sparse_progress(s);
+	return 0;
+}
+
+int vp_volume_upload_sparse(virStorageVolPtr vol, const char *path, const char *stage,
+			    const struct vp_reporter *r, struct vp_error *err)
+{
+	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *name = virStorageVolGetName(vol);
+	struct sparse_src src = { .fd = -1, .stage = stage, .r = r };
+	virStreamPtr st = NULL;
+	struct stat sb;
+	int rc = -1;
+
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return vp_error_set(err, VP_ERR_RUNTIME, "cannot read '%s': %s", path, strerror(errno));
+	src.fd = fd;
+	src.size = (uint64_t)sb.st_size;
+	st = virStreamNew(virStorageVolGetConnect(vol), 0);
+	if (!st || virStorageVolUpload(vol, st, 0, 0, VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot upload '%s' into volume '%s'", path,
+				 name ? name : "?");
+		goto out;
+	}
+	vp_report_bytes(r, stage, 0, src.size);
+	if (virStreamSparseSendAll(st, sparse_read, sparse_hole, sparse_skip, &src) < 0) {
+		if (src.cancelled)
+			vp_error_set(err, VP_ERR_CANCELLED, "the upload of '%s' was interrupted", path);
+		else
+			vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot upload '%s' into volume '%s'", path,
+					 name ? name : "?");
+		virStreamAbort(st);
+		goto out;
+	}
+	if (virStreamFinish(st) < 0) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot upload '%s' into volume '%s'", path,
+				 name ? name : "?");
+		goto out;
+	}
+	vp_report_bytes(r, stage, src.size, src.size);
+	rc = 0;
+out:
+	if (st)
+		virStreamFree(st);
+	return rc;
+}

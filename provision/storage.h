@@ -79,6 +79,13 @@ struct vp_reporter;
 int vp_volume_upload_file(virStorageVolPtr vol, const char *path, const char *stage,
 			  const struct vp_reporter *r, struct vp_error *err);
 
+/* The same for a disk image that may have holes (a qcow2 base, a raw
+ * image): a sparse stream (VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM), so the
+ * holes cross the connection as lengths, not zeros, and stay holes on the
+ * host; the file's holes are found with SEEK_DATA/SEEK_HOLE. */
+int vp_volume_upload_sparse(virStorageVolPtr vol, const char *path, const char *stage,
+			    const struct vp_reporter *r, struct vp_error *err);
+
 /* The name of a VM other than except (may be NULL) that has path as a
  * disk or in a disk's backing chain (malloc'd), or NULL. */
 char *vp_volume_used_by(virConnectPtr conn, const char *path, const char *except);
