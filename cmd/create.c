@@ -126,6 +126,7 @@ struct create_args {
 	int64_t wait_ms;
 	char *os;                     /* --os; "generic": none */
 	bool os_type;                 /* --os-type (ignored) */
+	char *line_pick;              /* the profile a release line named */
 };
 
 static bool is_word(const char *s)
@@ -306,6 +307,23 @@ static int choose_profile(struct vp_ctx *ctx, struct create_args *a, struct vp_o
 	/* an install tree that says what it is chooses then */
 	if (vp_install_requested(&a->spec.install))
 		return 0;
+	{
+		/* a release line: the release of it supported longest */
+		char *pick = NULL, *eol = NULL;
+
+		if (vp_osinfo_line_pick(*db, name, &pick, &eol, err) < 0)
+			return -1;
+		if (pick) {
+			*note = eol ? vp_strdup_printf("using OS profile '%s' for '%s': of that line the release supported longest (until %s); choose another with --os",
+						       pick, name, eol) :
+				      vp_strdup_printf("using OS profile '%s' for '%s': of that line the release supported longest (still supported); choose another with --os",
+						       pick, name);
+			a->line_pick = pick;
+			*os_id = pick;
+			free(eol);
+			return 0;
+		}
+	}
 	n = vp_osinfo_suggest(*db, name, sug, 3);
 	if (n == 1)
 		*note = vp_strdup_printf("'%s' is not an OS profile, so generic defaults are used; it suggests %s (choose with --os)",
@@ -556,6 +574,7 @@ out:
 	vp_osinfo_done(db);
 	vp_spec_clear(&a.spec);
 	free(a.os);
+	free(a.line_pick);
 	vp_create_result_clear(&res);
 	vp_plan_free(plan);
 	return rc;

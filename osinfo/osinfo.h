@@ -133,6 +133,14 @@ int vp_osinfo_check(struct vp_osinfo *db, const char *id, struct vp_error *err);
 /* True when name is exactly a short-id or id of the database. */
 bool vp_osinfo_has(struct vp_osinfo *db, const char *name);
 
+/* A name that is a release line but no profile ("ubuntu20": the short-ids
+ * ubuntu20.04 and ubuntu20.10): the release of that line supported longest
+ * (no end of life yet beats any date, then the later end of life, then an
+ * LTS, then the earlier release) in *pick, with its end of life (NULL:
+ * none yet) in *eol (may be NULL).  *pick NULL when name is no line. */
+int vp_osinfo_line_pick(struct vp_osinfo *db, const char *name, char **pick, char **eol,
+			struct vp_error *err);
+
 /* Up to max short-ids that name suggests (prefix, then near misses). */
 size_t vp_osinfo_suggest(struct vp_osinfo *db, const char *name, char **out, size_t max);
 

@@ -280,8 +280,11 @@ osx usage_error "--os unknown" "unknown OS 'exdistro20'; did you mean exdistro20
 	create v1 --os exdistro20 --print-xml
 osx expect 0 "name is a profile" create exleaf3 --print-xml && err_has "name is a profile" "using OS profile 'exleaf3' because the VM is named so" &&
 	out_has "name profile used" '<libosinfo:os id="http://example.org/leaf/3"/>'
-osx expect 0 "name suggests profiles" create exdistro20 --print-xml &&
-	err_has "name suggests" "'exdistro20' is not an OS profile, so generic defaults are used; it suggests exdistro20.04 or exdistro20.10 (choose with --os)"
+osx expect 0 "a name that is a release line" create exdistro20 --print-xml &&
+	err_has "a release line picks its release supported longest" "using OS profile 'exdistro20.04' for 'exdistro20'"
+if grep -q 'libosinfo:os id="http://example.org/exdistro/20.04"' "$TMP/out"; then pass; else fail "the release line's pick is not the profile used"; fi
+osx expect 0 "a name that only suggests profiles" create exdistro2 --print-xml &&
+	err_has "name suggests" "'exdistro2' is not an OS profile, so generic defaults are used; it suggests"
 if grep -q "libosinfo" "$TMP/out"; then fail "a name that only suggests profiles picked one"; else pass; fi
 osx expect 0 "a plain name" create web9 --print-xml
 if grep -q "OS profile" "$TMP/err"; then fail "a plain name talked about profiles"; else pass; fi

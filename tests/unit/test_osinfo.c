@@ -563,6 +563,30 @@ static void test_fuzz_parser(void **state)
 
 /* ---- the real databases -------------------------------------------------------- */
 
+/* A release line picks its release supported longest (the system
+ * database: ubuntu20.10 ended in 2021, ubuntu20.04 had no end yet). */
+static void test_line_pick(void **state)
+{
+	struct vp_osinfo *db = open_db("/usr/share/osinfo", NULL, NULL, true, NULL);
+	struct vp_error err = { 0 };
+	char *pick, *eol;
+
+	(void)state;
+	assert_int_equal(vp_osinfo_line_pick(db, "ubuntu20", &pick, &eol, &err), 0);
+	assert_non_null(pick);
+	assert_string_equal(pick, "ubuntu20.04");
+	free(pick);
+	free(eol);
+	/* a profile itself, or a name no line has, picks nothing */
+	assert_int_equal(vp_osinfo_line_pick(db, "ubuntu20.04", &pick, NULL, &err), 0);
+	assert_null(pick);
+	assert_int_equal(vp_osinfo_line_pick(db, "fedora3", &pick, NULL, &err), 0);
+	assert_null(pick);
+	assert_int_equal(vp_osinfo_line_pick(db, "web1", &pick, NULL, &err), 0);
+	assert_null(pick);
+	vp_osinfo_close(db);
+}
+
 static void test_system_database(void **state)
 {
 	struct vp_osinfo *db;
@@ -720,7 +744,7 @@ int main(void)
 		cmocka_unit_test(test_lazy_open),
 		cmocka_unit_test(test_corrupt_profiles),
 		cmocka_unit_test(test_fuzz_parser),
-		cmocka_unit_test(test_system_database),
+		cmocka_unit_test(test_system_database), cmocka_unit_test(test_line_pick),
 		cmocka_unit_test(test_bundled_profiles),
 		cmocka_unit_test(test_bundled_never_shadows_system),
 	};
