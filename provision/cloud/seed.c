@@ -373,15 +373,18 @@ static int multipart(const char *user, enum part_kind k, const char *generated, 
 			k == PART_SCRIPT ? "user-script" : "user-data");
 		fputs(user, f);
 	}
+	/* the line end before a delimiter belongs to the delimiter (RFC 2046):
+	 * one more keeps the part's text as it was */
 	fflush(f);
 	if (len && text[len - 1] != '\n')
 		fputc('\n', f);
+	fputc('\n', f);
 	fprintf(f, "--%s\nContent-Type: text/cloud-config; charset=\"utf-8\"\nMIME-Version: 1.0\n"
 		   "Content-Transfer-Encoding: 8bit\nMerge-Type: " MERGE_HOW "\n"
 		   "Content-Disposition: attachment; filename=\"vprov-cloud-config\"\n\n",
 		boundary);
 	fputs(generated, f);
-	fprintf(f, "--%s--\n", boundary);
+	fprintf(f, "\n--%s--\n", boundary);
 	if (fclose(f))
 		vp_oom();
 	*out = text;
@@ -703,6 +706,14 @@ int vp_seed_make_iso(const struct vp_seed *s, void **data, size_t *len, struct v
 		free(m.data);
 		goto out;
 	}
+	/* libarchive writes the primary volume id in upper case (d-characters);
+	 * genisoimage, and so cloud-localds and virt-install, write "cidata" as
+	 * given.  blkid reads the Joliet label (lower case already), but a
+	 * reader of the primary descriptor sees the same as with theirs.  The
+	 * descriptor has no checksum. */
+	if (m.len >= 17 * 2048 && m.data[16 * 2048] == 1 &&
+	    !memcmp(m.data + 16 * 2048 + 1, "CD001", 5))
+		memcpy(m.data + 16 * 2048 + 40, "cidata", 6);
 	*data = m.data;
 	*len = m.len;
 	r = 0;
