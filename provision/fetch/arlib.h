@@ -29,7 +29,8 @@
 	X(archive_write_add_filter_none) X(archive_write_set_bytes_per_block)                \
 	X(archive_write_set_bytes_in_last_block) X(archive_write_set_options)                \
 	X(archive_write_open_fd) X(archive_write_header) X(archive_write_data)               \
-	X(archive_write_finish_entry)                                                        \
+	X(archive_write_finish_entry) X(archive_write_set_format_iso9660)                      \
+	X(archive_write_open)                                                                \
 	X(archive_entry_new) X(archive_entry_free) X(archive_entry_clear)                    \
 	X(archive_entry_pathname) X(archive_entry_size) X(archive_entry_size_is_set)         \
 	X(archive_entry_filetype) X(archive_entry_mode) X(archive_entry_symlink)             \
