@@ -38,17 +38,38 @@ LIBGUESTFS_BACKEND=direct
 LIBGUESTFS_BACKEND_SETTINGS=force_tcg
 export LIBGUESTFS_BACKEND LIBGUESTFS_BACKEND_SETTINGS
 
+# Messages go to fd 8, a copy of stderr: a trap or die() can run while a
+# step's stderr is redirected to its log.
+exec 8>&2
 say() {
-	echo "test-image: $*" >&2
+	echo "test-image: $*" >&8
 }
 
 die() {
-	echo "test-image: error: $*" >&2
+	echo "test-image: error: $*" >&8
 	exit 1
 }
 
 now() {
 	date +%s
+}
+
+# run CMD...: run a long step so that a TERM/INT to this script stops it.
+# Its stdin is /dev/null (an asynchronous command's is, in sh): guestfish
+# reads its commands from a file (-f), never from a here-document.
+# Trap: sh runs a trap only after the foreground command ends, so a TERM
+# sent to the script (a test's timeout) waited for the whole debootstrap or
+# virt-make-fs. A background child plus `wait` is interruptible; setsid puts
+# the child's tree (dpkg in the chroot, libguestfs' QEMU) in its own group
+# for on_signal to stop as a whole.
+child=""
+run() {
+	setsid "$@" &
+	child=$!
+	rc=0
+	wait "$child" || rc=$?
+	child=""
+	return "$rc"
 }
 
 # >>> recipe: everything from here to "<<< recipe" is hashed into the image
@@ -63,7 +84,7 @@ make_rootfs() {
 	# ("Failure while configuring base packages"), leaving cloud-init
 	# unconfigured (no /etc/cloud/cloud.cfg): dpkg --audit below catches
 	# anything of that kind that does not make debootstrap fail.
-	if ! debootstrap --variant=minbase --include="$RECIPE_INCLUDE" \
+	if ! run debootstrap --variant=minbase --include="$RECIPE_INCLUDE" \
 		"$RECIPE_SUITE" "$1" "$2" >"$1.log" 2>&1; then
 		tail -n 20 "$1.log" >&2
 		[ -f "$1/debootstrap/debootstrap.log" ] && tail -n 20 "$1/debootstrap/debootstrap.log" >&2
@@ -98,7 +119,7 @@ make_rootfs() {
 
 # make_disk DIR IMG: an MBR disk with one ext4 partition labelled root.
 make_disk() {
-	virt-make-fs --format=qcow2 --type=ext4 --label=root --partition=mbr \
+	run virt-make-fs --format=qcow2 --type=ext4 --label=root --partition=mbr \
 		--size="$RECIPE_SIZE" "$1" "$2" >&2 ||
 		die "virt-make-fs failed"
 }
@@ -106,10 +127,14 @@ make_disk() {
 # install_grub IMG: GRUB in the MBR and a grub.cfg from the image's own
 # /etc/default/grub (Debian's: "quiet", no serial console: keep it so).
 install_grub() {
-	guestfish --rw -a "$1" -m /dev/sda1 >&2 <<-'EOF' || die "grub-install/update-grub in the image failed"
+	cat >"$1.grub.fish" <<-'EOF'
 	command "grub-install --target=i386-pc /dev/sda"
 	command "update-grub"
 	EOF
+	run guestfish --rw -a "$1" -m /dev/sda1 -f "$1.grub.fish" >"$1.grub.log" 2>&1 || {
+		cat "$1.grub.log" >&2
+		die "grub-install/update-grub in the image failed (log above)"
+	}
 }
 # <<< recipe
 
@@ -117,13 +142,14 @@ install_grub() {
 check_image() {
 	chk="$work/check"
 	mkdir -p "$chk"
-	if ! guestfish --ro -a "$1" -i >"$chk/out" 2>"$chk/err" <<-EOF; then
+	cat >"$chk/check.fish" <<-EOF
 	download /etc/os-release $chk/os-release
 	download /etc/machine-id $chk/machine-id
 	download /boot/grub/grub.cfg $chk/grub.cfg
 	download /var/lib/dpkg/status $chk/status
 	find0 /etc/systemd/system $chk/units
 	EOF
+	if ! run guestfish --ro -a "$1" -i -f "$chk/check.fish" >"$chk/out" 2>"$chk/err"; then
 		cat "$chk/err" >&2
 		die "guestfish could not inspect the built image"
 	fi
@@ -135,9 +161,11 @@ check_image() {
 			"$chk/status" | grep -q 'install ok installed' ||
 			die "package $p is not installed in the image"
 	done
-	tr '\0' '\n' <"$chk/units" >"$chk/units.txt"
+	# find0 names them relative to the directory, with a leading "/"
+	tr '\0' '\n' <"$chk/units" | sed 's|^/||' >"$chk/units.txt"
 	for u in cloud-init.target.wants/cloud-init.service \
 		cloud-init.target.wants/cloud-init-local.service \
+		cloud-init.target.wants/cloud-config.service \
 		cloud-init.target.wants/cloud-final.service \
 		multi-user.target.wants/ssh.service; do
 		grep -qx "$u" "$chk/units.txt" || die "image: $u is not enabled"
@@ -243,9 +271,26 @@ cleanup() {
 	remove_tree "$work" || true
 	exit "$rc"
 }
+# Trap: debootstrap traps TERM itself and, being sh too, exits only after
+# its current step (dpkg --configure of everything: minutes). Give the
+# group 10 s, then KILL it; remove_tree unmounts the /proc it leaves.
+on_signal() {
+	if [ -n "$child" ]; then
+		kill -TERM -- "-$child" 2>/dev/null || true
+		i=0
+		while kill -0 -- "-$child" 2>/dev/null && [ "$i" -lt 50 ]; do
+			sleep 0.2
+			i=$((i + 1))
+		done
+		kill -KILL -- "-$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+	fi
+	say "interrupted; removing the partial build"
+	exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 mkdir -p "$work"
 
 mirror=${VPROV_DEBIAN_MIRROR:-$(find_mirror || true)}
