@@ -274,15 +274,16 @@ cleanup() {
 # Trap: debootstrap traps TERM itself and, being sh too, exits only after
 # its current step (dpkg --configure of everything: minutes). Give the
 # group 10 s, then KILL it; remove_tree unmounts the /proc it leaves.
+# Trap: dash's kill takes no "--" ("Illegal number: -"): "kill -TERM -PGID".
 on_signal() {
 	if [ -n "$child" ]; then
-		kill -TERM -- "-$child" 2>/dev/null || true
+		kill -TERM "-$child" 2>/dev/null || true
 		i=0
-		while kill -0 -- "-$child" 2>/dev/null && [ "$i" -lt 50 ]; do
+		while kill -0 "-$child" 2>/dev/null && [ "$i" -lt 50 ]; do
 			sleep 0.2
 			i=$((i + 1))
 		done
-		kill -KILL -- "-$child" 2>/dev/null || true
+		kill -KILL "-$child" 2>/dev/null || true
 		wait "$child" 2>/dev/null || true
 	fi
 	say "interrupted; removing the partial build"
