@@ -26,6 +26,12 @@
 # build it once. Building needs root, the Debian archive (the mirror of
 # /etc/apt/sources.list.d, or $VPROV_DEBIAN_MIRROR) and ~5 min under TCG.
 #
+# Use it only as a read-only base (a qcow2 overlay per guest, or a copy):
+# the cached file is shared by every run on the machine. Trap (seen here):
+# libvirt's DAC driver chowns every image of a guest's backing chain to
+# libvirt-qemu and leaves the base that way after the guest is gone; the
+# image stays 0644, so that is harmless, but do not rely on its owner.
+#
 # Environment: VPROV_IMAGE_DIR, VPROV_DEBIAN_MIRROR (both optional).
 set -eu
 
