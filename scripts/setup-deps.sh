@@ -11,6 +11,9 @@ set -eu
 # fetch: libcurl, libarchive (ISO 9660, cpio) and libxslt headers (loaded on
 #        first use); the real Debian 12 netboot tree, xorriso to build test
 #        ISOs, cpio and curl to check and compare in the tests and the bench
+# test image: debootstrap and the libguestfs tools (virt-make-fs, guestfish;
+#       their appliance boots the kernel in /boot) build the Debian 12 cloud
+#       image of scripts/test-image.sh; libguestfs-dev for in-process use
 # bench: virt-install and osinfo-query (the tools we compare against),
 #        hyperfine, GNU time
 PKGS="build-essential cmake pkg-config git
@@ -21,7 +24,8 @@ qemu-system-x86 qemu-utils ovmf
 libcmocka-dev libxml2-utils linux-image-amd64 python3 procps util-linux bsdutils man-db groff-base
 osinfo-db
 debian-installer-12-netboot-amd64 xorriso cpio curl openssl
-virtinst libosinfo-bin hyperfine time"
+virtinst libosinfo-bin hyperfine time
+debootstrap libguestfs-tools libguestfs-dev"
 
 missing=""
 for p in $PKGS; do
