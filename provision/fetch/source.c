@@ -166,23 +166,6 @@ static int verify(struct vp_source_file *f, const char *where, struct vp_error *
 	return 0;
 }
 
-static bool safe_relpath(const char *rel)
-{
-	const char *p = rel;
-
-	if (!*rel || rel[0] == '/')
-		return false;
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && !strncmp(p, "..", 2))
-			return false;
-		p += n;
-		p += strspn(p, "/");
-	}
-	return true;
-}
-
 int vp_source_get(struct vp_source *s, struct vp_source_file *files, size_t n,
 		  const char *tmp_dir, struct vp_error *err)
 {
@@ -191,7 +174,7 @@ int vp_source_get(struct vp_source *s, struct vp_source_file *files, size_t n,
 	for (i = 0; i < n; i++) {
 		files[i].path = files[i].url = NULL;
 		files[i].temp = false;
-		if (!safe_relpath(files[i].relpath))
+		if (!vp_relpath_inside(files[i].relpath))
 			return vp_error_set(err, VP_ERR_INVALID,
 					    "the %s path '%s' must be relative to the tree and stay inside it",
 					    files[i].what, files[i].relpath);
