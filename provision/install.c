@@ -94,25 +94,20 @@ static int profile_tree(struct vp_install *ins, const char *id, const char *arch
 			struct vp_error *err)
 {
 	struct vp_os_profile prof;
-	size_t i;
+	const struct vp_os_link *t;
 	int r = -1;
 
 	if (!ins->env.osinfo)
 		return vp_error_set(err, VP_ERR_INVALID, "--install %s needs the OS database", id);
 	if (vp_osinfo_profile(ins->env.osinfo, id, arch, &prof, err) < 0)
 		return -1;
-	for (i = 0; i < prof.os->n_trees; i++) {
-		const struct vp_os_link *t = &prof.os->trees[i];
-
-		if (!t->url || (t->arch && strcmp(t->arch, arch) != 0 && strcmp(t->arch, "all") != 0))
-			continue;
+	if ((t = vp_os_profile_tree(&prof, arch))) {
 		ins->location = vp_strdup(t->url);
 		if (!ins->kernel_hint && t->kernel)
 			ins->kernel_hint = vp_strdup(t->kernel);
 		if (!ins->initrd_hint && t->initrd)
 			ins->initrd_hint = vp_strdup(t->initrd);
 		r = 0;
-		break;
 	}
 	if (r < 0)
 		vp_error_set(err, VP_ERR_NOT_FOUND,
