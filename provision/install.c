@@ -19,8 +19,6 @@
 #include "unattended.h"
 #include "units.h"
 
-VP_DEFINE_CLEANUP(json_object *, json_object_put)
-
 enum { F_KERNEL, F_INITRD, F_MEDIA, N_FILES };
 
 static const char *const roles[N_FILES] = { "kernel", "initrd", "media" };
@@ -474,16 +472,6 @@ static int step_initrd(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	return 0;
 }
 
-static json_object *undo_volume(const char *pool, const char *name)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "kind", json_object_new_string("volume"));
-	json_object_object_add(o, "pool", json_object_new_string(pool));
-	json_object_object_add(o, "name", json_object_new_string(name));
-	return o;
-}
-
 static int step_upload(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
 {
 	struct vp_install *ins = *(struct vp_install **)st->data;
@@ -509,8 +497,11 @@ static int step_upload(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 			.format = "raw",
 			.sparse = true,
 		};
+		json_object *u = vp_undo_new("volume");
 
-		if ((idx = vp_apply_intent(ap, undo_volume(ins->pool, ins->vol[which]), err)) < 0)
+		vp_undo_set(u, "pool", ins->pool);
+		vp_undo_set(u, "name", ins->vol[which]);
+		if ((idx = vp_apply_intent(ap, u, err)) < 0)
 			return -1;
 		if (vp_volume_create(pool, &req, &vol, err) < 0) {
 			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST) {
@@ -546,13 +537,6 @@ out:
 	return r;
 }
 
-static void detail(struct vp_step *st, const char *key, const char *value)
-{
-	if (!st->detail)
-		st->detail = json_object_new_object();
-	json_object_object_add(st->detail, key, value ? json_object_new_string(value) : NULL);
-}
-
 void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, struct vp_plan *plan,
 			  bool uploads)
 {
@@ -577,12 +561,12 @@ void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, stru
 			st = vp_plan_add(plan, "download", step_download,
 					 "download the installer ISO '%s'", from);
 		st->data = ins;
-		detail(st, "location", from);
+		vp_step_detail_str(st, "location", from);
 		if (ins->have_tree) {
-			detail(st, "kernel", ins->tree.kernel);
-			detail(st, "initrd", ins->tree.initrd);
-			detail(st, "kernel_sha256", ins->tree.kernel_sha256);
-			detail(st, "initrd_sha256", ins->tree.initrd_sha256);
+			vp_step_detail_str(st, "kernel", ins->tree.kernel);
+			vp_step_detail_str(st, "initrd", ins->tree.initrd);
+			vp_step_detail_str(st, "kernel_sha256", ins->tree.kernel_sha256);
+			vp_step_detail_str(st, "initrd_sha256", ins->tree.initrd_sha256);
 		}
 	}
 	if (ins->have_tree && (s->install.n_inject || ins->have_un)) {
@@ -621,8 +605,8 @@ uploads:
 		data[1] = (void *)(uintptr_t)i;
 		st->data = data;
 		st->free_data = free;
-		detail(st, "role", roles[i]);
-		detail(st, "pool", ins->pool);
-		detail(st, "volume", ins->vol[i]);
+		vp_step_detail_str(st, "role", roles[i]);
+		vp_step_detail_str(st, "pool", ins->pool);
+		vp_step_detail_str(st, "volume", ins->vol[i]);
 	}
 }
