@@ -35,8 +35,6 @@
 #include "units.h"
 #include "xmlutil.h"
 
-VP_DEFINE_CLEANUP(json_object *, json_object_put)
-
 /* A pool this create needs that does not exist (make it) or is not
  * active (start it). */
 struct planned_pool {
@@ -1504,7 +1502,7 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 		.cache_dir = c->opts->cache_dir,
 		.reporter = c->opts->reporter,
 		.osinfo = c->opts->osinfo,
-		.local = vp_conn_is_local(c->conn),
+		.local = c->local,
 		.stall_timeout_ms = c->opts->fetch_stall_ms,
 	};
 	const struct vp_tree *t;
@@ -1589,6 +1587,7 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		vp_plan_warn(c.plan, "%s", opts->notes[i]);
 	/* the layers: built-in defaults, the OS profile, the request */
 	vp_spec_defaults(c.s);
+	c.local = c.cs->local = vp_conn_is_local(conn);
 	if (open_install(&c, request, &os_id, err) < 0)
 		goto out;
 	if (opts->osinfo && os_id) {
@@ -1610,7 +1609,6 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		goto out;
 	if (vp_spec_check_text(c.s, err) < 0)
 		goto out;
-	c.local = c.cs->local = vp_conn_is_local(conn);
 	c.cs->validate = opts->mode != VP_CREATE_PRINT_XML;
 	if (c.s->transient == VP_YES && c.s->autostart == VP_YES) {
 		vp_error_set(err, VP_ERR_INVALID,
