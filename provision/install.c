@@ -472,10 +472,17 @@ static int step_initrd(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	return 0;
 }
 
+/* An upload step's own: which file of which install. */
+struct upload_step {
+	struct vp_install *ins;
+	size_t which;
+};
+
 static int step_upload(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
 {
-	struct vp_install *ins = *(struct vp_install **)st->data;
-	size_t which = (size_t)((struct vp_install **)st->data)[1];
+	const struct upload_step *up = st->data;
+	struct vp_install *ins = up->ins;
+	size_t which = up->which;
 	struct vp_install_spec *in = &ins->s->install;
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 	_cleanup_(freep) char *stage = vp_strdup_printf("upload %s", roles[which]);
@@ -593,17 +600,17 @@ void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, stru
 	return;
 uploads:
 	for (i = 0; i < N_FILES; i++) {
-		void **data;
+		struct upload_step *up;
 
 		if (!ins->upload[i])
 			continue;
 		st = vp_plan_add(plan, "upload", step_upload,
 				 "upload the installer's %s into volume '%s' in pool '%s'",
 				 i == F_MEDIA ? "ISO" : roles[i], ins->vol[i], ins->pool);
-		data = vp_calloc(2, sizeof(void *));
-		data[0] = ins;
-		data[1] = (void *)(uintptr_t)i;
-		st->data = data;
+		up = vp_calloc(1, sizeof(*up));
+		up->ins = ins;
+		up->which = i;
+		st->data = up;
 		st->free_data = free;
 		vp_step_detail_str(st, "role", roles[i]);
 		vp_step_detail_str(st, "pool", ins->pool);
