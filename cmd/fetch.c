@@ -124,22 +124,18 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 	}
 	if (!location) {
 		struct vp_os_profile prof;
-		size_t i;
+		const struct vp_os_link *t;
 
 		if (vp_osinfo_profile(db, os, arch, &prof, &err) < 0) {
 			rc = vp_fail(ctx, &err);
 			goto out;
 		}
-		for (i = 0; i < prof.os->n_trees && !location; i++) {
-			const struct vp_os_link *t = &prof.os->trees[i];
-
-			if (t->url && (!t->arch || !strcmp(t->arch, arch))) {
-				location = vp_strdup(t->url);
-				spec.install.kernel_hint = vp_strdup(t->kernel);
-				spec.install.initrd_hint = vp_strdup(t->initrd);
-				kernel = spec.install.kernel_hint;
-				initrd = spec.install.initrd_hint;
-			}
+		if ((t = vp_os_profile_tree(&prof, arch))) {
+			location = vp_strdup(t->url);
+			spec.install.kernel_hint = vp_strdup(t->kernel);
+			spec.install.initrd_hint = vp_strdup(t->initrd);
+			kernel = spec.install.kernel_hint;
+			initrd = spec.install.initrd_hint;
 		}
 		vp_os_profile_clear(&prof);
 		if (!location) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "units.h"
 #include "vprov.h"
 
 struct term {
@@ -83,19 +84,6 @@ static void progress(void *opaque, const char *scope, const char *stage, uint64_
 	term.line = true;
 }
 
-static void human(uint64_t n, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)n;
-	size_t u = 0;
-
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
-
 /* A transfer: on a terminal "download initrd [#####.....] 12.3 MiB / 38.9
  * MiB, 4.1 MiB/s, 0:06 left", redrawn in place; as JSON lines with the
  * byte counts (progress() does those). */
@@ -129,10 +117,10 @@ static void bytes(void *opaque, const char *scope, const char *stage, uint64_t d
 	clear_line();
 	if (total && done >= total)
 		return;
-	human(done, d, sizeof(d));
+	vp_format_size(done, d, sizeof(d));
 	if (now - term.xfer[slot].t0 >= 300) {
 		bps = (double)(done - term.xfer[slot].done0) * 1000.0 / (double)(now - term.xfer[slot].t0);
-		human((uint64_t)bps, rate, sizeof(rate) - 3);
+		vp_format_size((uint64_t)bps, rate, sizeof(rate) - 3);
 		strcat(rate, "/s");
 	}
 	if (total) {
@@ -140,7 +128,7 @@ static void bytes(void *opaque, const char *scope, const char *stage, uint64_t d
 		for (i = 0; i < 20; i++)
 			bar[i] = i < fill ? '#' : '.';
 		bar[20] = '\0';
-		human(total, t, sizeof(t));
+		vp_format_size(total, t, sizeof(t));
 		if (bps > 0) {
 			uint64_t left = (uint64_t)((double)(total - done) / bps);
 

@@ -126,6 +126,10 @@ int vp_osinfo_profile(struct vp_osinfo *db, const char *id, const char *arch,
 		      struct vp_os_profile *out, struct vp_error *err);
 void vp_os_profile_clear(struct vp_os_profile *p);
 
+/* The profile's own installer tree for arch (one for that arch, for "all",
+ * or for none named), or NULL. */
+const struct vp_os_link *vp_os_profile_tree(const struct vp_os_profile *p, const char *arch);
+
 /* 0 when id names a profile; else NOT_FOUND with the suggestions, as
  * vp_osinfo_profile() would say it, without resolving anything. */
 int vp_osinfo_check(struct vp_osinfo *db, const char *id, struct vp_error *err);

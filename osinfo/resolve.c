@@ -364,3 +364,16 @@ void vp_os_profile_spec(const struct vp_os_profile *p, struct vp_domain_spec *l)
 	if (p->efi_supported && p->bios_unsupported)
 		l->boot.uefi = VP_YES;
 }
+
+const struct vp_os_link *vp_os_profile_tree(const struct vp_os_profile *p, const char *arch)
+{
+	size_t i;
+
+	for (i = 0; p->os && i < p->os->n_trees; i++) {
+		const struct vp_os_link *t = &p->os->trees[i];
+
+		if (t->url && (!t->arch || !strcmp(t->arch, arch) || !strcmp(t->arch, "all")))
+			return t;
+	}
+	return NULL;
+}

@@ -35,8 +35,6 @@
 #include "units.h"
 #include "xmlutil.h"
 
-VP_DEFINE_CLEANUP(json_object *, json_object_put)
-
 /* A pool this create needs that does not exist (make it) or is not
  * active (start it). */
 struct planned_pool {
@@ -1059,20 +1057,6 @@ static size_t index_of(const struct vp_step *st)
 	return (size_t)(uintptr_t)st->data;
 }
 
-static json_object *undo_new(const char *kind)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "kind", json_object_new_string(kind));
-	return o;
-}
-
-static void jset(json_object *o, const char *key, const char *value)
-{
-	if (value)
-		json_object_object_add(o, key, json_object_new_string(value));
-}
-
 /* Each directory at dir or above it that does not exist yet, outermost
  * first (the order they will be made in, so the unwind removes the
  * innermost first). */
@@ -1091,10 +1075,10 @@ static int journal_missing_dirs(struct vp_apply *ap, const char *dir, struct vp_
 	}
 	free(p);
 	for (i = n; i-- > 0;) {
-		json_object *u = undo_new("dir");
+		json_object *u = vp_undo_new("dir");
 		int idx;
 
-		jset(u, "path", missing[i]);
+		vp_undo_set(u, "path", missing[i]);
 		if (r == 0 && (idx = vp_apply_intent(ap, u, err)) >= 0)
 			vp_apply_done(ap, idx, NULL);
 		else if (r == 0)
@@ -1124,18 +1108,18 @@ static int step_pool(struct vp_apply *ap, struct vp_step *st, struct vp_error *e
 		if (virStoragePoolGetUUIDString(pool, uuid) < 0)
 			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read storage pool '%s'",
 						pp->name);
-		u = undo_new("pool-start");
-		jset(u, "uuid", uuid);
-		jset(u, "name", pp->name);
+		u = vp_undo_new("pool-start");
+		vp_undo_set(u, "uuid", uuid);
+		vp_undo_set(u, "name", pp->name);
 		if (vp_apply_intent(ap, u, err) < 0)
 			return -1;
 		return vp_pool_ensure_active(pool, err);
 	}
 	if (cs->local && journal_missing_dirs(ap, pp->dir, err) < 0)
 		return -1;
-	u = undo_new("pool");
-	jset(u, "uuid", pp->uuid);
-	jset(u, "name", pp->name);
+	u = vp_undo_new("pool");
+	vp_undo_set(u, "uuid", pp->uuid);
+	vp_undo_set(u, "name", pp->name);
 	if ((idx = vp_apply_intent(ap, u, err)) < 0)
 		return -1;
 	if (vp_pool_create_dir(ap->conn, pp->name, pp->uuid, pp->dir, &pool, err) < 0) {
@@ -1230,10 +1214,10 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 			.backing_format = src->backing_format,
 		};
 
-		u = undo_new("volume");
-		jset(u, "pool", src->pool);
-		jset(u, "name", src->volume);
-		jset(u, "path", src->path);
+		u = vp_undo_new("volume");
+		vp_undo_set(u, "pool", src->pool);
+		vp_undo_set(u, "name", src->volume);
+		vp_undo_set(u, "path", src->path);
 		if ((idx = vp_apply_intent(ap, u, err)) < 0)
 			return -1;
 		if (vp_volume_create(pool, &req, &vol, err) < 0) {
@@ -1247,7 +1231,7 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 		}
 	}
 	id = json_object_new_object();
-	jset(id, "key", virStorageVolGetKey(vol));
+	vp_undo_set(id, "key", virStorageVolGetKey(vol));
 	vp_apply_done(ap, idx, id);
 	/* the host has the last word on where the volume is */
 	if (vp_volume_describe(vol, &vi, err) < 0) {
@@ -1314,10 +1298,10 @@ static int name_race(struct vp_apply *ap, const struct vp_domain_spec *s, int id
 
 static json_object *domain_undo(const struct vp_domain_spec *s)
 {
-	json_object *u = undo_new("domain");
+	json_object *u = vp_undo_new("domain");
 
-	jset(u, "uuid", s->uuid);
-	jset(u, "name", s->name);
+	vp_undo_set(u, "uuid", s->uuid);
+	vp_undo_set(u, "name", s->name);
 	return u;
 }
 
@@ -1353,9 +1337,9 @@ static int step_start(struct vp_apply *ap, struct vp_step *st, struct vp_error *
 	(void)st;
 	/* the console log the start opens is this create's when it is new */
 	if (cs->local && s->console_log && lstat(s->console_log, &sb) < 0 && errno == ENOENT) {
-		json_object *u = undo_new("file");
+		json_object *u = vp_undo_new("file");
 
-		jset(u, "path", s->console_log);
+		vp_undo_set(u, "path", s->console_log);
 		if ((log_idx = vp_apply_intent(ap, u, err)) < 0)
 			return -1;
 	}
@@ -1425,20 +1409,6 @@ static int step_autostart(struct vp_apply *ap, struct vp_step *st, struct vp_err
 	return 0;
 }
 
-static void detail_str(struct vp_step *st, const char *key, const char *value)
-{
-	if (!st->detail)
-		st->detail = json_object_new_object();
-	json_object_object_add(st->detail, key, value ? json_object_new_string(value) : NULL);
-}
-
-static void detail_u64(struct vp_step *st, const char *key, uint64_t value)
-{
-	if (!st->detail)
-		st->detail = json_object_new_object();
-	json_object_object_add(st->detail, key, json_object_new_int64((int64_t)value));
-}
-
 /* The steps, in the order they run. */
 static void add_steps(struct ctx *c)
 {
@@ -1463,9 +1433,9 @@ static void add_steps(struct ctx *c)
 			st = vp_plan_add(c->plan, "pool", step_pool,
 					 "create storage pool '%s' for directory '%s'", pp->name, pp->dir);
 		st->data = (void *)(uintptr_t)i;
-		detail_str(st, "pool", pp->name);
-		detail_str(st, "directory", pp->dir);
-		detail_str(st, "action", pp->exists ? "start" : "create");
+		vp_step_detail_str(st, "pool", pp->name);
+		vp_step_detail_str(st, "directory", pp->dir);
+		vp_step_detail_str(st, "action", pp->exists ? "start" : "create");
 	}
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_source *src = &s->disks[i].src;
@@ -1482,13 +1452,13 @@ static void add_steps(struct ctx *c)
 					 "create volume '%s' in pool '%s' (%s, %s)", src->volume,
 					 src->pool, size, src->format);
 		st->data = (void *)(uintptr_t)i;
-		detail_str(st, "pool", src->pool);
-		detail_str(st, "volume", src->volume);
-		detail_str(st, "path", src->path);
-		detail_str(st, "format", src->format);
-		detail_u64(st, "capacity_bytes", src->capacity);
+		vp_step_detail_str(st, "pool", src->pool);
+		vp_step_detail_str(st, "volume", src->volume);
+		vp_step_detail_str(st, "path", src->path);
+		vp_step_detail_str(st, "format", src->format);
+		vp_step_detail_u64(st, "capacity_bytes", src->capacity);
 		if (src->backing_path)
-			detail_str(st, "backing_store", src->backing_path);
+			vp_step_detail_str(st, "backing_store", src->backing_path);
 	}
 	vp_install_add_steps(cs->ins, c->s, c->plan, true);
 	vp_format_size(s->memory, size, sizeof(size));
@@ -1496,8 +1466,8 @@ static void add_steps(struct ctx *c)
 		st = vp_plan_add(c->plan, "define", step_define, "define VM '%s' (%s, %s, %s, %s, %u vCPU%s)",
 				 s->name, s->virt_type, s->arch, s->machine ? s->machine : "default machine",
 				 size, s->vcpus, s->vcpus == 1 ? "" : "s");
-		detail_str(st, "vm", s->name);
-		detail_str(st, "uuid", s->uuid);
+		vp_step_detail_str(st, "vm", s->name);
+		vp_step_detail_str(st, "uuid", s->uuid);
 		if (s->install.run)
 			st = vp_plan_add(c->plan, "start", step_start,
 					 "start VM '%s' for its install run (it powers off when the installer reboots; the definition boots the disks then)",
@@ -1510,12 +1480,12 @@ static void add_steps(struct ctx *c)
 				 s->virt_type, s->arch, s->machine ? s->machine : "default machine", size,
 				 s->vcpus, s->vcpus == 1 ? "" : "s");
 	}
-	detail_str(st, "vm", s->name);
-	detail_str(st, "uuid", s->uuid);
+	vp_step_detail_str(st, "vm", s->name);
+	vp_step_detail_str(st, "uuid", s->uuid);
 	if (s->autostart == VP_YES) {
 		st = vp_plan_add(c->plan, "autostart", step_autostart,
 				 "mark VM '%s' to start when the host boots", s->name);
-		detail_str(st, "vm", s->name);
+		vp_step_detail_str(st, "vm", s->name);
 	}
 }
 
@@ -1532,7 +1502,7 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 		.cache_dir = c->opts->cache_dir,
 		.reporter = c->opts->reporter,
 		.osinfo = c->opts->osinfo,
-		.local = vp_conn_is_local(c->conn),
+		.local = c->local,
 		.stall_timeout_ms = c->opts->fetch_stall_ms,
 	};
 	const struct vp_tree *t;
@@ -1617,6 +1587,7 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		vp_plan_warn(c.plan, "%s", opts->notes[i]);
 	/* the layers: built-in defaults, the OS profile, the request */
 	vp_spec_defaults(c.s);
+	c.local = c.cs->local = vp_conn_is_local(conn);
 	if (open_install(&c, request, &os_id, err) < 0)
 		goto out;
 	if (opts->osinfo && os_id) {
@@ -1638,7 +1609,6 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		goto out;
 	if (vp_spec_check_text(c.s, err) < 0)
 		goto out;
-	c.local = c.cs->local = vp_conn_is_local(conn);
 	c.cs->validate = opts->mode != VP_CREATE_PRINT_XML;
 	if (c.s->transient == VP_YES && c.s->autostart == VP_YES) {
 		vp_error_set(err, VP_ERR_INVALID,

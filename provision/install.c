@@ -19,8 +19,6 @@
 #include "unattended.h"
 #include "units.h"
 
-VP_DEFINE_CLEANUP(json_object *, json_object_put)
-
 enum { F_KERNEL, F_INITRD, F_MEDIA, N_FILES };
 
 static const char *const roles[N_FILES] = { "kernel", "initrd", "media" };
@@ -94,25 +92,20 @@ static int profile_tree(struct vp_install *ins, const char *id, const char *arch
 			struct vp_error *err)
 {
 	struct vp_os_profile prof;
-	size_t i;
+	const struct vp_os_link *t;
 	int r = -1;
 
 	if (!ins->env.osinfo)
 		return vp_error_set(err, VP_ERR_INVALID, "--install %s needs the OS database", id);
 	if (vp_osinfo_profile(ins->env.osinfo, id, arch, &prof, err) < 0)
 		return -1;
-	for (i = 0; i < prof.os->n_trees; i++) {
-		const struct vp_os_link *t = &prof.os->trees[i];
-
-		if (!t->url || (t->arch && strcmp(t->arch, arch) != 0 && strcmp(t->arch, "all") != 0))
-			continue;
+	if ((t = vp_os_profile_tree(&prof, arch))) {
 		ins->location = vp_strdup(t->url);
 		if (!ins->kernel_hint && t->kernel)
 			ins->kernel_hint = vp_strdup(t->kernel);
 		if (!ins->initrd_hint && t->initrd)
 			ins->initrd_hint = vp_strdup(t->initrd);
 		r = 0;
-		break;
 	}
 	if (r < 0)
 		vp_error_set(err, VP_ERR_NOT_FOUND,
@@ -479,20 +472,17 @@ static int step_initrd(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	return 0;
 }
 
-static json_object *undo_volume(const char *pool, const char *name)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "kind", json_object_new_string("volume"));
-	json_object_object_add(o, "pool", json_object_new_string(pool));
-	json_object_object_add(o, "name", json_object_new_string(name));
-	return o;
-}
+/* An upload step's own: which file of which install. */
+struct upload_step {
+	struct vp_install *ins;
+	size_t which;
+};
 
 static int step_upload(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
 {
-	struct vp_install *ins = *(struct vp_install **)st->data;
-	size_t which = (size_t)((struct vp_install **)st->data)[1];
+	const struct upload_step *up = st->data;
+	struct vp_install *ins = up->ins;
+	size_t which = up->which;
 	struct vp_install_spec *in = &ins->s->install;
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 	_cleanup_(freep) char *stage = vp_strdup_printf("upload %s", roles[which]);
@@ -514,8 +504,11 @@ static int step_upload(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 			.format = "raw",
 			.sparse = true,
 		};
+		json_object *u = vp_undo_new("volume");
 
-		if ((idx = vp_apply_intent(ap, undo_volume(ins->pool, ins->vol[which]), err)) < 0)
+		vp_undo_set(u, "pool", ins->pool);
+		vp_undo_set(u, "name", ins->vol[which]);
+		if ((idx = vp_apply_intent(ap, u, err)) < 0)
 			return -1;
 		if (vp_volume_create(pool, &req, &vol, err) < 0) {
 			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST) {
@@ -551,13 +544,6 @@ out:
 	return r;
 }
 
-static void detail(struct vp_step *st, const char *key, const char *value)
-{
-	if (!st->detail)
-		st->detail = json_object_new_object();
-	json_object_object_add(st->detail, key, value ? json_object_new_string(value) : NULL);
-}
-
 void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, struct vp_plan *plan,
 			  bool uploads)
 {
@@ -582,12 +568,12 @@ void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, stru
 			st = vp_plan_add(plan, "download", step_download,
 					 "download the installer ISO '%s'", from);
 		st->data = ins;
-		detail(st, "location", from);
+		vp_step_detail_str(st, "location", from);
 		if (ins->have_tree) {
-			detail(st, "kernel", ins->tree.kernel);
-			detail(st, "initrd", ins->tree.initrd);
-			detail(st, "kernel_sha256", ins->tree.kernel_sha256);
-			detail(st, "initrd_sha256", ins->tree.initrd_sha256);
+			vp_step_detail_str(st, "kernel", ins->tree.kernel);
+			vp_step_detail_str(st, "initrd", ins->tree.initrd);
+			vp_step_detail_str(st, "kernel_sha256", ins->tree.kernel_sha256);
+			vp_step_detail_str(st, "initrd_sha256", ins->tree.initrd_sha256);
 		}
 	}
 	if (ins->have_tree && (s->install.n_inject || ins->have_un)) {
@@ -614,20 +600,20 @@ void vp_install_add_steps(struct vp_install *ins, struct vp_domain_spec *s, stru
 	return;
 uploads:
 	for (i = 0; i < N_FILES; i++) {
-		void **data;
+		struct upload_step *up;
 
 		if (!ins->upload[i])
 			continue;
 		st = vp_plan_add(plan, "upload", step_upload,
 				 "upload the installer's %s into volume '%s' in pool '%s'",
 				 i == F_MEDIA ? "ISO" : roles[i], ins->vol[i], ins->pool);
-		data = vp_calloc(2, sizeof(void *));
-		data[0] = ins;
-		data[1] = (void *)(uintptr_t)i;
-		st->data = data;
+		up = vp_calloc(1, sizeof(*up));
+		up->ins = ins;
+		up->which = i;
+		st->data = up;
 		st->free_data = free;
-		detail(st, "role", roles[i]);
-		detail(st, "pool", ins->pool);
-		detail(st, "volume", ins->vol[i]);
+		vp_step_detail_str(st, "role", roles[i]);
+		vp_step_detail_str(st, "pool", ins->pool);
+		vp_step_detail_str(st, "volume", ins->vol[i]);
 	}
 }

@@ -262,3 +262,31 @@ unwind:
 	vp_journal_free(ap.journal);
 	return -1;
 }
+
+void vp_step_detail_str(struct vp_step *st, const char *key, const char *value)
+{
+	if (!st->detail)
+		st->detail = json_object_new_object();
+	json_object_object_add(st->detail, key, value ? json_object_new_string(value) : NULL);
+}
+
+void vp_step_detail_u64(struct vp_step *st, const char *key, uint64_t value)
+{
+	if (!st->detail)
+		st->detail = json_object_new_object();
+	json_object_object_add(st->detail, key, json_object_new_int64((int64_t)value));
+}
+
+json_object *vp_undo_new(const char *kind)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	return o;
+}
+
+void vp_undo_set(json_object *undo, const char *key, const char *value)
+{
+	if (value)
+		json_object_object_add(undo, key, json_object_new_string(value));
+}

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <json-c/json.h>
 
 #include "error.h"
@@ -84,6 +85,15 @@ void vp_plan_free(struct vp_plan *plan);
 struct vp_step *vp_plan_add(struct vp_plan *plan, const char *kind, vp_step_fn run,
 			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void vp_plan_warn(struct vp_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A step's details for --dry-run --json: key = value (NULL: JSON null). */
+void vp_step_detail_str(struct vp_step *st, const char *key, const char *value);
+void vp_step_detail_u64(struct vp_step *st, const char *key, uint64_t value);
+
+/* An undo record of kind ("volume", "domain", ...), for vp_apply_intent(),
+ * and its fields (a NULL value is left out). */
+json_object *vp_undo_new(const char *kind);
+void vp_undo_set(json_object *undo, const char *key, const char *value);
 
 void vp_plan_note(struct vp_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report the plan's notes and warnings (once). */

@@ -147,6 +147,22 @@ char *vp_read_file(const char *path, size_t max, size_t *len)
 	return TAKE_PTR(buf);
 }
 
+bool vp_relpath_inside(const char *p)
+{
+	const char *c = p;
+
+	if (!p || !*p || *p == '/')
+		return false;
+	for (;;) {
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || !c[2]))
+			return false;
+		c = strchr(c, '/');
+		if (!c)
+			return true;
+		c++;
+	}
+}
+
 static char *xdg_dir(const char *var, const char *fallback)
 {
 	const char *xdg = getenv(var);

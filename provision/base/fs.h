@@ -25,6 +25,10 @@ int vp_write_all(int fd, const void *buf, size_t len);
 /* Read a whole (small) file, NUL-terminated; NULL with errno. */
 char *vp_read_file(const char *path, size_t max, size_t *len);
 
+/* A path that stays inside whatever it is taken relative to (an installer
+ * tree, an image): not empty, not absolute, no ".." component. */
+bool vp_relpath_inside(const char *p);
+
 /* Per-user directories (malloc'd, NULL when neither the XDG variable nor
  * $HOME is an absolute path):
  *   cache: $XDG_CACHE_HOME/vprov, else /var/cache/vprov for root and

@@ -125,23 +125,6 @@ static struct iso_member *member_find(struct vp_iso *iso, const char *relpath)
 	return NULL;
 }
 
-/* A relpath a reader accepts: relative, no ".." component. */
-static bool relpath_safe(const char *p)
-{
-	const char *c = p;
-
-	if (!p || !*p || *p == '/')
-		return false;
-	for (;;) {
-		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || !c[2]))
-			return false;
-		c = strchr(c, '/');
-		if (!c)
-			return true;
-		c++;
-	}
-}
-
 /* dir (of from) + target, with "." and ".." resolved inside the image. */
 static char *link_resolve(const char *from, const char *target)
 {
@@ -409,7 +392,7 @@ static int iso_read(void *opaque, const char *relpath, size_t max, char **buf, s
 
 	*buf = NULL;
 	*len = 0;
-	if (!relpath_safe(relpath))
+	if (!vp_relpath_inside(relpath))
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "'%s' is not a path inside the image '%s' (absolute, or with '..')",
 				    relpath ? relpath : "", iso->path);
@@ -447,7 +430,7 @@ static int iso_exists(void *opaque, const char *relpath, struct vp_error *err)
 {
 	struct vp_iso *iso = opaque;
 
-	if (!relpath_safe(relpath))
+	if (!vp_relpath_inside(relpath))
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "'%s' is not a path inside the image '%s' (absolute, or with '..')",
 				    relpath ? relpath : "", iso->path);
@@ -474,7 +457,7 @@ int vp_iso_extract(struct vp_iso *iso, const char *relpath, const char *dest, st
 	struct iso_member *m;
 	int64_t left;
 
-	if (!relpath_safe(relpath))
+	if (!vp_relpath_inside(relpath))
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "'%s' is not a path inside the image '%s' (absolute, or with '..')",
 				    relpath ? relpath : "", iso->path);
@@ -559,7 +542,7 @@ static int dir_read(void *opaque, const char *relpath, size_t max, char **buf, s
 
 	*buf = NULL;
 	*len = 0;
-	if (!relpath_safe(relpath))
+	if (!vp_relpath_inside(relpath))
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "'%s' is not a path inside '%s' (absolute, or with '..')",
 				    relpath ? relpath : "", dr->dir);
@@ -606,7 +589,7 @@ static int dir_exists(void *opaque, const char *relpath, struct vp_error *err)
 	_cleanup_(freep) char *path = NULL;
 	struct stat st;
 
-	if (!relpath_safe(relpath))
+	if (!vp_relpath_inside(relpath))
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "'%s' is not a path inside '%s' (absolute, or with '..')",
 				    relpath ? relpath : "", dr->dir);

@@ -36,11 +36,13 @@ struct vp_source_file {
 	const char *relpath;
 	const char *sha256;          /* published checksum, or NULL */
 	const char *what;            /* kernel, initrd */
+	bool hash;                   /* a local file: its SHA-256 even when none is published
+	                              * (downloads are always hashed) */
 	/* out */
 	char *path;                  /* a local file holding it */
 	bool temp;                   /* path is a temporary file the caller unlinks */
 	uint64_t size;
-	char sha256_hex[65];
+	char sha256_hex[65];         /* "" for a local file neither checked nor hashed */
 	bool cached;                 /* URL: served from the cache */
 	uint64_t body_bytes;         /* URL: body bytes transferred */
 	char *url;                   /* URL: where it came from */

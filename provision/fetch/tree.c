@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "fs.h"
 #include "cleanup.h"
 #include "text.h"
 #include "tree.h"
@@ -199,14 +200,7 @@ static int version_major(const char *v)
  * relative, no "..", no empty or control characters. */
 static bool relpath_ok(const char *p)
 {
-	const char *c;
-
-	if (!p || !*p || *p == '/' || vp_text_bad(p))
-		return false;
-	for (c = p; *c; c = strchr(c, '/') ? strchr(c, '/') + 1 : c + strlen(c))
-		if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2]))
-			return false;
-	return true;
+	return vp_relpath_inside(p) && !vp_text_bad(p);
 }
 
 /* A tree's own kernel path ("./images/pxeboot/vmlinuz"): cleaned, or NULL. */

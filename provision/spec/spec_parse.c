@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "fs.h"
 #include "units.h"
 
 struct kv {
@@ -884,21 +885,13 @@ out:
 /* A path inside an installer tree: relative, and never above its root. */
 static int tree_path_check(const char *what, const char *v, struct vp_error *err)
 {
-	const char *p = v;
-
 	if (v[0] == '/')
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "invalid %s '%s': give the path inside the tree (e.g. install.amd/vmlinuz)",
 				    what, v);
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && !strncmp(p, "..", 2))
-			return vp_error_set(err, VP_ERR_INVALID,
-					    "invalid %s '%s': it must stay inside the tree", what, v);
-		p += n;
-		p += strspn(p, "/");
-	}
+	if (!vp_relpath_inside(v))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%s': it must stay inside the tree", what, v);
 	return 0;
 }
 
