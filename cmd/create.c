@@ -68,6 +68,21 @@ static const struct vp_opt options[] = {
 		     "debian12); no_install=yes: a VM with nothing to boot,\n"
 		     "on purpose"),
 	VP_OPT_FLAG(0, "pxe", "boot the install run from the network"),
+	VP_OPT_GROUP("cloud images (the default where the OS profile has one)"),
+	VP_OPT_VALUE(0, "image", "IMAGE",
+		     "a cloud image under the first disk, a thin qcow2 overlay\n"
+		     "(--disk size=N makes it larger): an OS id (its cloud\n"
+		     "image), a URL (downloaded once), a file, or POOL/VOL;\n"
+		     "uploaded once per pool as a base found by its checksum",
+		     .comp = VP_COMP_FILE),
+	VP_OPT_VALUE(0, "cloud-init", "[OPTS]",
+		     "a NoCloud seed (kept until delete): hostname=H,\n"
+		     "root-password-file=F, root-password-generate=on,\n"
+		     "root-ssh-key=F, clouduser-ssh-key=F, user-data=F,\n"
+		     "meta-data=F, network-config=F, disable=on; bare:\n"
+		     "virt-install's defaults (with --image: the default);\n"
+		     "none: no seed",
+		     .optional = true),
 	VP_OPT_GROUP("boot"),
 	VP_OPT_FLAG(0, "import", "boot the first disk (no install step)"),
 	VP_OPT_LIST(0, "boot", "OPTS",
@@ -181,6 +196,15 @@ static int parse(struct vp_ctx *ctx, const struct vp_args *args, struct create_a
 	if ((v = vp_arg_str(args, "install")) && vp_spec_parse_install(s, v, &err) < 0)
 		goto bad;
 	if ((v = vp_arg_str(args, "unattended")) && vp_spec_parse_unattended(s, v, &err) < 0)
+		goto bad;
+	if ((v = vp_arg_str(args, "image"))) {
+		if (!*v)
+			return vp_usage_error(ctx, "--image needs an OS id, a URL, a file or POOL/VOL"), -1;
+		if (vp_spec_check_value("--image", v, &err) < 0)
+			goto bad;
+		vp_set_str(&s->cloud.image, v);
+	}
+	if ((v = vp_arg_str(args, "cloud-init")) && vp_spec_parse_cloud_init(s, v, &err) < 0)
 		goto bad;
 	if ((v = vp_arg_str(args, "extra-args"))) {
 		if (vp_spec_check_value("--extra-args", v, &err) < 0)

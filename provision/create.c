@@ -28,6 +28,8 @@
 #include "journal.h"
 #include "kvm.h"
 #include "install.h"
+#include "cloudinit.h"
+#include "image.h"
 #include "osinfo.h"
 #include "schema.h"
 #include "storage.h"
@@ -59,6 +61,8 @@ struct cstate {
 	bool local;
 	bool validate;           /* check the XML against libvirt's schema */
 	struct vp_install *ins;  /* the install run's source and steps, if any */
+	struct vp_image *img;    /* the cloud image under the first disk, if any */
+	struct vp_cloudinit *ci; /* the cloud-init seed, if any */
 };
 
 struct ctx {
@@ -97,6 +101,8 @@ static void cstate_free(void *p)
 	free(cs->pools);
 	free(cs->late);
 	vp_install_free(cs->ins);
+	vp_image_free(cs->img);
+	vp_cloudinit_free(cs->ci);
 	free(cs);
 }
 
@@ -997,6 +1003,31 @@ static int assign_targets(struct ctx *c, struct vp_error *err)
 
 /* Where the installer's files go: the pool of the first disk this create
  * makes, else the default pool (made when missing). */
+/* The first disk becomes the image's overlay: it must be a new one. */
+static int check_image_disk(struct ctx *c, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	struct vp_disk_spec *d;
+
+	if (!s->n_disks)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--image needs a disk to lay its overlay on (drop --disk none)");
+	d = &s->disks[0];
+	if (d->path || d->vol || d->backing_store || streq(d->device, "cdrom"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--image makes the first disk, a new overlay: give it as --disk size=N[,pool=P], not an existing path, volume or backing_store");
+	if (d->format && !streq(d->format, "qcow2"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--image makes a qcow2 overlay; the first disk cannot be %s", d->format);
+	if (vp_install_requested(&s->install) || c->cs->ins)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--image is an install source of its own; it cannot go with --location, --cdrom, --install or --pxe");
+	if (s->import == VP_YES || s->boot.kernel)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--image boots its overlay; it cannot go with --import or --boot kernel=");
+	return 0;
+}
+
 static int boot_pool(struct ctx *c, char **name, struct vp_error *err)
 {
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
@@ -1022,11 +1053,27 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 		d->size = s->disk_size ? s->disk_size : VP_DEFAULT_DISK_SIZE;
 		s->disks_set = false; /* still "not said" for the canonical form */
 	}
-	/* room for the installer's ISO, which the install resolve may add */
-	c->cs->late = vp_calloc(s->n_disks + 2, sizeof(*c->cs->late));
+	/* room for the installer's ISO and the cloud-init seed, which come later */
+	c->cs->late = vp_calloc(s->n_disks + 3, sizeof(*c->cs->late));
+	if (c->cs->img && check_image_disk(c, err) < 0)
+		return -1;
 	for (i = 0; i < s->n_disks; i++)
 		if (resolve_disk(c, i, err) < 0)
 			return -1;
+	if (c->cs->img) {
+		if (vp_image_resolve(c->cs->img, c->conn, s, 0, s->disks[0].src.pool, c->plan, err) < 0 ||
+		    vp_image_settle(c->cs->img, c->conn, err) < 0)
+			return -1;
+	}
+	{
+		_cleanup_(freep) char *pool = NULL;
+
+		if ((s->cloud.init_set || c->cs->img) &&
+		    (boot_pool(c, &pool, err) < 0 ||
+		     vp_cloudinit_resolve(c->conn, s, pool, c->cs->img != NULL, c->opts->cache_dir, c->plan,
+					  &c->cs->ci, err) < 0))
+			return -1;
+	}
 	n = s->n_disks;
 	if (c->cs->ins || vp_install_requested(&s->install) || s->install.extra_args ||
 	    s->install.n_inject || s->install.unattended.set) {
@@ -1421,6 +1468,7 @@ static void add_steps(struct ctx *c)
 	/* what needs nothing of the host goes first: a download that fails
 	 * has made nothing to undo */
 	vp_install_add_steps(cs->ins, c->s, c->plan, false);
+	vp_image_add_steps(cs->img, c->plan, false);
 	for (i = 0; i < cs->n_pools; i++) {
 		const struct planned_pool *pp = &cs->pools[i];
 
@@ -1437,6 +1485,8 @@ static void add_steps(struct ctx *c)
 		vp_step_detail_str(st, "directory", pp->dir);
 		vp_step_detail_str(st, "action", pp->exists ? "start" : "create");
 	}
+	/* the base image before the overlay on it */
+	vp_image_add_steps(cs->img, c->plan, true);
 	for (i = 0; i < s->n_disks; i++) {
 		const struct vp_disk_source *src = &s->disks[i].src;
 
@@ -1460,6 +1510,7 @@ static void add_steps(struct ctx *c)
 		if (src->backing_path)
 			vp_step_detail_str(st, "backing_store", src->backing_path);
 	}
+	vp_cloudinit_add_steps(cs->ci, c->plan);
 	vp_install_add_steps(cs->ins, c->s, c->plan, true);
 	vp_format_size(s->memory, size, sizeof(size));
 	if (s->transient != VP_YES) {
@@ -1547,6 +1598,89 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 	return 0;
 }
 
+static int image_open(struct ctx *c, const char *arg, const char *arch, const char **profile,
+		      struct vp_error *err)
+{
+	struct vp_image_env env = {
+		.cache_dir = c->opts->cache_dir,
+		.state_dir = c->opts->state_dir,
+		.reporter = c->opts->reporter,
+		.osinfo = c->opts->osinfo,
+		.stall_timeout_ms = c->opts->fetch_stall_ms,
+	};
+
+	return vp_image_open(arg, arch, &env, &c->cs->img, profile, err);
+}
+
+/* --image ID|URL|PATH|POOL/VOL, opened before the profile is laid down:
+ * an OS id chooses the profile when the user did not. */
+static int open_image(struct ctx *c, const struct vp_domain_spec *request, const char **os_id,
+		      struct vp_error *err)
+{
+	const char *img = request->cloud.image, *profile = NULL;
+	_cleanup_(freep) char *what = NULL;
+
+	if (!img || !*img)
+		return 0; /* none, or the profile's: once the profile is known */
+	if (host_caps(c, err) < 0 ||
+	    image_open(c, img, request->arch ? request->arch : c->caps.host_arch, &profile, err) < 0)
+		return -1;
+	what = vp_image_describe(c->cs->img);
+	if (profile && (!*os_id || c->opts->os_from_name)) {
+		*os_id = profile;
+		vp_plan_note(c->plan, "using %s and the OS profile '%s'", what, profile);
+	} else {
+		vp_plan_note(c->plan, "using %s", what);
+	}
+	return 0;
+}
+
+/* No install source, no disk to boot, no kernel: the profile's cloud
+ * image is the default (or --image given bare). */
+static int default_image(struct ctx *c, const struct vp_domain_spec *request, const char *os_id,
+			 struct vp_error *err)
+{
+	const struct vp_domain_spec *s = c->s;
+	const char *url;
+	_cleanup_(freep) char *what = NULL;
+	bool bare = request->cloud.image && !*request->cloud.image;
+	size_t i;
+
+	if (c->cs->img || (request->cloud.image && !bare))
+		return 0;
+	if (!bare) {
+		if (c->cs->ins || vp_install_requested(&s->install) || s->import == VP_YES ||
+		    s->boot.kernel)
+			return 0;
+		for (i = 0; i < s->n_disks; i++)
+			if (s->disks[i].path || s->disks[i].vol || s->disks[i].backing_store ||
+			    s->disks[i].device)
+				return 0;
+		if (s->disks_set && !s->n_disks)
+			return 0;
+		for (i = 0; i < s->boot.n_devs; i++)
+			if (strcmp(s->boot.devs[i], "hd") != 0)
+				return 0;
+	}
+	url = os_id ? vp_image_of_profile(c->opts->osinfo, os_id, s->arch ? s->arch : c->caps.host_arch) :
+		      NULL;
+	if (!url) {
+		if (bare)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    os_id ? "--image without a value takes the OS profile's cloud image, and '%s' names none for this architecture; give --image URL|FILE|POOL/VOL" :
+						    "--image without a value takes the OS profile's cloud image: choose a profile with --os, or give --image URL|FILE|POOL/VOL%s",
+					    os_id ? os_id : "");
+		return 0;
+	}
+	if (image_open(c, url, s->arch ? s->arch : c->caps.host_arch, NULL, err) < 0)
+		return -1;
+	what = vp_image_describe(c->cs->img);
+	vp_plan_note(c->plan,
+		     "installing from %s, the cloud image of OS profile '%s' (choose another with --image, or install with --location or --cdrom)",
+		     what, os_id);
+	return 0;
+}
+
 /* Something the VM can boot without an install run: an existing image, an
  * overlay on one, a cdrom, a kernel, or --import. */
 static bool has_boot_source(const struct vp_domain_spec *s)
@@ -1588,7 +1722,7 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	/* the layers: built-in defaults, the OS profile, the request */
 	vp_spec_defaults(c.s);
 	c.local = c.cs->local = vp_conn_is_local(conn);
-	if (open_install(&c, request, &os_id, err) < 0)
+	if (open_install(&c, request, &os_id, err) < 0 || open_image(&c, request, &os_id, err) < 0)
 		goto out;
 	if (opts->osinfo && os_id) {
 		struct vp_os_profile prof;
@@ -1606,6 +1740,10 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		vp_os_profile_clear(&prof);
 	}
 	if (vp_spec_merge(c.s, request, err) < 0)
+		goto out;
+	if (opts->osinfo && host_caps(&c, err) < 0)
+		goto out;
+	if (opts->osinfo && default_image(&c, request, os_id, err) < 0)
 		goto out;
 	if (vp_spec_check_text(c.s, err) < 0)
 		goto out;
@@ -1634,7 +1772,7 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		if (c.cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
 			goto out;
 		res->install_xml = vp_xml_format(doc);
-	} else if (!has_boot_source(c.s)) {
+	} else if (!c.cs->img && !has_boot_source(c.s)) {
 		vp_plan_warn(c.plan,
 			     "VM '%s' has nothing to boot: its disks are new and empty (give --location, --cdrom, --import with an existing disk, or --boot kernel=; --install no_install=yes says it is meant so)",
 			     c.s->name);

@@ -244,8 +244,8 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 			continue;
 		n = vp_xml_add(vm, "volume", NULL);
 		xmlSetNs(n, ns);
-		vp_xml_set(n, "role", "disk");
-		vp_xml_set(n, "owned", src->create ? "yes" : "no");
+		vp_xml_set(n, "role", s->disks[i].seed ? "seed" : "disk");
+		vp_xml_set(n, "owned", src->create || s->disks[i].seed ? "yes" : "no");
 		vp_xml_set(n, "pool", src->pool);
 		vp_xml_set(n, "name", src->volume);
 		vp_xml_set(n, "path", src->path);
@@ -310,6 +310,18 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 	snprintf(num, sizeof(num), "%u", s->vcpus);
 	vp_xml_set_text(vp_xml_child(root, "vcpu"), num);
 	build_os(vp_xml_child(root, "os"), s, install);
+	if (s->cloud.seed_vol) {
+		/* cloud-init's NoCloud source, named in SMBIOS besides the
+		 * seed's volume label */
+		xmlNodePtr os = vp_xml_child(root, "os");
+		xmlNodePtr si = xmlNewNode(NULL, BAD_CAST "sysinfo");
+
+		xmlAddPrevSibling(os, si);
+		vp_xml_set(si, "type", "smbios");
+		vp_xml_set(vp_xml_add(vp_xml_add(si, "system", NULL), "entry", "ds=nocloud"), "name",
+			   "serial");
+		vp_xml_set(vp_xml_add(os, "smbios", NULL), "mode", "sysinfo");
+	}
 	if (install) /* the installer's reboot ends the install run */
 		vp_xml_set_text(vp_xml_child(root, "on_reboot"), "destroy");
 

@@ -98,6 +98,40 @@ void vp_install_spec_clear(struct vp_install_spec *in)
 	memset(in, 0, sizeof(*in));
 }
 
+static void strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char **strv_copy(char *const *v, size_t n)
+{
+	char **out = n ? vp_calloc(n, sizeof(*out)) : NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = vp_strdup(v[i]);
+	return out;
+}
+
+void vp_cloud_spec_clear(struct vp_cloud_spec *c)
+{
+	free(c->image);
+	free(c->hostname);
+	free(c->root_password_file);
+	strv_free(c->root_ssh_keys, c->n_root_ssh_keys);
+	strv_free(c->clouduser_ssh_keys, c->n_clouduser_ssh_keys);
+	free(c->user_data);
+	free(c->meta_data);
+	free(c->network_config);
+	free(c->seed_pool);
+	free(c->seed_vol);
+	memset(c, 0, sizeof(*c));
+}
+
 bool vp_install_requested(const struct vp_install_spec *in)
 {
 	return in->location || in->cdrom || in->tree_os || in->no_install == VP_YES ||
@@ -125,6 +159,7 @@ void vp_spec_clear(struct vp_domain_spec *spec)
 	free(spec->console_target);
 	boot_clear(&spec->boot);
 	vp_install_spec_clear(&spec->install);
+	vp_cloud_spec_clear(&spec->cloud);
 	free(spec->dev.disk_bus);
 	free(spec->dev.net_model);
 	free(spec->dev.usb_model);
@@ -171,6 +206,7 @@ static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
 	d->readonly = s->readonly;
 	d->sparse = s->sparse;
 	d->install_media = s->install_media;
+	d->seed = s->seed;
 }
 
 static void merge_str(char **dst, const char *src)
@@ -270,6 +306,29 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 			merge_str(&di->unattended.user_login, si->unattended.user_login);
 			merge_str(&di->unattended.user_password_file, si->unattended.user_password_file);
 		}
+	}
+	merge_str(&dst->cloud.image, src->cloud.image);
+	if (src->cloud.init_set) {
+		/* --cloud-init is one option: the later one replaces it whole */
+		char *image = TAKE_PTR(dst->cloud.image);
+		const struct vp_cloud_spec *sc = &src->cloud;
+		struct vp_cloud_spec *dc = &dst->cloud;
+
+		vp_cloud_spec_clear(dc);
+		dc->image = image;
+		dc->init_set = true;
+		dc->init_none = sc->init_none;
+		dc->hostname = vp_strdup(sc->hostname);
+		dc->root_password_file = vp_strdup(sc->root_password_file);
+		dc->root_password_generate = sc->root_password_generate;
+		dc->disable = sc->disable;
+		dc->root_ssh_keys = strv_copy(sc->root_ssh_keys, sc->n_root_ssh_keys);
+		dc->n_root_ssh_keys = sc->n_root_ssh_keys;
+		dc->clouduser_ssh_keys = strv_copy(sc->clouduser_ssh_keys, sc->n_clouduser_ssh_keys);
+		dc->n_clouduser_ssh_keys = sc->n_clouduser_ssh_keys;
+		dc->user_data = vp_strdup(sc->user_data);
+		dc->meta_data = vp_strdup(sc->meta_data);
+		dc->network_config = vp_strdup(sc->network_config);
 	}
 	merge_tri(&dst->import, src->import);
 	merge_tri(&dst->autostart, src->autostart);
@@ -423,6 +482,19 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 	buf_addt(&b, "install.no_install", s->install.no_install);
 	buf_addt(&b, "install.pxe", s->install.pxe);
 	buf_add(&b, "install.unattended", s->install.unattended.set ? "yes" : NULL);
+	buf_add(&b, "cloud.image", s->cloud.image);
+	buf_add(&b, "cloud.init", s->cloud.init_set ? (s->cloud.init_none ? "none" : "yes") : NULL);
+	buf_add(&b, "cloud.hostname", s->cloud.hostname);
+	buf_add(&b, "cloud.root_password_file", s->cloud.root_password_file);
+	buf_addt(&b, "cloud.root_password_generate", s->cloud.root_password_generate);
+	buf_addt(&b, "cloud.disable", s->cloud.disable);
+	for (i = 0; i < s->cloud.n_root_ssh_keys; i++)
+		buf_add(&b, "cloud.root_ssh_key", s->cloud.root_ssh_keys[i]);
+	for (i = 0; i < s->cloud.n_clouduser_ssh_keys; i++)
+		buf_add(&b, "cloud.clouduser_ssh_key", s->cloud.clouduser_ssh_keys[i]);
+	buf_add(&b, "cloud.user_data", s->cloud.user_data);
+	buf_add(&b, "cloud.meta_data", s->cloud.meta_data);
+	buf_add(&b, "cloud.network_config", s->cloud.network_config);
 	buf_addt(&b, "import", s->import);
 	buf_addt(&b, "autostart", s->autostart);
 	buf_addt(&b, "transient", s->transient);
@@ -533,6 +605,12 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 		{ "--unattended admin-password-file", s->install.unattended.admin_password_file },
 		{ "--unattended user-login", s->install.unattended.user_login },
 		{ "--unattended user-password-file", s->install.unattended.user_password_file },
+		{ "--image", s->cloud.image },
+		{ "--cloud-init hostname", s->cloud.hostname },
+		{ "--cloud-init root-password-file", s->cloud.root_password_file },
+		{ "--cloud-init user-data", s->cloud.user_data },
+		{ "--cloud-init meta-data", s->cloud.meta_data },
+		{ "--cloud-init network-config", s->cloud.network_config },
 		{ "the OS profile's disk bus", s->dev.disk_bus },
 		{ "the OS profile's NIC model", s->dev.net_model },
 		{ "the OS profile's USB model", s->dev.usb_model },

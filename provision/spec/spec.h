@@ -60,6 +60,7 @@ struct vp_disk_spec {
 	enum vp_tristate readonly;
 	enum vp_tristate sparse;
 	bool install_media;    /* the installer's ISO: inserted for the install run only */
+	bool seed;             /* the cloud-init seed vprov uploaded: read-only, the VM's own */
 	/* resolved */
 	char *target;          /* vda, sda, hda, ... */
 	struct vp_disk_source src;
@@ -118,6 +119,25 @@ struct vp_install_spec {
 	char *media_pool, *media_vol;  /* an ISO vprov uploaded for this VM */
 };
 
+/* A cloud image under the first disk (a thin overlay on a base volume
+ * that is never modified) and the cloud-init NoCloud seed, with
+ * virt-install's --cloud-init sub-options. */
+struct vp_cloud_spec {
+	/* requested */
+	char *image;                   /* --image ID|URL|PATH|POOL/VOL; "": the profile's */
+	bool init_set;                 /* --cloud-init given (bare: virt-install's defaults) */
+	bool init_none;                /* --cloud-init none: no seed */
+	char *hostname;
+	char *root_password_file;
+	enum vp_tristate root_password_generate;
+	enum vp_tristate disable;
+	char **root_ssh_keys, **clouduser_ssh_keys; /* public key files */
+	size_t n_root_ssh_keys, n_clouduser_ssh_keys;
+	char *user_data, *meta_data, *network_config; /* files */
+	/* resolved */
+	char *seed_pool, *seed_vol;    /* the seed volume vprov uploads for this VM */
+};
+
 /* What devices a guest OS can drive; an OS profile says, the builder obeys.
  * Unset fields take the modern defaults (virtio, qemu-xhci, ...). */
 struct vp_device_prefs {
@@ -156,6 +176,7 @@ struct vp_domain_spec {
 	char *console_target;          /* serial (default) | virtio: --console pty,target_type= */
 	struct vp_boot_spec boot;
 	struct vp_install_spec install;
+	struct vp_cloud_spec cloud;
 	enum vp_tristate import;
 	enum vp_tristate autostart;
 	enum vp_tristate transient;
@@ -174,6 +195,7 @@ struct vp_domain_spec {
 
 void vp_spec_clear(struct vp_domain_spec *spec);
 void vp_install_spec_clear(struct vp_install_spec *in);
+void vp_cloud_spec_clear(struct vp_cloud_spec *c);
 
 /* True when the request names an install source (--location, --cdrom,
  * --install ID) or --pxe / no_install. */
@@ -239,5 +261,10 @@ int vp_spec_parse_location(struct vp_domain_spec *spec, const char *arg, struct 
 int vp_spec_parse_install(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_console(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_unattended(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+/* --cloud-init [root-password-generate=on|off,root-password-file=F,
+ * disable=on|off,root-ssh-key=F,clouduser-ssh-key=F,user-data=F,
+ * meta-data=F,network-config=F,hostname=H] (the key options may repeat),
+ * or "none"; "" is the bare option. */
+int vp_spec_parse_cloud_init(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 
 #endif

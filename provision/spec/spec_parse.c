@@ -1118,3 +1118,88 @@ out:
 	kvlist_clear(&l);
 	return r;
 }
+
+static const char *const cloud_init_keys[] = { "root-password-generate", "root-password-file",
+					       "disable", "root-ssh-key", "clouduser-ssh-key",
+					       "user-data", "meta-data", "network-config",
+					       "hostname", NULL };
+
+static void strv_add(char ***v, size_t *n, const char *s)
+{
+	*v = vp_grow(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = vp_strdup(s);
+}
+
+int vp_spec_parse_cloud_init(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	struct vp_cloud_spec n = { .init_set = true };
+	struct vp_cloud_spec *c = &spec->cloud;
+	struct kvlist l = { 0 };
+	struct seen seen = { 0 };
+	size_t i;
+	int r = -1;
+
+	if (!strcmp(arg, "none")) {
+		n.init_none = true;
+	} else if (*arg && kv_split(arg, "--cloud-init", &l, err) < 0) {
+		return -1;
+	}
+	for (i = 0; i < l.n; i++) {
+		struct kv *kv = &l.items[i];
+		const char *k = kv->key ? kv->key : kv->value;
+		char what[48];
+
+		if (!one_of(k, cloud_init_keys)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --cloud-init option '%s' (known: root-password-generate, root-password-file, disable, root-ssh-key, clouduser-ssh-key, user-data, meta-data, network-config, hostname, or none)",
+				     k);
+			goto out;
+		}
+		snprintf(what, sizeof(what), "--cloud-init %s", k);
+		if (!strcmp(k, "root-password-generate") || !strcmp(k, "disable")) {
+			enum vp_tristate *t = !strcmp(k, "disable") ? &n.disable :
+								     &n.root_password_generate;
+
+			if (once(&seen, k, k, "--cloud-init", arg, err) < 0 ||
+			    parse_bool(kv->key ? kv->value : "on", what, t, err) < 0)
+				goto out;
+			continue;
+		}
+		if (!kv->key) {
+			vp_error_set(err, VP_ERR_INVALID, "--cloud-init %s= needs a value", k);
+			goto out;
+		}
+		if (need_value(kv, "--cloud-init", err) < 0 || vp_spec_check_value(what, kv->value, err) < 0)
+			goto out;
+		if (!strcmp(k, "root-ssh-key")) {
+			strv_add(&n.root_ssh_keys, &n.n_root_ssh_keys, kv->value);
+			continue;
+		}
+		if (!strcmp(k, "clouduser-ssh-key")) {
+			strv_add(&n.clouduser_ssh_keys, &n.n_clouduser_ssh_keys, kv->value);
+			continue;
+		}
+		if (once(&seen, k, k, "--cloud-init", arg, err) < 0)
+			goto out;
+		vp_set_str(!strcmp(k, "hostname")           ? &n.hostname :
+			   !strcmp(k, "root-password-file") ? &n.root_password_file :
+			   !strcmp(k, "user-data")          ? &n.user_data :
+			   !strcmp(k, "meta-data")          ? &n.meta_data :
+							      &n.network_config,
+			   kv->value);
+	}
+	if (n.root_password_file && n.root_password_generate == VP_YES) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "--cloud-init root-password-file and root-password-generate=on cannot go together");
+		goto out;
+	}
+	n.image = TAKE_PTR(c->image);
+	vp_cloud_spec_clear(c);
+	*c = n;
+	memset(&n, 0, sizeof(n));
+	r = 0;
+out:
+	vp_cloud_spec_clear(&n);
+	kvlist_clear(&l);
+	return r;
+}
