@@ -77,11 +77,11 @@ static void image_freep(struct vp_image **p)
 	vp_image_free(*p);
 }
 
-const char *vp_image_of_profile(struct vp_osinfo *db, const char *os_id, const char *arch)
+char *vp_image_of_profile(struct vp_osinfo *db, const char *os_id, const char *arch)
 {
 	struct vp_os_profile prof;
 	struct vp_error e = { 0 };
-	const char *best = NULL;
+	char *best = NULL;
 	size_t i;
 	int score = -1;
 
@@ -97,11 +97,12 @@ const char *vp_image_of_profile(struct vp_osinfo *db, const char *os_id, const c
 		sc = streq(l->format, "qcow2") ? 2 : (!l->format || streq(l->format, "raw")) ? 1 : -1;
 		if (sc > score) {
 			score = sc;
-			best = l->url;
+			free(best);
+			best = vp_strdup(l->url);
 		}
 	}
 	vp_os_profile_clear(&prof);
-	return best; /* the database outlives the profile */
+	return best;
 }
 
 /* What a base made from name gets called: its last part, without an
@@ -249,7 +250,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 					    arg);
 		im->kind = K_VOLUME;
 	} else {
-		const char *url;
+		_cleanup_(freep) char *url = NULL;
 
 		if (!env->osinfo || !vp_osinfo_has(env->osinfo, arg))
 			return vp_error_set(err, VP_ERR_INVALID,
@@ -261,7 +262,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 					    "OS profile '%s' names no cloud image for %s (install with --location or --cdrom, or give --image URL|FILE)",
 					    arg, arch);
 		im->kind = K_URL;
-		im->url = vp_strdup(url);
+		im->url = TAKE_PTR(url);
 		im->profile = vp_strdup(arg);
 		if (profile)
 			*profile = arg;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <unistd.h>
 #include <libvirt/libvirt.h>
 
 #include "osinfo.h"
@@ -45,6 +47,8 @@ static void check_os(const char *os_id)
 	opts.caps_xml = caps;
 	snprintf(name, sizeof(name), "vm-%s", os_id);
 	req.name = vp_strdup(name);
+	/* the profile's facts for a blank VM (not its cloud image: below) */
+	req.install.no_install = VP_YES;
 	if (vp_domain_create(conn, &req, &opts, &res, NULL, NULL, &err) < 0)
 		fail_msg("%s: %s", os_id, err.msg);
 	assert_int_equal(vp_xml_parse(res.xml, "output", &doc, &err), 0);
@@ -55,6 +59,65 @@ static void check_os(const char *os_id)
 	vp_create_result_clear(&res);
 	vp_spec_clear(&req);
 	vp_osinfo_close(db);
+}
+
+/* With no install source, a profile's cloud image is the default: the
+ * plan downloads it, uploads it as a base, lays a qcow2 overlay on it and
+ * uploads a cloud-init seed, attached read-only with SMBIOS ds=nocloud. */
+static void test_debian12_cloud_default(void **state)
+{
+	_cleanup_(virConnectClosep) virConnectPtr conn = virConnectOpen("test:///default");
+	_cleanup_(freep) char *caps = slurp(VP_TEST_DATA "/caps-x86_64.xml");
+	char cache[] = "/tmp/vprov-test-cache-XXXXXX";
+	struct vp_osinfo_opts oo = { .system_dir = "/usr/share/osinfo" };
+	struct vp_osinfo *db = NULL;
+	struct vp_domain_spec req = { 0 };
+	struct vp_create_result res;
+	struct vp_error err = { 0 };
+	struct vp_plan *plan = NULL;
+	const char *want[] = { "download", "pool", "base", "volume", "seed", "define", "start" };
+	struct vp_create_opts opts = {
+		.mode = VP_CREATE_DRY_RUN,
+		.os_id = "debian12",
+		.uuid = "5d3c1f7e-2b4a-4c8d-9e0f-1a2b3c4d5e6f",
+	};
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(cache));
+	assert_int_equal(vp_osinfo_open(&oo, &db, NULL, &err), 0);
+	opts.osinfo = db;
+	opts.caps_xml = caps;
+	opts.cache_dir = cache;
+	req.name = vp_strdup("cloudy");
+	if (vp_domain_create(conn, &req, &opts, &res, &plan, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(plan->n_steps, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < plan->n_steps; i++)
+		assert_string_equal(plan->steps[i].kind, want[i]);
+	assert_non_null(strstr(plan->steps[0].desc, "debian-12-genericcloud-amd64.qcow2"));
+	assert_non_null(strstr(res.xml, "<entry name=\"serial\">ds=nocloud</entry>"));
+	assert_non_null(strstr(res.xml, "<smbios mode=\"sysinfo\"/>"));
+	assert_non_null(strstr(res.xml, "cloudy-cidata.iso"));
+	assert_non_null(strstr(res.xml, "role=\"seed\" owned=\"yes\""));
+	assert_int_equal(res.spec.n_disks, 2);
+	assert_true(res.spec.disks[1].seed);
+	assert_int_equal(res.spec.disks[1].readonly, VP_YES);
+	assert_string_equal(res.spec.disks[1].bus, "virtio");
+	assert_string_equal(res.spec.disks[0].src.format, "qcow2");
+	vp_plan_free(plan);
+	vp_create_result_clear(&res);
+	vp_spec_clear(&req);
+	vp_osinfo_close(db);
+	/* a dry run downloads nothing (the cache's empty directory aside) */
+	{
+		char sub[64];
+
+		snprintf(sub, sizeof(sub), "%s/fetch", cache);
+		rmdir(sub);
+	}
+	if (rmdir(cache) < 0)
+		fail_msg("the dry run left files in %s: %s", cache, strerror(errno));
 }
 
 static void test_ubuntu2004(void **state)
@@ -93,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_ubuntu2004), cmocka_unit_test(test_debian12),
 		cmocka_unit_test(test_fedora40),   cmocka_unit_test(test_win10),
 		cmocka_unit_test(test_winxp),
+		cmocka_unit_test(test_debian12_cloud_default),
 	};
 
 	vp_init();

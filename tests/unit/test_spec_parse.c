@@ -25,6 +25,50 @@ static void expect_error(int (*fn)(struct vp_domain_spec *, const char *, struct
 	vp_spec_clear(&s);
 }
 
+/* --cloud-init: virt-install's sub-options, repeatable keys, bare, none,
+ * and the later option replacing the earlier whole */
+static void test_cloud_init(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_cloud_init(&s,
+		"hostname=web1,root-ssh-key=/a.pub,root-ssh-key=/b.pub,clouduser-ssh-key=c.pub,"
+		"user-data=ud,meta-data=md,network-config=nc,disable=on", &err), 0);
+	assert_true(s.cloud.init_set);
+	assert_false(s.cloud.init_none);
+	assert_string_equal(s.cloud.hostname, "web1");
+	assert_int_equal(s.cloud.n_root_ssh_keys, 2);
+	assert_string_equal(s.cloud.root_ssh_keys[1], "/b.pub");
+	assert_int_equal(s.cloud.n_clouduser_ssh_keys, 1);
+	assert_string_equal(s.cloud.user_data, "ud");
+	assert_string_equal(s.cloud.meta_data, "md");
+	assert_string_equal(s.cloud.network_config, "nc");
+	assert_int_equal(s.cloud.disable, VP_YES);
+	assert_int_equal(s.cloud.root_password_generate, VP_UNSET);
+	/* a later --cloud-init replaces the earlier; --image stays */
+	vp_set_str(&s.cloud.image, "debian12");
+	assert_int_equal(vp_spec_parse_cloud_init(&s, "root-password-generate", &err), 0);
+	assert_int_equal(s.cloud.root_password_generate, VP_YES);
+	assert_null(s.cloud.hostname);
+	assert_int_equal(s.cloud.n_root_ssh_keys, 0);
+	assert_string_equal(s.cloud.image, "debian12");
+	assert_int_equal(vp_spec_parse_cloud_init(&s, "", &err), 0);
+	assert_true(s.cloud.init_set);
+	assert_false(s.cloud.init_none);
+	assert_int_equal(vp_spec_parse_cloud_init(&s, "none", &err), 0);
+	assert_true(s.cloud.init_none);
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_cloud_init, "bogus=1", "unknown --cloud-init option 'bogus'");
+	expect_error(vp_spec_parse_cloud_init, "hostname=a,hostname=b", "'hostname' is given twice");
+	expect_error(vp_spec_parse_cloud_init, "disable=maybe", "use on or off");
+	expect_error(vp_spec_parse_cloud_init, "user-data", "user-data= needs a value");
+	expect_error(vp_spec_parse_cloud_init, "root-password-file=/p,root-password-generate=on",
+		     "cannot go together");
+}
+
 static void test_disk_keys(void **state)
 {
 	struct vp_domain_spec s = { 0 };
@@ -480,6 +524,7 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cloud_init),
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
