@@ -22,6 +22,24 @@ void vp_args_clear(struct vp_args *a)
 }
 
 /* Does long name (len bytes of s) name opt, by its name or an alias? */
+/* A bare optional value may be followed by one of its option's own words
+ * (--cloud-init none) as well as by OPTS with a '='. */
+static bool is_word(const struct vp_opt *o, const char *arg)
+{
+	const char *w = o->words;
+	size_t n = strlen(arg);
+
+	while (w && *w) {
+		size_t l = strcspn(w, " ");
+
+		if (l == n && !strncmp(w, arg, n))
+			return true;
+		w += l;
+		w += strspn(w, " ");
+	}
+	return false;
+}
+
 static bool long_matches(const struct vp_opt *o, const char *s, size_t len)
 {
 	const char *p;
@@ -132,7 +150,8 @@ int vp_args_parse(struct vp_ctx *ctx, const struct vp_cmd *cmd, int argc, char *
 			} else if (eq) {
 				take(ctx, a, o, eq + 1);
 			} else if (o->optional) {
-				if (i + 1 < argc && argv[i + 1][0] != '-' && strchr(argv[i + 1], '='))
+				if (i + 1 < argc && argv[i + 1][0] != '-' &&
+				    (strchr(argv[i + 1], '=') || is_word(o, argv[i + 1])))
 					take(ctx, a, o, argv[++i]);
 				else
 					take(ctx, a, o, "");

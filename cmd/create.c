@@ -82,7 +82,7 @@ static const struct vp_opt options[] = {
 		     "meta-data=F, network-config=F, disable=on; bare:\n"
 		     "virt-install's defaults (with --image: the default);\n"
 		     "none: no seed",
-		     .optional = true),
+		     .optional = true, .words = "none"),
 	VP_OPT_GROUP("boot"),
 	VP_OPT_FLAG(0, "import", "boot the first disk (no install step)"),
 	VP_OPT_LIST(0, "boot", "OPTS",

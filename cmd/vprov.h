@@ -55,7 +55,8 @@ struct vp_opt {
 	const char *words;       /* VP_COMP_WORDS: space-separated */
 	bool hidden;             /* not in --help, the man page or completion */
 	bool optional;           /* VALUE: may be given bare (value ""); the next argument
-	                          * is its value only when it holds a '=' (OPTS) */
+	                          * is its value only when it holds a '=' (OPTS) or is
+	                          * one of words ("--cloud-init none") */
 };
 
 /* A flag; a value (the last one given counts); a repeatable value. */
