@@ -440,6 +440,8 @@ static void print_summary(const struct vp_create_result *res)
 			printf(" (new, %s %s%s%s)", size, d->src.format,
 			       d->src.backing_path ? ", linked clone of " : "",
 			       d->src.backing_path ? d->src.backing_path : "");
+		else if (d->seed)
+			printf(" (cloud-init seed, read-only)");
 		putchar('\n');
 	}
 	if (s->console_log)

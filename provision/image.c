@@ -240,7 +240,8 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 	if (vp_fetch_is_url(arg)) {
 		im->kind = K_URL;
 		im->url = vp_strdup(arg);
-	} else if (arg[0] == '/' || arg[0] == '.' || (!slash && access(arg, F_OK) == 0)) {
+	} else if (arg[0] == '/' || arg[0] == '.' || access(arg, F_OK) == 0) {
+		/* a file here; images/base.qcow2 is POOL/VOL unless such a file is */
 		im->kind = K_FILE;
 		im->local = vp_strdup(arg);
 	} else if (slash) {
