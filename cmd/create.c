@@ -83,6 +83,12 @@ static const struct vp_opt options[] = {
 		     "virt-install's defaults (with --image: the default);\n"
 		     "none: no seed",
 		     .optional = true, .words = "none"),
+	VP_OPT_LIST(0, "inject", "EDIT[=VALUE]",
+		     "edit the new overlay before its first boot, as\n"
+		     "'vprov inject' does (repeatable, in order): serial-console,\n"
+		     "hostname=H, ssh-inject=USER:file:F, root-password=file:F,\n"
+		     "write=PATH:TEXT, upload=LOCAL:REMOTE, mkdir=PATH,\n"
+		     "chmod=MODE:PATH, firstboot-command=CMD, sysprep"),
 	VP_OPT_GROUP("boot"),
 	VP_OPT_FLAG(0, "import", "boot the first disk (no install step)"),
 	VP_OPT_LIST(0, "boot", "OPTS",
@@ -206,6 +212,15 @@ static int parse(struct vp_ctx *ctx, const struct vp_args *args, struct create_a
 	}
 	if ((v = vp_arg_str(args, "cloud-init")) && vp_spec_parse_cloud_init(s, v, &err) < 0)
 		goto bad;
+	for (i = 0; i < vp_arg_count(args, "inject"); i++) {
+		v = vp_arg_nth(args, "inject", i);
+		if (!*v)
+			return vp_usage_error(ctx, "--inject needs an edit, such as serial-console or hostname=NAME"), -1;
+		if (vp_spec_check_value("--inject", v, &err) < 0)
+			goto bad;
+		s->cloud.edits = vp_grow(s->cloud.edits, s->cloud.n_edits + 1, sizeof(*s->cloud.edits));
+		s->cloud.edits[s->cloud.n_edits++] = vp_strdup(v);
+	}
 	if ((v = vp_arg_str(args, "extra-args"))) {
 		if (vp_spec_check_value("--extra-args", v, &err) < 0)
 			goto bad;

@@ -127,6 +127,7 @@ void vp_cloud_spec_clear(struct vp_cloud_spec *c)
 	free(c->user_data);
 	free(c->meta_data);
 	free(c->network_config);
+	strv_free(c->edits, c->n_edits);
 	free(c->seed_pool);
 	free(c->seed_vol);
 	memset(c, 0, sizeof(*c));
@@ -308,14 +309,23 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 		}
 	}
 	merge_str(&dst->cloud.image, src->cloud.image);
+	if (src->cloud.n_edits) {
+		strv_free(dst->cloud.edits, dst->cloud.n_edits);
+		dst->cloud.edits = strv_copy(src->cloud.edits, src->cloud.n_edits);
+		dst->cloud.n_edits = src->cloud.n_edits;
+	}
 	if (src->cloud.init_set) {
 		/* --cloud-init is one option: the later one replaces it whole */
 		char *image = TAKE_PTR(dst->cloud.image);
+		char **edits = TAKE_PTR(dst->cloud.edits);
+		size_t n_edits = dst->cloud.n_edits;
 		const struct vp_cloud_spec *sc = &src->cloud;
 		struct vp_cloud_spec *dc = &dst->cloud;
 
 		vp_cloud_spec_clear(dc);
 		dc->image = image;
+		dc->edits = edits;
+		dc->n_edits = n_edits;
 		dc->init_set = true;
 		dc->init_none = sc->init_none;
 		dc->hostname = vp_strdup(sc->hostname);
@@ -495,6 +505,8 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 	buf_add(&b, "cloud.user_data", s->cloud.user_data);
 	buf_add(&b, "cloud.meta_data", s->cloud.meta_data);
 	buf_add(&b, "cloud.network_config", s->cloud.network_config);
+	for (i = 0; i < s->cloud.n_edits; i++)
+		buf_add(&b, "cloud.edit", s->cloud.edits[i]);
 	buf_addt(&b, "import", s->import);
 	buf_addt(&b, "autostart", s->autostart);
 	buf_addt(&b, "transient", s->transient);

@@ -134,6 +134,9 @@ struct vp_cloud_spec {
 	char **root_ssh_keys, **clouduser_ssh_keys; /* public key files */
 	size_t n_root_ssh_keys, n_clouduser_ssh_keys;
 	char *user_data, *meta_data, *network_config; /* files */
+	char **edits;                  /* --inject OPTION[=VALUE], in order: guest edits
+	                                * (provision/cloud/edit.h) on the new overlay */
+	size_t n_edits;
 	/* resolved */
 	char *seed_pool, *seed_vol;    /* the seed volume vprov uploads for this VM */
 };

@@ -1194,6 +1194,9 @@ int vp_spec_parse_cloud_init(struct vp_domain_spec *spec, const char *arg, struc
 		goto out;
 	}
 	n.image = TAKE_PTR(c->image);
+	n.edits = TAKE_PTR(c->edits);
+	n.n_edits = c->n_edits;
+	c->n_edits = 0;
 	vp_cloud_spec_clear(c);
 	*c = n;
 	memset(&n, 0, sizeof(n));
