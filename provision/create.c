@@ -1641,7 +1641,7 @@ static int default_image(struct ctx *c, const struct vp_domain_spec *request, co
 			 struct vp_error *err)
 {
 	const struct vp_domain_spec *s = c->s;
-	const char *url;
+	_cleanup_(freep) char *url = NULL;
 	_cleanup_(freep) char *what = NULL;
 	bool bare = request->cloud.image && !*request->cloud.image;
 	size_t i;

@@ -45,6 +45,9 @@ static void check_os(const char *os_id)
 	opts.caps_xml = caps;
 	snprintf(name, sizeof(name), "vm-%s", os_id);
 	req.name = vp_strdup(name);
+	/* the profile's devices on a blank disk: not its cloud image (the
+	 * default install source where a profile has one) */
+	req.install.no_install = VP_YES;
 	if (vp_domain_create(conn, &req, &opts, &res, NULL, NULL, &err) < 0)
 		fail_msg("%s: %s", os_id, err.msg);
 	assert_int_equal(vp_xml_parse(res.xml, "output", &doc, &err), 0);
