@@ -238,7 +238,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 	im->arg = vp_strdup(arg);
 	im->env = *env;
 	if (!*arg)
-		return vp_error_set(err, VP_ERR_INVALID, "--image needs a value");
+		return vp_error_set(err, VP_ERR_INVALID, "no image given: name an OS id, a URL, a file or POOL/VOLUME");
 	if (vp_fetch_is_url(arg)) {
 		im->kind = K_URL;
 		im->url = vp_strdup(arg);
@@ -248,7 +248,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 	} else if (slash) {
 		if (slash == arg || !slash[1] || strchr(slash + 1, '/'))
 			return vp_error_set(err, VP_ERR_INVALID,
-					    "invalid --image '%s': give an OS id, a URL, a file or POOL/VOLUME",
+					    "invalid image '%s': give an OS id, a URL, a file or POOL/VOLUME",
 					    arg);
 		im->kind = K_VOLUME;
 	} else {
@@ -256,7 +256,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 
 		if (!env->osinfo || !vp_osinfo_has(env->osinfo, arg))
 			return vp_error_set(err, VP_ERR_INVALID,
-					    "--image '%s' is no OS profile, URL, file or POOL/VOLUME ('vprov osinfo list' shows the profiles)",
+					    "image '%s' is no OS profile, URL, file or POOL/VOLUME ('vprov osinfo list' shows the profiles)",
 					    arg);
 		url = vp_image_of_profile(env->osinfo, arg, arch);
 		if (!url)
