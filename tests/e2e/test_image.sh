@@ -7,7 +7,8 @@
 # --image FILE both get overlays on that one base, rm refuses naming them,
 # delete keeps the base and rm then removes it; two creates from one file
 # into a fresh pool upload the base once (the first plan's base step says
-# "upload", the second's "use").
+# "upload", the second's "use"); pull of a URL (a local HTTP server)
+# downloads into the cache and uploads once.
 . "$(dirname "$0")/lib.sh"
 
 export XDG_CACHE_HOME=$E2E_TMP/cache
@@ -92,6 +93,22 @@ e2e_run image rm "$P/$BASE" --json
 e2e_check "image rm removes it now (rc=$RC: $ERR)" \
 	bash -c "[ $RC -eq 0 ] && [ -z \"\$(virsh -q vol-list '$P')\" ] && [ ! -e '$E2E_TMP/$P/$BASE' ]"
 e2e_check "... and says which ($OUT)" [ "$(py 'j["pool"], j["volume"]')" = "('$P', '$BASE')" ]
+
+# ---- pull a URL: downloaded into the cache, uploaded once ---------------
+mkdir -p "$E2E_TMP/www"
+qemu-img create -q -f qcow2 "$E2E_TMP/www/${E2E_PREFIX}web.qcow2" 32M
+WSHA16=$(sha256sum "$E2E_TMP/www/${E2E_PREFIX}web.qcow2" | cut -c1-16)
+WBASE=${E2E_PREFIX}web.base-$WSHA16.qcow2
+e2e_http_serve "$E2E_TMP/www"
+e2e_run image pull "$E2E_HTTP/${E2E_PREFIX}web.qcow2" --pool "$P" --json
+e2e_check "image pull URL exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... uploads the download as '$WBASE' ($(py 'j["action"], j["volume"]'))" \
+	[ "$(py 'j["action"], j["volume"], j["sha256_prefix"]')" = "('uploaded', '$WBASE', '$WSHA16')" ]
+e2e_check "... kept in the cache" bash -c "ls '$XDG_CACHE_HOME'/vprov/fetch/*.data >/dev/null 2>&1"
+e2e_run image pull "$E2E_HTTP/${E2E_PREFIX}web.qcow2" --pool "$P" --json
+e2e_check "a second pull finds the base ($RC: $ERR)" [ "$(py 'j["action"]')" = "found" ]
+e2e_run image rm "$WBASE"
+e2e_check "image rm NAME removes it (rc=$RC: $ERR)" bash -c "[ $RC -eq 0 ] && ! virsh -q vol-info --pool '$P' '$WBASE' >/dev/null 2>&1"
 
 # ---- two creates from one file into a fresh pool: one upload -----------
 e2e_check "a second pool of the test's own" make_pool "$P2"
