@@ -20,8 +20,14 @@
 #      in parallel, a warm one (0 body bytes, counted by the server), and
 #      'create --location URL --dry-run' against virt-install's
 #
+#   then the self-contained sections at the end of this file (each alone
+#   with --only NAME): image-create (create+start from a cached cloud image
+#   vs virt-install --import --cloud-init on the same base), image-upload
+#   (a base into an empty pool on the second host vs virsh vol-upload
+#   --sparse)
+#
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
-#                  [--fast-runs N] [--create-runs N] [--verbose]
+#                  [--fast-runs N] [--create-runs N] [--only LIST] [--verbose]
 #
 # Needs root and libvirt's qemu:///system (scripts/libvirtd-start.sh is run
 # first).  Every VM and volume it makes is named vpbench<pid>-* and removed
@@ -52,6 +58,8 @@ project's targets, and peak memory (max RSS) of one run of each command.
   --create-runs N  override the create+start round count
   --vprov PATH     vprov binary (default: <repo>/build/vprov)
   --floor PATH     floor binary (default: <repo>/build/vprov-floor)
+  --only LIST      run only these of the self-contained sections at the end
+                   (comma-separated: image-create, image-upload), not 1-5
   -v, --verbose    also print every sample, in the order taken
 
 A relative PATH is taken from the current directory, else from the repo.
@@ -80,7 +88,7 @@ binpath() { # PATH -> absolute path, from cwd first, then from the repo
 	readlink -f -- "$p" 2>/dev/null || echo "$p"
 }
 
-runs=10 fast_runs="" create_runs="" verbose=0
+runs=10 fast_runs="" create_runs="" verbose=0 only=""
 vprov=$repo/build/vprov
 floor=$repo/build/vprov-floor
 while (($#)); do
@@ -97,6 +105,8 @@ while (($#)); do
 		shift 2 ;;
 	--runs=*|--fast-runs=*|--create-runs=*|--vprov=*|--floor=*)
 		set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
+	--only) (($# >= 2)) || { echo "bench: $1 needs a value" >&2; exit 2; }; only=$2; shift 2 ;;
+	--only=*) only=${1#*=}; shift ;;
 	-v|--verbose) verbose=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "bench: unknown argument '$1'; see bench/bench.sh --help" >&2; exit 2 ;;
@@ -286,6 +296,8 @@ printf '  %-14s %s\n' \
 	"load" "$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start; $others other running VM(s) on this host"
 echo "  runs           --print-xml: vprov and floor ${fast_runs}x, virt-install ${vi_px_runs}x; create+start: $create_runs round(s)"
 
+# sections 1-5 and their report, unless --only picks sections from the end
+if [[ -z $only ]]; then
 # ------------------------------------------------------- 1. --print-xml
 echo "== 1. --print-xml (peak memory run, then $fast_runs interleaved rounds)" >&2
 nothing_of "$px_name" "the set-up"
@@ -575,3 +587,160 @@ for name, v, op, target in ratios:
     ok = v >= target if op == ">=" else v <= target
     print("%-40s %7.2fx   %-8s %s" % (name, v, "%s %gx" % (op, target), "yes" if ok else "NO"))
 EOF
+fi
+
+# ========================================================================
+# Self-contained sections.  Each runs unless --only names others, reports
+# its own medians and ratio, and cleans up what it made.
+wants() { [[ -z $only || ,$only, == *,$1,* ]]; }
+
+# median_ms LABEL: the median of $tmp/LABEL.t in ms
+median_ms() { python3 -c 'import statistics,sys; print("%.1f" % (statistics.median(int(x) for x in open(sys.argv[1]).read().split()) / 1000))' "$tmp/$1.t"; }
+# ratio_line WHAT A B TARGET: the ratio A/B against its target
+ratio_line() {
+	python3 -c 'import sys; a, b, t = float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]); r = a / b
+print("  %-44s %6.2fx   target <= %gx: %s" % (sys.argv[1], r, t, "yes" if r <= t else "NO"))' "$@"
+}
+
+# The seed alone (vprov's NoCloud seed against cloud-localds) is not
+# measured: vprov has no command that only writes a seed (and gets none for
+# a benchmark); its cost is inside image-create below.
+
+# ------------------------------------------- image-create: from a cached image
+# create+start from a cloud image whose base is already in the pool: vprov
+# (overlay, seed volume, define, start) against virt-install --import
+# --cloud-init with --disk backing_store= on the same base (virt-install
+# makes the overlay volume and its own seed ISO); same options otherwise.
+if wants image-create; then
+	echo "== image-create: create+start from a cached cloud image, base in pool '$POOL'" >&2
+	ic_runs=${create_runs:-5}
+	ic_img=$("$repo/scripts/test-image.sh" 2>"$tmp/stderr") || { cat "$tmp/stderr" >&2; die "scripts/test-image.sh failed"; }
+	ic_cache=$tmp/iccache
+	ic_v=${prefix}icv ic_i=${prefix}ici
+	ic_common=(--memory 256 --network none --graphics none --virt-type qemu --noautoconsole
+		--cloud-init root-password-generate=on,disable=on)
+	ic_vprov=(env XDG_CACHE_HOME="$ic_cache" "$vprov" create "$ic_v" -c "$URI" --image "$ic_img"
+		--disk size=3,pool="$POOL" "${ic_common[@]}")
+	# untimed: the file's checksum (kept in the cache) and the base's name
+	out=$("${ic_vprov[@]}" --dry-run --json 2>"$tmp/stderr") ||
+		{ cat "$tmp/stderr" >&2; die "vprov create --image --dry-run failed"; }
+	ic_base=$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print([s["volume"] for s in j["plan"]["steps"] if s["kind"] == "base"][0])' "$out") ||
+		die "no base step in vprov's plan"
+	if ! virsh vol-info --pool "$POOL" "$ic_base" >/dev/null 2>&1; then
+		echo "  uploading base '$ic_base' into pool '$POOL' first (kept afterwards, as vprov keeps bases)" >&2
+		env XDG_CACHE_HOME="$ic_cache" "$vprov" -c "$URI" image import "$ic_img" --pool "$POOL" >/dev/null 2>"$tmp/stderr" ||
+			{ cat "$tmp/stderr" >&2; die "vprov image import failed"; }
+	fi
+	ic_bpath=$(virsh vol-path --pool "$POOL" "$ic_base") || die "no base '$ic_base' in pool '$POOL'"
+	ic_vi=(virt-install --connect "$URI" --name "$ic_i" --import --os-variant debian11
+		--disk size=3,pool="$POOL",backing_store="$ic_bpath",backing_format=qcow2 "${ic_common[@]}")
+	ic_remove() { # NAME: the VM, its volumes, virt-install's seed ISO
+		local n=$1 iso
+		iso=$(virsh dumpxml "$n" 2>/dev/null | grep -o "/var/lib/libvirt/boot/virtinst-[^']*-cloudinit.iso")
+		virsh destroy "$n" >/dev/null 2>&1
+		virsh undefine "$n" >/dev/null 2>&1
+		virsh vol-delete --pool "$POOL" "$n.qcow2" >/dev/null 2>&1
+		virsh vol-delete --pool "$POOL" "$n-cidata.iso" >/dev/null 2>&1
+		[[ -n $iso ]] && rm -f "$iso"
+		virsh domstate "$n" >/dev/null 2>&1 && die "could not remove VM '$n'"
+		virsh vol-info --pool "$POOL" "$n.qcow2" >/dev/null 2>&1 && die "could not delete '$n.qcow2'"
+		return 0
+	}
+	ic_check() { # NAME WHO: running, on an overlay of the base
+		[[ $(virsh domstate "$1" 2>/dev/null) == running ]] || die "$2: VM '$1' is not running"
+		virsh vol-dumpxml --pool "$POOL" "$1.qcow2" 2>/dev/null | grep -qF "<path>$ic_bpath</path>" ||
+			die "$2: '$1.qcow2' is not an overlay on $ic_bpath"
+	}
+	# one untimed round each first (warms the caches)
+	timed ic_warm "${ic_vprov[@]}"; ic_check "$ic_v" vprov; ic_remove "$ic_v"
+	timed ic_warm "${ic_vi[@]}"; ic_check "$ic_i" virt-install; ic_remove "$ic_i"
+	for ((k = 0; k < ic_runs; k++)); do
+		if ((k % 2)); then
+			timed ic_vi "${ic_vi[@]}"; ic_check "$ic_i" virt-install; ic_remove "$ic_i"
+			timed ic_vprov "${ic_vprov[@]}"; ic_check "$ic_v" vprov; ic_remove "$ic_v"
+		else
+			timed ic_vprov "${ic_vprov[@]}"; ic_check "$ic_v" vprov; ic_remove "$ic_v"
+			timed ic_vi "${ic_vi[@]}"; ic_check "$ic_i" virt-install; ic_remove "$ic_i"
+		fi
+	done
+	a=$(median_ms ic_vprov) b=$(median_ms ic_vi)
+	echo
+	echo "== image-create: create+start from a cached cloud image ($ic_runs interleaved rounds, medians)"
+	echo "  image          $ic_img (base $POOL/$ic_base)"
+	echo "  vprov          $a ms   ${ic_vprov[*]:2}"
+	echo "  virt-install   $b ms   ${ic_vi[*]}"
+	ratio_line "vprov / virt-install" "$a" "$b" 0.7
+fi
+
+# ------------------------------------ image-upload: a base to the second host
+# One image file uploaded into an empty pool on the second libvirt host
+# (scripts/libvirtd-second-host.sh, qemu+tcp://127.0.0.2/system): 'vprov
+# image import' (the file's checksum kept from an untimed first run; a
+# sparse stream; a pool refresh) against 'virsh vol-create-as' + 'virsh
+# vol-upload --sparse' of the same file.  The volume goes between runs.
+if wants image-upload; then
+	echo "== image-upload: a base into a fresh pool on the second host" >&2
+	iu_runs=${create_runs:-5}
+	iu_uri=qemu+tcp://127.0.0.2/system
+	iu_pool=${prefix}up
+	iu_started=0
+	virsh_r() { command virsh -q -c "$iu_uri" "$@"; }
+	virsh_r version >/dev/null 2>&1 || iu_started=1
+	"$repo/scripts/libvirtd-second-host.sh" start >/dev/null || die "the second libvirt host does not start"
+	iu_cleanup() {
+		local v
+		for v in $(virsh_r vol-list "$iu_pool" 2>/dev/null | awk '{print $1}'); do
+			virsh_r vol-delete --pool "$iu_pool" "$v" >/dev/null 2>&1
+		done
+		virsh_r pool-destroy "$iu_pool" >/dev/null 2>&1
+		virsh_r pool-delete "$iu_pool" >/dev/null 2>&1
+		virsh_r pool-undefine "$iu_pool" >/dev/null 2>&1
+		((iu_started)) && "$repo/scripts/libvirtd-second-host.sh" stop >/dev/null 2>&1
+		iu_started=0
+	}
+	trap 'rc_=$?; iu_cleanup; (exit $rc_); cleanup' EXIT
+	iu_img=$("$repo/scripts/test-image.sh" 2>"$tmp/stderr") || { cat "$tmp/stderr" >&2; die "scripts/test-image.sh failed"; }
+	iu_size=$(stat -c %s "$iu_img")
+	{ virsh_r pool-define-as "$iu_pool" dir --target "/var/lib/libvirt/$iu_pool" >/dev/null &&
+		virsh_r pool-build "$iu_pool" >/dev/null && virsh_r pool-start "$iu_pool" >/dev/null; } ||
+		die "cannot make pool '$iu_pool' on $iu_uri"
+	iu_vol=${prefix}virsh.raw
+	iu_vprov=(env XDG_CACHE_HOME="$tmp/iucache" "$vprov" -c "$iu_uri" image import "$iu_img" --pool "$iu_pool")
+	iu_virsh() {
+		"$vbin" -q -c "$iu_uri" vol-create-as "$iu_pool" "$iu_vol" "$iu_size" --allocation 0 --format raw &&
+			"$vbin" -q -c "$iu_uri" vol-upload --sparse --pool "$iu_pool" "$iu_vol" "$iu_img"
+	}
+	iu_empty() { # the pool holds nothing again (between runs)
+		local v
+		for v in $(virsh_r vol-list "$iu_pool" | awk '{print $1}'); do
+			virsh_r vol-delete --pool "$iu_pool" "$v" >/dev/null || die "cannot delete '$v' on $iu_uri"
+		done
+		[[ -z $(virsh_r vol-list "$iu_pool") ]] || die "pool '$iu_pool' is not empty"
+	}
+	iu_check() { # WHO: one volume, holding the file's bytes, sparse
+		local p alloc
+		[[ $(virsh_r vol-list "$iu_pool" | grep -c .) == 1 ]] || die "$1: pool '$iu_pool' does not hold one volume"
+		p=$(virsh_r vol-list "$iu_pool" | awk '{print $2}')
+		alloc=$(virsh_r vol-dumpxml "$p" | sed -n "s/.*<allocation unit='bytes'>\([0-9]*\)<.*/\1/p")
+		((alloc <= $(stat -c %b "$iu_img") * 512 + 1048576)) || die "$1: '$p' is not sparse ($alloc bytes allocated)"
+	}
+	# untimed first runs: vprov hashes the file once (kept by inode and mtime)
+	timed iu_warm "${iu_vprov[@]}"; iu_check vprov; iu_empty
+	timed iu_warm iu_virsh; iu_check virsh; iu_empty
+	for ((k = 0; k < iu_runs; k++)); do
+		if ((k % 2)); then
+			timed iu_virsh iu_virsh; iu_check virsh; iu_empty
+			timed iu_vprov "${iu_vprov[@]}"; iu_check vprov; iu_empty
+		else
+			timed iu_vprov "${iu_vprov[@]}"; iu_check vprov; iu_empty
+			timed iu_virsh iu_virsh; iu_check virsh; iu_empty
+		fi
+	done
+	a=$(median_ms iu_vprov) b=$(median_ms iu_virsh)
+	echo
+	echo "== image-upload: $iu_img ($(du -h --apparent-size "$iu_img" | cut -f1) apparent, $(du -h "$iu_img" | cut -f1) allocated) into an empty pool on $iu_uri ($iu_runs interleaved rounds, medians)"
+	echo "  vprov          $a ms   ${iu_vprov[*]:2}"
+	echo "  virsh          $b ms   virsh vol-create-as $iu_pool VOL $iu_size --allocation 0 --format raw && virsh vol-upload --sparse --pool $iu_pool VOL FILE"
+	ratio_line "vprov / virsh vol-upload --sparse" "$a" "$b" 1.1
+	iu_cleanup
+fi

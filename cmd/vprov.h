@@ -194,7 +194,7 @@ int vp_osinfo_open_default(const struct vp_ctx *ctx, struct vp_osinfo **db, bool
 			   struct vp_error *err);
 void vp_osinfo_done(struct vp_osinfo *db);
 
-extern const struct vp_cmd vp_cmd_fetch, vp_cmd_cache;
+extern const struct vp_cmd vp_cmd_fetch, vp_cmd_cache, vp_cmd_image;
 extern const struct vp_cmd vp_cmd_create, vp_cmd_list, vp_cmd_info, vp_cmd_start, vp_cmd_stop,
 	vp_cmd_destroy, vp_cmd_delete, vp_cmd_xml, vp_cmd_console, vp_cmd_osinfo, vp_cmd_host,
 	vp_cmd_recover;

@@ -81,7 +81,8 @@ char *vp_image_of_profile(struct vp_osinfo *db, const char *os_id, const char *a
 {
 	struct vp_os_profile prof;
 	struct vp_error e = { 0 };
-	char *best = NULL;
+	const char *best = NULL;
+	char *url;
 	size_t i;
 	int score = -1;
 
@@ -97,12 +98,13 @@ char *vp_image_of_profile(struct vp_osinfo *db, const char *os_id, const char *a
 		sc = streq(l->format, "qcow2") ? 2 : (!l->format || streq(l->format, "raw")) ? 1 : -1;
 		if (sc > score) {
 			score = sc;
-			free(best);
-			best = vp_strdup(l->url);
+			best = l->url;
 		}
 	}
+	/* the profile owns its strings: a copy outlives it */
+	url = best ? vp_strdup(best) : NULL;
 	vp_os_profile_clear(&prof);
-	return best;
+	return url;
 }
 
 /* What a base made from name gets called: its last part, without an
@@ -236,7 +238,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 	im->arg = vp_strdup(arg);
 	im->env = *env;
 	if (!*arg)
-		return vp_error_set(err, VP_ERR_INVALID, "--image needs a value");
+		return vp_error_set(err, VP_ERR_INVALID, "no image given: name an OS id, a URL, a file or POOL/VOLUME");
 	if (vp_fetch_is_url(arg)) {
 		im->kind = K_URL;
 		im->url = vp_strdup(arg);
@@ -247,15 +249,15 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 	} else if (slash) {
 		if (slash == arg || !slash[1] || strchr(slash + 1, '/'))
 			return vp_error_set(err, VP_ERR_INVALID,
-					    "invalid --image '%s': give an OS id, a URL, a file or POOL/VOLUME",
+					    "invalid image '%s': give an OS id, a URL, a file or POOL/VOLUME",
 					    arg);
 		im->kind = K_VOLUME;
 	} else {
-		_cleanup_(freep) char *url = NULL;
+		char *url;
 
 		if (!env->osinfo || !vp_osinfo_has(env->osinfo, arg))
 			return vp_error_set(err, VP_ERR_INVALID,
-					    "--image '%s' is no OS profile, URL, file or POOL/VOLUME ('vprov osinfo list' shows the profiles)",
+					    "image '%s' is no OS profile, URL, file or POOL/VOLUME ('vprov osinfo list' shows the profiles)",
 					    arg);
 		url = vp_image_of_profile(env->osinfo, arg, arch);
 		if (!url)
@@ -263,7 +265,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 					    "OS profile '%s' names no cloud image for %s (install with --location or --cdrom, or give --image URL|FILE)",
 					    arg, arch);
 		im->kind = K_URL;
-		im->url = TAKE_PTR(url);
+		im->url = url;
 		im->profile = vp_strdup(arg);
 		if (profile)
 			*profile = arg;
@@ -372,6 +374,8 @@ static int back_on(struct vp_image *im, virConnectPtr conn, struct vp_error *err
 			     im->base);
 		goto out;
 	}
+	if (!im->format) /* POOL/VOL: the volume's own */
+		im->format = vp_strdup(vi.format ? vi.format : "raw");
 	vp_set_str(&src->backing_path, vi.path);
 	vp_set_str(&src->backing_pool, im->pool);
 	vp_set_str(&src->backing_volume, im->base);
@@ -392,15 +396,32 @@ int vp_image_resolve(struct vp_image *im, virConnectPtr conn, struct vp_domain_s
 	(void)plan;
 	im->s = s;
 	im->di = di;
-	if (im->kind == K_VOLUME) {
-		/* the volume as it is: a linked clone of it */
-		vp_set_str(&d->backing_store, im->arg);
-		return 0;
-	}
-	im->pool = vp_strdup(pool);
 	im->want = d->size;
 	im->floor = s->disk_size ? s->disk_size : VP_DEFAULT_DISK_SIZE;
 	d->size = 0;
+	if (im->kind == K_VOLUME) {
+		/* the volume as it is, in its own pool: a linked clone of it
+		 * (settle reads its path, format and size) */
+		const char *slash = strchr(im->arg, '/');
+		_cleanup_(virStoragePoolFreep) virStoragePoolPtr p = NULL;
+
+		im->pool = vp_strndup(im->arg, (size_t)(slash - im->arg));
+		im->base = vp_strdup(slash + 1);
+		if (vp_pool_lookup(conn, im->pool, &p, err) < 0)
+			return -1;
+		if (virStoragePoolIsActive(p) != 1)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "storage pool '%s' is not active (start it with 'virsh pool-start %s')",
+					    im->pool, im->pool);
+		if (find_base(im, conn, err) < 0)
+			return -1;
+		if (!im->base_there)
+			return vp_error_set(err, VP_ERR_NOT_FOUND,
+					    "--image '%s': pool '%s' has no volume '%s'", im->arg,
+					    im->pool, im->base);
+		return 0;
+	}
+	im->pool = vp_strdup(pool);
 	return find_base(im, conn, err);
 }
 
@@ -438,8 +459,6 @@ static int settle(struct vp_image *im, virConnectPtr conn, struct vp_error *err)
 
 int vp_image_settle(struct vp_image *im, virConnectPtr conn, struct vp_error *err)
 {
-	if (im->kind == K_VOLUME)
-		return 0;
 	return settle(im, conn, err);
 }
 
@@ -643,7 +662,19 @@ static char *backing_of(virConnectPtr conn, const char *path)
 	return vp_xml_xpath_string(doc, "string(/volume/backingStore/path)", NULL, NULL);
 }
 
-/* The VMs with a disk whose backing image is one of the bases'. */
+static bool has_str(char **l, size_t n, const char *x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (streq(l[i], x))
+			return true;
+	return false;
+}
+
+/* The VMs with a disk whose backing image is one of the bases': a disk's
+ * file (or pool volume) whose volume says so, or, for a running VM, a
+ * backing chain libvirt shows that names the base. */
 static void users_of(virConnectPtr conn, struct vp_base_info *b, size_t n)
 {
 	virDomainPtr *doms = NULL;
@@ -657,7 +688,8 @@ static void users_of(virConnectPtr conn, struct vp_base_info *b, size_t n)
 		return;
 	}
 	for (i = 0; i < nd; i++) {
-		_cleanup_(freep) char *xml = virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE);
+		/* live for a running VM: its backing chains are shown */
+		_cleanup_(freep) char *xml = virDomainGetXMLDesc(doms[i], 0);
 		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 		xmlXPathContextPtr xc = NULL;
 		xmlXPathObjectPtr xo = NULL;
@@ -668,16 +700,57 @@ static void users_of(virConnectPtr conn, struct vp_base_info *b, size_t n)
 		if (!xml || vp_xml_parse(xml, "domain", &doc, &e) < 0)
 			goto next;
 		xc = xmlXPathNewContext(doc);
-		xo = xc ? xmlXPathEvalExpression(BAD_CAST "/domain/devices/disk/source/@file", xc) : NULL;
+		/* the disks' files, pool volumes, and (running VMs) backing chains */
+		xo = xc ? xmlXPathEvalExpression(
+				  BAD_CAST "/domain/devices/disk/source/@file"
+					   " | /domain/devices/disk/source[@pool and @volume]"
+					   " | /domain/devices/disk//backingStore/source/@file",
+				  xc) :
+			  NULL;
 		for (j = 0; xo && xo->nodesetval && j < xo->nodesetval->nodeNr; j++) {
-			xmlChar *f = xmlNodeGetContent(xo->nodesetval->nodeTab[j]);
-			_cleanup_(freep) char *bk = f ? backing_of(conn, (const char *)f) : NULL;
+			xmlNodePtr node = xo->nodesetval->nodeTab[j];
+			bool in_chain = node->type == XML_ATTRIBUTE_NODE && node->parent &&
+					node->parent->parent &&
+					xmlStrEqual(node->parent->parent->name, BAD_CAST "backingStore");
+			_cleanup_(freep) char *f = NULL;
 
-			for (k = 0; bk && k < n; k++)
-				if (streq(bk, b[k].path))
+			if (node->type == XML_ELEMENT_NODE) {
+				xmlChar *pn = xmlGetProp(node, BAD_CAST "pool");
+				xmlChar *vn = xmlGetProp(node, BAD_CAST "volume");
+				virStoragePoolPtr p = pn ? virStoragePoolLookupByName(conn, (const char *)pn) : NULL;
+				virStorageVolPtr v = p && vn ? virStorageVolLookupByName(p, (const char *)vn) : NULL;
+
+				struct vp_vol_info vi = { 0 };
+				struct vp_error e2 = { 0 };
+
+				if (v && vp_volume_describe(v, &vi, &e2) == 0)
+					f = TAKE_PTR(vi.path);
+				vp_vol_info_clear(&vi);
+				if (v)
+					virStorageVolFree(v);
+				if (p)
+					virStoragePoolFree(p);
+				xmlFree(pn);
+				xmlFree(vn);
+				virResetLastError();
+			} else {
+				xmlChar *c = xmlNodeGetContent(node);
+
+				f = c ? vp_strdup((const char *)c) : NULL;
+				xmlFree(c);
+			}
+			/* a disk's own image: what its volume says is under it */
+			if (f && !in_chain) {
+				char *bk = backing_of(conn, f);
+
+				free(f);
+				f = bk;
+			}
+			for (k = 0; f && k < n; k++)
+				if (streq(f, b[k].path) &&
+				    !has_str(b[k].used_by, b[k].n_used_by, virDomainGetName(doms[i])))
 					vp_strings_add(&b[k].used_by, &b[k].n_used_by,
 						       vp_strdup(virDomainGetName(doms[i])));
-			xmlFree(f);
 		}
 		xmlXPathFreeObject(xo);
 		xmlXPathFreeContext(xc);

@@ -49,7 +49,8 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 		  struct vp_image **out, const char **profile, struct vp_error *err);
 void vp_image_free(struct vp_image *im);
 
-/* The cloud-init image an OS profile names for arch (malloc'd; NULL: none). */
+/* The cloud-init image an OS profile names for arch (NULL: none); the
+ * caller frees it. */
 char *vp_image_of_profile(struct vp_osinfo *db, const char *os_id, const char *arch);
 
 /* One line saying what the image is, for notes ("the cloud image

@@ -29,7 +29,7 @@ for section in NAME SYNOPSIS DESCRIPTION COMMANDS "COMMON OPTIONS" "EXIT STATUS"
 	check "the page has a $section section" grep -q "^$section" "$TMP/man.txt"
 done
 for c in create list info start stop destroy delete console xml "osinfo list" "osinfo show" \
-	"osinfo reindex" "host check" recover; do
+	"osinfo reindex" "host check" recover "image list" "image pull" "image import" "image rm"; do
 	check "the page documents 'vprov $c'" grep -q "^ *vprov $c" "$TMP/man.txt"
 done
 for o in --memory --ram --disk --boot --network --print-xml --dry-run --keep-storage --refresh \
@@ -66,6 +66,9 @@ check "commands: 'vprov de<TAB>' does not offer create" not_offered create "$VPR
 check "hidden commands are not offered" not_offered __complete "$VPROV" ""
 check "groups: 'vprov osinfo <TAB>' offers show" offers show "$VPROV" osinfo ""
 check "groups: 'vprov host <TAB>' offers check" offers check "$VPROV" host ""
+check "groups: 'vprov image <TAB>' offers import" offers import "$VPROV" image ""
+check "options of 'vprov image pull' (--arch)" offers --arch "$VPROV" image pull --ar
+check "values: 'vprov image list --pool' offers the host's pools" offers default-pool "$VPROV" image list --pool ""
 check "options: 'vprov create --me<TAB>' offers --memory" offers --memory "$VPROV" create --me
 check "options: aliases too (--ram)" offers --ram "$VPROV" create --ra
 check "options: common ones (--connect)" offers --connect "$VPROV" delete --con

@@ -409,6 +409,40 @@ OSINFO_USER_DIR="$TMP/ostree" usage_error "--install ID without a tree" \
 usage_error "vprov cache prune without a rule" "say what to remove" cache prune
 expect 0 "vprov cache list" cache list && out_has "cache list" "0 files"
 
+# ---- vprov image: usage errors need no host --------------------------------
+run image
+if [ "$RC" -eq 2 ] && grep -q "usage: vprov image" "$TMP/err" && [ ! -s "$TMP/out" ]; then
+	pass
+else
+	fail "vprov image without a command: exit 2 with its usage on stderr"
+fi
+expect 0 "image --help" image --help && out_has "image --help" "import" && out_has "image --help" "rm"
+for c in list pull import rm; do
+	expect 0 "image $c --help" image "$c" --help && out_has "image $c --help" "usage: vprov image $c"
+done
+# an unreachable host: each is refused before any connection is tried
+UNREACH=qemu+tcp://127.0.0.9/system
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image: unknown command" "unknown command 'frob'" image frob
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image: prefixes are not commands" "unknown command 'li'" image li
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image rm without a base" "a base image is required" image rm
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image pull without an image" "an OS id or a URL is required" image pull
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image import without a file" "an image file is required" image import
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image rm two bases" "unexpected argument 'b'" image rm a b
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image import a missing file" "cannot read image '$TMP/none.qcow2'" \
+	image import "$TMP/none.qcow2"
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image import a directory" "'$TMP' is no image file" image import "$TMP"
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image list: unknown option" "unknown option '--arch'" image list --arch x86_64
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "image pool needs a value" "option '--pool' needs a value" image list --pool
+# against test:///default: no bases, and lookups that fail are one line
+expect 0 "image list" image list && out_has "image list header" "SHA256"
+expect 0 "image list --json" image list --json && json_ok "image list --json" &&
+	json_eq "image list --json is empty" "len(j)" 0
+usage_error "image list: unknown pool" "unknown storage pool 'nosuch'" image list --pool nosuch
+usage_error "image rm: no such base" "no base image 'x.base-0123456789abcdef.qcow2'" \
+	image rm x.base-0123456789abcdef.qcow2
+usage_error "image pull: a volume" "is a volume on the host already" image pull default-pool/x.qcow2
+usage_error "image pull: no such profile" "image 'nosuchos9' is no OS profile" image pull nosuchos9
+
 # ---- output and connection failures ---------------------------------------
 "$VPROV" list >/dev/full 2>"$TMP/err"
 RC=$?
