@@ -182,7 +182,8 @@ static bool grub_default_line(FILE *o, const char *line, size_t len, void *opaqu
 
 		fwrite(line, 1, ws + kl, o);
 		fputs("=\"serial console\"", o);
-		g->terminal = true;
+		if (kl == strlen("GRUB_TERMINAL"))
+			g->terminal = true;
 		return true;
 	}
 	if (starts(line, len, "GRUB_SERIAL_COMMAND=", &ws)) {
