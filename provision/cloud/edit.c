@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,12 +395,14 @@ struct run {
 	struct vp_inject_result *res;
 };
 
-/* libguestfs's last error, as a reason */
+/* libguestfs's last error, as a reason: errno's text when the daemon
+ * passed one (its own message repeats the call and its arguments) */
 static int gfail(struct run *r, struct vp_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int gfail(struct run *r, struct vp_error *err, const char *fmt, ...)
 {
-	const char *why = vp_gfs.guestfs_last_error(r->g);
+	int e = vp_gfs.guestfs_last_errno(r->g);
+	const char *why = e > 0 ? strerror(e) : vp_gfs.guestfs_last_error(r->g);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -918,8 +921,12 @@ int vp_inject_apply(const struct vp_inject_disk *disks, size_t n_disks,
 	vp_report_note(rep, "launching the libguestfs appliance (%s)",
 		       opts->force_tcg ? "TCG software emulation: about 20 s" : "KVM");
 	vp_report_progress(rep, "launching the appliance", 0, 0);
-	if (vp_gfs.guestfs_launch(g) < 0)
+	if (vp_gfs.guestfs_launch(g) < 0) {
+		/* Ctrl+C on a terminal reaches the appliance's QEMU too */
+		if (vp_report_cancelled(rep))
+			return vp_error_set(err, VP_ERR_CANCELLED, "interrupted; no edit was applied");
 		return gfail(&r, err, "cannot launch the libguestfs appliance");
+	}
 	if (vp_report_cancelled(rep))
 		return vp_error_set(err, VP_ERR_CANCELLED, "interrupted; no edit was applied");
 	if (mount_guest(&r, disks, n_disks, err) < 0) {
@@ -933,6 +940,8 @@ int vp_inject_apply(const struct vp_inject_disk *disks, size_t n_disks,
 		else if (apply_one(&r, &edits->v[i], &e2) == 0) {
 			res->applied++;
 			continue;
+		} else if (vp_report_cancelled(rep)) {
+			e2.code = VP_ERR_CANCELLED; /* the appliance died of the signal */
 		}
 		edit_failed(err, edits, i, &e2);
 		rc = -1;
