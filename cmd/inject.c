@@ -37,6 +37,13 @@ static const struct vp_opt options[] = {
 		    "command line in /etc/default/grub, grub.cfg and BLS\n"
 		    "entries, effective at the next boot",
 		    .optional = true),
+	VP_OPT_LIST(0, "nocloud-seed", "[=OPTS]",
+		    "a cloud-init NoCloud seed in /var/lib/cloud/seed/nocloud;\n"
+		    "OPTS as --cloud-init's (root-password-file=F,\n"
+		    "root-ssh-key=F, user-data=F, disable=on, ...) and\n"
+		    "hostname=H; bare: a generated root password, disable,\n"
+		    "$HOME's keys",
+		    .optional = true),
 	VP_OPT_FLAG(0, "sysprep",
 		    "prepare a clone: empty machine-id, remove SSH host keys\n"
 		    "(made again at boot), cloud-init state, DHCP leases,\n"
@@ -99,6 +106,9 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 	       res.edits.root ? res.edits.root : "?");
 	if (res.edits.password)
 		printf("root password: %s\n", res.edits.password);
+	if (res.edits.seed_password)
+		printf("root password (cloud-init, to be changed at the first login): %s\n",
+		       res.edits.seed_password);
 out:
 	vp_domain_inject_result_clear(&res);
 	vp_edit_list_clear(&edits);

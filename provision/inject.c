@@ -223,8 +223,7 @@ next:
 	return user;
 }
 
-/* TCG unless the kept verdict says KVM runs guests here. */
-static bool want_tcg(virConnectPtr conn, const char *cache_dir)
+bool vp_inject_want_tcg(virConnectPtr conn, const char *cache_dir)
 {
 	struct vp_host_caps caps = { 0 };
 	struct vp_kvm_check chk = { 0 };
@@ -295,7 +294,7 @@ int vp_domain_inject(virConnectPtr conn, const char *name, const char *disk,
 		goto out;
 	}
 	io.reporter = opts->reporter;
-	io.force_tcg = res->tcg = want_tcg(conn, opts->cache_dir);
+	io.force_tcg = res->tcg = vp_inject_want_tcg(conn, opts->cache_dir);
 	list = vp_calloc(d.n, sizeof(*list));
 	for (i = 0; i < d.n; i++) {
 		list[i].path = d.paths[i];

@@ -37,6 +37,12 @@ struct vp_domain_inject_result {
 
 void vp_domain_inject_result_clear(struct vp_domain_inject_result *r);
 
+/* Whether the appliance should run under TCG on conn's host: unless the
+ * verdict kept in cache_dir says KVM runs guests there (NULL cache_dir:
+ * TCG).  For callers that apply edits themselves (vp_inject_apply), such
+ * as a create's step that edits a new overlay before its first boot. */
+bool vp_inject_want_tcg(virConnectPtr conn, const char *cache_dir);
+
 /* Exactly one of name and disk.  VP_ERR_NOT_FOUND: no such VM, pool,
  * volume or file; VP_ERR_INVALID: both or neither given, a running VM or a
  * disk in use by one, a remote connection, a VM without a disk to edit. */

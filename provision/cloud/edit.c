@@ -16,12 +16,13 @@
 #include "fs.h"
 #include "gfs.h"
 #include "secret.h"
+#include "seed.h"
 
 #define KEY_FILE_MAX (256 * 1024)
 
 const char *const vp_edit_options[] = {
 	"hostname", "ssh-inject", "root-password", "write", "upload", "mkdir", "chmod",
-	"firstboot-command", "serial-console", "sysprep", NULL,
+	"firstboot-command", "serial-console", "sysprep", "nocloud-seed", NULL,
 };
 
 static void edit_clear(struct vp_edit *e)
@@ -29,6 +30,10 @@ static void edit_clear(struct vp_edit *e)
 	free(e->label);
 	free(e->path);
 	free(e->text);
+	if (e->seed) {
+		vp_seed_clear(e->seed);
+		free(e->seed);
+	}
 	if (e->data) {
 		explicit_bzero(e->data, e->data_len);
 		free(e->data);
@@ -252,7 +257,83 @@ static int parse_password(const char *v, struct vp_edit *e, struct vp_error *err
 			    "--root-password takes file:PATH, random or locked, not '%s'", v);
 }
 
-static int parse(const char *opt, const char *v, struct vp_edit *e, struct vp_error *err)
+static int on_off(const char *key, const char *v, bool *out, struct vp_error *err)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return vp_error_set(err, VP_ERR_INVALID, "--nocloud-seed: %s takes on or off, not '%s'",
+				    key, v);
+	return 0;
+}
+
+/* --nocloud-seed OPTS: the seed built now (files read, password hashed). */
+static int parse_seed(const struct vp_edit_list *l, const char *v, struct vp_edit *e,
+		      struct vp_error *err)
+{
+	_cleanup_(freep) char *copy = vp_strdup(v);
+	_cleanup_(freep) const char **root_keys = NULL, **user_keys = NULL;
+	struct vp_seed_opts o = { .vm_name = "localhost" };
+	char *item, *save = NULL;
+	size_t i;
+
+	for (i = l->n; i-- > 0;)
+		if (l->v[i].kind == VP_EDIT_HOSTNAME) {
+			o.vm_name = l->v[i].text;
+			break;
+		}
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		const char *key = item, *val;
+
+		if (!eq || !eq[1])
+			return vp_error_set(err, VP_ERR_INVALID, "--nocloud-seed: '%s' is not KEY=VALUE",
+					    item);
+		*eq = 0;
+		val = eq + 1;
+		if (!strcmp(key, "hostname"))
+			o.hostname = val;
+		else if (!strcmp(key, "instance-id"))
+			o.instance_id = val;
+		else if (!strcmp(key, "root-password-file"))
+			o.root_password_file = val;
+		else if (!strcmp(key, "root-password-generate")) {
+			if (on_off(key, val, &o.root_password_generate, err) < 0)
+				return -1;
+		} else if (!strcmp(key, "disable")) {
+			if (on_off(key, val, &o.disable, err) < 0)
+				return -1;
+		} else if (!strcmp(key, "root-ssh-key")) {
+			root_keys = vp_grow(root_keys, o.n_root_ssh_keys + 1, sizeof(char *));
+			root_keys[o.n_root_ssh_keys++] = val;
+		} else if (!strcmp(key, "clouduser-ssh-key")) {
+			user_keys = vp_grow(user_keys, o.n_clouduser_ssh_keys + 1, sizeof(char *));
+			user_keys[o.n_clouduser_ssh_keys++] = val;
+		} else if (!strcmp(key, "user-data"))
+			o.user_data = val;
+		else if (!strcmp(key, "meta-data"))
+			o.meta_data = val;
+		else if (!strcmp(key, "network-config"))
+			o.network_config = val;
+		else
+			return vp_error_set(err, VP_ERR_INVALID, "--nocloud-seed: unknown option '%s'", key);
+	}
+	o.root_ssh_keys = root_keys;
+	o.clouduser_ssh_keys = user_keys;
+	e->seed = vp_calloc(1, sizeof(*e->seed));
+	if (vp_seed_build(&o, e->seed, err) < 0) {
+		char why[VP_ERROR_MAX];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return vp_error_set(err, err->code ? err->code : VP_ERR_INVALID, "--nocloud-seed: %s", why);
+	}
+	return 0;
+}
+
+static int parse(const struct vp_edit_list *l, const char *opt, const char *v, struct vp_edit *e,
+		 struct vp_error *err)
 {
 	const char *colon = strchr(v, ':');
 
@@ -354,6 +435,13 @@ static int parse(const char *opt, const char *v, struct vp_edit *e, struct vp_er
 		e->label = vp_strdup_printf("--serial-console %s", c);
 		return 0;
 	}
+	if (!strcmp(opt, "nocloud-seed")) {
+		e->kind = VP_EDIT_NOCLOUD_SEED;
+		if (parse_seed(l, v, e, err) < 0)
+			return -1;
+		e->label = vp_strdup("--nocloud-seed");
+		return 0;
+	}
 	if (!strcmp(opt, "sysprep")) {
 		e->kind = VP_EDIT_SYSPREP;
 		if (*v)
@@ -369,7 +457,7 @@ int vp_edit_list_add(struct vp_edit_list *l, const char *option, const char *val
 {
 	struct vp_edit e = { 0 };
 
-	if (parse(option, value ? value : "", &e, err) < 0) {
+	if (parse(l, option, value ? value : "", &e, err) < 0) {
 		edit_clear(&e);
 		return -1;
 	}
@@ -383,6 +471,7 @@ void vp_inject_result_clear(struct vp_inject_result *r)
 	if (!r)
 		return;
 	vp_secret_free(r->password);
+	vp_secret_free(r->seed_password);
 	free(r->root);
 	memset(r, 0, sizeof(*r));
 }
@@ -768,6 +857,47 @@ static int do_sysprep(struct run *r, struct vp_error *err)
 	return 0;
 }
 
+#define SEED_DIR "/var/lib/cloud/seed/nocloud"
+
+static int seed_file(struct run *r, const char *name, const char *data, size_t len,
+		     struct vp_error *err)
+{
+	_cleanup_(freep) char *path = vp_strdup_printf(SEED_DIR "/%s", name);
+
+	/* made empty and private first, then filled */
+	if (gwrite(r, path, "", 0, err) < 0)
+		return -1;
+	if (vp_gfs.guestfs_chmod(r->g, 0600, path) < 0)
+		return gfail(r, err, "cannot change the mode of '%s'", path);
+	return gwrite(r, path, data, len, err);
+}
+
+static int do_seed(struct run *r, const struct vp_edit *e, struct vp_error *err)
+{
+	const struct vp_seed *s = e->seed;
+
+	if (vp_gfs.guestfs_mkdir_p(r->g, SEED_DIR) < 0 ||
+	    vp_gfs.guestfs_chmod(r->g, 0700, SEED_DIR) < 0)
+		return gfail(r, err, "cannot make '%s'", SEED_DIR);
+	if (seed_file(r, "user-data", s->user_data, strlen(s->user_data), err) < 0 ||
+	    seed_file(r, "meta-data", s->meta_data, strlen(s->meta_data), err) < 0)
+		return -1;
+	if (s->network_config) {
+		if (seed_file(r, "network-config", s->network_config, s->network_config_len, err) < 0)
+			return -1;
+	} else {
+		_cleanup_(freep) char *nc = vp_strdup(SEED_DIR "/network-config");
+
+		if (vp_gfs.guestfs_rm_f(r->g, nc) < 0)
+			return gfail(r, err, "cannot remove '%s'", nc);
+	}
+	if (s->generated_password) {
+		vp_secret_free(r->res->seed_password);
+		r->res->seed_password = vp_strdup(s->generated_password);
+	}
+	return 0;
+}
+
 static int apply_one(struct run *r, const struct vp_edit *e, struct vp_error *err)
 {
 	switch (e->kind) {
@@ -797,6 +927,8 @@ static int apply_one(struct run *r, const struct vp_edit *e, struct vp_error *er
 		return do_serial(r, e, err);
 	case VP_EDIT_SYSPREP:
 		return do_sysprep(r, err);
+	case VP_EDIT_NOCLOUD_SEED:
+		return do_seed(r, e, err);
 	}
 	return vp_error_set(err, VP_ERR_INVALID, "unknown edit");
 }

@@ -43,6 +43,18 @@
  *                              generated grub.cfg in place (no update-grub
  *                              needed) and BLS entries' options lines; an
  *                              existing console=ttyS... is replaced
+ *   nocloud-seed: [OPTS]       a cloud-init NoCloud seed (seed.h) written
+ *                              into /var/lib/cloud/seed/nocloud/ (0700, files
+ *                              0600); OPTS as virt-install's --cloud-init:
+ *                              root-password-file=F, root-password-generate=on,
+ *                              disable=on, root-ssh-key=F, clouduser-ssh-key=F
+ *                              (both repeatable), user-data=F, meta-data=F,
+ *                              network-config=F, plus hostname=H and
+ *                              instance-id=ID; "" is a bare --cloud-init (a
+ *                              generated root password, disable, $HOME's keys).
+ *                              The seed is built when the edit is added; its
+ *                              host name is hostname=, else that of the last
+ *                              hostname edit before it, else "localhost"
  *   sysprep: (no value)        what matters for a clone: /etc/machine-id
  *                              emptied, SSH host keys removed (and made again
  *                              at boot), /var/lib/cloud removed, DHCP leases,
@@ -83,7 +95,10 @@ enum vp_edit_kind {
 	VP_EDIT_FIRSTBOOT_COMMAND,
 	VP_EDIT_SERIAL_CONSOLE,
 	VP_EDIT_SYSPREP,
+	VP_EDIT_NOCLOUD_SEED,
 };
+
+struct vp_seed;
 
 enum vp_password_kind { VP_PW_FILE, VP_PW_RANDOM, VP_PW_LOCKED };
 
@@ -98,6 +113,7 @@ struct vp_edit {
 	size_t data_len;
 	unsigned mode;        /* chmod */
 	enum vp_password_kind pw;
+	struct vp_seed *seed; /* nocloud-seed: the files, built when added */
 };
 
 struct vp_edit_list {
@@ -131,6 +147,7 @@ struct vp_inject_opts {
 struct vp_inject_result {
 	size_t applied;          /* the first `applied` edits of the list were made */
 	char *password;          /* root-password random: the generated one */
+	char *seed_password;     /* nocloud-seed: the root password it generated */
 	char *root;              /* the guest's root file system ("/dev/sda1") */
 };
 

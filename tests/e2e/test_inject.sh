@@ -9,7 +9,8 @@
 #   2. every other edit, checked inside the image afterwards (guestfish):
 #      hostname, mkdir + write + chmod in command-line order, the SSH key,
 #      root's password as a $6$ hash (the clear text nowhere in the image),
-#      the first-boot command (and it runs at boot), sysprep;
+#      the first-boot command (and it runs at boot), sysprep, then a NoCloud
+#      seed (after sysprep, which would remove it: order across options);
 #   3. an edit failing in the middle: exit 1, the error names it and the
 #      edits applied before it (which stay), the edits after it are not made;
 #   4. refusals (a running VM, its disk, no disk, a disk that does not
@@ -80,10 +81,11 @@ echo "  (the error: $ERR)"
 e2e_run inject --disk "$C2" --hostname h1 --mkdir /opt/a --write /opt/a/f:hello \
 	--chmod 0600:/opt/a/f --ssh-inject "root:file:$E2E_TMP/key.pub" \
 	--root-password "file:$E2E_TMP/pw" --firstboot-command 'touch /x' \
-	--firstboot-command "echo $MARK >/dev/ttyS0" --sysprep
+	--firstboot-command "echo $MARK >/dev/ttyS0" --sysprep \
+	--nocloud-seed "root-ssh-key=$E2E_TMP/key.pub,instance-id=iid-e2e"
 e2e_check "inject with every edit exits 0" [ "$RC" -eq 0 ]
 [ "$RC" -eq 0 ] || echo "$ERR" >&2
-e2e_check "it counts nine edits" grep -q "applied 9 edits" <<<"$OUT"
+e2e_check "it counts ten edits" grep -q "applied 10 edits" <<<"$OUT"
 e2e_check "no password is printed for file:" eval '! grep -q "password" <<<"$OUT"'
 
 # Both disks read in one guestfish launch (the checking tool only is told
@@ -115,7 +117,17 @@ filesize /etc/machine-id
 echo ==hostkeys
 glob-expand /etc/ssh/ssh_host_*
 echo ==cloud
-is-dir /var/lib/cloud
+ls /var/lib/cloud
+echo ==seed
+ls /var/lib/cloud/seed/nocloud
+echo ==seed-meta
+cat /var/lib/cloud/seed/nocloud/meta-data
+echo ==seed-user
+cat /var/lib/cloud/seed/nocloud/user-data
+echo ==seed-stat
+stat /var/lib/cloud/seed/nocloud/user-data
+echo ==seed-dir
+stat /var/lib/cloud/seed/nocloud
 echo ==c1-hostname
 cat /mnt/etc/hostname
 echo ==c1-y
@@ -145,7 +157,13 @@ e2e_check "first-boot command 2 is the marker" grep -qx "echo $MARK >/dev/ttyS0"
 e2e_check "the first-boot unit is enabled" grep -qx true <(section firstboot)
 e2e_check "sysprep: /etc/machine-id is empty" [ "$(section machine-id)" = 0 ]
 e2e_check "sysprep: no SSH host keys" [ -z "$(section hostkeys)" ]
-e2e_check "sysprep: no /var/lib/cloud" [ "$(section cloud)" = false ]
+e2e_check "sysprep removed cloud-init's state (the seed after it is all there is)" [ "$(section cloud)" = seed ]
+e2e_check "nocloud-seed: user-data and meta-data" [ "$(section seed | tr '\n' ' ')" = "meta-data user-data " ]
+e2e_check "nocloud-seed: meta-data has the instance id and the host name" \
+	eval 'section seed-meta | grep -q "iid-e2e" && section seed-meta | grep -q "h1"'
+e2e_check "nocloud-seed: user-data has root's key" grep -qF "$(cut -d' ' -f2 "$E2E_TMP/key.pub")" <(section seed-user)
+e2e_check "nocloud-seed: the files are 0600, the directory 0700" \
+	eval 'grep -qE "^mode: 33152$" <(section seed-stat) && grep -qE "^mode: 16832$" <(section seed-dir)'
 e2e_check "failed run: --hostname h2 before the failure stayed" [ "$(section c1-hostname)" = h2 ]
 e2e_check "failed run: --mkdir /y after the failure was not made" [ "$(section c1-y)" = false ]
 e2e_check "/etc/default/grub: console on GRUB_CMDLINE_LINUX" \

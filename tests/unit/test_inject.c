@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "edit.h"
 #include "fs.h"
+#include "seed.h"
 
 #define KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBkR1Zr0ClUe8nQUtFsS1dqLhBeM8mq3iXz0q1cXyl9A me@host"
 #define PW "s3cret Pw \"x\""
@@ -238,6 +239,46 @@ static void test_parse_bad(void **state)
 	bad("no-such-edit", "x", "is not a guest edit");
 }
 
+/* --nocloud-seed: the seed is built when the edit is added */
+static void test_nocloud_seed(void **state)
+{
+	struct vp_edit_list l = { 0 };
+	_cleanup_(freep) char *keyfile = path_of("key.pub");
+	_cleanup_(freep) char *pwfile = path_of("pw");
+	_cleanup_(freep) char *v = vp_strdup_printf("root-password-file=%s,root-ssh-key=%s,disable=on,"
+						    "instance-id=iid-1",
+						    pwfile, keyfile);
+	_cleanup_(freep) char *nokey = vp_strdup_printf("root-ssh-key=%s/nonexistent.pub", dir);
+	const struct vp_edit *e;
+
+	(void)state;
+	/* the host name of the --hostname before it */
+	good(&l, "hostname", "seeded");
+	e = good(&l, "nocloud-seed", v);
+	assert_int_equal(e->kind, VP_EDIT_NOCLOUD_SEED);
+	assert_string_equal(e->label, "--nocloud-seed");
+	assert_non_null(e->seed);
+	assert_non_null(strstr(e->seed->meta_data, "iid-1"));
+	assert_non_null(strstr(e->seed->meta_data, "seeded"));
+	assert_non_null(strstr(e->seed->user_data, "#cloud-config"));
+	assert_non_null(strstr(e->seed->user_data, "AAAAC3NzaC1lZDI1NTE5AAAAIBkR1Zr0ClUe8nQUtFsS1dqLhBeM8mq3iXz0q1cXyl9A"));
+	assert_non_null(strstr(e->seed->user_data, "$6$"));
+	assert_null(strstr(e->seed->user_data, "s3cret"));
+	assert_null(e->seed->generated_password);
+	/* hostname= wins; bare: a generated password */
+	e = good(&l, "nocloud-seed", "hostname=other,root-password-generate=on");
+	assert_non_null(strstr(e->seed->meta_data, "other"));
+	assert_non_null(e->seed->generated_password);
+	assert_null(strstr(e->seed->user_data, e->seed->generated_password));
+	vp_edit_list_clear(&l);
+
+	bad("nocloud-seed", "bogus=1", "unknown option 'bogus'");
+	bad("nocloud-seed", "disable=maybe", "takes on or off");
+	bad("nocloud-seed", "nokv", "is not KEY=VALUE");
+	bad("nocloud-seed", "hostname=bad_name", "--nocloud-seed: ");
+	bad("nocloud-seed", nokey, "nonexistent.pub");
+}
+
 /* The list keeps the order the pairs came in, across options. */
 static void test_order(void **state)
 {
@@ -430,6 +471,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_nocloud_seed),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_grub_default),
