@@ -940,15 +940,100 @@ static int by_length(const void *a, const void *b)
 	return la < lb ? -1 : la > lb;
 }
 
-/* Inspect, then mount the guest's file systems (shortest mount point first). */
+/* The appliance's device for an fstab spec (malloc'd), or NULL. */
+static char *fstab_device(struct run *r, const char *spec)
+{
+	static const char *const prefixes[] = { "/dev/vd", "/dev/hd", "/dev/xvd", NULL };
+	size_t i;
+
+	if (!strncmp(spec, "UUID=", 5))
+		return vp_gfs.guestfs_findfs_uuid(r->g, spec + 5);
+	if (!strncmp(spec, "LABEL=", 6))
+		return vp_gfs.guestfs_findfs_label(r->g, spec + 6);
+	if (!strncmp(spec, "/dev/disk/by-uuid/", 18))
+		return vp_gfs.guestfs_findfs_uuid(r->g, spec + 18);
+	if (!strncmp(spec, "/dev/disk/by-label/", 19))
+		return vp_gfs.guestfs_findfs_label(r->g, spec + 19);
+	/* the guest's virtio or IDE names are sd* in the appliance */
+	for (i = 0; prefixes[i]; i++)
+		if (!strncmp(spec, prefixes[i], strlen(prefixes[i])))
+			return vp_strdup_printf("/dev/sd%s", spec + strlen(prefixes[i]));
+	return strncmp(spec, "/dev/", 5) ? NULL : vp_strdup(spec);
+}
+
+static bool linux_fs(const char *type)
+{
+	static const char *const types[] = { "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs",
+					     "jfs", "reiserfs", NULL };
+	size_t i;
+
+	for (i = 0; types[i]; i++)
+		if (!strcmp(type, types[i]))
+			return true;
+	return false;
+}
+
+/* The quick way: the first Linux file system with /etc/fstab and an
+ * os-release is the root; its fstab mounts the rest.  1: mounted; 0: none
+ * found (nothing is mounted then). */
+static int quick_root(struct run *r, struct vp_error *err)
+{
+	/* partitions (or whole disks) only: list_filesystems would scan for
+	 * LVM, md and btrfs volumes first (seconds under TCG); those layouts
+	 * go to the inspection */
+	_cleanup_(vp_gfs_strvp) char **parts = vp_gfs.guestfs_list_partitions(r->g);
+	_cleanup_(vp_gfs_strvp) char **devs = NULL;
+	_cleanup_(freep) char *fstab = NULL;
+	struct vp_fstab_entry *m = NULL;
+	char **cand = parts;
+	size_t i, n;
+
+	if (!parts || !parts[0])
+		cand = devs = vp_gfs.guestfs_list_devices(r->g);
+	/* looked at read-only: a file system that is not the root stays untouched */
+	for (i = 0; cand && cand[i] && !r->res->root; i++) {
+		_cleanup_(freep) char *type = vp_gfs.guestfs_vfs_type(r->g, cand[i]);
+
+		if (!type || !linux_fs(type) || vp_gfs.guestfs_mount_ro(r->g, cand[i], "/") < 0)
+			continue;
+		if (vp_gfs.guestfs_is_file(r->g, "/etc/fstab") > 0 &&
+		    (vp_gfs.guestfs_exists(r->g, "/etc/os-release") > 0 ||
+		     vp_gfs.guestfs_exists(r->g, "/usr/lib/os-release") > 0))
+			r->res->root = vp_strdup(cand[i]);
+		vp_gfs.guestfs_umount_all(r->g);
+	}
+	if (!r->res->root)
+		return 0;
+	if (vp_gfs.guestfs_mount(r->g, r->res->root, "/") < 0)
+		return gfail(r, err, "cannot mount the guest's root file system %s", r->res->root);
+	if (!(fstab = gread(r, "/etc/fstab", err)))
+		return -1;
+	n = vp_fstab_mounts(fstab, &m);
+	for (i = 0; i < n; i++) {
+		_cleanup_(freep) char *dev = fstab_device(r, m[i].spec);
+
+		if (!dev || vp_gfs.guestfs_mount(r->g, dev, m[i].dir) < 0)
+			vp_report_warn(r->opts->reporter,
+				       "cannot mount %s on %s in the guest (its /etc/fstab names it)",
+				       m[i].spec, m[i].dir);
+	}
+	vp_fstab_free(m, n);
+	return 1;
+}
+
+/* Find the guest's root and mount its file systems: the quick way, else
+ * libguestfs's inspection (shortest mount point first). */
 static int mount_guest(struct run *r, const struct vp_inject_disk *disks, size_t n_disks,
 		       struct vp_error *err)
 {
-	_cleanup_(vp_gfs_strvp) char **roots = vp_gfs.guestfs_inspect_os(r->g);
+	_cleanup_(vp_gfs_strvp) char **roots = NULL;
 	_cleanup_(vp_gfs_strvp) char **mps = NULL;
 	size_t n = 0, i;
+	int q = quick_root(r, err);
 
-	if (!roots)
+	if (q != 0)
+		return q < 0 ? -1 : 0;
+	if (!(roots = vp_gfs.guestfs_inspect_os(r->g)))
 		return gfail(r, err, "cannot inspect the disk '%s'", disks[0].path);
 	if (!roots[0])
 		return vp_error_set(err, VP_ERR_INVALID,

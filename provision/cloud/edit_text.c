@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cleanup.h"
 #include "edit.h"
 
 /* A text being built (open_memstream). */
@@ -354,4 +355,77 @@ char *vp_shadow_set_password(const char *text, const char *user, const char *has
 		return NULL;
 	}
 	return r;
+}
+
+/* ---- /etc/fstab ---- */
+
+void vp_fstab_free(struct vp_fstab_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; e && i < n; i++) {
+		free(e[i].spec);
+		free(e[i].dir);
+	}
+	free(e);
+}
+
+static int by_dir_length(const void *a, const void *b)
+{
+	size_t la = strlen(((const struct vp_fstab_entry *)a)->dir);
+	size_t lb = strlen(((const struct vp_fstab_entry *)b)->dir);
+
+	return la < lb ? -1 : la > lb;
+}
+
+/* Has the comma-separated option list opts the option o? */
+static bool has_option(const char *opts, const char *o)
+{
+	size_t ol = strlen(o);
+	const char *p = opts;
+
+	while (p && *p) {
+		size_t l = strcspn(p, ",");
+
+		if (l == ol && !strncmp(p, o, l))
+			return true;
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+size_t vp_fstab_mounts(const char *text, struct vp_fstab_entry **out)
+{
+	static const char *const types[] = { "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat",
+					     "f2fs", NULL };
+	_cleanup_(freep) char *copy = vp_strdup(text);
+	struct vp_fstab_entry *list = NULL;
+	char *line, *save = NULL;
+	size_t n = 0, i;
+
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[4] = { 0 }, *fs = NULL;
+		size_t k;
+		bool ok = false;
+
+		for (k = 0; k < 4; k++)
+			if (!(f[k] = strtok_r(k ? NULL : line, " \t", &fs)))
+				break;
+		if (k < 3 || f[0][0] == '#' || f[1][0] != '/' || !strcmp(f[1], "/"))
+			continue;
+		for (i = 0; types[i]; i++)
+			ok = ok || !strcmp(f[2], types[i]);
+		if (!ok || (f[3] && (has_option(f[3], "noauto") || has_option(f[3], "bind"))))
+			continue;
+		list = vp_grow(list, n + 1, sizeof(*list));
+		list[n].spec = vp_strdup(f[0]);
+		list[n].dir = vp_strdup(f[1]);
+		n++;
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), by_dir_length);
+	*out = list;
+	return n;
 }

@@ -29,7 +29,9 @@
 	X(guestfs_exists) X(guestfs_is_file) X(guestfs_is_dir) X(guestfs_is_symlink)         \
 	X(guestfs_read_file) X(guestfs_write) X(guestfs_upload) X(guestfs_mkdir_p)           \
 	X(guestfs_chmod) X(guestfs_chown) X(guestfs_glob_expand) X(guestfs_rm_f)             \
-	X(guestfs_rm_rf) X(guestfs_truncate) X(guestfs_ln_sf)
+	X(guestfs_rm_rf) X(guestfs_truncate) X(guestfs_ln_sf) X(guestfs_list_partitions)    \
+	X(guestfs_list_devices) X(guestfs_vfs_type)                                          \
+	X(guestfs_findfs_uuid) X(guestfs_findfs_label)
 
 struct vp_gfs_lib {
 #define VP_GFS_MEMBER(f) __typeof__(f) *f;

@@ -4,7 +4,7 @@
  * the order of the list, and the pure text rewriting: kernel command lines,
  * /etc/default/grub, grub.cfg, BLS entries (console= added, an existing
  * console=ttyS... replaced, idempotent, other arguments kept), /etc/hosts
- * and /etc/shadow. */
+ * /etc/shadow and the mounts of an /etc/fstab; --nocloud-seed's seed. */
 #include <crypt.h>
 #include <dlfcn.h>
 #include <setjmp.h>
@@ -466,6 +466,37 @@ static void test_shadow(void **state)
 	assert_string_equal(s, "root:!");
 }
 
+static void test_fstab(void **state)
+{
+	struct vp_fstab_entry *m = NULL;
+	size_t n;
+
+	(void)state;
+	n = vp_fstab_mounts("# /etc/fstab\n"
+			    "UUID=1 / ext4 errors=remount-ro 0 1\n"
+			    "UUID=3 /boot/efi vfat umask=0077 0 1\n"
+			    "LABEL=boot\t/boot\text4\tdefaults\t0 2\n"
+			    "/dev/vdb1 /srv xfs defaults,noauto 0 0\n"
+			    "/swap none swap sw 0 0\n"
+			    "tmpfs /tmp tmpfs defaults 0 0\n"
+			    "/srv/a /mnt/a none bind 0 0\n"
+			    "server:/x /net nfs defaults 0 0\n"
+			    "/dev/vdc1 /var btrfs subvol=var\n"
+			    "  # indented comment\n"
+			    "broken-line\n",
+			    &m);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[0].dir, "/var");
+	assert_string_equal(m[0].spec, "/dev/vdc1");
+	assert_string_equal(m[1].dir, "/boot");
+	assert_string_equal(m[1].spec, "LABEL=boot");
+	assert_string_equal(m[2].dir, "/boot/efi");
+	vp_fstab_free(m, n);
+	n = vp_fstab_mounts("", &m);
+	assert_int_equal(n, 0);
+	vp_fstab_free(m, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_bls),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_shadow),
+		cmocka_unit_test(test_fstab),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
