@@ -298,7 +298,8 @@ printf '  %-14s %s\n' \
 	"floor" "$floor" \
 	"connection" "$URI, pool '$POOL' at $pool_path" \
 	"load" "$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start; $others other running VM(s) on this host"
-echo "  runs           --print-xml: vprov and floor ${fast_runs}x, virt-install ${vi_px_runs}x; create+start: $create_runs round(s)"
+echo "  runs           --print-xml: vprov and floor ${fast_runs}x, virt-install ${vi_px_runs}x; create+start: $create_runs round(s); guest edits: $inject_runs round(s)"
+echo "  sections       $sections"
 
 # ------------------------------------------------------- 1. --print-xml
 if want 1; then
@@ -623,7 +624,8 @@ if verbose:
         print("%s, %s (ms): %s" % (what, who, " ".join("%.1f" % x for x in times(label))))
     print()
 print("(peak RSS: max RSS of one run of the client process, /usr/bin/time %M; for the")
-print(" virsh floor the largest of its three virsh processes; libvirtd/QEMU not counted)")
+print(" virsh floor the largest of its three virsh processes; libvirtd/QEMU not counted, except the")
+print(" libguestfs appliance's QEMU in 'guest edits', a child of the command measured)")
 print()
 
 # (name, numerator, denominator, op, target); skipped when a section did not run
