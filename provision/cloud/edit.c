@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -553,6 +554,20 @@ static int do_hostname(struct run *r, const struct vp_edit *e, struct vp_error *
 	return 0;
 }
 
+/* A numeric user or group id. */
+static int id_of(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > INT32_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 /* home, uid and gid of user by the guest's /etc/passwd */
 static int passwd_user(struct run *r, const char *user, char **home, int *uid, int *gid,
 		       struct vp_error *err)
@@ -580,10 +595,9 @@ static int passwd_user(struct run *r, const char *user, char **home, int *uid, i
 			if (p)
 				*p++ = 0;
 		}
-		if (!f[5] || f[5][0] != '/')
-			break;
-		*uid = atoi(f[2]);
-		*gid = atoi(f[3]);
+		if (!f[5] || f[5][0] != '/' || id_of(f[2], uid) < 0 || id_of(f[3], gid) < 0)
+			return vp_error_set(err, VP_ERR_RUNTIME,
+					    "the guest's /etc/passwd line of user '%s' is malformed", user);
 		*home = vp_strdup(f[5]);
 		return 0;
 	}
