@@ -95,15 +95,15 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 			goto out;
 		}
 	if (vp_domain_inject(ctx->conn, vp_arg_pos(a, 0), vp_arg_str(a, "disk"), &edits, &o, &res,
-			     &err) < 0) {
+			     &err) < 0)
 		rc = vp_fail(ctx, &err);
-		goto out;
-	}
-	vp_reporter_done(ctx);
-	printf("applied %zu edit%s to %s (root file system %s)\n", res.edits.applied,
-	       res.edits.applied == 1 ? "" : "s",
-	       vp_arg_pos(a, 0) ? vp_arg_pos(a, 0) : res.n_disks ? res.disks[0] : "the disk",
-	       res.edits.root ? res.edits.root : "?");
+	else
+		printf("applied %zu edit%s to %s (root file system %s)\n", res.edits.applied,
+		       res.edits.applied == 1 ? "" : "s",
+		       vp_arg_pos(a, 0) ? vp_arg_pos(a, 0) : res.n_disks ? res.disks[0] : "the disk",
+		       res.edits.root ? res.edits.root : "?");
+	/* a generated password that went into the guest is shown even when a
+	 * later edit failed: it is the only way in */
 	if (res.edits.password)
 		printf("root password: %s\n", res.edits.password);
 	if (res.edits.seed_password)

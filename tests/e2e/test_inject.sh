@@ -12,7 +12,9 @@
 #      the first-boot command (and it runs at boot), sysprep, then a NoCloud
 #      seed (after sysprep, which would remove it: order across options);
 #   3. an edit failing in the middle: exit 1, the error names it and the
-#      edits applied before it (which stay), the edits after it are not made;
+#      edits applied before it (which stay: a generated root password among
+#      them is printed anyway, and is what the guest's hash is of), the
+#      edits after it are not made;
 #   4. refusals (a running VM, its disk, no disk, a disk that does not
 #      exist, bad values): one line, non-zero, before any appliance starts.
 # Appliance launches: three vprov inject and one guestfish; two boots, side
@@ -69,11 +71,17 @@ e2e_check "inject --serial-console exits 0" [ "$RC" -eq 0 ]
 e2e_check "it says what it did" grep -q "applied 1 edit to" <<<"$OUT"
 
 # ---- 3. a failing edit in the middle (same disk, second launch) -------------
-e2e_run inject --disk "$C1" --hostname h2 --chmod 0600:/no/such/file --mkdir /y
+e2e_run inject --disk "$C1" --hostname h2 --root-password random --chmod 0600:/no/such/file --mkdir /y
 e2e_check "a failing edit: exit 1" [ "$RC" -eq 1 ]
 e2e_check "a failing edit: one line" one_line
 e2e_check "the error names the failing edit" grep -qF "'--chmod 0600:/no/such/file' failed" <<<"$ERR"
-e2e_check "the error names what was applied before it" grep -qF "applied before it: --hostname h2" <<<"$ERR"
+e2e_check "the error names what was applied before it" \
+	grep -qF "applied before it: --hostname h2, --root-password" <<<"$ERR"
+# the generated password went in before the failure: it is shown anyway, once
+GENPW=$(sed -n 's/^root password: //p' <<<"$OUT")
+e2e_check "the generated root password is printed once" \
+	eval '[ "$(grep -c "^root password: " <<<"$OUT")" -eq 1 ] && [[ $GENPW =~ ^[A-Za-z0-9]{16}$ ]]'
+e2e_check "the generated password is not on stderr" eval '! grep -qF "$GENPW" <<<"$ERR"'
 e2e_check "the error does not claim the edit after it" eval '! grep -q -- "--mkdir" <<<"$ERR"'
 echo "  (the error: $ERR)"
 
@@ -132,6 +140,8 @@ echo ==c1-hostname
 cat /mnt/etc/hostname
 echo ==c1-y
 exists /mnt/y
+echo ==c1-shadow
+cat /mnt/etc/shadow
 echo ==c1-grub-default
 cat /mnt/etc/default/grub
 echo ==c1-grub-cfg
@@ -166,6 +176,9 @@ e2e_check "nocloud-seed: the files are 0600, the directory 0700" \
 	eval 'grep -qE "^mode: 33152$" <(section seed-stat) && grep -qE "^mode: 16832$" <(section seed-dir)'
 e2e_check "failed run: --hostname h2 before the failure stayed" [ "$(section c1-hostname)" = h2 ]
 e2e_check "failed run: --mkdir /y after the failure was not made" [ "$(section c1-y)" = false ]
+hash1=$(section c1-shadow | awk -F: '$1 == "root" { print $2 }')
+e2e_check "failed run: root's hash is of the generated password that was printed" \
+	python3 -W ignore -c 'import crypt, sys; sys.exit(not sys.argv[2].startswith("$6$") or crypt.crypt(sys.argv[1], sys.argv[2]) != sys.argv[2])' "$GENPW" "$hash1"
 e2e_check "/etc/default/grub: console on GRUB_CMDLINE_LINUX" \
 	grep -qE '^GRUB_CMDLINE_LINUX=".*console=ttyS0,115200n8"$' <(section c1-grub-default)
 e2e_check "/etc/default/grub: serial terminal" grep -qx 'GRUB_TERMINAL="serial console"' <(section c1-grub-default)
