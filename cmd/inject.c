@@ -48,6 +48,8 @@ static const struct vp_opt options[] = {
 		    "prepare a clone: empty machine-id, remove SSH host keys\n"
 		    "(made again at boot), cloud-init state, DHCP leases,\n"
 		    "udev net rules, histories; truncate logs"),
+	VP_OPT_GROUP("Other"),
+	VP_OPT_FLAG(0, "dry-run", "check everything and say what would be edited; change nothing"),
 	VP_OPT_END,
 };
 
@@ -84,7 +86,8 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 	struct vp_edit_list edits = { 0 };
 	struct vp_domain_inject_result res = { 0 };
 	_cleanup_(freep) char *cache = vp_cache_dir();
-	struct vp_domain_inject_opts o = { .cache_dir = cache, .reporter = &ctx->reporter };
+	struct vp_domain_inject_opts o = { .cache_dir = cache, .reporter = &ctx->reporter,
+					   .dry_run = vp_arg_flag(a, "dry-run") };
 	const struct vp_arg_value *v;
 	int rc = VP_EXIT_OK;
 	size_t i = 0;
@@ -95,9 +98,15 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 			goto out;
 		}
 	if (vp_domain_inject(ctx->conn, vp_arg_pos(a, 0), vp_arg_str(a, "disk"), &edits, &o, &res,
-			     &err) < 0)
+			     &err) < 0) {
 		rc = vp_fail(ctx, &err);
-	else
+	} else if (o.dry_run) {
+		printf("would edit, in one libguestfs appliance under %s:\n", res.tcg ? "TCG" : "KVM");
+		for (i = 0; i < res.n_disks; i++)
+			printf("  disk %s\n", res.disks[i]);
+		for (i = 0; i < edits.n; i++)
+			printf("  %zu. %s\n", i + 1, edits.v[i].label);
+	} else
 		printf("applied %zu edit%s to %s (root file system %s)\n", res.edits.applied,
 		       res.edits.applied == 1 ? "" : "s",
 		       vp_arg_pos(a, 0) ? vp_arg_pos(a, 0) : res.n_disks ? res.disks[0] : "the disk",

@@ -300,7 +300,7 @@ int vp_domain_inject(virConnectPtr conn, const char *name, const char *disk,
 		list[i].path = d.paths[i];
 		list[i].format = d.formats[i];
 	}
-	rc = vp_inject_apply(list, d.n, edits, &io, &res->edits, err);
+	rc = opts->dry_run ? 0 : vp_inject_apply(list, d.n, edits, &io, &res->edits, err);
 	res->n_disks = d.n;
 	res->disks = TAKE_PTR(d.paths);
 out:

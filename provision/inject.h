@@ -26,6 +26,8 @@
 struct vp_domain_inject_opts {
 	const char *cache_dir;              /* where the KVM verdict is kept; NULL: TCG */
 	const struct vp_reporter *reporter;
+	bool dry_run;                       /* resolve and check everything, edit nothing
+	                                     * (res: the disks and the backend) */
 };
 
 struct vp_domain_inject_result {

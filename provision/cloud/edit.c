@@ -1150,7 +1150,7 @@ int vp_inject_apply(const struct vp_inject_disk *disks, size_t n_disks,
 				     disks[i].path);
 	}
 	vp_report_note(rep, "launching the libguestfs appliance (%s)",
-		       opts->force_tcg ? "TCG software emulation: about 20 s" : "KVM");
+		       opts->force_tcg ? "TCG software emulation: 15 s or so" : "KVM");
 	vp_report_progress(rep, "launching the appliance", 0, 0);
 	if (vp_gfs.guestfs_launch(g) < 0) {
 		/* Ctrl+C on a terminal reaches the appliance's QEMU too */

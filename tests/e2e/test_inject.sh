@@ -64,6 +64,15 @@ e2e_check "--chmod 999: exit 2, one line" eval '[ "$RC" -eq 2 ] && one_line'
 e2e_run inject "${E2E_PREFIX}nosuch" --hostname h
 e2e_check "an unknown VM: exit 2, one line" eval '[ "$RC" -eq 2 ] && one_line'
 
+# --dry-run: the plan, nothing changed (the overlay's bytes stay)
+sum0=$(sha256sum <"$C1")
+e2e_run inject --disk "$C1" --hostname h0 --serial-console --dry-run
+e2e_check "--dry-run exits 0" [ "$RC" -eq 0 ]
+e2e_check "--dry-run lists the disk and the edits in order" \
+	eval 'grep -qF "disk $C1" <<<"$OUT" && grep -qx "  1. --hostname h0" <<<"$OUT" &&
+	      grep -qx "  2. --serial-console ttyS0,115200n8" <<<"$OUT"'
+e2e_check "--dry-run changed nothing" [ "$(sha256sum <"$C1")" = "$sum0" ]
+
 # ---- 1. --serial-console ----------------------------------------------------
 e2e_run inject --disk "$C1" --serial-console
 e2e_check "inject --serial-console exits 0" [ "$RC" -eq 0 ]
