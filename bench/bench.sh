@@ -19,6 +19,11 @@
 #      'vprov fetch' (empty cache) against curl fetching the same two files
 #      in parallel, a warm one (0 body bytes, counted by the server), and
 #      'create --location URL --dry-run' against virt-install's
+#   6. guest disk edits on copies of the Debian 12 cloud image
+#      (scripts/test-image.sh): 'vprov inject --hostname --ssh-inject
+#      --serial-console' against virt-customize doing the same (--hostname,
+#      --ssh-inject, --edit of /etc/default/grub, --run-command update-grub),
+#      and the floor: one bare appliance launch (guestfish -a IMG run)
 #
 #   then the self-contained sections at the end of this file (each alone
 #   with --only NAME): image-create (create+start from a cached cloud image
@@ -27,7 +32,8 @@
 #   --sparse)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
-#                  [--fast-runs N] [--create-runs N] [--only LIST] [--verbose]
+#                  [--fast-runs N] [--create-runs N] [--inject-runs N]
+#                  [--sections LIST] [--only LIST] [--verbose]
 #
 # Needs root and libvirt's qemu:///system (scripts/libvirtd-start.sh is run
 # first).  Every VM and volume it makes is named vpbench<pid>-* and removed
@@ -56,10 +62,14 @@ project's targets, and peak memory (max RSS) of one run of each command.
                    virt-install and the virsh floor once, order rotating)
   --fast-runs N    override the vprov/floor --print-xml run count
   --create-runs N  override the create+start round count
+  --inject-runs N  guest-edit rounds (default min(N, 3)); each round runs vprov
+                   inject, virt-customize and a bare appliance launch once
+  --sections LIST  run only these sections, e.g. 6 or 1,2 (default 1,2,3,4,5,6)
   --vprov PATH     vprov binary (default: <repo>/build/vprov)
   --floor PATH     floor binary (default: <repo>/build/vprov-floor)
   --only LIST      run only these of the self-contained sections at the end
-                   (comma-separated: image-create, image-upload), not 1-5
+                   (comma-separated: image-create, image-upload), not 1-6;
+                   --sections alone runs none of them
   -v, --verbose    also print every sample, in the order taken
 
 A relative PATH is taken from the current directory, else from the repo.
@@ -88,22 +98,25 @@ binpath() { # PATH -> absolute path, from cwd first, then from the repo
 	readlink -f -- "$p" 2>/dev/null || echo "$p"
 }
 
-runs=10 fast_runs="" create_runs="" verbose=0 only=""
+runs=10 fast_runs="" create_runs="" inject_runs="" sections=1,2,3,4,5,6 sections_given=0 verbose=0 only=""
 vprov=$repo/build/vprov
 floor=$repo/build/vprov-floor
 while (($#)); do
 	case $1 in
-	--runs|--fast-runs|--create-runs|--vprov|--floor)
+	--runs|--fast-runs|--create-runs|--inject-runs|--sections|--vprov|--floor)
 		(($# >= 2)) || { echo "bench: $1 needs a value" >&2; exit 2; }
 		case $1 in
 		--runs) posint "$1" "$2"; runs=$2 ;;
 		--fast-runs) posint "$1" "$2"; fast_runs=$2 ;;
 		--create-runs) posint "$1" "$2"; create_runs=$2 ;;
+		--inject-runs) posint "$1" "$2"; inject_runs=$2 ;;
+		--sections) [[ $2 =~ ^[1-6](,[1-6])*$ ]] || { echo "bench: --sections takes numbers 1-6 separated by commas, not '$2'" >&2; exit 2; }
+			sections=$2 sections_given=1 ;;
 		--vprov) vprov=$(binpath "$2") ;;
 		--floor) floor=$(binpath "$2") ;;
 		esac
 		shift 2 ;;
-	--runs=*|--fast-runs=*|--create-runs=*|--vprov=*|--floor=*)
+	--runs=*|--fast-runs=*|--create-runs=*|--inject-runs=*|--sections=*|--vprov=*|--floor=*)
 		set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
 	--only) (($# >= 2)) || { echo "bench: $1 needs a value" >&2; exit 2; }; only=$2; shift 2 ;;
 	--only=*) only=${1#*=}; shift ;;
@@ -115,6 +128,8 @@ done
 vi_px_runs=$runs
 fast_runs=${fast_runs:-$((3 * runs))}
 create_runs=${create_runs:-$((runs < 7 ? runs : 7))}
+inject_runs=${inject_runs:-$((runs < 3 ? runs : 3))}
+want() { [[ ,$sections, == *,$1,* ]]; }
 
 # ---------------------------------------------------------------- checks
 (($(id -u) == 0)) || die "needs root (qemu:///system, and the VMs it starts)"
@@ -294,11 +309,13 @@ printf '  %-14s %s\n' \
 	"floor" "$floor" \
 	"connection" "$URI, pool '$POOL' at $pool_path" \
 	"load" "$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start; $others other running VM(s) on this host"
-echo "  runs           --print-xml: vprov and floor ${fast_runs}x, virt-install ${vi_px_runs}x; create+start: $create_runs round(s)"
+echo "  runs           --print-xml: vprov and floor ${fast_runs}x, virt-install ${vi_px_runs}x; create+start: $create_runs round(s); guest edits: $inject_runs round(s)"
+echo "  sections       $sections"
 
 # sections 1-5 and their report, unless --only picks sections from the end
 if [[ -z $only ]]; then
 # ------------------------------------------------------- 1. --print-xml
+if want 1; then
 echo "== 1. --print-xml (peak memory run, then $fast_runs interleaved rounds)" >&2
 nothing_of "$px_name" "the set-up"
 # the KVM verdict is kept before anything is timed (section 4 times the probe)
@@ -333,8 +350,10 @@ for ((i = 1; i <= fast_runs; i++)); do
 	fi
 done
 nothing_of "$px_name" "a --print-xml run"
+fi # 1
 
 # ---------------------------------------------------- 2. create + start
+if want 2; then
 echo "== 2. create+start (peak memory round, then $create_runs timed rounds)" >&2
 for n in "$cs_v" "$cs_i" "$cs_r"; do nothing_of "$n" "the set-up"; done
 
@@ -375,7 +394,10 @@ for ((k = 0; k < create_runs; k++)); do
 		run_create "${order[(k + j) % 3]}" timed
 	done
 done
+fi # 2
+
 # ----------------------------------------------------- 3. OS profiles
+if want 3; then
 echo "== 3. OS profiles: ubuntu20.04 (cold: no index before the run; warm: cached)" >&2
 oscache=$tmp/oscache
 os_show=(env XDG_CACHE_HOME="$oscache" "$vprov" osinfo show ubuntu20.04)
@@ -420,8 +442,10 @@ for ((i = 1; i <= fast_runs; i++)); do
 	fi
 done
 nothing_of "$px_name" "a --print-xml run with --os"
+fi # 3
 
 # ----------------------------------------------------- 4. the KVM verdict
+if want 4; then
 probe_runs=$((runs < 3 ? runs : 3))
 echo "== 4. the KVM probe ($probe_runs runs, each with an empty cache)" >&2
 for ((i = 1; i <= probe_runs; i++)); do
@@ -429,8 +453,10 @@ for ((i = 1; i <= probe_runs; i++)); do
 	timed kvm_probe env XDG_CACHE_HOME="$tmp/kvmcache" "$vprov" -c "$URI" host check --refresh
 done
 echo "  verdict        $("$vprov" -c "$URI" host check 2>/dev/null | sed -n 's/^kvm runs guests: *//p')"
+fi # 4
 
 # ------------------------------------------------------ 5. installer trees
+if want 5; then
 echo "== 5. installer trees: the Debian 12 netboot tree from 127.0.0.1" >&2
 di=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64
 [[ -f $di/linux && -f $di/initrd.gz ]] || die "no Debian installer tree at $di (scripts/setup-deps.sh installs debian-installer-12-netboot-amd64)"
@@ -489,6 +515,56 @@ for ((i = 1; i <= vi_px_runs; i++)); do
 done
 nothing_of "$dr_name" "a --location --dry-run"
 kill "$server" 2>/dev/null
+fi # 5
+
+# ------------------------------------------------------ 6. guest disk edits
+if want 6; then
+image=$("$repo/scripts/test-image.sh" --path)
+[[ -f $image ]] || die "no test image at $image (build it with scripts/test-image.sh)"
+command -v virt-customize >/dev/null || die "'virt-customize' is not installed (libguestfs-tools)"
+echo "== 6. guest disk edits: vprov inject vs virt-customize, on overlays of $image (one untimed checked run each, then $inject_runs rounds)" >&2
+# vprov decides TCG by itself from the kept KVM verdict; the other tools
+# are told (MACHINE-NOTES: libguestfs's QEMU hangs on this machine's KVM)
+"$vprov" -c "$URI" host check >/dev/null 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; die "vprov host check failed"; }
+gfenv=(env LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg)
+ssh-keygen -q -t ed25519 -N '' -C bench@vprov -f "$tmp/key" </dev/null >/dev/null || die "ssh-keygen failed"
+ov=$tmp/inject.qcow2
+fresh() { rm -f "$ov"; qemu-img create -q -f qcow2 -b "$image" -F qcow2 "$ov" || die "qemu-img create failed"; }
+in_vprov=("$vprov" -c "$URI" inject --disk "$ov" --hostname bench --ssh-inject "root:file:$tmp/key.pub"
+	--serial-console)
+in_vc=("${gfenv[@]}" virt-customize -q -a "$ov" --hostname bench --ssh-inject "root:file:$tmp/key.pub"
+	--edit '/etc/default/grub:s/^GRUB_CMDLINE_LINUX="/GRUB_CMDLINE_LINUX="console=ttyS0,115200n8 /'
+	--run-command update-grub)
+in_floor=("${gfenv[@]}" guestfish -a "$ov" run)
+# After a run (untimed): the hostname, the key and the console on grub.cfg's linux lines.
+check_injected() { # WHO
+	local out
+	out=$("${gfenv[@]}" guestfish --ro -a "$ov" -i <<'GF' 2>&1
+cat /etc/hostname
+cat /root/.ssh/authorized_keys
+grep console=ttyS0 /boot/grub/grub.cfg
+GF
+	) || die "$1: cannot read the image back: $out"
+	[[ $out == bench* ]] || die "$1: the hostname is not 'bench'"
+	[[ $out == *"$(cut -d' ' -f2 "$tmp/key.pub")"* ]] || die "$1: the SSH key is not in root's authorized_keys"
+	[[ $out == *"linux"*"console=ttyS0,115200n8"* ]] || die "$1: grub.cfg has no console=ttyS0,115200n8"
+}
+fresh; peak in_vprov "${in_vprov[@]}"; check_injected vprov
+fresh; peak in_vc "${in_vc[@]}"; check_injected virt-customize
+fresh; peak in_floor "${in_floor[@]}"
+order=(v c f)
+for ((k = 0; k < inject_runs; k++)); do
+	for ((j = 0; j < 3; j++)); do
+		fresh
+		case ${order[(k + j) % 3]} in
+		v) timed in_vprov "${in_vprov[@]}" ;;
+		c) timed in_vc "${in_vc[@]}" ;;
+		f) timed in_floor "${in_floor[@]}" ;;
+		esac
+	done
+done
+rm -f "$ov"
+fi # 6
 echo "  load           $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at end"
 echo
 echo "== results (wall time: median of the runs; 'runs' excludes one untimed warm-up/memory run each)"
@@ -496,6 +572,11 @@ echo "== results (wall time: median of the runs; 'runs' excludes one untimed war
 # ------------------------------------------------------------------ report
 python3 - "$tmp" "$verbose" <<'EOF'
 import os, statistics, sys
+
+class Missing(dict):
+    """medians of the sections that ran; a ratio of one that did not is skipped"""
+    def __missing__(self, key):
+        raise LookupError(key)
 
 d, verbose = sys.argv[1], sys.argv[2] == "1"
 
@@ -531,12 +612,16 @@ rows = [
     ("tree fetch", "vprov fetch, warm", "fetch_warm"),
     ("--location --dry-run", "vprov", "dr_vprov"),
     ("--location --dry-run", "virt-install", "dr_vi"),
+    ("guest edits", "vprov inject", "in_vprov"),
+    ("guest edits", "virt-customize", "in_vc"),
+    ("guest edits", "floor (appliance launch)", "in_floor"),
 ]
+rows = [r for r in rows if os.path.exists(os.path.join(d, r[2] + ".t"))]
 
 def ms(v):
     return "%.1f ms" % v if v < 100 else "%.0f ms" % v
 
-med = {}
+med = Missing()
 print("%-16s %-24s %4s %10s %10s %10s %10s" % ("benchmark", "command", "runs", "median", "min", "max", "peak RSS"))
 print("-" * 90)
 for what, who, label in rows:
@@ -552,34 +637,51 @@ if verbose:
         print("%s, %s (ms): %s" % (what, who, " ".join("%.1f" % x for x in times(label))))
     print()
 print("(peak RSS: max RSS of one run of the client process, /usr/bin/time %M; for the")
-print(" virsh floor the largest of its three virsh processes; libvirtd/QEMU not counted)")
+print(" virsh floor the largest of its three virsh processes; libvirtd/QEMU not counted, except the")
+print(" libguestfs appliance's QEMU in 'guest edits', a child of the command measured)")
 print()
 
+# (name, numerator, denominator, op, target); skipped when a section did not run
 ratios = [
-    ("--print-xml  virt-install / vprov", med["px_vi"] / med["px_vprov"], ">=", 20.0),
-    ("--print-xml  vprov / floor", med["px_vprov"] / med["px_floor"], "<=", 1.5),
-    ("--print-xml  virt-install / floor", med["px_vi"] / med["px_floor"], None, None),
-    ("create+start vprov / virsh floor", med["cs_vprov"] / med["cs_virsh"], "<=", 1.3),
-    ("create+start virt-install / vprov", med["cs_vi"] / med["cs_vprov"], None, None),
-    ("osinfo show  osinfo-query / vprov warm", med["os_query"] / med["os_show_warm"], ">=", 20.0),
-    ("osinfo show  osinfo-query / vprov cold", med["os_query"] / med["os_show_cold"], ">=", 20.0),
-    ("--os         virt-install / vprov warm", med["os_vi"] / med["os_create_warm"], None, None),
-    ("--os         virt-install / vprov cold", med["os_vi"] / med["os_create_cold"], None, None),
-    ("tree fetch   vprov cold / curl", med["fetch_cold"] / med["curl_two"], "<=", 1.1),
-    ("tree fetch   vprov cold / curl+sha256sum+sync", med["fetch_cold"] / med["curl_verified"], None, None),
-    ("--location   virt-install / vprov dry-run", med["dr_vi"] / med["dr_vprov"], None, None),
+    ("--print-xml  virt-install / vprov", "px_vi", "px_vprov", ">=", 20.0),
+    ("--print-xml  vprov / floor", "px_vprov", "px_floor", "<=", 1.5),
+    ("--print-xml  virt-install / floor", "px_vi", "px_floor", None, None),
+    ("create+start vprov / virsh floor", "cs_vprov", "cs_virsh", "<=", 1.3),
+    ("create+start virt-install / vprov", "cs_vi", "cs_vprov", None, None),
+    ("osinfo show  osinfo-query / vprov warm", "os_query", "os_show_warm", ">=", 20.0),
+    ("osinfo show  osinfo-query / vprov cold", "os_query", "os_show_cold", ">=", 20.0),
+    ("--os         virt-install / vprov warm", "os_vi", "os_create_warm", None, None),
+    ("--os         virt-install / vprov cold", "os_vi", "os_create_cold", None, None),
+    ("tree fetch   vprov cold / curl", "fetch_cold", "curl_two", "<=", 1.1),
+    ("tree fetch   vprov cold / curl+sha256sum+sync", "fetch_cold", "curl_verified", None, None),
+    ("--location   virt-install / vprov dry-run", "dr_vi", "dr_vprov", None, None),
+    ("inject       vprov / virt-customize", "in_vprov", "in_vc", "<=", 0.5),
+    ("inject       vprov / appliance launch", "in_vprov", "in_floor", None, None),
 ]
-print("the kept KVM verdict costs a create %+.2f ms (--print-xml without --virt-type minus with it);" %
-      (med["px_vprov"] - med["px_pinned"]))
-print("the probe itself, once per host and hypervisor version: %.2f s" % (med["kvm_probe"] / 1000))
-with open(os.path.join(d, "warm_bytes")) as f:
-    print("a warm 'vprov fetch' (cache revalidated): %s body bytes over all its runs, %.1f ms median" %
-          (f.read().strip(), med["fetch_warm"]))
-print("(virt-install --dry-run downloads the kernel and initrd; vprov's dry run reads the tree's metadata only)")
+def say(f):
+    try:
+        f()
+    except LookupError:
+        pass
+say(lambda: print("the kept KVM verdict costs a create %+.2f ms (--print-xml without --virt-type minus with it);" %
+                  (med["px_vprov"] - med["px_pinned"])))
+say(lambda: print("the probe itself, once per host and hypervisor version: %.2f s" % (med["kvm_probe"] / 1000)))
+if "fetch_warm" in med:
+    with open(os.path.join(d, "warm_bytes")) as f:
+        print("a warm 'vprov fetch' (cache revalidated): %s body bytes over all its runs, %.1f ms median" %
+              (f.read().strip(), med["fetch_warm"]))
+    print("(virt-install --dry-run downloads the kernel and initrd; vprov's dry run reads the tree's metadata only)")
+if "in_vprov" in med:
+    print("guest edits: vprov inject --hostname --ssh-inject --serial-console against virt-customize --hostname")
+    print(" --ssh-inject --edit /etc/default/grub --run-command update-grub, each on a fresh overlay; the floor")
+    print(" is one bare appliance launch (guestfish run); all under TCG")
 print()
 print("%-40s %8s   %-8s %s" % ("ratio (of medians)", "value", "target", "met?"))
 print("-" * 66)
-for name, v, op, target in ratios:
+for name, num, den, op, target in ratios:
+    if num not in med or den not in med:
+        continue
+    v = med[num] / med[den]
     if op is None:
         print("%-40s %7.2fx   %-8s %s" % (name, v, "-", "(no target)" if "floor" not in name else
               "(no target; the ceiling of virt-install / vprov for any program that loads these libraries and connects)"))
@@ -592,7 +694,8 @@ fi
 # ========================================================================
 # Self-contained sections.  Each runs unless --only names others, reports
 # its own medians and ratio, and cleans up what it made.
-wants() { [[ -z $only || ,$only, == *,$1,* ]]; }
+# (--sections alone picks among 1-6 and runs none of these)
+wants() { if [[ -n $only ]]; then [[ ,$only, == *,$1,* ]]; else ((sections_given == 0)); fi; }
 
 # median_ms LABEL: the median of $tmp/LABEL.t in ms
 median_ms() { python3 -c 'import statistics,sys; print("%.1f" % (statistics.median(int(x) for x in open(sys.argv[1]).read().split()) / 1000))' "$tmp/$1.t"; }

@@ -247,3 +247,19 @@ const char *vp_arg_pos(const struct vp_args *a, size_t i)
 {
 	return i < a->n_pos ? a->pos[i] : NULL;
 }
+
+const struct vp_arg_value *vp_arg_next_of(const struct vp_args *a, const char *const *names,
+					  size_t *i)
+{
+	for (; *i < a->n_vals; (*i)++) {
+		const struct vp_arg_value *v = &a->vals[*i];
+		size_t k;
+
+		for (k = 0; names[k]; k++)
+			if (v->opt == declared(a, names[k])) {
+				(*i)++;
+				return v;
+			}
+	}
+	return NULL;
+}

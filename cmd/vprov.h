@@ -135,6 +135,15 @@ const char *vp_arg_str(const struct vp_args *a, const char *name);  /* the last,
 size_t vp_arg_count(const struct vp_args *a, const char *name);
 const char *vp_arg_nth(const struct vp_args *a, const char *name, size_t i);
 const char *vp_arg_pos(const struct vp_args *a, size_t i);           /* NULL past the end */
+/* Every occurrence of any of the options names (long names the command
+ * declares, NULL-terminated), in command-line order, across options: set
+ * *i = 0, then call until NULL.  For commands whose options act in the
+ * order given (vprov inject --mkdir /a --write /a/f:x --chmod 0600:/a/f).
+ *   size_t i = 0;
+ *   for (const struct vp_arg_value *v; (v = vp_arg_next_of(a, names, &i));)
+ *           use(v->opt->name, v->value);     (value NULL for a flag) */
+const struct vp_arg_value *vp_arg_next_of(const struct vp_args *a, const char *const *names,
+					  size_t *i);
 
 /* ---- documentation (cmd/doc.c) ---- */
 
@@ -197,6 +206,6 @@ void vp_osinfo_done(struct vp_osinfo *db);
 extern const struct vp_cmd vp_cmd_fetch, vp_cmd_cache, vp_cmd_image;
 extern const struct vp_cmd vp_cmd_create, vp_cmd_list, vp_cmd_info, vp_cmd_start, vp_cmd_stop,
 	vp_cmd_destroy, vp_cmd_delete, vp_cmd_xml, vp_cmd_console, vp_cmd_osinfo, vp_cmd_host,
-	vp_cmd_recover;
+	vp_cmd_recover, vp_cmd_inject;
 
 #endif

@@ -443,6 +443,22 @@ usage_error "image rm: no such base" "no base image 'x.base-0123456789abcdef.qco
 usage_error "image pull: a volume" "is a volume on the host already" image pull default-pool/x.qcow2
 usage_error "image pull: no such profile" "image 'nosuchos9' is no OS profile" image pull nosuchos9
 
+# ---- inject: refusals and bad input, before any appliance is launched -------
+usage_error "inject a running VM" "VM 'test' is running: stop it first" inject test --hostname h
+usage_error "inject without a disk" "give a VM name or --disk" inject --hostname h
+usage_error "inject with a VM and --disk" "not both" inject test --disk /x --hostname h
+usage_error "inject without edits" "no edit given" inject --disk /x
+usage_error "inject a missing disk" "the disk '/nonexistent.qcow2' cannot be read" inject --disk /nonexistent.qcow2 --hostname h
+usage_error "inject an unknown VM" "no VM named 'nosuch'" inject nosuch --hostname h
+usage_error "inject an unknown volume" "no volume 'nosuch' in pool 'default-pool'" inject --disk default-pool/nosuch --hostname h
+# edits are checked in command-line order, across options
+usage_error "inject: the first bad edit (--write)" "--write 'nocolon' is not PATH:CONTENT" inject --disk /x --write nocolon --mkdir rel
+usage_error "inject: the first bad edit (--mkdir)" "--mkdir 'rel'" inject --disk /x --mkdir rel --write nocolon
+usage_error "inject --chmod 999" "octal MODE" inject --disk /x --chmod 999:/x
+usage_error "inject --ssh-inject without a file" "names no key file" inject --disk /x --ssh-inject root:file:
+usage_error "inject --root-password on argv" "on the command line" inject --disk /x --root-password password:x
+usage_error "inject --serial-console=bad" "is not a console" inject --disk /x --serial-console=vga
+
 # ---- output and connection failures ---------------------------------------
 "$VPROV" list >/dev/full 2>"$TMP/err"
 RC=$?
