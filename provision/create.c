@@ -30,6 +30,8 @@
 #include "install.h"
 #include "cloudinit.h"
 #include "image.h"
+#include "edit.h"
+#include "inject.h"
 #include "osinfo.h"
 #include "schema.h"
 #include "storage.h"
@@ -63,6 +65,9 @@ struct cstate {
 	struct vp_install *ins;  /* the install run's source and steps, if any */
 	struct vp_image *img;    /* the cloud image under the first disk, if any */
 	struct vp_cloudinit *ci; /* the cloud-init seed, if any */
+	struct vp_edit_list edits; /* --inject: guest edits of the new overlay */
+	const char *cache_dir;
+	const struct vp_reporter *reporter;
 };
 
 struct ctx {
@@ -103,6 +108,7 @@ static void cstate_free(void *p)
 	vp_install_free(cs->ins);
 	vp_image_free(cs->img);
 	vp_cloudinit_free(cs->ci);
+	vp_edit_list_clear(&cs->edits);
 	free(cs);
 }
 
@@ -1028,6 +1034,41 @@ static int check_image_disk(struct ctx *c, struct vp_error *err)
 	return 0;
 }
 
+/* --inject: the edits checked now, made on the new overlay (the first
+ * disk, on a cloud image or a backing store) by a step before the first
+ * boot, with libguestfs on this machine. */
+static int resolve_edits(struct ctx *c, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	const struct vp_disk_source *src = s->n_disks ? &s->disks[0].src : NULL;
+	size_t i;
+
+	if (!c->local)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--inject edits the new disk with libguestfs on this machine, and the host is remote; edit the image before it is uploaded ('vprov inject --disk FILE')");
+	if (!src || !src->create || (!c->cs->img && !src->backing_path && !src->backing_volume))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--inject edits the overlay this create lays on an image: give --image or --disk backing_store=");
+	for (i = 0; i < s->cloud.n_edits; i++) {
+		const char *e = s->cloud.edits[i];
+		const char *eq = strchr(e, '=');
+		_cleanup_(freep) char *name = eq ? vp_strndup(e, (size_t)(eq - e)) : vp_strdup(e);
+		struct vp_error e2 = { 0 };
+		size_t k;
+		bool known = false;
+
+		for (k = 0; vp_edit_options[k]; k++)
+			known = known || !strcmp(vp_edit_options[k], name);
+		if (!known)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "unknown --inject edit '%s' (known: serial-console, hostname=, ssh-inject=, root-password=, write=, upload=, mkdir=, chmod=, firstboot-command=, sysprep, nocloud-seed)",
+					    name);
+		if (vp_edit_list_add(&c->cs->edits, name, eq ? eq + 1 : "", &e2) < 0)
+			return vp_error_set(err, VP_ERR_INVALID, "--inject %s: %s", e, e2.msg);
+	}
+	return 0;
+}
+
 static int boot_pool(struct ctx *c, char **name, struct vp_error *err)
 {
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
@@ -1074,6 +1115,8 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 					  &c->cs->ci, err) < 0))
 			return -1;
 	}
+	if (s->cloud.n_edits && resolve_edits(c, err) < 0)
+		return -1;
 	n = s->n_disks;
 	if (c->cs->ins || vp_install_requested(&s->install) || s->install.extra_args ||
 	    s->install.n_inject || s->install.unattended.set) {
@@ -1290,6 +1333,29 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	vp_vol_info_clear(&vi);
 	virStorageVolFree(vol);
 	return 0;
+}
+
+static int step_inject(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	const struct vp_disk_source *src = &cs->res->spec.disks[0].src;
+	struct vp_inject_disk d = { .path = src->path, .format = src->format };
+	struct vp_inject_opts o = {
+		.force_tcg = vp_inject_want_tcg(ap->conn, cs->cache_dir),
+		.reporter = cs->reporter,
+	};
+	struct vp_inject_result res = { 0 };
+	int r;
+
+	(void)st;
+	/* nothing to undo: the volume's own undo removes the overlay */
+	r = vp_inject_apply(&d, 1, &cs->edits, &o, &res, err);
+	if (res.password)
+		vp_report_note(cs->reporter,
+			       "--inject root-password=random set the root password %s for VM '%s' (shown only now)",
+			       res.password, cs->res->spec.name);
+	vp_inject_result_clear(&res);
+	return r;
 }
 
 /* The document to submit, from the spec as the earlier steps left it. */
@@ -1511,6 +1577,21 @@ static void add_steps(struct ctx *c)
 			vp_step_detail_str(st, "backing_store", src->backing_path);
 	}
 	vp_cloudinit_add_steps(cs->ci, c->plan);
+	if (cs->edits.n) {
+		_cleanup_(freep) char *list = NULL;
+
+		for (i = 0; i < cs->edits.n; i++) {
+			char *t = vp_strdup_printf("%s%s%s", list ? list : "", list ? ", " : "",
+						   cs->edits.v[i].label);
+
+			free(list);
+			list = t;
+		}
+		st = vp_plan_add(c->plan, "inject", step_inject,
+				 "edit '%s' before the first boot (one libguestfs launch): %s",
+				 s->disks[0].src.volume, list);
+		vp_step_detail_str(st, "edits", list);
+	}
 	vp_install_add_steps(cs->ins, c->s, c->plan, true);
 	vp_format_size(s->memory, size, sizeof(size));
 	if (s->transient != VP_YES) {
@@ -1714,6 +1795,8 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	c.s = &res->spec;
 	c.cs = vp_calloc(1, sizeof(*c.cs));
 	c.cs->res = res;
+	c.cs->cache_dir = opts->cache_dir;
+	c.cs->reporter = opts->reporter;
 	c.plan = vp_plan_new("create", request->name);
 	c.plan->ctx = c.cs;
 	c.plan->free_ctx = cstate_free;

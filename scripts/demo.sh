@@ -59,9 +59,11 @@ IMG=$(./scripts/test-image.sh)
 if vprov info vprov-cloud >/dev/null 2>&1; then
 	vprov delete vprov-cloud >/dev/null
 fi
-say vprov create vprov-cloud --image "$IMG" --cloud-init hostname=vprov-cloud --memory 1024 --disk size=4 --network none --graphics none --noautoconsole
-vprov create vprov-cloud --image "$IMG" --cloud-init hostname=vprov-cloud --memory 1024 --disk size=4 \
-	--network none --graphics none --noautoconsole
+# Its kernel has no serial console of its own: --inject puts one on the
+# kernel's command line in the overlay before the first boot.
+say vprov create vprov-cloud --image "$IMG" --cloud-init hostname=vprov-cloud --inject serial-console --memory 1024 --disk size=4 --network none --graphics none --noautoconsole
+vprov create vprov-cloud --image "$IMG" --cloud-init hostname=vprov-cloud --inject serial-console \
+	--memory 1024 --disk size=4 --network none --graphics none --noautoconsole
 
 KERNEL=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
 INITRD=$(ls /boot/initrd.img-* | sort -V | tail -n 1)

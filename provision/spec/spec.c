@@ -317,8 +317,10 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 	if (src->cloud.init_set) {
 		/* --cloud-init is one option: the later one replaces it whole */
 		char *image = TAKE_PTR(dst->cloud.image);
-		char **edits = TAKE_PTR(dst->cloud.edits);
 		size_t n_edits = dst->cloud.n_edits;
+		char **edits = TAKE_PTR(dst->cloud.edits);
+
+		dst->cloud.n_edits = 0;
 		const struct vp_cloud_spec *sc = &src->cloud;
 		struct vp_cloud_spec *dc = &dst->cloud;
 

@@ -24,7 +24,7 @@ ssh-keygen -q -t ed25519 -N '' -C vprov-e2e-key -f "$E2E_TMP/key"
 cat >"$E2E_TMP/ud" <<'EOT'
 #cloud-config
 runcmd:
-  - echo "VPROV-CI-MARK host=$(hostname)" > /dev/ttyS0
+  - echo "VPROV-CI-MARK host=$(hostname) cmdline=$(cat /proc/cmdline)" > /dev/ttyS0
   - sync
   - poweroff
 EOT
@@ -43,8 +43,9 @@ e2e_check "... and made nothing" [ -z "$(virsh -q vol-list "$POOL")" ]
 
 # ---- the real create: it boots, cloud-init runs the user-data ----------
 e2e_run create "$VM" --image "$IMG" "${COMMON[@]}" \
-	--cloud-init "hostname=ci-probe,root-ssh-key=$E2E_TMP/key.pub,user-data=$E2E_TMP/ud"
-e2e_check "create --image --cloud-init exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+	--cloud-init "hostname=ci-probe,root-ssh-key=$E2E_TMP/key.pub,user-data=$E2E_TMP/ud" \
+	--inject serial-console --inject mkdir=/opt/vprov-e2e --inject write=/opt/vprov-e2e/note:made-by-inject
+e2e_check "create --image --cloud-init --inject exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 BASE=$(virsh -q vol-list "$POOL" | awk '$1 ~ /\.base-[0-9a-f]{16}\.qcow2$/ {print $1}')
 e2e_check "the base is a volume named by its checksum ($BASE)" [ "$BASE" = "$(basename "$IMG" .qcow2).base-${IMG_SUM:0:16}.qcow2" ]
 BASE_PATH=$E2E_TMP/pool/$BASE
@@ -66,6 +67,11 @@ e2e_check "the seed stays with the stopped VM (virt-install drops it)" \
 e2e_check "the overlay holds the injected key (read back with libguestfs)" bash -c "
 	LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg \
 		virt-cat -a '$E2E_TMP/pool/$VM.qcow2' /root/.ssh/authorized_keys 2>/dev/null | grep -q vprov-e2e-key"
+e2e_check "--inject edited the overlay before the first boot: a file ..." bash -c "
+	LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg \
+		virt-cat -a '$E2E_TMP/pool/$VM.qcow2' /opt/vprov-e2e/note 2>/dev/null | grep -qx made-by-inject"
+e2e_check "... and the serial console on the kernel's command line (the guest booted with it)" \
+	e2e_wait_log "$LOG/$VM-console.log" "VPROV-CI-MARK host=ci-probe cmdline=.*console=ttyS0,115200n8" 1
 e2e_check "the base is the image, byte for byte, and unchanged" \
 	[ "$(sha256sum "$BASE_PATH" | cut -d' ' -f1)" = "$IMG_SUM" ]
 

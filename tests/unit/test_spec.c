@@ -24,6 +24,41 @@ static void test_defaults(void **state)
 	vp_spec_clear(&s);
 }
 
+/* --image, --cloud-init and --inject over a lower layer: the image and
+ * the edits survive a --cloud-init laid over them, and the canonical form
+ * (the spec hash) sees all three */
+static void test_merge_cloud(void **state)
+{
+	struct vp_domain_spec low = { 0 }, cli = { 0 }, out = { 0 };
+	struct vp_error err = { 0 };
+	char *c1, *c2;
+
+	(void)state;
+	low.cloud.image = strdup("debian12");
+	low.cloud.edits = calloc(2, sizeof(char *));
+	low.cloud.edits[0] = strdup("serial-console");
+	low.cloud.edits[1] = strdup("hostname=a");
+	low.cloud.n_edits = 2;
+	assert_int_equal(vp_spec_parse_cloud_init(&cli, "hostname=web1,disable=on", &err), 0);
+	assert_int_equal(vp_spec_merge(&out, &low, &err), 0);
+	c1 = vp_spec_canonical(&out);
+	assert_int_equal(vp_spec_merge(&out, &cli, &err), 0);
+	assert_string_equal(out.cloud.image, "debian12");
+	assert_int_equal(out.cloud.n_edits, 2);
+	assert_string_equal(out.cloud.edits[1], "hostname=a");
+	assert_string_equal(out.cloud.hostname, "web1");
+	assert_int_equal(out.cloud.disable, VP_YES);
+	c2 = vp_spec_canonical(&out);
+	assert_non_null(strstr(c1, "serial-console"));
+	assert_non_null(strstr(c2, "web1"));
+	assert_string_not_equal(c1, c2);
+	free(c1);
+	free(c2);
+	vp_spec_clear(&low);
+	vp_spec_clear(&cli);
+	vp_spec_clear(&out);
+}
+
 static void test_merge_scalars(void **state)
 {
 	struct vp_domain_spec base, cli = { 0 };
@@ -234,6 +269,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_merge_cloud),
 		cmocka_unit_test(test_merge_scalars),
 		cmocka_unit_test(test_merge_lists_replace),
 		cmocka_unit_test(test_canonical_and_hash),
