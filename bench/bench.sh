@@ -26,7 +26,8 @@
 #      and the floor: one bare appliance launch (guestfish -a IMG run)
 #
 #   then the self-contained sections at the end of this file (each alone
-#   with --only NAME): image-create (create+start from a cached cloud image
+#   with --only NAME): seed (a NoCloud seed vs cloud-localds), image-create
+#   (create+start from a cached cloud image
 #   vs virt-install --import --cloud-init on the same base), image-upload
 #   (a base into an empty pool on the second host vs virsh vol-upload
 #   --sparse)
@@ -68,7 +69,7 @@ project's targets, and peak memory (max RSS) of one run of each command.
   --vprov PATH     vprov binary (default: <repo>/build/vprov)
   --floor PATH     floor binary (default: <repo>/build/vprov-floor)
   --only LIST      run only these of the self-contained sections at the end
-                   (comma-separated: image-create, image-upload), not 1-6;
+                   (comma-separated: seed, image-create, image-upload), not 1-6;
                    --sections alone runs none of them
   -v, --verbose    also print every sample, in the order taken
 
@@ -705,9 +706,37 @@ ratio_line() {
 print("  %-44s %6.2fx   target <= %gx: %s" % (sys.argv[1], r, t, "yes" if r <= t else "NO"))' "$@"
 }
 
-# The seed alone (vprov's NoCloud seed against cloud-localds) is not
-# measured: vprov has no command that only writes a seed (and gets none for
-# a benchmark); its cost is inside image-create below.
+# ---------------------------------------------- seed: a NoCloud seed alone
+# vprov's seed (user-data merged with a host name and a root key,
+# meta-data, the cidata ISO written in-process by libarchive) as a process
+# of its own (build/vprov-seedbench, bench/seed.c) against cloud-localds
+# packing the same user-data (it spawns genisoimage); and, for what a
+# create pays, the same build in-process, repeated inside one process.
+if wants seed; then
+	echo "== seed: NoCloud seed vs cloud-localds" >&2
+	command -v cloud-localds >/dev/null || die "cloud-localds is missing (apt-get install cloud-image-utils)"
+	sd_bin=$(dirname "$vprov")/vprov-seedbench
+	[[ -x $sd_bin ]] || die "no $sd_bin (build the tree first)"
+	sd_runs=${create_runs:-20}
+	ssh-keygen -q -t ed25519 -N '' -f "$tmp/sdkey"
+	printf '#cloud-config\nruncmd:\n  - echo hello\n' >"$tmp/sdud"
+	printf 'instance-id: iid-bench\nlocal-hostname: bench\n' >"$tmp/sdmd"
+	timed sd_warm "$sd_bin" "$tmp/sd1.iso" "$tmp/sdud" "$tmp/sdkey.pub"
+	timed sd_warm cloud-localds "$tmp/sd2.iso" "$tmp/sdud" "$tmp/sdmd"
+	[[ $(isoinfo -d -i "$tmp/sd1.iso" | sed -n 's/^Volume id: //p') == cidata ]] || die "vprov's seed is not labelled cidata"
+	for ((k = 0; k < sd_runs; k++)); do
+		timed sd_vprov "$sd_bin" "$tmp/sd1.iso" "$tmp/sdud" "$tmp/sdkey.pub"
+		timed sd_cl cloud-localds "$tmp/sd2.iso" "$tmp/sdud" "$tmp/sdmd"
+	done
+	"$sd_bin" "$tmp/sd1.iso" "$tmp/sdud" "$tmp/sdkey.pub" "$sd_runs" >"$tmp/sd_inproc.t"
+	a=$(median_ms sd_vprov) b=$(median_ms sd_cl) c=$(median_ms sd_inproc)
+	echo
+	echo "== seed: a NoCloud seed ISO ($sd_runs interleaved runs, medians)"
+	echo "  vprov (process)      $a ms   $sd_bin OUT.iso USER-DATA KEY.pub"
+	echo "  vprov (in-process)   $c ms   the same build inside one process, as create does it"
+	echo "  cloud-localds        $b ms   cloud-localds OUT.iso USER-DATA META-DATA"
+	ratio_line "vprov process / cloud-localds" "$a" "$b" 1.0
+fi
 
 # ------------------------------------------- image-create: from a cached image
 # create+start from a cloud image whose base is already in the pool: vprov

@@ -24,7 +24,7 @@ qemu-system-x86 qemu-utils ovmf
 libcmocka-dev libxml2-utils linux-image-amd64 python3 procps util-linux bsdutils man-db groff-base
 osinfo-db
 debian-installer-12-netboot-amd64 xorriso cpio curl openssl
-virtinst libosinfo-bin hyperfine time
+virtinst libosinfo-bin hyperfine time cloud-image-utils genisoimage
 debootstrap libguestfs-tools libguestfs-dev"
 
 missing=""
