@@ -101,7 +101,7 @@ vprov list --all
 say vprov info vprov-demo
 vprov info vprov-demo
 
-cat <<EOT
+cat <<'EOT'
 
 The VMs are running.  Log in to the cloud VM (root, with the password
 shown above), type into the demo's shell, or answer the Debian installer:
