@@ -235,8 +235,12 @@ e2e_check "--log without a console log says so" grep -q "no console log" <<<"$ER
 
 if command -v script >/dev/null 2>&1; then
 	AC="${E2E_PREFIX}auto"
-	(sleep 25; printf 'echo AC$((2+3))\r'; sleep 3; printf '\035') |
-		timeout 90 script -qfec "$VPROV create $AC --memory 256 --disk none --network none --graphics none --boot '$BOOT'" \
+	# type once the guest's shell is there (a fixed delay was too short
+	# on a loaded machine)
+	(i=0; until grep -aq '(initramfs)' "$E2E_TMP/auto.out" 2>/dev/null || [ "$i" -ge 300 ]; do
+		sleep 0.5; i=$((i + 1)); done
+	 sleep 1; printf 'echo AC$((2+3))\r'; sleep 3; printf '\035') |
+		timeout 200 script -qfec "$VPROV create $AC --memory 256 --disk none --network none --graphics none --boot '$BOOT'" \
 			/dev/null >"$E2E_TMP/auto.out" 2>&1
 	e2e_check "create on a terminal shows the console banner" grep -aq "connected to VM '$AC' console" "$E2E_TMP/auto.out"
 	e2e_check "and relays a round trip through the guest" grep -aq "AC5" "$E2E_TMP/auto.out"

@@ -629,7 +629,11 @@ static void test_text(void **state)
 	free(body);
 	assert_int_equal(stats_of("/MANIFEST").requests, 2);
 	assert_int_equal(stats_of("/MANIFEST").body_bytes, strlen(MANIFEST));
-	assert_int_equal(stats_of("/MANIFEST").statuses[1], 304);
+	/* one 200 and one 304: the server records a request once its reply
+	 * is sent, so under load the second can be recorded first */
+	assert_int_equal(stats_of("/MANIFEST").statuses[0] + stats_of("/MANIFEST").statuses[1],
+			 200 + 304);
+	assert_true(stats_of("/MANIFEST").statuses[0] == 304 || stats_of("/MANIFEST").statuses[1] == 304);
 
 	/* max is enforced, while downloading and from the cache */
 	assert_int_equal(vp_fetch_text(ku, 1000, &o, &body, &len, &err), -1);
