@@ -84,11 +84,11 @@ if vprov info vprov-install >/dev/null 2>&1; then
 fi
 say vprov create vprov-install --location $DI --graphics none --disk size=4 --network none --noautoconsole
 vprov create vprov-install --location $DI --graphics none --disk size=4 --network none --noautoconsole
-wait_log vprov-install 'Select a language|Choose the language' 240
+wait_log vprov-install 'Select a language|Choose the language' 480
 say vprov console vprov-install --log
 vprov console vprov-install --log | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[()][0-9A-Za-z]//g' |
 	grep -aoE 'Select a language|Choose the language to be used[^.]*' | sort -u
-wait_log vprov-cloud 'vprov-cloud login:' 300
+wait_log vprov-cloud 'vprov-cloud login:' 600
 say vprov console vprov-cloud --log
 vprov console vprov-cloud --log | tr -d '\r' | grep -aE 'Debian GNU/Linux 12|cloud-init.*(running|finished)|login:' | tail -n 4
 if [ "$UBUNTU" = 1 ]; then

@@ -58,9 +58,9 @@ e2e_check "the seed is a read-only virtio disk with SMBIOS ds=nocloud" bash -c "
 e2e_check "the seed volume is not world-readable" \
 	bash -c "[ \$(( 0\$(stat -c %a '$E2E_TMP/pool/$VM-cidata.iso') & 4 )) -eq 0 ]"
 e2e_check "cloud-init ran the user-data with the seeded host name" \
-	e2e_wait_log "$LOG/$VM-console.log" "VPROV-CI-MARK host=ci-probe" 300
+	e2e_wait_log "$LOG/$VM-console.log" "VPROV-CI-MARK host=ci-probe" 600
 i=0
-while [ "$(e2e_state "$VM")" != "shut off" ] && [ "$i" -lt 120 ]; do sleep 1; i=$((i + 1)); done
+while [ "$(e2e_state "$VM")" != "shut off" ] && [ "$i" -lt 300 ]; do sleep 1; i=$((i + 1)); done
 e2e_check "the guest powered itself off" [ "$(e2e_state "$VM")" = "shut off" ]
 e2e_check "the seed stays with the stopped VM (virt-install drops it)" \
 	bash -c "virsh -q dumpxml --inactive '$VM' | grep -q '$VM-cidata.iso'"

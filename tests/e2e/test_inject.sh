@@ -217,7 +217,8 @@ e2e_check "a base image under running VMs is refused" eval '[ "$RC" -eq 2 ] && g
 log_has() { "$VPROV" console "$1" --log 2>/dev/null | tr -d '\r' | grep -qE "$2"; }
 wait_both() {
 	local i
-	for ((i = 0; i < 300; i++)); do
+	# two TCG guests at once, beside other tests: minutes on a loaded machine
+	for ((i = 0; i < 720; i++)); do
 		log_has "$VM1" 'login:' && log_has "$VM2" "$MARK" && return 0
 		sleep 1
 	done

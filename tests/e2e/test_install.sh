@@ -33,7 +33,7 @@ e2e_run create "$VM" --os debian12 --location "$LOC" --graphics none --disk size
 	--network none --noautoconsole
 e2e_check "create --location exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "the installer's first dialog appears on the serial console" \
-	e2e_wait_log "$LOG/$VM-console.log" "$E2E_DI_FIRST" 180
+	e2e_wait_log "$LOG/$VM-console.log" "$E2E_DI_FIRST" 360
 e2e_check "the server sent the kernel and the initrd once" \
 	[ "$(e2e_http_bytes $NB/linux)" -eq "$KSIZE" -a "$(e2e_http_bytes $NB/initrd.gz)" -eq "$ISIZE" ]
 live=$(virsh -q dumpxml "$VM")
@@ -65,7 +65,7 @@ e2e_check "vprov start then boots the disk (an empty one: the firmware says so)"
 "$VPROV" create "${VM}2" --os debian12 --location "$LOC" --graphics none --disk size=4 \
 	--network none --wait 300 >"$E2E_TMP/out2" 2>"$E2E_TMP/err2" &
 pid=$!
-if e2e_wait_log "$LOG/${VM}2-console.log" "$E2E_DI_FIRST" 180; then
+if e2e_wait_log "$LOG/${VM}2-console.log" "$E2E_DI_FIRST" 360; then
 	e2e_ok "the second VM's installer runs"
 else
 	e2e_fail "the second VM's installer never showed its first dialog"

@@ -88,7 +88,7 @@ e2e_check "the install run passes the script's kernel arguments" \
 
 for v in dir iso; do
 	e2e_check "the installer's first dialog appears ($v)" \
-		e2e_wait_log "$LOG/${VM}$v-console.log" "$E2E_DI_FIRST" 240
+		e2e_wait_log "$LOG/${VM}$v-console.log" "$E2E_DI_FIRST" 480
 done
 e2e_check "with the preseed the installer skips the language, country and keyboard dialogs" \
 	e2e_wait_log "$LOG/${VM}pre-console.log" '\[!+\] (Detect network hardware|Configure the network|Set up users|Root password|Partition|Detect disks|Choose a mirror|Select your time zone|Load installer components)' 300

@@ -25,7 +25,7 @@ e2e_check "the remote host boots that kernel" \
 # the second host keeps its /var/log/libvirt here (scripts/libvirtd-second-host.sh)
 HOSTB_LOG=${VPROV_HOSTB_DIR:-/var/tmp/vprov-hostB}/log/qemu/$VM-console.log
 e2e_check "the installer's first dialog appears on the remote guest's console" \
-	e2e_wait_log "$HOSTB_LOG" "$E2E_DI_FIRST" 240
+	e2e_wait_log "$HOSTB_LOG" "$E2E_DI_FIRST" 480
 # a local ISO for a remote host: uploaded into its pool, removed with the VM
 mkdir -p "$E2E_TMP/iso"
 echo 'not bootable' >"$E2E_TMP/iso/README"
