@@ -14,6 +14,7 @@ set -eu
 # test image: debootstrap and the libguestfs tools (virt-make-fs, guestfish;
 #       their appliance boots the kernel in /boot) build the Debian 12 cloud
 #       image of scripts/test-image.sh; libguestfs-dev for in-process use
+# cloud: libyaml (loaded on first use) to merge the user's #cloud-config
 # bench: virt-install and osinfo-query (the tools we compare against),
 #        hyperfine, GNU time
 PKGS="build-essential cmake pkg-config git
@@ -25,7 +26,8 @@ libcmocka-dev libxml2-utils linux-image-amd64 python3 procps util-linux bsdutils
 osinfo-db
 debian-installer-12-netboot-amd64 xorriso cpio curl openssl
 virtinst libosinfo-bin hyperfine time cloud-image-utils genisoimage
-debootstrap libguestfs-tools libguestfs-dev"
+debootstrap libguestfs-tools libguestfs-dev
+libyaml-dev libyaml-0-2"
 
 missing=""
 for p in $PKGS; do

@@ -15,9 +15,15 @@
 #include "fs.h"
 #include "secret.h"
 #include "uuid.h"
+#include "yamllib.h"
 
 #define SEED_FILE_MAX (1u << 20) /* what cloud-init itself reads of a seed file: small */
 #define MERGE_HOW "list(append)+dict(recurse_array,no_replace)+str()"
+/* How deep the user's #cloud-config may nest: libyaml's scanner takes time
+ * quadratic in the depth of flow collections (a megabyte of '[' is minutes),
+ * and cloud-init's YAML loader recurses (Python's limit of 1000 frames is
+ * some 300 levels); real configs nest a handful. */
+#define USER_YAML_DEPTH_MAX 100
 
 static inline void fclosep(FILE **f)
 {
@@ -331,11 +337,12 @@ static int user_part_kind(const char *text, const char *path, enum part_kind *k,
 }
 
 static const char *const part_types[] = {
-	[PART_CLOUD_CONFIG] = "text/cloud-config", [PART_SCRIPT] = "text/x-shellscript",
+	[PART_SCRIPT] = "text/x-shellscript",
 	[PART_BOOTHOOK] = "text/cloud-boothook", [PART_INCLUDE] = "text/x-include-url",
 };
 
-/* The user's part first, the generated cloud-config after it. */
+/* The user's part (anything but #cloud-config) first, the generated
+ * cloud-config after it. */
 static int multipart(const char *user, enum part_kind k, const char *generated, char **out,
 		     struct vp_error *err)
 {
@@ -367,8 +374,6 @@ static int multipart(const char *user, enum part_kind k, const char *generated, 
 		fprintf(f, "Content-Type: %s; charset=\"utf-8\"\nMIME-Version: 1.0\n"
 			   "Content-Transfer-Encoding: 8bit\n",
 			part_types[k]);
-		if (k == PART_CLOUD_CONFIG)
-			fputs("Merge-Type: " MERGE_HOW "\n", f);
 		fprintf(f, "Content-Disposition: attachment; filename=\"%s\"\n\n",
 			k == PART_SCRIPT ? "user-script" : "user-data");
 		fputs(user, f);
@@ -389,6 +394,406 @@ static int multipart(const char *user, enum part_kind k, const char *generated, 
 		vp_oom();
 	*out = text;
 	return 0;
+}
+
+/* ---- user-data: the user's #cloud-config and ours as one document ------- */
+
+/* vprov's generated document as events, and its top-level keys */
+struct gen_doc {
+	yaml_event_t *ev;
+	size_t n, cap;
+	struct gen_key {
+		const char *name; /* the key's scalar, in ev */
+		size_t len;
+		size_t key, end;  /* the pair's events: [key, end), the value from key + 1 */
+		size_t user_line; /* where the user's document has this key too; 0: it has not */
+	} keys[16];
+	size_t n_keys;
+};
+
+static void gen_doc_clear(struct gen_doc *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		vp_yaml.yaml_event_delete(&g->ev[i]);
+	free(g->ev);
+	memset(g, 0, sizeof(*g));
+}
+
+static bool is_start(yaml_event_type_t t)
+{
+	return t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT;
+}
+
+static bool is_end(yaml_event_type_t t)
+{
+	return t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT;
+}
+
+/* The index after the node that starts at i. */
+static size_t node_end(const struct gen_doc *g, size_t i)
+{
+	int depth = 0;
+
+	do {
+		if (is_start(g->ev[i].type))
+			depth++;
+		else if (is_end(g->ev[i].type))
+			depth--;
+		i++;
+	} while (depth > 0 && i < g->n);
+	return i;
+}
+
+static bool scalar_is(const yaml_event_t *e, const char *s)
+{
+	return e->type == YAML_SCALAR_EVENT && e->data.scalar.length == strlen(s) &&
+	       !memcmp(e->data.scalar.value, s, e->data.scalar.length);
+}
+
+/* The host name keys go together: the user's document setting any of them
+ * keeps all of ours out (a hostname of theirs beside an fqdn of ours would
+ * name the guest twice). */
+static bool host_key(const yaml_event_t *e)
+{
+	return scalar_is(e, "hostname") || scalar_is(e, "fqdn") ||
+	       scalar_is(e, "prefer_fqdn_over_hostname");
+}
+
+static int parse_generated(const char *text, struct gen_doc *g, struct vp_error *err)
+{
+	yaml_parser_t p;
+	size_t i;
+	int r = 0;
+
+	if (!vp_yaml.yaml_parser_initialize(&p))
+		vp_oom();
+	vp_yaml.yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
+	for (;;) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 64;
+			g->ev = vp_grow(g->ev, g->cap, sizeof(*g->ev));
+		}
+		if (!vp_yaml.yaml_parser_parse(&p, &g->ev[g->n])) {
+			r = vp_error_set(err, VP_ERR_RUNTIME,
+					 "vprov's own cloud-config does not parse as YAML (a bug): %s",
+					 p.problem ? p.problem : "no reason given");
+			break;
+		}
+		if (g->ev[g->n++].type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	vp_yaml.yaml_parser_delete(&p);
+	if (r < 0)
+		return r;
+	/* stream start, document start, mapping start, pairs, mapping end, ... */
+	if (g->n < 3 || g->ev[2].type != YAML_MAPPING_START_EVENT)
+		return vp_error_set(err, VP_ERR_RUNTIME, "vprov's own cloud-config is not a mapping (a bug)");
+	for (i = 3; i < g->n && g->ev[i].type == YAML_SCALAR_EVENT;) {
+		struct gen_key *k = &g->keys[g->n_keys];
+
+		if (g->n_keys == sizeof(g->keys) / sizeof(g->keys[0]))
+			return vp_error_set(err, VP_ERR_RUNTIME,
+					    "vprov's own cloud-config has too many keys (a bug)");
+		k->name = (const char *)g->ev[i].data.scalar.value;
+		k->len = g->ev[i].data.scalar.length;
+		k->key = i;
+		k->end = node_end(g, i + 1);
+		i = k->end;
+		g->n_keys++;
+	}
+	return 0;
+}
+
+/* Emit a copy of a node event (the emitter takes the copy); stream and
+ * document events are the caller's. */
+static int emit_copy(yaml_emitter_t *em, const yaml_event_t *s)
+{
+	yaml_event_t e;
+	int ok;
+
+	switch (s->type) {
+	case YAML_ALIAS_EVENT:
+		ok = vp_yaml.yaml_alias_event_initialize(&e, s->data.alias.anchor);
+		break;
+	case YAML_SCALAR_EVENT:
+		ok = vp_yaml.yaml_scalar_event_initialize(
+			&e, s->data.scalar.anchor, s->data.scalar.tag, s->data.scalar.value,
+			(int)s->data.scalar.length, s->data.scalar.plain_implicit,
+			s->data.scalar.quoted_implicit, s->data.scalar.style);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		ok = vp_yaml.yaml_sequence_start_event_initialize(
+			&e, s->data.sequence_start.anchor, s->data.sequence_start.tag,
+			s->data.sequence_start.implicit, s->data.sequence_start.style);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+		ok = vp_yaml.yaml_sequence_end_event_initialize(&e);
+		break;
+	case YAML_MAPPING_START_EVENT:
+		ok = vp_yaml.yaml_mapping_start_event_initialize(
+			&e, s->data.mapping_start.anchor, s->data.mapping_start.tag,
+			s->data.mapping_start.implicit, s->data.mapping_start.style);
+		break;
+	case YAML_MAPPING_END_EVENT:
+		ok = vp_yaml.yaml_mapping_end_event_initialize(&e);
+		break;
+	default:
+		return 1;
+	}
+	return ok && vp_yaml.yaml_emitter_emit(em, &e);
+}
+
+static int emit_range(yaml_emitter_t *em, const struct gen_doc *g, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if (!emit_copy(em, &g->ev[from]))
+			return 0;
+	return 1;
+}
+
+/* Our pairs the user's document has not got (host name keys: see
+ * host_key). */
+static int emit_our_keys(yaml_emitter_t *em, const struct gen_doc *g, bool user_host)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_keys; i++)
+		if (!g->keys[i].user_line && !(user_host && host_key(&g->ev[g->keys[i].key])) &&
+		    !emit_range(em, g, g->keys[i].key, g->keys[i].end))
+			return 0;
+	return 1;
+}
+
+/* The items of our list k, after the user's; our "default" in users is left
+ * out when the user's list has one. */
+static int emit_our_items(yaml_emitter_t *em, const struct gen_doc *g, size_t k, bool user_default)
+{
+	size_t i = g->keys[k].key + 2, end = g->keys[k].end - 1, j;
+
+	for (; i < end; i = j) {
+		j = node_end(g, i);
+		if (user_default && scalar_is(&g->ev[g->keys[k].key], "users") &&
+		    scalar_is(&g->ev[i], "default"))
+			continue;
+		if (!emit_range(em, g, i, j))
+			return 0;
+	}
+	return 1;
+}
+
+static int memstream_write(void *data, unsigned char *buf, size_t size)
+{
+	return fwrite(buf, 1, size, data) == size;
+}
+
+static size_t line_of_offset(const char *text, size_t len, size_t off)
+{
+	size_t line = 1, i;
+
+	for (i = 0; i < off && i < len; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+static int yaml_parse_error(const yaml_parser_t *p, const char *text, size_t len,
+			    const char *path, struct vp_error *err)
+{
+	if (p->error == YAML_MEMORY_ERROR)
+		vp_oom();
+	if (p->error == YAML_READER_ERROR)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "the user-data file '%s' is not valid YAML: %s at line %zu", path,
+				    p->problem ? p->problem : "unreadable text",
+				    line_of_offset(text, len, p->problem_offset));
+	if (p->context)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "the user-data file '%s' is not valid YAML: %s at line %zu, "
+				    "column %zu (%s at line %zu)",
+				    path, p->problem ? p->problem : "a syntax error",
+				    p->problem_mark.line + 1, p->problem_mark.column + 1, p->context,
+				    p->context_mark.line + 1);
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "the user-data file '%s' is not valid YAML: %s at line %zu, column %zu",
+			    path, p->problem ? p->problem : "a syntax error",
+			    p->problem_mark.line + 1, p->problem_mark.column + 1);
+}
+
+/* An empty document, or one of a plain null: no keys. */
+static bool null_root(const yaml_event_t *e)
+{
+	return e->type == YAML_SCALAR_EVENT && !e->data.scalar.tag &&
+	       e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (scalar_is(e, "") || scalar_is(e, "~") || scalar_is(e, "null") ||
+		scalar_is(e, "Null") || scalar_is(e, "NULL"));
+}
+
+/* The user's #cloud-config (user, ulen bytes, from path) and the generated
+ * one as one #cloud-config document, streamed event by event: the user's
+ * nodes in their order, with their tags, styles, anchors and aliases; a
+ * list both have gets ours appended; our keys the user's document has not
+ * got come at the end of the top-level mapping. */
+static int merge_cloud_config(const char *user, size_t ulen, const char *path,
+			      const char *generated, char **out, struct vp_error *err)
+{
+	struct gen_doc g = { 0 };
+	yaml_parser_t p;
+	yaml_emitter_t em;
+	yaml_event_t ev, e;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	int depth = 0;          /* collections open in the user's document; the root is 1 */
+	bool at_key = true;     /* the next node at depth 1 is a key */
+	ssize_t cur = -1;       /* our key the user's key just read is */
+	ssize_t append = -1;    /* our list to append at the end of the user's open one */
+	bool user_default = false, user_host = false, ok = true;
+	int docs = 0, r = -1;
+
+	if (vp_yaml_load(err) < 0 || parse_generated(generated, &g, err) < 0) {
+		gen_doc_clear(&g);
+		return -1;
+	}
+	f = open_memstream(&text, &len);
+	if (!f || !vp_yaml.yaml_parser_initialize(&p) || !vp_yaml.yaml_emitter_initialize(&em))
+		vp_oom();
+	fputs("#cloud-config\n", f);
+	vp_yaml.yaml_parser_set_input_string(&p, (const unsigned char *)user, ulen);
+	vp_yaml.yaml_emitter_set_output(&em, memstream_write, f);
+	vp_yaml.yaml_emitter_set_unicode(&em, 1);
+	vp_yaml.yaml_emitter_set_width(&em, -1); /* keys and hashes on one line each */
+	ok = vp_yaml.yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING) &&
+	     vp_yaml.yaml_emitter_emit(&em, &e) &&
+	     vp_yaml.yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1) &&
+	     vp_yaml.yaml_emitter_emit(&em, &e);
+
+	while (ok) {
+		yaml_event_type_t t;
+		size_t line;
+
+		if (!vp_yaml.yaml_parser_parse(&p, &ev)) {
+			yaml_parse_error(&p, user, ulen, path, err);
+			goto out;
+		}
+		t = ev.type;
+		line = ev.start_mark.line + 1;
+		if (t == YAML_STREAM_END_EVENT) {
+			vp_yaml.yaml_event_delete(&ev);
+			break;
+		}
+		if (t == YAML_DOCUMENT_START_EVENT && docs++) {
+			vp_yaml.yaml_event_delete(&ev);
+			vp_error_set(err, VP_ERR_INVALID,
+				     "the user-data file '%s' holds more than one YAML document (a "
+				     "second one at line %zu); cloud-init reads one",
+				     path, line);
+			goto out;
+		}
+		if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_START_EVENT ||
+		    t == YAML_DOCUMENT_END_EVENT) {
+			vp_yaml.yaml_event_delete(&ev);
+			continue;
+		}
+		if (depth == 0) { /* the root node */
+			if (t == YAML_MAPPING_START_EVENT) {
+				ok = emit_copy(&em, &ev);
+				depth = 1;
+			} else if (null_root(&ev)) {
+				ok = vp_yaml.yaml_mapping_start_event_initialize(
+					     &e, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) &&
+				     vp_yaml.yaml_emitter_emit(&em, &e) &&
+				     emit_our_keys(&em, &g, false) &&
+				     vp_yaml.yaml_mapping_end_event_initialize(&e) &&
+				     vp_yaml.yaml_emitter_emit(&em, &e);
+			} else {
+				vp_yaml.yaml_event_delete(&ev);
+				vp_error_set(err, VP_ERR_INVALID,
+					     "the user-data file '%s' is #cloud-config but not a YAML "
+					     "mapping of keys (line %zu)",
+					     path, line);
+				goto out;
+			}
+			vp_yaml.yaml_event_delete(&ev);
+			continue;
+		}
+		if (depth == 1 && !is_end(t)) { /* a key or a value of the root mapping */
+			if (at_key) {
+				size_t k;
+
+				cur = -1;
+				user_host = user_host || host_key(&ev);
+				for (k = 0; t == YAML_SCALAR_EVENT && k < g.n_keys; k++) {
+					if (ev.data.scalar.length != g.keys[k].len ||
+					    memcmp(ev.data.scalar.value, g.keys[k].name, g.keys[k].len))
+						continue;
+					if (g.keys[k].user_line) {
+						vp_error_set(err, VP_ERR_INVALID,
+							     "the user-data file '%s' has the key '%s' "
+							     "twice (lines %zu and %zu)",
+							     path, g.keys[k].name, g.keys[k].user_line, line);
+						vp_yaml.yaml_event_delete(&ev);
+						goto out;
+					}
+					g.keys[k].user_line = line;
+					cur = (ssize_t)k;
+				}
+			} else if (cur >= 0 && t == YAML_SEQUENCE_START_EVENT &&
+				   g.ev[g.keys[cur].key + 1].type == YAML_SEQUENCE_START_EVENT) {
+				append = cur;
+				user_default = false;
+			}
+			at_key = !at_key;
+		}
+		if (depth == 2 && append >= 0 && scalar_is(&ev, "default"))
+			user_default = true;
+		if (is_end(t)) {
+			depth--;
+			if (depth == 1 && append >= 0 && t == YAML_SEQUENCE_END_EVENT) {
+				ok = emit_our_items(&em, &g, (size_t)append, user_default);
+				append = -1;
+			} else if (depth == 0) {
+				ok = emit_our_keys(&em, &g, user_host);
+			}
+		} else if (is_start(t) && ++depth > USER_YAML_DEPTH_MAX) {
+			vp_yaml.yaml_event_delete(&ev);
+			vp_error_set(err, VP_ERR_INVALID,
+				     "the user-data file '%s' nests deeper than %d levels (at line %zu)",
+				     path, USER_YAML_DEPTH_MAX, line);
+			goto out;
+		}
+		ok = ok && emit_copy(&em, &ev);
+		vp_yaml.yaml_event_delete(&ev);
+	}
+	if (ok && !docs) /* no document at all: comments only */
+		ok = vp_yaml.yaml_mapping_start_event_initialize(&e, NULL, NULL, 1,
+								 YAML_BLOCK_MAPPING_STYLE) &&
+		     vp_yaml.yaml_emitter_emit(&em, &e) && emit_our_keys(&em, &g, false) &&
+		     vp_yaml.yaml_mapping_end_event_initialize(&e) &&
+		     vp_yaml.yaml_emitter_emit(&em, &e);
+	ok = ok && vp_yaml.yaml_document_end_event_initialize(&e, 1) &&
+	     vp_yaml.yaml_emitter_emit(&em, &e) && vp_yaml.yaml_stream_end_event_initialize(&e) &&
+	     vp_yaml.yaml_emitter_emit(&em, &e);
+	if (!ok) {
+		if (em.error == YAML_MEMORY_ERROR)
+			vp_oom();
+		vp_error_set(err, VP_ERR_INVALID,
+			     "the user-data file '%s' cannot be written back as YAML: %s", path,
+			     em.problem ? em.problem : "libyaml refused a node of it");
+		goto out;
+	}
+	r = 0;
+out:
+	vp_yaml.yaml_emitter_delete(&em);
+	vp_yaml.yaml_parser_delete(&p);
+	gen_doc_clear(&g);
+	if (fclose(f))
+		vp_oom();
+	if (r == 0)
+		*out = text;
+	else
+		free(text);
+	return r;
 }
 
 /* ---- meta-data ---------------------------------------------------------- */
@@ -600,8 +1005,12 @@ int vp_seed_build(const struct vp_seed_opts *o, struct vp_seed *out, struct vp_e
 	if (user) {
 		enum part_kind k = PART_CLOUD_CONFIG;
 
-		if (user_part_kind(user, o->user_data, &k, err) < 0 ||
-		    multipart(user, k, generated, &s.user_data, err) < 0)
+		if (user_part_kind(user, o->user_data, &k, err) < 0)
+			goto out;
+		if (k == PART_CLOUD_CONFIG
+			    ? merge_cloud_config(user, ulen, o->user_data, generated, &s.user_data,
+						 err) < 0
+			    : multipart(user, k, generated, &s.user_data, err) < 0)
 			goto out;
 	} else {
 		s.user_data = TAKE_PTR(generated);

@@ -17,15 +17,29 @@
  * /etc/cloud/cloud-init.disabled.  ssh_pwauth is left alone, as
  * virt-install leaves it.  Every string is double-quoted with escapes.
  *
- * A user-data file of the user's own: the result is a MIME multipart of
- * the user's part first and the generated cloud-config after it, both
- * with Merge-Type list(append)+dict(recurse_array,no_replace)+str(), so
- * cloud-init merges them into one config where the user's keys win and
- * lists append.  The user's part is text/cloud-config (#cloud-config),
- * text/x-shellscript (#!), text/cloud-boothook (#cloud-boothook),
- * text/x-include-url (#include), or a MIME document of its own (first line
- * Content-Type: or MIME-Version:) nested as it is; anything else is
- * refused.
+ * A user-data file of the user's own that is #cloud-config (first line
+ * "#cloud-config"): it and the generated document become one #cloud-config
+ * document, read and written with libyaml (loaded on first use,
+ * yamllib.h).  Its top-level keys win, scalars and mappings alike (their
+ * own chpasswd, even without a root password in it, replaces ours whole);
+ * a list both have is theirs followed by ours (ssh_authorized_keys,
+ * runcmd, users; our "default" in users is left out when theirs has one);
+ * keys only ours has are added after theirs.  The host name keys go
+ * together: a hostname, fqdn or prefer_fqdn_over_hostname of theirs keeps
+ * all three of ours out.  Their nodes come through in their order with
+ * their tags, quoting and block styles, and their anchors and aliases as
+ * written (not expanded; a top-level value of theirs that is an alias is
+ * theirs alone, like a scalar); comments are dropped.  A document that is not
+ * valid YAML, whose top level is not a mapping (empty is fine), that holds
+ * a second document, or that has one of our keys twice at the top level is
+ * refused, naming the file and the line.
+ *
+ * Any other user-data file: the result is a MIME multipart of the user's
+ * part first and the generated cloud-config after it, the latter with
+ * Merge-Type list(append)+dict(recurse_array,no_replace)+str().  The user's part is text/x-shellscript (#!),
+ * text/cloud-boothook (#cloud-boothook), text/x-include-url (#include), or
+ * a MIME document of its own (first line Content-Type: or MIME-Version:)
+ * nested as it is; anything else is refused.
  *
  * meta-data: instance-id (a fresh "iid-<uuid>" per build unless given) and
  * local-hostname.  A meta-data file of the user's own must be a YAML block
@@ -76,7 +90,9 @@ struct vp_seed {
 /* Build the seed's files; nothing but reading the named files (and $HOME's
  * ~/.ssh/id_*.pub for bare options).  VP_ERR_INVALID naming the file for a
  * file that cannot be read, a key file that is not a public key, a
- * user-data file of an unknown kind, or a bad host name. */
+ * user-data file of an unknown kind or a #cloud-config one that cannot be
+ * merged (above), or a bad host name; VP_ERR_RUNTIME when libyaml cannot be
+ * loaded. */
 int vp_seed_build(const struct vp_seed_opts *o, struct vp_seed *out, struct vp_error *err);
 
 /* The ISO 9660 image (Rock Ridge, Joliet, volume id cidata) holding

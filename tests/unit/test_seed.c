@@ -1,10 +1,13 @@
 /* tests/unit/test_seed.c — cloud-init NoCloud seeds: the generated
  * #cloud-config and meta-data (valid YAML, parsed back with python3-yaml),
  * passwords present only as SHA-512 crypt hashes of the right password,
- * unique instance ids, the user's own user-data merged through a MIME
- * multipart, network-config byte for byte, bare options, the ISO image
- * read back (ISO 9660, volume id cidata, file names and contents, mode
- * 0600), and bad input refused naming the file. */
+ * unique instance ids, the user's own #cloud-config merged with ours into
+ * one document (read back with libyaml, and with python3-yaml as cloud-init
+ * reads it: the user's keys win, lists append, our other keys are added),
+ * a user script beside ours in a MIME multipart, network-config byte for
+ * byte, bare options, the ISO image read back (ISO 9660, volume id cidata,
+ * file names and contents, mode 0600), and bad input refused naming the
+ * file (invalid or hostile YAML in one line, with the line). */
 #include <crypt.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -26,6 +29,7 @@
 #include "cleanup.h"
 #include "fs.h"
 #include "seed.h"
+#include "yamllib.h"
 
 #define ROOT_PW "r00t Pw-with \"quotes\" & $dollar"
 #define KEY_ROOT "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBkR1Zr0ClUe8nQUtFsS1dqLhBeM8mq3iXz0q1cXyl9A root@host"
@@ -65,6 +69,36 @@ static int setup(void **state)
 			      "-----END OPENSSH PRIVATE KEY-----\n");
 	write_text("user-config", "#cloud-config\npackages: [htop]\nhostname: mine\n"
 				  "runcmd:\n  - echo user\n");
+	write_text("user-merge",
+		   "#cloud-config\n"
+		   "# the user's own, with a bit of everything\n"
+		   "hostname: mine\n"
+		   "preserve_hostname: true\n"
+		   "disable_root: true\n"
+		   "chpasswd:\n  expire: false\n  list: |\n    alice:not-a-real-hash\n"
+		   "packages: [htop, \"vim\"]\n"
+		   "ssh_authorized_keys:\n  - ssh-ed25519 AAAAuserkey1 first@user\n"
+		   "runcmd:\n  - echo user\n  - [sh, -c, \"echo 'quoted: yes' > /tmp/x\"]\n"
+		   "'users':\n  - name: alice\n    groups: [sudo]\n"
+		   "write_files:\n  - path: /etc/motd\n    content: |\n      hello\n"
+		   "      \"world\": yes # not a comment\n    permissions: '0644'\n"
+		   "number_as_string: \"0123\"\n"
+		   "tagged: !!str true\n"
+		   "yes_plain: yes\n"
+		   "anchored: &a {k: v}\n"
+		   "aliased: *a\n"
+		   "unicode: \"h\u00e9llo \\u2028 \\x01\"\n");
+	write_text("user-lists", "#cloud-config\n# only lists, users with default\n"
+				 "users: [default, {name: bob}]\nruncmd: [echo one]\n");
+	write_text("user-empty", "#cloud-config\n# nothing but comments\n");
+	write_text("user-empty-doc", "#cloud-config\n---\n");
+	write_text("user-bad-yaml", "#cloud-config\nruncmd: [a, b\nfoo: bar\n");
+	write_text("user-bad-indent", "#cloud-config\nruncmd:\n  - a\n - b\n");
+	write_text("user-list", "#cloud-config\n- a\n- b\n");
+	write_text("user-scalar", "#cloud-config\njust a string\n");
+	write_text("user-two-docs", "#cloud-config\na: 1\n---\nb: 2\n");
+	write_text("user-dup", "#cloud-config\nruncmd: [a]\nx: 1\nruncmd: [b]\n");
+	write_text("user-control", "#cloud-config\na: 1\nb: \"x\x01y\"\n");
 	write_text("user-script", "#!/bin/sh\necho hello from the user\n");
 	write_text("user-text", "just some text\n");
 	write_text("meta", "# mine\nlocal-hostname: custom\npublic-keys: []\n");
@@ -257,25 +291,280 @@ static void test_bare(void **state)
 	vp_seed_clear(&s);
 }
 
+/* ---- the merged document read back with libyaml ---- */
+
+struct ydoc {
+	yaml_document_t d;
+	yaml_node_t *root;
+};
+
+/* text is one #cloud-config document whose top level is a mapping */
+static void yload(const char *text, struct ydoc *y)
+{
+	struct vp_error err = { 0 };
+	yaml_document_t extra;
+	yaml_parser_t p;
+
+	assert_int_equal(vp_yaml_load(&err), 0);
+	assert_true(!strncmp(text, "#cloud-config\n", 14));
+	assert_true(vp_yaml.yaml_parser_initialize(&p));
+	vp_yaml.yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
+	if (!vp_yaml.yaml_parser_load(&p, &y->d))
+		fail_msg("libyaml: %s at line %zu in:\n%s", p.problem, p.problem_mark.line + 1, text);
+	y->root = vp_yaml.yaml_document_get_root_node(&y->d);
+	assert_non_null(y->root);
+	assert_int_equal(y->root->type, YAML_MAPPING_NODE);
+	/* and only one document */
+	assert_true(vp_yaml.yaml_parser_load(&p, &extra));
+	assert_null(vp_yaml.yaml_document_get_root_node(&extra));
+	vp_yaml.yaml_document_delete(&extra);
+	vp_yaml.yaml_parser_delete(&p);
+}
+
+static void yfree(struct ydoc *y)
+{
+	vp_yaml.yaml_document_delete(&y->d);
+}
+
+/* The value of key in the mapping m (NULL: the root); NULL when absent;
+ * a key found twice fails. */
+static yaml_node_t *yget(struct ydoc *y, yaml_node_t *m, const char *key)
+{
+	yaml_node_t *found = NULL;
+	yaml_node_pair_t *pr;
+
+	if (!m)
+		m = y->root;
+	assert_int_equal(m->type, YAML_MAPPING_NODE);
+	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = vp_yaml.yaml_document_get_node(&y->d, pr->key);
+
+		if (k->type == YAML_SCALAR_NODE && k->data.scalar.length == strlen(key) &&
+		    !memcmp(k->data.scalar.value, key, strlen(key))) {
+			assert_null(found);
+			found = vp_yaml.yaml_document_get_node(&y->d, pr->value);
+		}
+	}
+	return found;
+}
+
+static const char *ystr(yaml_node_t *n)
+{
+	assert_non_null(n);
+	assert_int_equal(n->type, YAML_SCALAR_NODE);
+	return (const char *)n->data.scalar.value;
+}
+
+static size_t ylen(yaml_node_t *n)
+{
+	assert_non_null(n);
+	assert_int_equal(n->type, YAML_SEQUENCE_NODE);
+	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static yaml_node_t *yitem(struct ydoc *y, yaml_node_t *n, size_t i)
+{
+	assert_true(i < ylen(n));
+	return vp_yaml.yaml_document_get_node(&y->d, n->data.sequence.items.start[i]);
+}
+
+static size_t ykeys(struct ydoc *y)
+{
+	return (size_t)(y->root->data.mapping.pairs.top - y->root->data.mapping.pairs.start);
+}
+
+/* The user's keys win, lists both have append (theirs first), ours alone
+ * are added, and the rest of theirs comes through as they wrote it. */
 static void test_user_cloud_config(void **state)
 {
-	_cleanup_(freep) char *ud = path_of("user-config");
+	_cleanup_(freep) char *ud = path_of("user-merge");
 	_cleanup_(freep) char *pw = path_of("root.pw");
-	struct vp_seed_opts o = { .vm_name = "m1", .user_data = ud, .root_password_file = pw,
-				  .disable = true };
+	_cleanup_(freep) char *rk = path_of("root.pub");
+	_cleanup_(freep) char *uk = path_of("user.pub");
+	const char *rks[] = { rk }, *uks[] = { uk };
+	struct vp_seed_opts o = {
+		.vm_name = "m1", .hostname = "m1.example.org", .user_data = ud,
+		.root_password_file = pw, .disable = true, .root_ssh_keys = rks,
+		.n_root_ssh_keys = 1, .clouduser_ssh_keys = uks, .n_clouduser_ssh_keys = 1,
+	};
 	struct vp_seed s;
+	struct ydoc y;
+	yaml_node_t *n, *root;
 
 	build_ok(&o, &s);
+	assert_null(strstr(s.user_data, "Content-Type"));
 	assert_null(strstr(s.user_data, "r00t"));
-	assert_int_equal(check_hashes(s.user_data, ROOT_PW), 1);
+	yload(s.user_data, &y);
+	/* the user's scalars and mappings */
+	assert_string_equal(ystr(yget(&y, NULL, "hostname")), "mine");
+	assert_null(yget(&y, NULL, "fqdn")); /* their host name, so none of ours */
+	assert_null(yget(&y, NULL, "prefer_fqdn_over_hostname"));
+	assert_string_equal(ystr(yget(&y, NULL, "preserve_hostname")), "true");
+	assert_string_equal(ystr(yget(&y, NULL, "disable_root")), "true");
+	n = yget(&y, NULL, "chpasswd");
+	assert_string_equal(ystr(yget(&y, n, "expire")), "false");
+	assert_string_equal(ystr(yget(&y, n, "list")), "alice:not-a-real-hash\n");
+	assert_int_equal(check_hashes(s.user_data, ROOT_PW), 0); /* their chpasswd, not ours */
+	/* lists: theirs, then ours */
+	n = yget(&y, NULL, "ssh_authorized_keys");
+	assert_int_equal(ylen(n), 2);
+	assert_string_equal(ystr(yitem(&y, n, 0)), "ssh-ed25519 AAAAuserkey1 first@user");
+	assert_string_equal(ystr(yitem(&y, n, 1)), KEY_USER);
+	n = yget(&y, NULL, "runcmd");
+	assert_int_equal(ylen(n), 3);
+	assert_string_equal(ystr(yitem(&y, n, 0)), "echo user");
+	assert_string_equal(ystr(yitem(&y, yitem(&y, n, 1), 2)), "echo 'quoted: yes' > /tmp/x");
+	assert_string_equal(ystr(yitem(&y, yitem(&y, n, 2), 0)), "touch");
+	assert_string_equal(ystr(yitem(&y, yitem(&y, n, 2), 1)), "/etc/cloud/cloud-init.disabled");
+	n = yget(&y, NULL, "users");
+	assert_int_equal(ylen(n), 3);
+	assert_string_equal(ystr(yget(&y, yitem(&y, n, 0), "name")), "alice");
+	assert_string_equal(ystr(yitem(&y, n, 1)), "default");
+	root = yitem(&y, n, 2);
+	assert_string_equal(ystr(yget(&y, root, "name")), "root");
+	assert_string_equal(ystr(yget(&y, root, "lock_passwd")), "false");
+	assert_string_equal(ystr(yitem(&y, yget(&y, root, "ssh_authorized_keys"), 0)), KEY_ROOT);
+	/* the rest of theirs as it was */
+	n = yitem(&y, yget(&y, NULL, "write_files"), 0);
+	assert_string_equal(ystr(yget(&y, n, "content")), "hello\n\"world\": yes # not a comment\n");
+	assert_string_equal(ystr(yget(&y, n, "permissions")), "0644");
+	assert_string_equal(ystr(yget(&y, NULL, "number_as_string")), "0123");
+	assert_string_equal(ystr(yget(&y, NULL, "unicode")), "h\u00e9llo \u2028 \x01");
+	assert_int_equal(ylen(yget(&y, NULL, "packages")), 2);
+	/* theirs (15), each once; ours are all among them or host name keys */
+	assert_int_equal(ykeys(&y), 15);
+	yfree(&y);
+	/* as cloud-init reads it: tags, quoting and the alias kept */
 	check_py(s.user_data,
-		 "len(d) == 2 and d[0][0] == 'text/cloud-config' and d[1][0] == 'text/cloud-config' "
-		 "and all(p[1]['Merge-Type'] == 'list(append)+dict(recurse_array,no_replace)+str()' "
-		 "for p in d) and d[0][2] == '#cloud-config\\n"
-		 "packages: [htop]\\nhostname: mine\\nruncmd:\\n  - echo user\\n' and "
-		 "d[0][3]['hostname'] == 'mine' and d[1][3]['hostname'] == 'm1' and "
-		 "d[1][3]['chpasswd']['list'].startswith('root:$6$')");
+		 "d['number_as_string'] == '0123' and d['tagged'] == 'true' and "
+		 "d['yes_plain'] is True and d['aliased'] == {'k': 'v'} and "
+		 "d['write_files'][0]['permissions'] == '0644' and "
+		 "d['unicode'] == 'h\\u00e9llo \\u2028 \\x01' and "
+		 "d['runcmd'][2] == ['touch', '/etc/cloud/cloud-init.disabled'] and "
+		 "d['users'][2]['ssh_authorized_keys'] == ['" KEY_ROOT "'] and "
+		 "list(d)[:3] == ['hostname', 'preserve_hostname', 'disable_root']");
 	vp_seed_clear(&s);
+}
+
+/* Keys only we have are added; the user's "default" user is not doubled. */
+static void test_user_cloud_config_adds(void **state)
+{
+	_cleanup_(freep) char *ud = path_of("user-lists");
+	_cleanup_(freep) char *pw = path_of("root.pw");
+	_cleanup_(freep) char *rk = path_of("root.pub");
+	const char *rks[] = { rk };
+	struct vp_seed_opts o = {
+		.vm_name = "m4", .user_data = ud, .root_password_file = pw,
+		.root_ssh_keys = rks, .n_root_ssh_keys = 1,
+	};
+	const char *const empties[] = { "user-empty", "user-empty-doc" };
+	struct vp_seed s;
+	struct ydoc y;
+	yaml_node_t *n;
+	size_t i;
+
+	build_ok(&o, &s);
+	yload(s.user_data, &y);
+	assert_string_equal(ystr(yget(&y, NULL, "hostname")), "m4");
+	assert_string_equal(ystr(yget(&y, NULL, "preserve_hostname")), "false");
+	assert_string_equal(ystr(yget(&y, NULL, "disable_root")), "false");
+	assert_true(!strncmp(ystr(yget(&y, yget(&y, NULL, "chpasswd"), "list")), "root:$6$", 8));
+	assert_int_equal(check_hashes(s.user_data, ROOT_PW), 1);
+	n = yget(&y, NULL, "users");
+	assert_int_equal(ylen(n), 3);
+	assert_string_equal(ystr(yitem(&y, n, 0)), "default");
+	assert_string_equal(ystr(yget(&y, yitem(&y, n, 1), "name")), "bob");
+	assert_string_equal(ystr(yget(&y, yitem(&y, n, 2), "name")), "root");
+	n = yget(&y, NULL, "runcmd");
+	assert_int_equal(ylen(n), 1); /* no disable: nothing of ours to append */
+	assert_string_equal(ystr(yitem(&y, n, 0)), "echo one");
+	assert_null(yget(&y, NULL, "ssh_authorized_keys"));
+	yfree(&y);
+	vp_seed_clear(&s);
+
+	/* nothing of the user's: ours alone, as one document */
+	o.disable = true;
+	for (i = 0; i < 2; i++) {
+		_cleanup_(freep) char *e = path_of(empties[i]);
+
+		o.user_data = e;
+		build_ok(&o, &s);
+		yload(s.user_data, &y);
+		assert_string_equal(ystr(yget(&y, NULL, "hostname")), "m4");
+		assert_int_equal(ylen(yget(&y, NULL, "users")), 2);
+		assert_int_equal(ylen(yget(&y, NULL, "runcmd")), 1);
+		assert_int_equal(ykeys(&y), 6);
+		yfree(&y);
+		check_py(s.user_data, "d['users'][0] == 'default' and d['hostname'] == 'm4'");
+		vp_seed_clear(&s);
+	}
+}
+
+/* A #cloud-config that is not YAML, not a mapping, two documents, one of
+ * our keys twice, or nested too deep: one line naming the file and the
+ * line; a megabyte of nesting is refused at once. */
+static void test_user_cloud_config_bad(void **state)
+{
+	static const struct {
+		const char *file, *needle;
+	} cases[] = {
+		{ "user-bad-yaml", "expected ',' or ']' at line 3" },
+		{ "user-bad-indent", "line 4" },
+		{ "user-list", "not a YAML mapping of keys (line 2)" },
+		{ "user-scalar", "not a YAML mapping of keys (line 2)" },
+		{ "user-two-docs", "more than one YAML document (a second one at line 3)" },
+		{ "user-dup", "the key 'runcmd' twice (lines 2 and 4)" },
+		{ "user-control", "line 3" },
+		{ "user-deep-open", "nests deeper than 100 levels (at line 2)" },
+		{ "user-too-deep", "nests deeper than 100 levels (at line 2)" },
+	};
+	struct vp_seed_opts o = { .vm_name = "bad", .disable = true };
+	struct vp_error err = { 0 };
+	struct vp_seed s;
+	char *deep;
+	size_t i, n = 500000;
+	struct ydoc y;
+
+	/* half a million levels of flow sequences, never closed; 100 levels
+	 * (the root and 99 more) closed; 101 */
+	deep = vp_calloc(n + 64, 1);
+	memcpy(deep, "#cloud-config\nx: ", 17);
+	memset(deep + 17, '[', n);
+	write_text("user-deep-open", deep);
+	memset(deep + 17 + 99, ']', 99);
+	memcpy(deep + 17 + 2 * 99, "\n", 2);
+	write_text("user-deep", deep);
+	memset(deep + 17, '[', 100);
+	memset(deep + 17 + 100, ']', 100);
+	memcpy(deep + 17 + 2 * 100, "\n", 2);
+	write_text("user-too-deep", deep);
+	free(deep);
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		_cleanup_(freep) char *p = path_of(cases[i].file);
+
+		o.user_data = p;
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(vp_seed_build(&o, &s, &err), -1);
+		assert_int_equal(err.code, VP_ERR_INVALID);
+		if (!strstr(err.msg, p) || !strstr(err.msg, cases[i].needle) || strchr(err.msg, '\n'))
+			fail_msg("%s: '%s' not in one line: %s", cases[i].file, cases[i].needle, err.msg);
+		assert_null(s.user_data);
+		fprintf(stderr, "%s\n", err.msg);
+	}
+
+	/* as deep as may be: merged, and cloud-init's loader reads it */
+	{
+		_cleanup_(freep) char *p = path_of("user-deep");
+
+		o.user_data = p;
+		build_ok(&o, &s);
+		yload(s.user_data, &y);
+		assert_int_equal(ylen(yget(&y, NULL, "runcmd")), 1);
+		yfree(&y);
+		check_py(s.user_data, "len(d['runcmd']) == 1 and isinstance(d['x'], list)");
+		vp_seed_clear(&s);
+	}
 }
 
 static void test_user_script(void **state)
@@ -472,6 +761,8 @@ int main(void)
 		cmocka_unit_test(test_instance_id),
 		cmocka_unit_test(test_bare),
 		cmocka_unit_test(test_user_cloud_config),
+		cmocka_unit_test(test_user_cloud_config_adds),
+		cmocka_unit_test(test_user_cloud_config_bad),
 		cmocka_unit_test(test_user_script),
 		cmocka_unit_test(test_meta_data),
 		cmocka_unit_test(test_iso),
