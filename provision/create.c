@@ -1007,8 +1007,6 @@ static int assign_targets(struct ctx *c, struct vp_error *err)
 	return 0;
 }
 
-/* Where the installer's files go: the pool of the first disk this create
- * makes, else the default pool (made when missing). */
 /* The first disk becomes the image's overlay: it must be a new one. */
 static int check_image_disk(struct ctx *c, struct vp_error *err)
 {
@@ -1069,6 +1067,8 @@ static int resolve_edits(struct ctx *c, struct vp_error *err)
 	return 0;
 }
 
+/* Where the installer's files and the seed go: the pool of the first disk
+ * this create makes, else the default pool (made when missing). */
 static int boot_pool(struct ctx *c, char **name, struct vp_error *err)
 {
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
