@@ -91,12 +91,12 @@ for v in dir iso; do
 		e2e_wait_log "$LOG/${VM}$v-console.log" "$E2E_DI_FIRST" 480
 done
 e2e_check "with the preseed the installer skips the language, country and keyboard dialogs" \
-	e2e_wait_log "$LOG/${VM}pre-console.log" '\[!+\] (Detect network hardware|Configure the network|Set up users|Root password|Partition|Detect disks|Choose a mirror|Select your time zone|Load installer components)' 300
+	e2e_wait_log "$LOG/${VM}pre-console.log" '\[!+\] (Detect network hardware|Configure the network|Set up users|Root password|Partition|Detect disks|Choose a mirror|Select your time zone|Load installer components)' 600
 e2e_check "... and never shows the language dialog" \
 	bash -c "! grep -qE '$E2E_DI_FIRST' '$LOG/${VM}pre-console.log'"
 
 e2e_check "with --unattended the installer asks no language question, and goes on to a later stage" \
-	bash -c "for i in \$(seq 150); do grep -qP '\\[!+\\] (?!Select a language)' '$LOG/${VM}una-console.log' 2>/dev/null && exit 0; sleep 2; done; exit 1"
+	bash -c "for i in \$(seq 300); do grep -qP '\\[!+\\] (?!Select a language)' '$LOG/${VM}una-console.log' 2>/dev/null && exit 0; sleep 2; done; exit 1"
 e2e_check "... and never shows the language dialog" \
 	bash -c "! grep -qE '$E2E_DI_FIRST' '$LOG/${VM}una-console.log'"
 e2e_check "the console shows no password either" nowhere "$(cat "$LOG/${VM}una-console.log")"
