@@ -48,7 +48,12 @@
 	X(virStorageVolGetXMLDesc) X(virStorageVolLookupByName) X(virStorageVolLookupByPath) \
 	X(virStreamAbort) X(virStreamEventAddCallback) X(virStreamEventRemoveCallback)     \
 	X(virStreamEventUpdateCallback) X(virStreamFinish) X(virStreamFree) X(virStreamNew) \
-	X(virStreamRecv) X(virStreamSend) X(virStreamSparseSendAll)
+	X(virStreamRecv) X(virStreamSend) X(virStreamSparseSendAll)                       \
+	X(virDomainSnapshotCreateXML) X(virDomainListAllSnapshots) X(virDomainSnapshotNum) \
+	X(virDomainSnapshotGetXMLDesc) X(virDomainSnapshotGetName)                         \
+	X(virDomainSnapshotGetParent) X(virDomainSnapshotIsCurrent)                        \
+	X(virDomainSnapshotLookupByName) X(virDomainRevertToSnapshot)                      \
+	X(virDomainSnapshotDelete) X(virDomainSnapshotFree)
 
 struct vp_libvirt {
 #define VP_LV_MEMBER(f) __typeof__(f) *f;
@@ -95,6 +100,7 @@ VP_DEFINE_CLEANUP(virStoragePoolPtr, virStoragePoolFree)
 VP_DEFINE_CLEANUP(virStorageVolPtr, virStorageVolFree)
 VP_DEFINE_CLEANUP(virNetworkPtr, virNetworkFree)
 VP_DEFINE_CLEANUP(virStreamPtr, virStreamFree)
+VP_DEFINE_CLEANUP(virDomainSnapshotPtr, virDomainSnapshotFree)
 #endif
 
 #endif
