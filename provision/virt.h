@@ -33,7 +33,7 @@
 	X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString)                 \
 	X(virDomainGetXMLDesc) X(virDomainIsActive) X(virDomainIsPersistent)               \
 	X(virDomainLookupByName) X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(virDomainSetAutostart) X(virDomainSetMetadata)          \
-	X(virDomainShutdown) X(virDomainResume) X(virDomainListGetStats) X(virDomainStatsRecordListFree) X(virDomainUndefine) X(virDomainUndefineFlags)                \
+	X(virDomainShutdown) X(virDomainSuspend) X(virDomainResume) X(virDomainListGetStats) X(virDomainStatsRecordListFree) X(virDomainUndefine) X(virDomainUndefineFlags)                \
 	X(virEventAddHandle) X(virEventAddTimeout) X(virEventRegisterDefaultImpl)          \
 	X(virEventRemoveHandle) X(virEventRemoveTimeout) X(virEventRunDefaultImpl)         \
 	X(virEventUpdateHandle)                                                            \
