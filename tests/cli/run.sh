@@ -459,6 +459,41 @@ usage_error "inject --ssh-inject without a file" "names no key file" inject --di
 usage_error "inject --root-password on argv" "on the command line" inject --disk /x --root-password password:x
 usage_error "inject --serial-console=bad" "is not a console" inject --disk /x --serial-console=vga
 
+# ---- vprov snapshot: usage errors need no host -----------------------------
+run snapshot
+if [ "$RC" -eq 2 ] && grep -q "usage: vprov snapshot" "$TMP/err" && [ ! -s "$TMP/out" ]; then
+	pass
+else
+	fail "vprov snapshot without a command: exit 2 with its usage on stderr"
+fi
+expect 0 "snapshot --help" snapshot --help && out_has "snapshot --help" "revert"
+for c in create list info revert delete; do
+	expect 0 "snapshot $c --help" snapshot "$c" --help && out_has "snapshot $c --help" "usage: vprov snapshot $c"
+done
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot: unknown command" "unknown command 'take'" snapshot take test
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create without a VM" "a VM name is required" snapshot create
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot list without a VM" "a VM name is required" snapshot list
+for c in info revert delete; do
+	LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot $c without a snapshot" \
+		"a snapshot name after the VM name is required" snapshot "$c" test
+done
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot name with a slash" "cannot hold a '/'" snapshot create test a/b
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot name too long" "at most 64 bytes" \
+	snapshot create test "$(printf 'x%.0s' $(seq 65))"
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot revert two modes" "exclude each other" \
+	snapshot revert test s --running --paused
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create: unknown option" "unknown option '--disk-only'" \
+	snapshot create test s --disk-only
+# against test:///default (fresh each run: no snapshots)
+expect 0 "snapshot create" snapshot create test s1 --description "first" &&
+	out_has "snapshot create" "created snapshot 's1' of VM 'test'"
+expect 0 "snapshot create default name" snapshot create test --json && json_ok "snapshot create --json" &&
+	json_eq "default name" "j['name'][:5]" "snap-"
+expect 0 "snapshot list" snapshot list test && out_has "snapshot list" "0 snapshots"
+expect 0 "snapshot list --json" snapshot list test --json && json_eq "snapshot list --json" "len(j)" 0
+usage_error "snapshot info: missing snapshot" "VM 'test' has no snapshot named 'nope'" snapshot info test nope
+usage_error "snapshot of a missing VM" "no VM named 'novm'" snapshot list novm
+
 # ---- output and connection failures ---------------------------------------
 "$VPROV" list >/dev/full 2>"$TMP/err"
 RC=$?
