@@ -99,9 +99,12 @@ static int snap_create(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_snapshot_info s = { 0 };
 	struct vp_error err = { 0 };
+	struct vp_snapshot_req req = {
+		.name = vp_arg_pos(a, 1),
+		.description = vp_arg_str(a, "description"),
+	};
 
-	if (vp_snapshot_create(ctx->dom, vp_arg_pos(a, 1), vp_arg_str(a, "description"), &s,
-			       &err) < 0)
+	if (vp_snapshot_create(ctx->dom, &req, &s, &err) < 0)
 		return vp_fail(ctx, &err);
 	if (ctx->json)
 		vp_json_print(snap_json(&s));

@@ -172,9 +172,10 @@ static bool exists(virDomainPtr dom, const char *name)
 	return true;
 }
 
-int vp_snapshot_create(virDomainPtr dom, const char *name, const char *description,
+int vp_snapshot_create(virDomainPtr dom, const struct vp_snapshot_req *req,
 		       struct vp_snapshot_info *out, struct vp_error *err)
 {
+	const char *name = req->name, *description = req->description;
 	char buf[VP_SNAPSHOT_NAME_MAX + 1];
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	_cleanup_(freep) char *xml = NULL;

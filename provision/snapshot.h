@@ -35,11 +35,16 @@ int vp_snapshot_name_check(const char *name, struct vp_error *err);
 /* "snap-YYYYMMDD-HHMMSS" for t (local time) into buf. */
 void vp_snapshot_default_name(int64_t t, char *buf, size_t len);
 
-/* Take an internal snapshot named name (NULL: the default name of now,
- * with -2, -3, ... appended when taken) with an optional description.
- * Refused (INVALID) when a disk is raw; EXISTS when the name is taken.
- * *out (may be NULL) describes the new snapshot. */
-int vp_snapshot_create(virDomainPtr dom, const char *name, const char *description,
+/* What to take; later: disk_only (external overlays), quiesce. */
+struct vp_snapshot_req {
+	const char *name;        /* NULL: the default name of now, -2, -3, ... appended when taken */
+	const char *description; /* NULL or "": none */
+};
+
+/* Take an internal snapshot.  Refused (INVALID) when a disk is raw;
+ * EXISTS when the name is taken.  *out (may be NULL) describes the new
+ * snapshot. */
+int vp_snapshot_create(virDomainPtr dom, const struct vp_snapshot_req *req,
 		       struct vp_snapshot_info *out, struct vp_error *err);
 
 /* Every snapshot, parents before their children (siblings by creation
