@@ -155,6 +155,7 @@ static void test_round_trip(void **state)
 		snprintf(want, sizeof(want), "s1 *%s(1)", s.name);
 		expect_tree(f->dom, want);
 	}
+	vp_snapshot_info_clear(&s);
 
 	assert_int_equal(vp_snapshot_info(f->dom, "s1", &s, &err), 0);
 	assert_string_equal(s.description, "before the upgrade");
