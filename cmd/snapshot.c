@@ -145,9 +145,12 @@ static int snap_list(struct vp_ctx *ctx, const struct vp_args *a)
 			vp_format_size(l[i].size, size, sizeof(size));
 		else
 			snprintf(size, sizeof(size), "-");
-		printf("%c %*s%-*s  %-19s  %-8s  %9s  %s\n", l[i].current ? '*' : ' ',
+		printf("%c %*s%-*s  %-19s  %-8s  %9s", l[i].current ? '*' : ' ',
 		       (int)(2 * l[i].depth), "", (int)(w - 2 * l[i].depth), l[i].name, t,
-		       l[i].state, size, l[i].description ? l[i].description : "");
+		       l[i].state, size);
+		if (l[i].description)
+			printf("  %s", l[i].description);
+		putchar('\n');
 	}
 	printf("%zu snapshot%s%s\n", n, n == 1 ? "" : "s", n ? "; * marks the current one" : "");
 	vp_snapshot_infos_free(l, n);

@@ -494,6 +494,32 @@ expect 0 "snapshot list --json" snapshot list test --json && json_eq "snapshot l
 usage_error "snapshot info: missing snapshot" "VM 'test' has no snapshot named 'nope'" snapshot info test nope
 usage_error "snapshot of a missing VM" "no VM named 'novm'" snapshot list novm
 
+# a host with snapshots (tests/data/snapshot-host.xml): web1 runs, its
+# snapshot base was taken shut off, its child upgraded is current
+SNAPHOST=test://$(cd "$(dirname "$0")/../data" && pwd)/snapshot-host.xml
+expect 0 "snapshot list: a tree" -c "$SNAPHOST" snapshot list web1 &&
+	out_has "snapshot list root" "  base  " && out_has "snapshot list child, current" "*   upgraded" &&
+	out_has "snapshot list description" "fresh install" && out_has "snapshot list count" "2 snapshots"
+expect 0 "snapshot list --json" -c "$SNAPHOST" snapshot list web1 --json &&
+	json_eq "snapshot list order" "[(s['name'], s['depth'], s['current']) for s in j]" \
+		"[('base', 0, False), ('upgraded', 1, True)]"
+expect 0 "snapshot info" -c "$SNAPHOST" snapshot info web1 base &&
+	out_has "snapshot info state" "state:       shutoff" && out_has "snapshot info children" "children:    1"
+expect 0 "snapshot info --json" -c "$SNAPHOST" snapshot info web1 upgraded --json &&
+	json_eq "snapshot info parent" "j['parent'], j['memory']" "base True"
+usage_error "revert a running VM to a shut-off snapshot" "add --running" -c "$SNAPHOST" snapshot revert web1 base
+expect 0 "revert --running" -c "$SNAPHOST" snapshot revert web1 base --running &&
+	out_has "revert --running" "VM 'web1' reverted to snapshot 'base'"
+expect 0 "revert to a running snapshot" -c "$SNAPHOST" snapshot revert web1 upgraded
+expect 0 "snapshot delete --children" -c "$SNAPHOST" snapshot delete web1 base --children &&
+	out_has "snapshot delete --children" "deleted snapshot 'base' of VM 'web1' and 1 descendant"
+expect 0 "snapshot delete" -c "$SNAPHOST" snapshot delete web1 base &&
+	out_has "snapshot delete" "deleted snapshot 'base' of VM 'web1'"
+usage_error "snapshot of a raw disk" "raw disk vda (/guest/rawvm.img) of VM 'rawvm' cannot hold internal snapshots" \
+	-c "$SNAPHOST" snapshot create rawvm s1
+usage_error "snapshot create: name taken" "VM 'web1' has a snapshot named 'base' already" \
+	-c "$SNAPHOST" snapshot create web1 base
+
 # ---- output and connection failures ---------------------------------------
 "$VPROV" list >/dev/full 2>"$TMP/err"
 RC=$?
