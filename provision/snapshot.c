@@ -354,12 +354,16 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 					virDomainGetName(dom));
 	}
 	if (mode == VP_REVERT_AS_TAKEN && active && !info.memory) {
+		int st = VIR_DOMAIN_RUNNING, reason = 0;
+
+		if (virDomainGetState(dom, &st, &reason, 0) < 0)
+			st = VIR_DOMAIN_RUNNING;
 		vp_error_set(err, VP_ERR_INVALID,
-			     "VM '%s' is running and snapshot '%s' was taken %s: reverting would "
+			     "VM '%s' is %s and snapshot '%s' was taken %s: reverting would "
 			     "discard its running state; add --running to start it from the "
 			     "snapshot's disks, or --paused to leave it paused",
-			     virDomainGetName(dom), name,
-			     !strcmp(info.state, "shutoff") ? "shut off" : info.state);
+			     virDomainGetName(dom), st == VIR_DOMAIN_PAUSED ? "paused" : "running",
+			     name, !strcmp(info.state, "shutoff") ? "shut off" : info.state);
 		vp_snapshot_info_clear(&info);
 		return -1;
 	}
