@@ -604,8 +604,6 @@ void vp_image_add_steps(struct vp_image *im, struct vp_plan *plan, bool host)
 
 void vp_base_info_clear(struct vp_base_info *b)
 {
-	size_t i;
-
 	if (!b)
 		return;
 	free(b->pool);
@@ -613,9 +611,7 @@ void vp_base_info_clear(struct vp_base_info *b)
 	free(b->path);
 	free(b->format);
 	free(b->sha16);
-	for (i = 0; i < b->n_used_by; i++)
-		free(b->used_by[i]);
-	free(b->used_by);
+	vp_strings_free(b->used_by, b->n_used_by);
 	memset(b, 0, sizeof(*b));
 }
 
