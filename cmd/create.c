@@ -218,8 +218,7 @@ static int parse(struct vp_ctx *ctx, const struct vp_args *args, struct create_a
 			return vp_usage_error(ctx, "--inject needs an edit, such as serial-console or hostname=NAME"), -1;
 		if (vp_spec_check_value("--inject", v, &err) < 0)
 			goto bad;
-		s->cloud.edits = vp_grow(s->cloud.edits, s->cloud.n_edits + 1, sizeof(*s->cloud.edits));
-		s->cloud.edits[s->cloud.n_edits++] = vp_strdup(v);
+		vp_strings_add(&s->cloud.edits, &s->cloud.n_edits, vp_strdup(v));
 	}
 	if ((v = vp_arg_str(args, "extra-args"))) {
 		if (vp_spec_check_value("--extra-args", v, &err) < 0)

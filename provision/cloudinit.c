@@ -123,7 +123,7 @@ static int step_seed(struct vp_apply *ap, struct vp_step *st, struct vp_error *e
 	virStorageVolPtr vol = NULL;
 	struct vp_vol_info vi = { 0 };
 	size_t len = 0;
-	int fd = -1, idx, r = -1;
+	int fd = -1, r = -1;
 
 	if (vp_seed_make_iso(&ci->seed, &iso, &len, err) < 0)
 		return -1;
@@ -152,25 +152,14 @@ static int step_seed(struct vp_apply *ap, struct vp_step *st, struct vp_error *e
 			.format = "raw",
 			.sparse = true,
 		};
-		json_object *u = vp_undo_new("volume");
-		json_object *id;
 
-		vp_undo_set(u, "pool", s->cloud.seed_pool);
-		vp_undo_set(u, "name", s->cloud.seed_vol);
-		if ((idx = vp_apply_intent(ap, u, err)) < 0)
-			goto out;
-		if (vp_volume_create(pool, &req, &vol, err) < 0) {
-			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST) {
-				vp_apply_failed(ap, idx);
+		if (vp_volume_create_step(ap, pool, s->cloud.seed_pool, &req, NULL, &vol, err) < 0) {
+			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST)
 				vp_error_set(err, VP_ERR_EXISTS,
 					     "volume '%s' in pool '%s' was made meanwhile by someone else",
 					     s->cloud.seed_vol, s->cloud.seed_pool);
-			}
 			goto out;
 		}
-		id = json_object_new_object();
-		json_object_object_add(id, "key", json_object_new_string(virStorageVolGetKey(vol)));
-		vp_apply_done(ap, idx, id);
 	}
 	if (vp_volume_upload_file(vol, tmp, "upload cloud-init seed", ap->opts->reporter, err) < 0 ||
 	    vp_volume_describe(vol, &vi, err) < 0)

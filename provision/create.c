@@ -1269,8 +1269,6 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 	struct vp_vol_info vi = { 0 };
 	virStorageVolPtr vol = NULL;
-	json_object *u, *id;
-	int idx;
 
 	if (vp_pool_lookup(ap->conn, src->pool, &pool, err) < 0)
 		return -1;
@@ -1304,25 +1302,14 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 			.backing_format = src->backing_format,
 		};
 
-		u = vp_undo_new("volume");
-		vp_undo_set(u, "pool", src->pool);
-		vp_undo_set(u, "name", src->volume);
-		vp_undo_set(u, "path", src->path);
-		if ((idx = vp_apply_intent(ap, u, err)) < 0)
-			return -1;
-		if (vp_volume_create(pool, &req, &vol, err) < 0) {
-			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST) {
-				vp_apply_failed(ap, idx);
+		if (vp_volume_create_step(ap, pool, src->pool, &req, src->path, &vol, err) < 0) {
+			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST)
 				return vp_error_set(err, VP_ERR_EXISTS,
 						    "volume '%s' in pool '%s' was made meanwhile by someone else",
 						    src->volume, src->pool);
-			}
 			return -1;
 		}
 	}
-	id = json_object_new_object();
-	vp_undo_set(id, "key", virStorageVolGetKey(vol));
-	vp_apply_done(ap, idx, id);
 	/* the host has the last word on where the volume is */
 	if (vp_volume_describe(vol, &vi, err) < 0) {
 		virStorageVolFree(vol);

@@ -512,7 +512,7 @@ static int upload_base(struct vp_image *im, virConnectPtr conn, struct vp_apply 
 	_cleanup_(freep) char *key = vp_strdup_printf("%s/%s", im->pool, im->base);
 	virStorageVolPtr vol = NULL;
 	struct vp_lock lock = { .fd = -1 };
-	int idx = -1, r = -1;
+	int r = -1;
 
 	if (vp_journal_lock(conn, im->env.state_dir, "image", key, im->env.reporter, &lock, err) < 0)
 		return -1;
@@ -532,22 +532,8 @@ static int upload_base(struct vp_image *im, virConnectPtr conn, struct vp_apply 
 			.sparse = true,
 		};
 
-		if (ap) {
-			json_object *u = vp_undo_new("volume");
-
-			vp_undo_set(u, "pool", im->pool);
-			vp_undo_set(u, "name", im->base);
-			if ((idx = vp_apply_intent(ap, u, err)) < 0)
-				goto out;
-		}
-		if (vp_volume_create(pool, &req, &vol, err) < 0)
+		if (vp_volume_create_step(ap, pool, im->pool, &req, NULL, &vol, err) < 0)
 			goto out;
-	}
-	if (ap) {
-		json_object *id = json_object_new_object();
-
-		json_object_object_add(id, "key", json_object_new_string(virStorageVolGetKey(vol)));
-		vp_apply_done(ap, idx, id);
 	}
 	if (vp_volume_upload_sparse(vol, im->local, "upload base image", im->env.reporter, err) < 0) {
 		if (!ap) {
@@ -618,8 +604,6 @@ void vp_image_add_steps(struct vp_image *im, struct vp_plan *plan, bool host)
 
 void vp_base_info_clear(struct vp_base_info *b)
 {
-	size_t i;
-
 	if (!b)
 		return;
 	free(b->pool);
@@ -627,9 +611,7 @@ void vp_base_info_clear(struct vp_base_info *b)
 	free(b->path);
 	free(b->format);
 	free(b->sha16);
-	for (i = 0; i < b->n_used_by; i++)
-		free(b->used_by[i]);
-	free(b->used_by);
+	vp_strings_free(b->used_by, b->n_used_by);
 	memset(b, 0, sizeof(*b));
 }
 

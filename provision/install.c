@@ -489,8 +489,7 @@ static int step_upload(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	virStorageVolPtr vol = NULL;
 	struct vp_vol_info vi = { 0 };
 	struct stat sb;
-	json_object *id;
-	int idx, r = -1;
+	int r = -1;
 
 	if (!ins->local[which] || stat(ins->local[which], &sb) < 0)
 		return vp_error_set(err, VP_ERR_RUNTIME, "the installer's %s is not here to upload",
@@ -504,25 +503,15 @@ static int step_upload(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 			.format = "raw",
 			.sparse = true,
 		};
-		json_object *u = vp_undo_new("volume");
 
-		vp_undo_set(u, "pool", ins->pool);
-		vp_undo_set(u, "name", ins->vol[which]);
-		if ((idx = vp_apply_intent(ap, u, err)) < 0)
-			return -1;
-		if (vp_volume_create(pool, &req, &vol, err) < 0) {
-			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST) {
-				vp_apply_failed(ap, idx);
+		if (vp_volume_create_step(ap, pool, ins->pool, &req, NULL, &vol, err) < 0) {
+			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST)
 				return vp_error_set(err, VP_ERR_EXISTS,
 						    "volume '%s' exists in pool '%s' already (left by an earlier install? 'virsh vol-delete %s --pool %s' removes it)",
 						    ins->vol[which], ins->pool, ins->vol[which], ins->pool);
-			}
 			return -1;
 		}
 	}
-	id = json_object_new_object();
-	json_object_object_add(id, "key", json_object_new_string(virStorageVolGetKey(vol)));
-	vp_apply_done(ap, idx, id);
 	if (vp_volume_upload_file(vol, ins->local[which], stage, ap->opts->reporter, err) < 0 ||
 	    vp_volume_describe(vol, &vi, err) < 0)
 		goto out;

@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "clock.h"
 #include "host.h"
+#include "plan.h"
 #include "report.h"
 #include "schema.h"
 #include "spec.h"
@@ -718,4 +719,32 @@ out:
 	if (st)
 		virStreamFree(st);
 	return rc;
+}
+
+int vp_volume_create_step(struct vp_apply *ap, virStoragePoolPtr pool, const char *pool_name,
+			  const struct vp_volume_request *req, const char *path,
+			  virStorageVolPtr *out, struct vp_error *err)
+{
+	json_object *u, *id;
+	int idx = -1;
+
+	if (ap) {
+		u = vp_undo_new("volume");
+		vp_undo_set(u, "pool", pool_name);
+		vp_undo_set(u, "name", req->name);
+		vp_undo_set(u, "path", path);
+		if ((idx = vp_apply_intent(ap, u, err)) < 0)
+			return -1;
+	}
+	if (vp_volume_create(pool, req, out, err) < 0) {
+		if (ap && err->cause == VIR_ERR_STORAGE_VOL_EXIST)
+			vp_apply_failed(ap, idx);
+		return -1;
+	}
+	if (ap) {
+		id = json_object_new_object();
+		vp_undo_set(id, "key", virStorageVolGetKey(*out));
+		vp_apply_done(ap, idx, id);
+	}
+	return 0;
 }

@@ -71,6 +71,17 @@ int vp_volume_create(virStoragePoolPtr pool, const struct vp_volume_request *req
 		     virStorageVolPtr *out, struct vp_error *err);
 int vp_volume_delete(virStorageVolPtr vol, struct vp_error *err);
 
+/* vp_volume_create as a step of an apply (plan.h): the undo ("volume":
+ * pool_name, the name, path when known) is journalled before the volume is
+ * made and closed with its key after, so an unwind removes exactly it.  A
+ * volume of that name there already fails with err->cause
+ * VIR_ERR_STORAGE_VOL_EXIST and leaves nothing to undo (it is someone
+ * else's); callers say what that means for them.  ap NULL: no journal. */
+struct vp_apply;
+int vp_volume_create_step(struct vp_apply *ap, virStoragePoolPtr pool, const char *pool_name,
+			  const struct vp_volume_request *req, const char *path,
+			  virStorageVolPtr *out, struct vp_error *err);
+
 struct vp_reporter;
 
 /* Upload the local file path into vol (which must be at least as large)

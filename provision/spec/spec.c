@@ -98,15 +98,6 @@ void vp_install_spec_clear(struct vp_install_spec *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static void strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static char **strv_copy(char *const *v, size_t n)
 {
 	char **out = n ? vp_calloc(n, sizeof(*out)) : NULL;
@@ -122,12 +113,12 @@ void vp_cloud_spec_clear(struct vp_cloud_spec *c)
 	free(c->image);
 	free(c->hostname);
 	free(c->root_password_file);
-	strv_free(c->root_ssh_keys, c->n_root_ssh_keys);
-	strv_free(c->clouduser_ssh_keys, c->n_clouduser_ssh_keys);
+	vp_strings_free(c->root_ssh_keys, c->n_root_ssh_keys);
+	vp_strings_free(c->clouduser_ssh_keys, c->n_clouduser_ssh_keys);
 	free(c->user_data);
 	free(c->meta_data);
 	free(c->network_config);
-	strv_free(c->edits, c->n_edits);
+	vp_strings_free(c->edits, c->n_edits);
 	free(c->seed_pool);
 	free(c->seed_vol);
 	memset(c, 0, sizeof(*c));
@@ -310,7 +301,7 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 	}
 	merge_str(&dst->cloud.image, src->cloud.image);
 	if (src->cloud.n_edits) {
-		strv_free(dst->cloud.edits, dst->cloud.n_edits);
+		vp_strings_free(dst->cloud.edits, dst->cloud.n_edits);
 		dst->cloud.edits = strv_copy(src->cloud.edits, src->cloud.n_edits);
 		dst->cloud.n_edits = src->cloud.n_edits;
 	}

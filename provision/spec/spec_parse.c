@@ -1124,12 +1124,6 @@ static const char *const cloud_init_keys[] = { "root-password-generate", "root-p
 					       "user-data", "meta-data", "network-config",
 					       "hostname", NULL };
 
-static void strv_add(char ***v, size_t *n, const char *s)
-{
-	*v = vp_grow(*v, *n + 1, sizeof(**v));
-	(*v)[(*n)++] = vp_strdup(s);
-}
-
 int vp_spec_parse_cloud_init(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
 	struct vp_cloud_spec n = { .init_set = true };
@@ -1172,11 +1166,11 @@ int vp_spec_parse_cloud_init(struct vp_domain_spec *spec, const char *arg, struc
 		if (need_value(kv, "--cloud-init", err) < 0 || vp_spec_check_value(what, kv->value, err) < 0)
 			goto out;
 		if (!strcmp(k, "root-ssh-key")) {
-			strv_add(&n.root_ssh_keys, &n.n_root_ssh_keys, kv->value);
+			vp_strings_add(&n.root_ssh_keys, &n.n_root_ssh_keys, vp_strdup(kv->value));
 			continue;
 		}
 		if (!strcmp(k, "clouduser-ssh-key")) {
-			strv_add(&n.clouduser_ssh_keys, &n.n_clouduser_ssh_keys, kv->value);
+			vp_strings_add(&n.clouduser_ssh_keys, &n.n_clouduser_ssh_keys, vp_strdup(kv->value));
 			continue;
 		}
 		if (once(&seen, k, k, "--cloud-init", arg, err) < 0)
