@@ -330,7 +330,10 @@ int vp_volume_create(virStoragePoolPtr pool, const struct vp_volume_request *req
 	xml = vp_xml_format(doc);
 	if (!req->sparse && !strcmp(req->format, "qcow2") && !req->backing_path)
 		flags |= VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA;
-	*out = virStorageVolCreateXML(pool, xml, flags);
+	if (req->copy_of)
+		*out = virStorageVolCreateXMLFrom(pool, xml, req->copy_of, 0);
+	else
+		*out = virStorageVolCreateXML(pool, xml, flags);
 	if (!*out)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME,
 					"cannot create volume '%s' in pool '%s'", req->name,

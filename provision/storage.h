@@ -26,6 +26,9 @@ struct vp_volume_request {
 	bool sparse;                 /* false: allocate (raw) / preallocate metadata (qcow2) */
 	const char *backing_path;    /* linked clone of this image ... */
 	const char *backing_format;  /* ... in this format */
+	virStorageVolPtr copy_of;    /* a copy of this volume's content, made by the
+	                              * host (virStorageVolCreateXMLFrom: sparse, in
+	                              * any pool of the host); NULL: a new, empty one */
 };
 
 int vp_volume_describe(virStorageVolPtr vol, struct vp_vol_info *out, struct vp_error *err);

@@ -43,12 +43,12 @@
 	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolIsPersistent) X(virStoragePoolListAllVolumes) \
 	X(virStoragePoolLookupByName) X(virStoragePoolLookupByUUIDString) X(virStoragePoolGetUUIDString) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
 	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
-	X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolUpload) X(virStorageVolFree)              \
-	X(virStorageVolGetConnect) X(virStorageVolGetKey) X(virStorageVolGetInfo) X(virStorageVolGetName)         \
+	X(virStorageVolCreateXML) X(virStorageVolCreateXMLFrom) X(virStorageVolDelete) X(virStorageVolDownload) X(virStorageVolUpload) X(virStorageVolFree)              \
+	X(virStorageVolGetConnect) X(virStorageVolGetKey) X(virStorageVolGetInfo) X(virStorageVolGetInfoFlags) X(virStorageVolGetName)         \
 	X(virStorageVolGetXMLDesc) X(virStorageVolLookupByName) X(virStorageVolLookupByPath) \
 	X(virStreamAbort) X(virStreamEventAddCallback) X(virStreamEventRemoveCallback)     \
 	X(virStreamEventUpdateCallback) X(virStreamFinish) X(virStreamFree) X(virStreamNew) \
-	X(virStreamRecv) X(virStreamSend) X(virStreamSparseSendAll)                       \
+	X(virStreamRecv) X(virStreamRecvFlags) X(virStreamRecvHole) X(virStreamSend) X(virStreamSendHole) X(virStreamSparseSendAll)                       \
 	X(virDomainSnapshotCreateXML) X(virDomainListAllSnapshots) X(virDomainSnapshotNum) \
 	X(virDomainSnapshotGetXMLDesc) X(virDomainSnapshotGetName)                         \
 	X(virDomainSnapshotGetParent) X(virDomainSnapshotIsCurrent)                        \
