@@ -457,7 +457,10 @@ static int resolve_disk(struct rctx *c, xmlNodePtr node, struct vp_error *err)
 		virStorageVolInfo info;
 
 		d->how = VP_CLONE_STREAM;
-		if (virStorageVolGetInfoFlags(vol, &info, VIR_STORAGE_VOL_GET_PHYSICAL) < 0) {
+		/* the file's length; hosts that cannot say (older, or libvirt's
+		 * test driver) give what it holds */
+		if (virStorageVolGetInfoFlags(vol, &info, VIR_STORAGE_VOL_GET_PHYSICAL) < 0 &&
+		    (!vp_libvirt_error_is(VIR_ERR_NO_SUPPORT) || virStorageVolGetInfo(vol, &info) < 0)) {
 			vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the size of volume '%s/%s'",
 					 d->src_pool, d->src_vol);
 			goto out;

@@ -538,5 +538,44 @@ if [ "$RC" -eq 1 ] && grep -q "127.0.0.9" "$TMP/err"; then pass; else fail "LIBV
 # bad input is reported before any connection is tried
 LIBVIRT_DEFAULT_URI=qemu+tcp://127.0.0.9/system usage_error "usage before connecting" "invalid --memory" create vm1 --memory 0
 
+# ---- clone (issue 9) ---------------------------------------------------------
+# usage errors are reported before any connection is tried
+CLONE_BAD=qemu+tcp://127.0.0.9/system
+LIBVIRT_DEFAULT_URI=$CLONE_BAD usage_error "clone: no arguments" "the VM to clone (SRC) is required" clone
+LIBVIRT_DEFAULT_URI=$CLONE_BAD usage_error "clone: no new name" "the clone's name (NEW) is required" clone gold
+LIBVIRT_DEFAULT_URI=$CLONE_BAD usage_error "clone: three names" "unexpected argument 'c'" clone a b c
+LIBVIRT_DEFAULT_URI=$CLONE_BAD usage_error "clone: bad new name" "invalid VM name 'a'/><x'" clone gold "a'/><x"
+LIBVIRT_DEFAULT_URI=$CLONE_BAD usage_error "clone: bad source name" "invalid VM name 'a b'" clone "a b" g2
+LIBVIRT_DEFAULT_URI=$CLONE_BAD usage_error "clone: unknown option" "unknown option '--full'" clone gold g2 --full
+expect 0 "clone --help" clone --help && out_has "clone --help" "usage: vprov clone SRC NEW" &&
+	out_has "clone --help" "--linked"
+# a test-driver host with a shut-off VM 'gold' made by vprov (tests/data/clone-host.xml)
+CLONEHOST=test://$(cd "$(dirname "$0")/../data" && pwd)/clone-host.xml
+expect 0 "clone --dry-run" -c "$CLONEHOST" clone gold g2 --dry-run &&
+	out_has "clone --dry-run: copy" "would copy volume 'guest/gold.qcow2' to 'g2.qcow2' in pool 'guest' (2 GiB, qcow2)" &&
+	out_has "clone --dry-run: seed" "to 'g2-cidata.iso' in pool 'guest'" &&
+	out_has "clone --dry-run: define" "would define VM 'g2' (a full clone of 'gold'"
+expect 0 "clone --linked --dry-run --json" -c "$CLONEHOST" clone gold g2 --linked --dry-run --json &&
+	json_eq "clone --json: actions" "[d['action'] for d in j['disks']]" "['overlay', 'copy', 'shared']" &&
+	json_eq "clone --json: overlay on gold's volume" "j['disks'][0]['backing_store'], j['created']" "/guest/gold.qcow2 False" &&
+	json_eq "clone --json: a new MAC" "j['interfaces'][0]['mac'] != j['interfaces'][0]['source_mac'], j['interfaces'][0]['mac'][:9]" "True 52:54:00:" &&
+	json_eq "clone --json: plan steps" "[s['kind'] for s in j['plan']['steps']]" "['volume', 'volume', 'define']"
+expect 0 "clone" -c "$CLONEHOST" clone gold g2 &&
+	out_has "clone: summary" "cloned VM 'gold' as 'g2' (full clone)" &&
+	out_has "clone: its disk" "disk vda: /guest/g2.qcow2 (copy of /guest/gold.qcow2, 2 GiB qcow2)" &&
+	out_has "clone: shared cdrom" "disk sda: /guest/shared.iso (shared with 'gold')" &&
+	out_has "clone: console log renamed" "log: /var/log/libvirt/qemu/g2-console.log"
+expect 0 "clone --json" -c "$CLONEHOST" clone gold g2 --linked --json &&
+	json_eq "clone --json: made" "j['created'], j['linked'], j['disks'][0]['volume']" "True True g2.qcow2"
+run -c "$CLONEHOST" clone web g2
+if [ "$RC" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	grep -qF "vprov clone: VM 'web' is running: a clone is made of a shut-off VM" "$TMP/err"; then
+	pass
+else
+	fail "clone of a running VM: not one line with exit 1"
+fi
+usage_error "clone: name taken" "a VM named 'web' already exists" -c "$CLONEHOST" clone gold web
+usage_error "clone: no such VM" "no VM named 'nosuch'" -c "$CLONEHOST" clone nosuch g2
+
 echo "cli: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
