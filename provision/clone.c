@@ -39,6 +39,8 @@
 #include "xmlutil.h"
 
 #define COPY_CHUNK (4u << 20)
+/* where qemu:///system keeps the NVRAM of a firmware it chose itself */
+#define VP_LIBVIRT_NVRAM_DIR "/var/lib/libvirt/qemu/nvram"
 
 /* What the steps share; owned by the plan. */
 struct cstate {
@@ -603,7 +605,19 @@ static void resolve_files(struct rctx *c)
 				     "the console log '%s' is not named after VM '%s': the clone logs to it too",
 				     log, c->res->src);
 	}
-	if (nv && *nv) {
+	if ((!nv || !*nv) && c->cs->local) {
+		/* a firmware libvirt chooses (firmware='efi') keeps its variables
+		 * where it always does, named after the VM, out of the definition */
+		_cleanup_(freep) char *fw = vp_xml_prop(vp_xml_child(root, "os"), "firmware");
+		_cleanup_(freep) char *uri = virConnectGetURI(c->conn);
+
+		if (streq(fw, "efi") && uri && !strncmp(uri, "qemu", 4) && strstr(uri, "/system")) {
+			c->res->src_nvram = vp_strdup_printf(VP_LIBVIRT_NVRAM_DIR "/%s_VARS.fd", c->res->src);
+			c->res->nvram = vp_strdup_printf(VP_LIBVIRT_NVRAM_DIR "/%s_VARS.fd", c->res->name);
+			c->res->nvram_implicit = true;
+		}
+		virResetLastError();
+	} else if (nv && *nv) {
 		char *dir_end = strrchr(nv, '/');
 
 		c->res->src_nvram = vp_strdup(nv);
@@ -733,8 +747,6 @@ static int build_doc(struct cstate *cs, xmlDocPtr *out, struct vp_error *err)
 		vp_xml_set_text(vp_xml_child(root, "uuid"), res->uuid);
 	else
 		vp_xml_set_text(vp_xml_add_before(root, vp_xml_child(root, "memory"), "uuid"), res->uuid);
-	/* libvirt names an unnamed console log, the title is SRC's */
-	vp_xml_drop(vp_xml_child(root, "title"));
 	devs = vp_xml_child(root, "devices");
 	for (n = devs ? devs->children : NULL; n; n = n->next) {
 		if (is_elem(n, "disk")) {
@@ -767,8 +779,8 @@ static int build_doc(struct cstate *cs, xmlDocPtr *out, struct vp_error *err)
 	if (nv && res->src_nvram) {
 		if (res->nvram)
 			vp_xml_set_text(nv, res->nvram);
-		else /* a fresh one from libvirt's template */
-			vp_xml_set_text(nv, NULL);
+		else /* libvirt makes a fresh one from its template */
+			vp_xml_drop(nv);
 	}
 	update_record(doc, res, src_uuid);
 	if (cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
@@ -778,6 +790,8 @@ static int build_doc(struct cstate *cs, xmlDocPtr *out, struct vp_error *err)
 }
 
 /* ---- the steps --------------------------------------------------------- */
+
+static int check_off(virDomainPtr dom, const char *name, struct vp_error *err);
 
 static struct cstate *state_of(struct vp_apply *ap)
 {
@@ -907,6 +921,16 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	if (!from)
 		return vp_error_set(err, VP_ERR_NOT_FOUND, "volume '%s/%s' of VM '%s' is gone",
 				    d->src_pool, d->src_vol, cs->res->src);
+	/* a copy of a disk being written is no copy */
+	{
+		_cleanup_(virDomainFreep) virDomainPtr dom = virDomainLookupByName(ap->conn, cs->res->src);
+
+		if (!dom)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot find VM '%s' any more",
+						cs->res->src);
+		if (check_off(dom, cs->res->src, err) < 0)
+			return -1;
+	}
 	switch (d->how) {
 	case VP_CLONE_COPY:
 		req.copy_of = from;
@@ -1236,6 +1260,16 @@ int vp_clone_plan(virConnectPtr conn, const char *src, const char *new_name,
 	if (resolve_nics(&c, err) < 0)
 		goto out;
 	resolve_files(&c);
+	if (res->nvram && c.cs->local) {
+		struct stat sb;
+
+		if (lstat(res->nvram, &sb) == 0) {
+			vp_error_set(err, VP_ERR_EXISTS,
+				     "'%s' exists already (the NVRAM of an earlier VM named '%s'?)",
+				     res->nvram, new_name);
+			goto out;
+		}
+	}
 	if (res->nvram && !c.cs->local) {
 		vp_plan_warn(c.plan,
 			     "the NVRAM of VM '%s' is on another host and is not copied: the clone starts with fresh firmware variables",

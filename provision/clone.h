@@ -89,6 +89,8 @@ struct vp_clone_result {
 	size_t n_nics;
 	char *console_log;       /* the clone's, when it has one */
 	char *nvram, *src_nvram; /* the clone's NVRAM file and SRC's, when SRC has one */
+	bool nvram_implicit;     /* not in the definition: where libvirt keeps it for a
+	                          * firmware it chose (<os firmware='efi'>) */
 	char *xml;               /* the definition (submitted, or would be) */
 };
 

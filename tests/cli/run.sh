@@ -559,7 +559,8 @@ expect 0 "clone --linked --dry-run --json" -c "$CLONEHOST" clone gold g2 --linke
 	json_eq "clone --json: actions" "[d['action'] for d in j['disks']]" "['overlay', 'copy', 'shared']" &&
 	json_eq "clone --json: overlay on gold's volume" "j['disks'][0]['backing_store'], j['created']" "/guest/gold.qcow2 False" &&
 	json_eq "clone --json: a new MAC" "j['interfaces'][0]['mac'] != j['interfaces'][0]['source_mac'], j['interfaces'][0]['mac'][:9]" "True 52:54:00:" &&
-	json_eq "clone --json: plan steps" "[s['kind'] for s in j['plan']['steps']]" "['volume', 'volume', 'define']"
+	json_eq "clone --json: plan steps" "[s['kind'] for s in j['plan']['steps']]" "['volume', 'volume', 'nvram', 'define']" &&
+	json_eq "clone --json: NVRAM renamed" "j['nvram']" "/var/lib/libvirt/qemu/nvram/g2_VARS.fd"
 expect 0 "clone" -c "$CLONEHOST" clone gold g2 &&
 	out_has "clone: summary" "cloned VM 'gold' as 'g2' (full clone)" &&
 	out_has "clone: its disk" "disk vda: /guest/g2.qcow2 (copy of /guest/gold.qcow2, 2 GiB qcow2)" &&

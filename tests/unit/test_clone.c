@@ -421,6 +421,20 @@ static int fail_after_volume(void *opaque, const struct vp_step *st, enum vp_hoo
 	return !strcmp(st->kind, "volume") && at == VP_HOOK_AFTER && ++*seen == 2;
 }
 
+static int start_src(void *opaque, const struct vp_step *st, enum vp_hook_point at)
+{
+	virDomainPtr d;
+
+	if (strcmp(st->kind, "volume") != 0 || at != VP_HOOK_BEFORE)
+		return 0;
+	d = virDomainLookupByName(opaque, "gold");
+	if (d && virDomainIsActive(d) == 0)
+		virDomainCreate(d);
+	if (d)
+		virDomainFree(d);
+	return 0;
+}
+
 static void test_failures_leave_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -454,6 +468,22 @@ static void test_failures_leave_nothing(void **state)
 		same_census(before, count(f->conn));
 		vp_undo_report_clear(&undo);
 		vp_clone_result_clear(&res);
+	}
+	/* SRC started between the plan and the copy: refused, nothing left */
+	{
+		struct vp_clone_opts o = { .state_dir = f->state, .hook = start_src,
+					   .hook_opaque = f->conn };
+		virDomainPtr d;
+
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(vp_domain_clone(f->conn, "gold", "bad1", &o, &res, NULL, &undo, &err), -1);
+		assert_non_null(strstr(err.msg, "VM 'gold' is running"));
+		same_census(before, count(f->conn));
+		vp_undo_report_clear(&undo);
+		vp_clone_result_clear(&res);
+		d = virDomainLookupByName(f->conn, "gold");
+		assert_int_equal(virDomainDestroy(d), 0);
+		virDomainFree(d);
 	}
 	/* a clone of it still works afterwards */
 	if (do_clone(f, "gold", "bad1", false, &res, NULL, &err) < 0)
