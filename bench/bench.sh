@@ -30,7 +30,7 @@
 #   (create+start from a cached cloud image
 #   vs virt-install --import --cloud-init on the same base), image-upload
 #   (a base into an empty pool on the second host vs virsh vol-upload
-#   --sparse)
+#   --sparse), clone (a full copy of a shut-off VM vs virt-clone)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--inject-runs N]
@@ -875,4 +875,58 @@ if wants image-upload; then
 	echo "  virsh          $b ms   virsh vol-create-as $iu_pool VOL $iu_size --allocation 0 --format raw && virsh vol-upload --sparse --pool $iu_pool VOL FILE"
 	ratio_line "vprov / virsh vol-upload --sparse" "$a" "$b" 1.1
 	iu_cleanup
+fi
+
+# --------------------------------------- clone: a full copy of a shut-off VM
+# A shut-off VM (made by vprov, never booted from its disk) whose 2 GiB
+# qcow2 disk holds 1 GiB of data: 'vprov clone SRC NEW' against
+# 'virt-clone --original SRC --name NEW --auto-clone' (both have the host
+# copy the volume: virStorageVolCreateXMLFrom, qemu-img convert), and
+# 'vprov clone --linked' for what an overlay costs instead.  Each clone is
+# checked (defined, its own volume holding the data) and removed between
+# runs.
+if wants clone; then
+	echo "== clone: a full copy of a shut-off VM with 1 GiB of data" >&2
+	cl_runs=${create_runs:-5}
+	cl_src=${prefix}clsrc cl_v=${prefix}clv cl_i=${prefix}cli cl_l=${prefix}cll
+	"$vprov" create "$cl_src" -c "$URI" --memory 256 --disk size=2 --import --network none \
+		--graphics none --virt-type qemu --noautoconsole >/dev/null 2>"$tmp/stderr" ||
+		{ cat "$tmp/stderr" >&2; die "cannot create the source VM"; }
+	virsh destroy "$cl_src" >/dev/null 2>&1
+	cl_disk=$(virsh vol-path --pool "$POOL" "$cl_src.qcow2") || die "no volume '$cl_src.qcow2'"
+	qemu-io -c 'write -P 0x5a 0 1G' "$cl_disk" >/dev/null || die "qemu-io cannot fill '$cl_disk'"
+	cl_vprov=("$vprov" -c "$URI" clone "$cl_src" "$cl_v")
+	cl_vc=(virt-clone --connect "$URI" --original "$cl_src" --name "$cl_i" --auto-clone)
+	cl_link=("$vprov" -c "$URI" clone "$cl_src" "$cl_l" --linked)
+	cl_check() { # NAME WHO MIN_KIB: defined, shut off, its volume holding at least MIN_KIB
+		local alloc
+		[[ $(virsh domstate "$1" 2>/dev/null) == "shut off" ]] || die "$2: no shut-off VM '$1'"
+		alloc=$(virsh vol-dumpxml --pool "$POOL" "$1.qcow2" 2>/dev/null |
+			sed -n "s/.*<allocation unit='bytes'>\([0-9]*\)<.*/\1/p")
+		[[ -n $alloc ]] && ((alloc / 1024 >= $3)) || die "$2: '$1.qcow2' holds ${alloc:-no} bytes"
+	}
+	cl_remove() { # NAME
+		virsh undefine --nvram "$1" >/dev/null 2>&1 || virsh undefine "$1" >/dev/null 2>&1
+		vm_remove "$1"
+	}
+	timed cl_warm "${cl_vprov[@]}"; cl_check "$cl_v" vprov 1048576; cl_remove "$cl_v"
+	timed cl_warm "${cl_vc[@]}"; cl_check "$cl_i" virt-clone 1048576; cl_remove "$cl_i"
+	for ((k = 0; k < cl_runs; k++)); do
+		if ((k % 2)); then
+			timed cl_vc "${cl_vc[@]}"; cl_check "$cl_i" virt-clone 1048576; cl_remove "$cl_i"
+			timed cl_vprov "${cl_vprov[@]}"; cl_check "$cl_v" vprov 1048576; cl_remove "$cl_v"
+		else
+			timed cl_vprov "${cl_vprov[@]}"; cl_check "$cl_v" vprov 1048576; cl_remove "$cl_v"
+			timed cl_vc "${cl_vc[@]}"; cl_check "$cl_i" virt-clone 1048576; cl_remove "$cl_i"
+		fi
+		timed cl_link "${cl_link[@]}"; cl_check "$cl_l" "vprov --linked" 0; cl_remove "$cl_l"
+	done
+	a=$(median_ms cl_vprov) b=$(median_ms cl_vc) c=$(median_ms cl_link)
+	echo
+	echo "== clone: a shut-off VM, 2 GiB qcow2 with 1 GiB of data ($cl_runs interleaved rounds, medians)"
+	echo "  vprov          $a ms   ${cl_vprov[*]:1}"
+	echo "  virt-clone     $b ms   ${cl_vc[*]}"
+	echo "  vprov --linked $c ms   (an overlay on SRC's volume; virt-clone has none)"
+	ratio_line "vprov / virt-clone" "$a" "$b" 1.0
+	cl_remove "$cl_src"
 fi
