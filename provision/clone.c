@@ -685,6 +685,10 @@ static void update_record(xmlDocPtr doc, const struct vp_clone_result *res, cons
 		/* SRC's origin record, if it is a clone itself, is not the clone's */
 		if (is_ours(c, "clone"))
 			vp_xml_drop(c);
+		/* what SRC owns stays SRC's (an install run's kernel, say): the
+		 * clone's delete must never remove it; its own volumes follow */
+		else if (is_ours(c, "volume"))
+			vp_xml_set(c, "owned", "no");
 		c = next;
 	}
 	for (i = 0; i < res->n_disks; i++) {
@@ -1020,7 +1024,7 @@ static int step_sysprep(struct vp_apply *ap, struct vp_step *st, struct vp_error
 {
 	struct cstate *cs = state_of(ap);
 	const struct vp_clone_result *res = cs->res;
-	struct vp_inject_disk disks[16];
+	_cleanup_(freep) struct vp_inject_disk *disks = vp_calloc(res->n_disks + 1, sizeof(*disks));
 	struct vp_edit_list edits = { 0 };
 	struct vp_inject_opts o = {
 		.force_tcg = vp_inject_want_tcg(ap->conn, cs->cache_dir),
@@ -1031,7 +1035,7 @@ static int step_sysprep(struct vp_apply *ap, struct vp_step *st, struct vp_error
 	int r;
 
 	(void)st;
-	for (i = 0; i < res->n_disks && n < sizeof(disks) / sizeof(disks[0]); i++)
+	for (i = 0; i < res->n_disks; i++)
 		if (res->disks[i].how != VP_CLONE_SHARED && !res->disks[i].seed)
 			disks[n++] = (struct vp_inject_disk){ .path = res->disks[i].path,
 							      .format = res->disks[i].src_format &&

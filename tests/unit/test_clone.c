@@ -188,6 +188,29 @@ static void test_full_clone(void **state)
 	_cleanup_(freep) char *log = NULL;
 
 	make_src(f, "gold", "size=1", "size=2");
+	/* gold also owns a volume that is none of its disks (as an install
+	 * run's kernel is): it stays gold's */
+	{
+		xmlDocPtr d = inactive_doc(f->conn, "gold");
+		xmlNodePtr md = vp_xml_child(xmlDocGetRootElement(d), "metadata"), vm, v;
+		_cleanup_(freep) char *xml = NULL;
+		virDomainPtr dom;
+
+		for (vm = md->children; vm && !xmlStrEqual(vm->name, BAD_CAST "vm"); vm = vm->next)
+			;
+		assert_non_null(vm);
+		v = vp_xml_add(vm, "volume", NULL);
+		xmlSetNs(v, vm->ns);
+		vp_xml_set(v, "role", "kernel");
+		vp_xml_set(v, "owned", "yes");
+		vp_xml_set(v, "pool", "default");
+		vp_xml_set(v, "name", "gold-kernel");
+		xml = vp_xml_format(d);
+		xmlFreeDoc(d);
+		dom = virDomainDefineXML(f->conn, xml);
+		assert_non_null(dom);
+		virDomainFree(dom);
+	}
 	src = inactive_doc(f->conn, "gold");
 	src_uuid = xp(src, "string(/domain/uuid)");
 	src_mac = xp(src, "string(/domain/devices/interface/mac/@address)");
@@ -243,7 +266,8 @@ static void test_full_clone(void **state)
 	expect_str(doc, "string(//vprov:vm/vprov:clone/@linked)", "no");
 	expect_str(doc, "count(//vprov:vm/vprov:volume[@owned='yes'])", "2");
 	expect_str(doc, "string(//vprov:vm/vprov:volume[@role='disk'][1]/@name)", "copy1.qcow2");
-	expect_str(doc, "count(//vprov:vm/vprov:volume[contains(@name,'gold')])", "0");
+	expect_str(doc, "count(//vprov:vm/vprov:volume[contains(@name,'gold')])", "1");
+	expect_str(doc, "string(//vprov:vm/vprov:volume[@name='gold-kernel']/@owned)", "no");
 	vp_clone_result_clear(&res);
 
 	/* a full clone depends on nothing: SRC starts and goes, the clone stays */
