@@ -22,6 +22,7 @@
 #include "clone.h"
 #include "create.h"
 #include "domain.h"
+#include "inject.h"
 #include "storage.h"
 #include "units.h"
 #include "xmlutil.h"
@@ -344,6 +345,18 @@ static void test_linked_clone(void **state)
 	assert_non_null(strstr(err.msg, "VM 'gold' has linked clones built on its disks: 'lc'"));
 	assert_null(strchr(err.msg, '\n'));
 	assert_int_equal(virDomainIsActive(dom), 0);
+	/* nor may its disks be edited (before any appliance starts) */
+	{
+		struct vp_edit_list edits = { 0 };
+		struct vp_domain_inject_result ir;
+
+		assert_int_equal(vp_edit_list_add(&edits, "hostname", "x", &err), 0);
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(vp_domain_inject(f->conn, "gold", NULL, &edits, NULL, &ir, &err), -1);
+		assert_non_null(strstr(err.msg, "VM 'gold' has linked clones built on its disks: 'lc'"));
+		vp_domain_inject_result_clear(&ir);
+		vp_edit_list_clear(&edits);
+	}
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(vp_domain_delete(dom, false, &rep, &err), -1);
 	vp_delete_report_clear(&rep);
