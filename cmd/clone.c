@@ -15,7 +15,8 @@
 
 static const struct vp_opt options[] = {
 	VP_OPT_FLAG(0, "linked", "thin qcow2 overlays on SRC's disks instead of full copies\n"
-				 "(SRC then cannot be started or deleted while the clone exists)"),
+				 "(SRC then cannot be started, edited or deleted while the\n"
+				 "clone exists)"),
 	VP_OPT_FLAG(0, "sysprep", "reset the clone for a new machine: empty /etc/machine-id,\n"
 				  "no SSH host keys (made again at boot), no cloud-init state,\n"
 				  "leases and logs cleared (libguestfs, this machine only)"),
@@ -31,8 +32,9 @@ static const char description[] =
 	"Read-only disks, cdroms and disks SRC only uses are shared, not copied.\n"
 	"A full clone copies through the host's storage API (sparse; a qcow2 disk\n"
 	"keeps its backing image); --linked makes overlays on SRC's disks instead,\n"
-	"fast and small, and SRC must then stay as it is: vprov refuses to start or\n"
-	"delete it while such a clone exists.  A failure or Ctrl+C leaves nothing.\n"
+	"fast and small, and SRC must then stay as it is: vprov refuses to start,\n"
+	"edit (inject) or delete it while such a clone exists.  A failure or Ctrl+C\n"
+	"leaves nothing.\n"
 	"\n"
 	"  vprov clone web1 web2\n"
 	"  vprov clone gold test1 --linked --sysprep\n"

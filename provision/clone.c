@@ -1283,7 +1283,7 @@ int vp_clone_plan(virConnectPtr conn, const char *src, const char *new_name,
 	}
 	if (opts->linked)
 		vp_plan_note(c.plan,
-			     "a linked clone is built on the disks of VM '%s': vprov refuses to start or delete '%s' while the clone exists, since any change to them would corrupt the clone",
+			     "a linked clone is built on the disks of VM '%s': vprov refuses to start, edit or delete '%s' while the clone exists, since any change to them would corrupt the clone",
 			     src, src);
 	/* the document, validated before anything is made; define builds it
 	 * again with the volumes' final paths */

@@ -12,9 +12,9 @@
  *     through two sparse libvirt streams instead, so the copy keeps that
  *     backing image (libvirt's own copy would flatten it silently);
  *   - a linked clone (linked) makes a thin qcow2 overlay whose backing
- *     store is SRC's volume.  SRC must then never change: vp_domain_delete
- *     and vp_domain_start refuse it while such clones exist
- *     (vp_clone_dependents).
+ *     store is SRC's volume.  SRC must then never change: vp_domain_delete,
+ *     vp_domain_start and vp_domain_inject refuse it while such clones
+ *     exist (vp_clone_dependents); libvirt itself does not stop a start.
  * Read-only disks, cdroms, shareable disks and disks that are not SRC's
  * own are used by the clone as they are.  The cloud-init seed is copied as
  * the clone's own (see clone.c for why).  The serial console log named
