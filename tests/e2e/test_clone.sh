@@ -13,7 +13,8 @@
 #      clone outlives it;
 #   4. a failure injected at the definition (VPROV_FAIL_AT=define), after
 #      both copies were made, and a SIGINT between the two copies: exit
-#      non-zero, the host exactly as before (no domain, no volume);
+#      non-zero, the host exactly as before (no domain, no volume); a
+#      SIGKILL there: the next vprov command rolls the journal back;
 #   5. a full clone of a qcow2 overlay on a base image keeps the backing
 #      file (not flattened) and the same guest content (qemu-img compare);
 #   6. --sysprep on a clone of the Debian cloud image (scripts/test-image.sh):
@@ -105,6 +106,19 @@ wait "$pid"
 rc=$?
 rm -f "$PAUSE"
 e2e_check "SIGINT mid-clone: exit 130 (rc=$rc: $(tail -n 2 "$E2E_TMP/int.err"))" [ "$rc" -eq 130 ]
+e2e_check "... and the host is as it was" [ "$(host_state)" = "$before" ]
+# killed outright there: the journal stays, and the next command rolls it back
+touch "$PAUSE"
+VPROV_TEST_PAUSE="volume:after:$PAUSE" "$VPROV" clone "$SRC" "$BAD" >"$E2E_TMP/kill.out" 2>"$E2E_TMP/kill.err" &
+pid=$!
+e2e_check "another clone pauses after its first copy" e2e_wait_log "$E2E_TMP/kill.err" "paused after step 'volume'" 120
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+rm -f "$PAUSE"
+e2e_check "SIGKILL mid-clone leaves the copy behind, for now" eval '[ -n "$(e2e_vols_named "$BAD")" ]'
+"$VPROV" list --all >/dev/null 2>"$E2E_TMP/recover.err"
+e2e_check "the next command rolls the clone back and says so ($(head -n 1 "$E2E_TMP/recover.err"))" \
+	grep -qF "rolled back an interrupted 'clone $BAD'" "$E2E_TMP/recover.err"
 e2e_check "... and the host is as it was" [ "$(host_state)" = "$before" ]
 
 # ---- 2. full and linked clones --------------------------------------------------
