@@ -39,16 +39,19 @@
 	X(virEventUpdateHandle)                                                            \
 	X(virNetworkFree) X(virNetworkGetName) X(virConnectListAllNetworks) X(virNetworkIsActive) X(virNetworkLookupByName)                  \
 	X(virStoragePoolBuild) X(virStoragePoolCreate) X(virStoragePoolDefineXML)          \
+	X(virStoragePoolGetInfo)                                                           \
 	X(virStoragePoolDestroy) X(virStoragePoolFree) X(virStoragePoolGetName)            \
 	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolIsPersistent) X(virStoragePoolListAllVolumes) \
 	X(virStoragePoolLookupByName) X(virStoragePoolLookupByUUIDString) X(virStoragePoolGetUUIDString) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
 	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
 	X(virStorageVolCreateXML) X(virStorageVolDelete) X(virStorageVolUpload) X(virStorageVolFree)              \
+	X(virStorageVolDownload) X(virStorageVolGetInfoFlags)                              \
 	X(virStorageVolGetConnect) X(virStorageVolGetKey) X(virStorageVolGetInfo) X(virStorageVolGetName)         \
 	X(virStorageVolGetXMLDesc) X(virStorageVolLookupByName) X(virStorageVolLookupByPath) \
 	X(virStreamAbort) X(virStreamEventAddCallback) X(virStreamEventRemoveCallback)     \
 	X(virStreamEventUpdateCallback) X(virStreamFinish) X(virStreamFree) X(virStreamNew) \
 	X(virStreamRecv) X(virStreamSend) X(virStreamSparseSendAll)                       \
+	X(virStreamRecvFlags) X(virStreamRecvHole) X(virStreamSendHole)                   \
 	X(virDomainSnapshotCreateXML) X(virDomainListAllSnapshots) X(virDomainSnapshotNum) \
 	X(virDomainSnapshotGetXMLDesc) X(virDomainSnapshotGetName)                         \
 	X(virDomainSnapshotGetParent) X(virDomainSnapshotIsCurrent)                        \
