@@ -3,6 +3,7 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +180,135 @@ static int send_all(virStreamPtr st, const char *buf, size_t n)
 	return 0;
 }
 
+/* The download is read by a thread of its own, a few chunks ahead of the
+ * thread that hashes and uploads them: receiving, hashing and sending then
+ * overlap instead of taking turns.  Each connection is used by one thread
+ * only; the reader ends by itself (at the end of the stream, an error, or
+ * the next chunk after stop is set) before the streams are finished or
+ * aborted. */
+enum { NSLOT = 4 };
+
+struct slot {
+	enum seg kind;
+	char *buf;
+	size_t n;
+	uint64_t hole;
+	bool full;
+};
+
+struct reader {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	virStreamPtr st;
+	struct slot slots[NSLOT];
+	unsigned w, r;               /* next slot to fill, to take */
+	bool stop, started;
+	gnutls_hash_hd_t h;          /* set: the reader hashes what it reads */
+	char *why;                   /* libvirt's message when it failed (the reader's thread) */
+};
+
+static void *reader_main(void *opaque)
+{
+	struct reader *rd = opaque;
+
+	for (;;) {
+		struct slot *sl;
+		enum seg kind;
+
+		pthread_mutex_lock(&rd->mu);
+		while (!rd->stop && rd->slots[rd->w % NSLOT].full)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		if (rd->stop) {
+			pthread_mutex_unlock(&rd->mu);
+			return NULL;
+		}
+		sl = &rd->slots[rd->w % NSLOT];
+		pthread_mutex_unlock(&rd->mu);
+		kind = recv_seg(rd->st, sl->buf, CHUNK, &sl->n, &sl->hole);
+		if (rd->h && kind == SEG_DATA)
+			gnutls_hash(rd->h, sl->buf, sl->n);
+		else if (rd->h && kind == SEG_HOLE)
+			hash_zeros(rd->h, sl->hole);
+		if (kind == SEG_ERR) {
+			const char *m = virGetLastErrorMessage();
+
+			rd->why = vp_strdup(m ? m : "unknown libvirt error");
+		}
+		pthread_mutex_lock(&rd->mu);
+		sl->kind = kind;
+		sl->full = true;
+		rd->w++;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		if (kind == SEG_ERR || kind == SEG_END)
+			return NULL;
+	}
+}
+
+/* h: the reader hashes the bytes as they come (NULL: the caller does). */
+static int reader_start(struct reader *rd, virStreamPtr st, gnutls_hash_hd_t h)
+{
+	size_t i;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->h = h;
+	pthread_mutex_init(&rd->mu, NULL);
+	pthread_cond_init(&rd->cv, NULL);
+	rd->st = st;
+	for (i = 0; i < NSLOT; i++)
+		rd->slots[i].buf = vp_grow(NULL, CHUNK, 1);
+	return 0;
+}
+
+/* The next piece, in the caller's thread; give it back with reader_done(). */
+static struct slot *reader_next(struct reader *rd, pthread_t *th)
+{
+	struct slot *sl;
+
+	if (!rd->started) {
+		if (pthread_create(th, NULL, reader_main, rd) != 0)
+			return NULL;
+		rd->started = true;
+	}
+	pthread_mutex_lock(&rd->mu);
+	while (!rd->slots[rd->r % NSLOT].full)
+		pthread_cond_wait(&rd->cv, &rd->mu);
+	sl = &rd->slots[rd->r % NSLOT];
+	pthread_mutex_unlock(&rd->mu);
+	return sl;
+}
+
+static void reader_done(struct reader *rd, struct slot *sl)
+{
+	pthread_mutex_lock(&rd->mu);
+	sl->full = false;
+	rd->r++;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+/* Stop the thread (it ends after the chunk it is reading) and free. */
+static void reader_end(struct reader *rd, pthread_t th)
+{
+	size_t i;
+
+	if (rd->started) {
+		pthread_mutex_lock(&rd->mu);
+		rd->stop = true;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		pthread_join(th, NULL);
+	}
+	for (i = 0; i < NSLOT; i++)
+		free(rd->slots[i].buf);
+	free(rd->why);
+	pthread_cond_destroy(&rd->cv);
+	pthread_mutex_destroy(&rd->mu);
+}
+
 struct xfer {
+	struct reader rd;
+	pthread_t th;
 	virStreamPtr in, out;
 	const char *src_name, *dst_name, *stage;
 	const struct vp_reporter *r;
@@ -199,7 +328,8 @@ static void progress(struct xfer *x, bool force)
 
 static int put_data(struct xfer *x, const char *buf, size_t n)
 {
-	gnutls_hash(x->h, buf, n);
+	if (!x->rd.h)
+		gnutls_hash(x->h, buf, n);
 	if (x->out && send_all(x->out, buf, n) < 0) {
 		x->out_fail = true;
 		return -1;
@@ -211,7 +341,8 @@ static int put_data(struct xfer *x, const char *buf, size_t n)
 
 static int put_hole(struct xfer *x, uint64_t n)
 {
-	hash_zeros(x->h, n);
+	if (!x->rd.h)
+		hash_zeros(x->h, n);
 	if (x->out && virStreamSendHole(x->out, (long long)n, 0) < 0) {
 		x->out_fail = true;
 		return -1;
@@ -220,11 +351,30 @@ static int put_hole(struct xfer *x, uint64_t n)
 	return 0;
 }
 
+/* The next piece of the download; NULL when the reader failed (in_fail). */
+static struct slot *next(struct xfer *x, struct vp_error *err)
+{
+	struct slot *sl = reader_next(&x->rd, &x->th);
+
+	if (!sl) {
+		vp_error_set(err, VP_ERR_RUNTIME, "cannot start a thread to read volume '%s'",
+			     x->src_name);
+		return NULL;
+	}
+	if (sl->kind == SEG_ERR) {
+		vp_error_set(err, VP_ERR_RUNTIME, "cannot read volume '%s' through a stream",
+			     x->src_name);
+		vp_error_append_reason(err, x->rd.why);
+		x->in_fail = true;
+		return NULL;
+	}
+	return sl;
+}
+
 /* Read the head of the stream (holes as zeros) into a buffer until the
  * qcow2 header's backing name can be rewritten, rewrite it and pass the
  * head on; a hole it ended in is passed on as a hole. */
-static int pass_head(struct xfer *x, char *buf, const char *name, bool *rebased,
-		     struct vp_error *err)
+static int pass_head(struct xfer *x, const char *name, bool *rebased, struct vp_error *err)
 {
 	_cleanup_(freep) unsigned char *head = NULL;
 	size_t len = 0, need = 0, cap = 0;
@@ -238,28 +388,27 @@ static int pass_head(struct xfer *x, char *buf, const char *name, bool *rebased,
 		if (len >= need)
 			break;
 		if (hole_left == 0) {
-			size_t n = 0;
-			uint64_t hole = 0;
-			enum seg s = recv_seg(x->in, buf, CHUNK, &n, &hole);
+			struct slot *sl = next(x, err);
 
-			if (s == SEG_ERR) {
-				x->in_fail = true;
+			if (!sl)
 				return -1;
-			}
-			if (s == SEG_END)
+			if (sl->kind == SEG_END) {
+				reader_done(&x->rd, sl);
 				return vp_error_set(err, VP_ERR_INVALID,
 						    "volume '%s' ends inside its qcow2 header",
 						    x->src_name);
-			if (s == SEG_HOLE) {
-				hole_left = hole;
-				continue;
 			}
-			if (len + n > cap) {
-				cap = len + n;
-				head = vp_grow(head, cap, 1);
+			if (sl->kind == SEG_HOLE) {
+				hole_left = sl->hole;
+			} else {
+				if (len + sl->n > cap) {
+					cap = len + sl->n;
+					head = vp_grow(head, cap, 1);
+				}
+				memcpy(head + len, sl->buf, sl->n);
+				len += sl->n;
 			}
-			memcpy(head + len, buf, n);
-			len += n;
+			reader_done(&x->rd, sl);
 		} else {
 			size_t k = need - len;
 
@@ -282,24 +431,24 @@ static int pass_head(struct xfer *x, char *buf, const char *name, bool *rebased,
 	return 0;
 }
 
-static int pump(struct xfer *x, char *buf, struct vp_error *err)
+static int pump(struct xfer *x, struct vp_error *err)
 {
 	for (;;) {
-		size_t n = 0;
-		uint64_t hole = 0;
-		enum seg s;
+		struct slot *sl;
+		int r;
 
 		if (vp_report_cancelled(x->r))
 			return vp_error_set(err, VP_ERR_CANCELLED, "the copy of volume '%s' was interrupted",
 					    x->src_name);
-		s = recv_seg(x->in, buf, CHUNK, &n, &hole);
-		if (s == SEG_ERR) {
-			x->in_fail = true;
+		if (!(sl = next(x, err)))
 			return -1;
-		}
-		if (s == SEG_END)
+		if (sl->kind == SEG_END) {
+			reader_done(&x->rd, sl);
 			return 0;
-		if ((s == SEG_DATA ? put_data(x, buf, n) : put_hole(x, hole)) < 0)
+		}
+		r = sl->kind == SEG_DATA ? put_data(x, sl->buf, sl->n) : put_hole(x, sl->hole);
+		reader_done(&x->rd, sl);
+		if (r < 0)
 			return -1;
 		progress(x, false);
 	}
@@ -323,14 +472,13 @@ int vp_volume_transfer(virStorageVolPtr src, virStorageVolPtr dst,
 		       const struct vp_transfer_opts *opts, struct vp_transfer_result *res,
 		       struct vp_error *err)
 {
-	_cleanup_(freep) char *buf = NULL;
 	struct xfer x = {
 		.src_name = virStorageVolGetName(src),
 		.dst_name = virStorageVolGetName(dst),
 		.stage = opts && opts->stage ? opts->stage : "copy volume",
 		.r = opts ? opts->reporter : NULL,
 	};
-	bool rebased = false, hashing = false;
+	bool rebased = false, hashing = false, reading = false;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -345,6 +493,7 @@ int vp_volume_transfer(virStorageVolPtr src, virStorageVolPtr dst,
 		if (x.out)
 			virStreamFree(x.out);
 		x.out = NULL;
+		virStreamAbort(x.in);
 		goto out;
 	}
 	if (gnutls_hash_init(&x.h, GNUTLS_DIG_SHA256) < 0) {
@@ -352,12 +501,17 @@ int vp_volume_transfer(virStorageVolPtr src, virStorageVolPtr dst,
 		goto abort;
 	}
 	hashing = true;
-	buf = vp_grow(NULL, CHUNK, 1);
+	/* the bytes as read are the bytes sent, unless the header is
+	 * rewritten: then this thread hashes what it sends */
+	reader_start(&x.rd, x.in, opts && opts->backing_to ? NULL : x.h);
+	reading = true;
 	progress(&x, true);
-	if (opts && opts->backing_to && pass_head(&x, buf, opts->backing_to, &rebased, err) < 0)
+	if (opts && opts->backing_to && pass_head(&x, opts->backing_to, &rebased, err) < 0)
 		goto fail;
-	if (pump(&x, buf, err) < 0)
+	if (pump(&x, err) < 0)
 		goto fail;
+	reader_end(&x.rd, x.th);
+	reading = false;
 	if (virStreamFinish(x.out) < 0) {
 		x.out_fail = true;
 		goto fail;
@@ -365,8 +519,9 @@ int vp_volume_transfer(virStorageVolPtr src, virStorageVolPtr dst,
 	virStreamFree(x.out);
 	x.out = NULL;
 	if (virStreamFinish(x.in) < 0) {
-		x.in_fail = true;
-		goto fail;
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read volume '%s' through a stream",
+				 x.src_name);
+		goto abort;
 	}
 	progress(&x, true);
 	hash_hex(x.h, res->sha256);
@@ -377,17 +532,21 @@ int vp_volume_transfer(virStorageVolPtr src, virStorageVolPtr dst,
 	rc = 0;
 	goto out;
 fail:
-	if (x.in_fail)
-		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read volume '%s' through a stream",
-				 x.src_name);
-	else if (x.out_fail)
+	/* the reader's failure is said already; the writer's is this thread's */
+	if (x.out_fail)
 		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot write volume '%s' through a stream",
 				 x.dst_name);
 abort:
+	if (reading) {
+		reader_end(&x.rd, x.th);
+		reading = false;
+	}
 	if (x.out)
 		virStreamAbort(x.out);
 	virStreamAbort(x.in);
 out:
+	if (reading)
+		reader_end(&x.rd, x.th);
 	if (hashing)
 		gnutls_hash_deinit(x.h, NULL);
 	if (x.out)
@@ -399,7 +558,6 @@ out:
 int vp_volume_sha256(virStorageVolPtr vol, const char *stage, const struct vp_reporter *r,
 		     char hex[65], uint64_t *length, struct vp_error *err)
 {
-	_cleanup_(freep) char *buf = NULL;
 	struct xfer x = {
 		.src_name = virStorageVolGetName(vol),
 		.stage = stage ? stage : "checksum volume",
@@ -416,13 +574,18 @@ int vp_volume_sha256(virStorageVolPtr vol, const char *stage, const struct vp_re
 		virStreamAbort(x.in);
 		goto out;
 	}
-	buf = vp_grow(NULL, CHUNK, 1);
+	reader_start(&x.rd, x.in, x.h);
 	progress(&x, true);
-	if (pump(&x, buf, err) < 0 || (virStreamFinish(x.in) < 0 && (x.in_fail = true))) {
-		if (x.in_fail)
-			vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read volume '%s' through a stream",
-					 x.src_name);
+	if (pump(&x, err) < 0) {
+		reader_end(&x.rd, x.th);
 		virStreamAbort(x.in);
+		gnutls_hash_deinit(x.h, NULL);
+		goto out;
+	}
+	reader_end(&x.rd, x.th);
+	if (virStreamFinish(x.in) < 0) {
+		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read volume '%s' through a stream",
+				 x.src_name);
 		gnutls_hash_deinit(x.h, NULL);
 		goto out;
 	}
