@@ -181,19 +181,20 @@ static int send_all(virStreamPtr st, const char *buf, size_t n)
 }
 
 /* The download is read by a thread of its own, a few chunks ahead of the
- * thread that hashes and uploads them: receiving, hashing and sending then
- * overlap instead of taking turns.  Each connection is used by one thread
- * only; the reader ends by itself (at the end of the stream, an error, or
- * the next chunk after stop is set) before the streams are finished or
+ * thread that uploads them, and hashed by a third between the two (when
+ * the bytes pass unchanged): receiving, hashing and sending overlap
+ * instead of taking turns.  A chunk goes reader -> hasher -> sender
+ * through a ring of slots.  Each connection is used by one thread only;
+ * the reader ends by itself (at the end of the stream, an error, or the
+ * next chunk after stop is set) before the streams are finished or
  * aborted. */
-enum { NSLOT = 4 };
+enum { NSLOT = 6 };
 
 struct slot {
 	enum seg kind;
 	char *buf;
 	size_t n;
 	uint64_t hole;
-	bool full;
 };
 
 struct reader {
@@ -201,9 +202,10 @@ struct reader {
 	pthread_cond_t cv;
 	virStreamPtr st;
 	struct slot slots[NSLOT];
-	unsigned w, r;               /* next slot to fill, to take */
-	bool stop, started;
-	gnutls_hash_hd_t h;          /* set: the reader hashes what it reads */
+	uint64_t w, hpos, r;         /* slots filled, hashed, taken */
+	bool stop, started, hstarted;
+	gnutls_hash_hd_t h;          /* set: the hasher thread hashes what is read */
+	pthread_t th, hth;
 	char *why;                   /* libvirt's message when it failed (the reader's thread) */
 };
 
@@ -216,7 +218,7 @@ static void *reader_main(void *opaque)
 		enum seg kind;
 
 		pthread_mutex_lock(&rd->mu);
-		while (!rd->stop && rd->slots[rd->w % NSLOT].full)
+		while (!rd->stop && rd->w - rd->r >= NSLOT)
 			pthread_cond_wait(&rd->cv, &rd->mu);
 		if (rd->stop) {
 			pthread_mutex_unlock(&rd->mu);
@@ -225,10 +227,6 @@ static void *reader_main(void *opaque)
 		sl = &rd->slots[rd->w % NSLOT];
 		pthread_mutex_unlock(&rd->mu);
 		kind = recv_seg(rd->st, sl->buf, CHUNK, &sl->n, &sl->hole);
-		if (rd->h && kind == SEG_DATA)
-			gnutls_hash(rd->h, sl->buf, sl->n);
-		else if (rd->h && kind == SEG_HOLE)
-			hash_zeros(rd->h, sl->hole);
 		if (kind == SEG_ERR) {
 			const char *m = virGetLastErrorMessage();
 
@@ -236,7 +234,6 @@ static void *reader_main(void *opaque)
 		}
 		pthread_mutex_lock(&rd->mu);
 		sl->kind = kind;
-		sl->full = true;
 		rd->w++;
 		pthread_cond_broadcast(&rd->cv);
 		pthread_mutex_unlock(&rd->mu);
@@ -245,7 +242,36 @@ static void *reader_main(void *opaque)
 	}
 }
 
-/* h: the reader hashes the bytes as they come (NULL: the caller does). */
+static void *hasher_main(void *opaque)
+{
+	struct reader *rd = opaque;
+
+	for (;;) {
+		struct slot *sl;
+
+		pthread_mutex_lock(&rd->mu);
+		while (!rd->stop && rd->hpos == rd->w)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		if (rd->stop) {
+			pthread_mutex_unlock(&rd->mu);
+			return NULL;
+		}
+		sl = &rd->slots[rd->hpos % NSLOT];
+		pthread_mutex_unlock(&rd->mu);
+		if (sl->kind == SEG_DATA)
+			gnutls_hash(rd->h, sl->buf, sl->n);
+		else if (sl->kind == SEG_HOLE)
+			hash_zeros(rd->h, sl->hole);
+		pthread_mutex_lock(&rd->mu);
+		rd->hpos++;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		if (sl->kind == SEG_ERR || sl->kind == SEG_END)
+			return NULL;
+	}
+}
+
+/* h: a thread hashes the bytes as they come (NULL: the caller does). */
 static int reader_start(struct reader *rd, virStreamPtr st, gnutls_hash_hd_t h)
 {
 	size_t i;
@@ -261,17 +287,22 @@ static int reader_start(struct reader *rd, virStreamPtr st, gnutls_hash_hd_t h)
 }
 
 /* The next piece, in the caller's thread; give it back with reader_done(). */
-static struct slot *reader_next(struct reader *rd, pthread_t *th)
+static struct slot *reader_next(struct reader *rd)
 {
 	struct slot *sl;
 
 	if (!rd->started) {
-		if (pthread_create(th, NULL, reader_main, rd) != 0)
+		if (pthread_create(&rd->th, NULL, reader_main, rd) != 0)
 			return NULL;
 		rd->started = true;
+		if (rd->h) {
+			if (pthread_create(&rd->hth, NULL, hasher_main, rd) != 0)
+				return NULL;
+			rd->hstarted = true;
+		}
 	}
 	pthread_mutex_lock(&rd->mu);
-	while (!rd->slots[rd->r % NSLOT].full)
+	while (rd->r == (rd->h ? rd->hpos : rd->w))
 		pthread_cond_wait(&rd->cv, &rd->mu);
 	sl = &rd->slots[rd->r % NSLOT];
 	pthread_mutex_unlock(&rd->mu);
@@ -280,25 +311,27 @@ static struct slot *reader_next(struct reader *rd, pthread_t *th)
 
 static void reader_done(struct reader *rd, struct slot *sl)
 {
+	(void)sl;
 	pthread_mutex_lock(&rd->mu);
-	sl->full = false;
 	rd->r++;
 	pthread_cond_broadcast(&rd->cv);
 	pthread_mutex_unlock(&rd->mu);
 }
 
-/* Stop the thread (it ends after the chunk it is reading) and free. */
-static void reader_end(struct reader *rd, pthread_t th)
+/* Stop the threads (the reader ends after the chunk it is reading) and
+ * free.  After the end of the stream was taken, the hash is complete. */
+static void reader_end(struct reader *rd)
 {
 	size_t i;
 
-	if (rd->started) {
-		pthread_mutex_lock(&rd->mu);
-		rd->stop = true;
-		pthread_cond_broadcast(&rd->cv);
-		pthread_mutex_unlock(&rd->mu);
-		pthread_join(th, NULL);
-	}
+	pthread_mutex_lock(&rd->mu);
+	rd->stop = true;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+	if (rd->started)
+		pthread_join(rd->th, NULL);
+	if (rd->hstarted)
+		pthread_join(rd->hth, NULL);
 	for (i = 0; i < NSLOT; i++)
 		free(rd->slots[i].buf);
 	free(rd->why);
@@ -308,7 +341,6 @@ static void reader_end(struct reader *rd, pthread_t th)
 
 struct xfer {
 	struct reader rd;
-	pthread_t th;
 	virStreamPtr in, out;
 	const char *src_name, *dst_name, *stage;
 	const struct vp_reporter *r;
@@ -354,7 +386,7 @@ static int put_hole(struct xfer *x, uint64_t n)
 /* The next piece of the download; NULL when the reader failed (in_fail). */
 static struct slot *next(struct xfer *x, struct vp_error *err)
 {
-	struct slot *sl = reader_next(&x->rd, &x->th);
+	struct slot *sl = reader_next(&x->rd);
 
 	if (!sl) {
 		vp_error_set(err, VP_ERR_RUNTIME, "cannot start a thread to read volume '%s'",
@@ -510,7 +542,7 @@ int vp_volume_transfer(virStorageVolPtr src, virStorageVolPtr dst,
 		goto fail;
 	if (pump(&x, err) < 0)
 		goto fail;
-	reader_end(&x.rd, x.th);
+	reader_end(&x.rd);
 	reading = false;
 	if (virStreamFinish(x.out) < 0) {
 		x.out_fail = true;
@@ -538,7 +570,7 @@ fail:
 				 x.dst_name);
 abort:
 	if (reading) {
-		reader_end(&x.rd, x.th);
+		reader_end(&x.rd);
 		reading = false;
 	}
 	if (x.out)
@@ -546,7 +578,7 @@ abort:
 	virStreamAbort(x.in);
 out:
 	if (reading)
-		reader_end(&x.rd, x.th);
+		reader_end(&x.rd);
 	if (hashing)
 		gnutls_hash_deinit(x.h, NULL);
 	if (x.out)
@@ -577,12 +609,12 @@ int vp_volume_sha256(virStorageVolPtr vol, const char *stage, const struct vp_re
 	reader_start(&x.rd, x.in, x.h);
 	progress(&x, true);
 	if (pump(&x, err) < 0) {
-		reader_end(&x.rd, x.th);
+		reader_end(&x.rd);
 		virStreamAbort(x.in);
 		gnutls_hash_deinit(x.h, NULL);
 		goto out;
 	}
-	reader_end(&x.rd, x.th);
+	reader_end(&x.rd);
 	if (virStreamFinish(x.in) < 0) {
 		vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read volume '%s' through a stream",
 				 x.src_name);
