@@ -277,6 +277,11 @@ static int resolve_backing(struct vp_migrate_ctx *mc, size_t i, struct dst_pool 
 	size_t j;
 	int r;
 
+	/* the header's backing name is rewritten on the way: qcow2 only */
+	if (!d->format || strcmp(d->format, "qcow2") != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "disk '%s' is a %s image on a backing image: only qcow2 overlays can be migrated with their backing",
+				    d->target, d->format ? d->format : "raw");
 	/* a base an earlier disk brings (or found) into the same pool */
 	for (j = 0; j < i; j++) {
 		const struct vp_migrate_disk *e = &mc->disks[j];
@@ -329,6 +334,10 @@ int vp_migrate_disks_resolve(struct vp_migrate_ctx *mc, struct vp_error *err)
 		d->owned = mv && mv->owned;
 		d->copy = false;
 		d->backing_copy = false;
+		free(d->dst_pool);
+		free(d->dst_path);
+		free(d->dst_backing_path);
+		d->dst_pool = d->dst_path = d->dst_backing_path = NULL;
 		if (!d->src_path)
 			continue;               /* an empty cdrom */
 		if (!copying) {

@@ -248,6 +248,7 @@ static void *hasher_main(void *opaque)
 
 	for (;;) {
 		struct slot *sl;
+		enum seg kind;
 
 		pthread_mutex_lock(&rd->mu);
 		while (!rd->stop && rd->hpos == rd->w)
@@ -257,16 +258,18 @@ static void *hasher_main(void *opaque)
 			return NULL;
 		}
 		sl = &rd->slots[rd->hpos % NSLOT];
+		kind = sl->kind;
 		pthread_mutex_unlock(&rd->mu);
-		if (sl->kind == SEG_DATA)
+		if (kind == SEG_DATA)
 			gnutls_hash(rd->h, sl->buf, sl->n);
-		else if (sl->kind == SEG_HOLE)
+		else if (kind == SEG_HOLE)
 			hash_zeros(rd->h, sl->hole);
+		/* once passed on, the slot may be refilled: kind was read before */
 		pthread_mutex_lock(&rd->mu);
 		rd->hpos++;
 		pthread_cond_broadcast(&rd->cv);
 		pthread_mutex_unlock(&rd->mu);
-		if (sl->kind == SEG_ERR || sl->kind == SEG_END)
+		if (kind == SEG_ERR || kind == SEG_END)
 			return NULL;
 	}
 }
