@@ -191,7 +191,7 @@ BSUM=$(sha "$HB/varlib/images/$dname")
 e2e_run -c "$R" migrate "$VM" qemu:///system --offline --keep-source
 e2e_check "back to A with --keep-source (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... defined on A" [ "$(e2e_state "$VM")" = "shut off" ]
-e2e_check "... still defined on B" virsh -q -c "$R" dominfo "$VM"
+e2e_check "... still defined on B" bash -c "virsh -q -c '$R' dominfo '$VM' >/dev/null"
 e2e_check "... B's volume kept" [ -e "$HB/varlib/images/$dname" ]
 e2e_check "... A's disk has B's bytes" [ "$(sha "$disk" 2>/dev/null)" = "$BSUM" ]
 e2e_run -c "$R" delete "$VM"
