@@ -12,7 +12,9 @@
  *       success; one line "xferbench: ..." on stderr and exit 1 (2: a
  *       request error) otherwise.  XFER_PROGRESS=1: progress lines on
  *       stderr; XFER_SLOW=1: a pause at each, so a test can interrupt a
- *       copy in the middle; XFER_PLAN=1: the steps on stderr first.
+ *       copy in the middle; XFER_PLAN=1: the steps on stderr first;
+ *       XFER_CORRUPT=1: a byte of the first copy changed before it is
+ *       verified.
  *   vprov-xferbench copy SRC_URI SRC_VOLPATH DST_URI DST_POOL NAME
  *       the bare stream copy (an empty raw volume NAME made first, kept),
  *       then a read-back checksum; prints
@@ -62,6 +64,38 @@ static void on_bytes(void *opaque, const char *scope, const char *stage, uint64_
 }
 
 static const struct vp_reporter_ops ops = { .bytes = on_bytes };
+
+/* XFER_CORRUPT=1 (tests): before the first verify step, one byte of the
+ * first disk's copy on the destination is changed (through the storage
+ * API), as a fault on the way would change it. */
+static int corrupt_hook(void *opaque, const struct vp_step *st, enum vp_hook_point at)
+{
+	struct vp_migrate_ctx *mc = opaque;
+	const struct vp_migrate_disk *d = &mc->disks[0];
+	virStoragePoolPtr pool;
+	virStorageVolPtr vol = NULL;
+	virStreamPtr s = NULL;
+	static bool done;
+	int rc = -1;
+
+	if (done || at != VP_HOOK_BEFORE || strcmp(st->kind, "verify") != 0 || !getenv("XFER_CORRUPT"))
+		return 0;
+	done = true;
+	pool = virStoragePoolLookupByName(mc->dst, d->dst_pool);
+	if (pool)
+		vol = virStorageVolLookupByName(pool, d->vol_name);
+	if (vol && (s = virStreamNew(mc->dst, 0)) &&
+	    virStorageVolUpload(vol, s, 1 << 20, 1, 0) == 0 && virStreamSend(s, "X", 1) == 1 &&
+	    virStreamFinish(s) == 0)
+		rc = 0;
+	if (s)
+		virStreamFree(s);
+	if (vol)
+		virStorageVolFree(vol);
+	if (pool)
+		virStoragePoolFree(pool);
+	return rc;
+}
 
 static int fail(const struct vp_error *err)
 {
@@ -187,7 +221,9 @@ static int do_migrate(int argc, char **argv)
 	if (vp_migrate_add_storage_steps(plan, &mc, !live_empty, &err) < 0)
 		goto out;
 	{
-		struct vp_apply_opts ao = { .reporter = &rep, .fail_at = fail_at };
+		struct vp_apply_opts ao = {
+			.reporter = &rep, .fail_at = fail_at, .hook = corrupt_hook, .hook_opaque = &mc,
+		};
 
 		if (getenv("XFER_PLAN")) {
 			for (k = 0; k < plan->n_steps; k++)

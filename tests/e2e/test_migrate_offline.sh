@@ -9,8 +9,8 @@
 # with ~100 MiB of random data at several offsets streamed A -> B and back,
 # the files' sha256 equal on both sides and B's copy still sparse; a name
 # clash on B, a pool on B too small for it (a 64 MiB tmpfs mounted in B's
-# mount namespace) and SIGINT in the middle of a copy each refused or
-# undone with nothing left on B; a linked clone whose base is copied first
+# mount namespace), SIGINT in the middle of a copy and a copy changed on B
+# before its verification each refused or undone with nothing left on B; a linked clone whose base is copied first
 # into a pool at another path on B and its header pointed there (the guest
 # view identical), and a second clone finding that base by checksum.
 #
@@ -109,6 +109,15 @@ e2e_check "... saying it was interrupted and undone" \
 e2e_check "... no volume left on B" [ -z "$(b_vols "$VOL")" ]
 e2e_check "... no file left in B's directory" [ ! -e "$HB/varlib/images/$VOL" ]
 e2e_check "... and the source volume intact" [ "$(sha "$A_IMAGES/$VOL")" = "$SUM" ]
+
+# a copy that does not read back as sent (a byte changed on B between the
+# copy and its verification): the step fails and the volume goes
+XFER_CORRUPT=1 "$XFER" migrate qemu:///system "$R" "$A_IMAGES/$VOL" >/dev/null 2>"$E2E_TMP/err"
+rc=$?
+e2e_check "a copy changed on B before its check: exit 1 (rc=$rc)" [ "$rc" -eq 1 ]
+e2e_check "... the checksums differ, says the error ($(cat "$E2E_TMP/err"))" \
+	grep -q "^xferbench: the copy of disk 'vda' in pool 'default' on the destination does not match what was sent: [0-9]\+ bytes with sha256 [0-9a-f]\{64\} there, [0-9]\+ bytes with sha256 $SUM sent$" "$E2E_TMP/err"
+e2e_check "... no volume left on B" [ -z "$(b_vols "$VOL")" ]
 
 # a pool on B too small: 64 MiB of tmpfs for ~100 MiB of data
 inb mkdir -p "$SMALL" && inb mount -t tmpfs -o size=64M "${E2E_PREFIX}small" "$SMALL"
