@@ -30,7 +30,9 @@
 #   (create+start from a cached cloud image
 #   vs virt-install --import --cloud-init on the same base), image-upload
 #   (a base into an empty pool on the second host vs virsh vol-upload
-#   --sparse), clone (a full copy of a shut-off VM vs virt-clone)
+#   --sparse), clone (a full copy of a shut-off VM vs virt-clone),
+#   migrate-offline (a 2 GiB qcow2 volume half full streamed to
+#   the second host by vprov vs virsh vol-download | vol-upload vs cp)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--inject-runs N]
@@ -69,7 +71,8 @@ project's targets, and peak memory (max RSS) of one run of each command.
   --vprov PATH     vprov binary (default: <repo>/build/vprov)
   --floor PATH     floor binary (default: <repo>/build/vprov-floor)
   --only LIST      run only these of the self-contained sections at the end
-                   (comma-separated: seed, image-create, image-upload), not 1-6;
+                   (comma-separated: seed, image-create, image-upload,
+                   migrate-offline), not 1-6;
                    --sections alone runs none of them
   -v, --verbose    also print every sample, in the order taken
 
@@ -929,4 +932,107 @@ if wants clone; then
 	echo "  vprov --linked $c ms   (an overlay on SRC's volume; virt-clone has none)"
 	ratio_line "vprov / virt-clone" "$a" "$b" 1.0
 	cl_remove "$cl_src"
+# ------------------------- migrate-offline: a volume's bytes to the second host
+# The storage side of an offline migration: a 2 GiB qcow2 volume half full
+# (1 GiB of random data in eight 128 MiB runs, every other 128 MiB of the
+# guest's disk; qemu-img convert packs it into a 1 GiB qcow2 file) moved
+# from this host to a fresh pool on the second host (qemu+tcp://127.0.0.2)
+# by vprov's stream copy (build/vprov-xferbench, bench/xfer.c: the plan
+# migrate uses, a sparse download piped into a sparse upload with the
+# sha256 on the way, then the copy read back and compared), against
+# 'virsh vol-download | virsh vol-upload' of the same volume (into a raw
+# volume made first, as vprov makes one) and against 'cp --sparse=always'
+# of the file into the second host's pool directory (the local limit: no
+# libvirt, no network).  Rounds interleaved, order alternating; the copy
+# goes between runs.  vprov's figures: the stream copy alone (as the pipe
+# does it) and the whole plan (create, copy, verify).
+if wants migrate-offline; then
+	echo "== migrate-offline: a 2 GiB qcow2 volume, half full, to the second host" >&2
+	mo_runs=${create_runs:-5}
+	mo_uri=qemu+tcp://127.0.0.2/system
+	mo_pool=${prefix}mo
+	mo_dir=/var/tmp/vprov-hostB/varlib/$mo_pool     # the pool's directory, seen from here
+	mo_vol=${prefix}mo.qcow2
+	mo_started=0
+	mo_bin=$(dirname "$vprov")/vprov-xferbench
+	[[ -x $mo_bin ]] || die "no $mo_bin (build the tree first)"
+	virsh_mo() { command virsh -q -c "$mo_uri" "$@"; }
+	virsh_mo version >/dev/null 2>&1 || mo_started=1
+	"$repo/scripts/libvirtd-second-host.sh" start >/dev/null || die "the second libvirt host does not start"
+	mo_empty() {
+		local v
+		for v in $(virsh_mo vol-list "$mo_pool" 2>/dev/null | awk '{print $1}'); do
+			virsh_mo vol-delete --pool "$mo_pool" "$v" >/dev/null 2>&1
+		done
+		rm -f "$mo_dir/$mo_vol"
+	}
+	mo_cleanup() {
+		mo_empty
+		virsh_mo pool-destroy "$mo_pool" >/dev/null 2>&1
+		virsh_mo pool-delete "$mo_pool" >/dev/null 2>&1
+		virsh_mo pool-undefine "$mo_pool" >/dev/null 2>&1
+		command virsh -q vol-delete --pool "$POOL" "$mo_vol" >/dev/null 2>&1
+		((mo_started)) && "$repo/scripts/libvirtd-second-host.sh" stop >/dev/null 2>&1
+		mo_started=0
+	}
+	trap 'rc_=$?; mo_cleanup; (exit $rc_); cleanup' EXIT
+	{ virsh_mo pool-define-as "$mo_pool" dir --target "/var/lib/libvirt/$mo_pool" >/dev/null &&
+		virsh_mo pool-build "$mo_pool" >/dev/null && virsh_mo pool-start "$mo_pool" >/dev/null; } ||
+		die "cannot make pool '$mo_pool' on $mo_uri"
+	pool_dir=$(command virsh -q pool-dumpxml "$POOL" | sed -n 's:.*<path>\(.*\)</path>.*:\1:p' | head -n 1)
+	mo_src=$pool_dir/$mo_vol
+	truncate -s 2G "$tmp/mo.raw"
+	for ((k = 0; k < 8; k++)); do
+		dd if=/dev/urandom of="$tmp/mo.raw" bs=1M seek=$((k * 256)) count=128 conv=notrunc status=none
+	done
+	qemu-img convert -O qcow2 "$tmp/mo.raw" "$mo_src" || die "cannot write $mo_src"
+	rm -f "$tmp/mo.raw"
+	command virsh -q pool-refresh "$POOL" >/dev/null
+	mo_sum=$(sha256sum "$mo_src" | cut -d' ' -f1)
+	mo_len=$(stat -c %s "$mo_src")
+	mo_vprov=("$mo_bin" migrate "$URI" "$mo_uri" --dest-pool "$mo_pool" "$mo_src")
+	mo_copy() { # the stream copy alone, timed by the program: its copy_us
+		local line
+		line=$("$mo_bin" copy "$URI" "$mo_src" "$mo_uri" "$mo_pool" "$mo_vol") || return 1
+		[[ $line == *"sha256=$mo_sum"* ]] || { echo "bench: vprov's copy sent other bytes: $line" >&2; return 1; }
+		echo "${line#copy_us=}" | cut -d' ' -f1 >>"$tmp/mo_copy.t"
+	}
+	mo_pipe() {
+		"$vbin" -q -c "$mo_uri" vol-create-as "$mo_pool" "$mo_vol" "$mo_len" --allocation 0 --format raw >/dev/null &&
+			"$vbin" -q -c "$URI" vol-download --pool "$POOL" "$mo_vol" /dev/stdout |
+			"$vbin" -q -c "$mo_uri" vol-upload --pool "$mo_pool" "$mo_vol" /dev/stdin
+	}
+	mo_cp() { cp --sparse=always "$mo_src" "$mo_dir/$mo_vol"; }
+	mo_check() { # WHO: the copy on the second host holds the source's bytes
+		[[ $(sha256sum "$mo_dir/$mo_vol" | cut -d' ' -f1) == "$mo_sum" ]] || die "$1: the copy's sha256 differs"
+	}
+	# untimed first round, checked
+	timed mo_warm "${mo_vprov[@]}"; mo_check vprov; mo_empty
+	timed mo_warm mo_pipe; mo_check pipe; mo_empty
+	timed mo_warm mo_cp; mo_check cp; mo_empty
+	for ((k = 0; k < mo_runs; k++)); do
+		if ((k % 2)); then
+			timed mo_pipe mo_pipe; mo_empty
+			timed mo_cp mo_cp; mo_empty
+			mo_copy || die "vprov's stream copy failed"; mo_empty
+			timed mo_vprov "${mo_vprov[@]}"; mo_empty
+		else
+			timed mo_vprov "${mo_vprov[@]}"; mo_empty
+			mo_copy || die "vprov's stream copy failed"; mo_empty
+			timed mo_cp mo_cp; mo_empty
+			timed mo_pipe mo_pipe; mo_empty
+		fi
+	done
+	a=$(median_ms mo_copy) f=$(median_ms mo_vprov) b=$(median_ms mo_pipe) c=$(median_ms mo_cp)
+	echo
+	echo "== migrate-offline: $mo_vol (2 GiB qcow2, $(du -h "$mo_src" | cut -f1) allocated) to a fresh pool on $mo_uri ($mo_runs interleaved rounds, medians)"
+	echo "  vprov stream copy    $a ms   $mo_bin copy (sparse download -> sparse upload, sha256 on the way)"
+	echo "  vprov whole plan     $f ms   ${mo_vprov[*]} (create, copy, read back and verify)"
+	echo "  virsh pipe           $b ms   virsh vol-download VOL /dev/stdout | virsh -c $mo_uri vol-upload VOL /dev/stdin"
+	echo "  cp --sparse=always   $c ms   the file into the second host's pool directory (no libvirt)"
+	ratio_line "vprov stream copy / virsh pipe" "$a" "$b" 1.0
+	ratio_line "vprov stream copy / cp --sparse=always" "$a" "$c" 2.0
+	ratio_line "vprov whole plan (with verify) / virsh pipe" "$f" "$b" 1.0
+	ratio_line "vprov whole plan (with verify) / cp" "$f" "$c" 2.0
+	mo_cleanup
 fi

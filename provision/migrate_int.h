@@ -28,6 +28,8 @@ struct vp_migrate_disk {
 	char *dst_pool;          /* the destination pool */
 	char *dst_path;          /* the volume's path there */
 	char *dst_backing_path;  /* the backing image's path there (found by checksum or copied) */
+	bool backing_copy;       /* this disk's steps copy the backing image there first (not found there,
+				  * and no earlier disk copies it) */
 	bool copy;               /* its bytes move (offline, or live with --copy-storage) */
 	bool owned;              /* vprov's metadata says the VM owns it (removed from the source) */
 };
