@@ -56,7 +56,10 @@ static int parse(struct vp_ctx *ctx, const struct vp_args *a, struct margs *m)
 
 	memset(m, 0, sizeof(*m));
 	m->req.dest_uri = vp_arg_pos(a, 1);
-	if (!m->req.dest_uri || !*m->req.dest_uri)
+	if (!m->req.dest_uri)
+		return vp_usage_error(ctx, "a destination URI after the VM name is required; see '%s --help'",
+				      ctx->prog);
+	if (!*m->req.dest_uri)
 		return vp_usage_error(ctx, "the destination URI cannot be empty");
 	if (vp_arg_flag(a, "live") && vp_arg_flag(a, "offline"))
 		return vp_usage_error(ctx, "--live and --offline exclude each other");
@@ -172,7 +175,7 @@ const struct vp_cmd vp_cmd_migrate = {
 	.name = "migrate",
 	.args = "NAME DEST_URI",
 	.arg_what = "a VM name",
-	.min_args = 2,
+	.min_args = 1, /* the destination's absence is check()'s to say */
 	.max_args = 2,
 	.arg_comp = VP_COMP_VM,
 	.summary = "move a VM to another libvirt host, live or offline",
