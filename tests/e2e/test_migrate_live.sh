@@ -91,9 +91,10 @@ one_line() {
 
 mkdir -p "$SHDIR"
 for u in qemu:///system "$R"; do
-	virsh -q -c "$u" pool-define-as "$SHPOOL" dir --target "$SHDIR" >/dev/null &&
-		virsh -q -c "$u" pool-start "$SHPOOL" >/dev/null ||
+	if ! virsh -q -c "$u" pool-define-as "$SHPOOL" dir --target "$SHDIR" >/dev/null ||
+		! virsh -q -c "$u" pool-start "$SHPOOL" >/dev/null; then
 		e2e_fail "cannot make the shared pool '$SHPOOL' on $u"
+	fi
 done
 
 e2e_run create "$G1" "${VMARGS[@]}" --disk "pool=$SHPOOL,size=1"
