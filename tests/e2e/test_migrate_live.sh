@@ -1,5 +1,5 @@
 #!/bin/bash
-# shellcheck disable=SC2016 # the checks run in evals, expanded there
+# shellcheck disable=SC2016,SC2317 # the checks run in evals, expanded there
 # tests/e2e/test_migrate_live.sh — `vprov migrate` of a running guest
 # between two real libvirt hosts on this machine: host A (qemu:///system)
 # and host B (scripts/libvirtd-second-host.sh, qemu+tcp://127.0.0.2/system).
