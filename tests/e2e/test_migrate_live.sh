@@ -17,7 +17,8 @@
 #   2. --copy-storage between the two hosts' own 'default' pools: A->B and
 #      back; the volume moves with the guest (gone from the source).
 #   3. faults: --timeout on a throttled copy aborts, the guest runs on A,
-#      nothing of it on B (no domain, no volume); host B's libvirtd killed
+#      nothing of it on B (no domain, no volume); the same after a SIGINT
+#      (exit 130); host B's libvirtd killed
 #      mid-migration: the command fails in one line, the guest runs on A,
 #      and once B runs again `vprov -c B list` removes what the migration
 #      left there (journalled on B) and nothing of it remains.
@@ -187,6 +188,31 @@ e2e_check "... its console on A answers" console_says qemu:///system "$G2" A5X
 e2e_check "... no domain of it on B" eval '! b_has "$G2"'
 e2e_check "... no volume of it on B (the one made for the copy was removed)" eval '[ -z "$(b_vols "$G2")" ]'
 e2e_check "... its volume on A is still there" [ "$(e2e_vols_named "$G2")" = "default/$G2.qcow2" ]
+
+# SIGINT mid-migration: aborted, exit 130, the guest runs on A, nothing on B
+"$VPROV" migrate "$G2" "$R" --copy-storage --bandwidth 1 >"$E2E_TMP/i.out" 2>"$E2E_TMP/i.err" &
+BGPID=$!
+started=0
+for _ in $(seq 1 600); do
+	if b_has "$G2"; then
+		started=1
+		break
+	fi
+	kill -0 "$BGPID" 2>/dev/null || break
+	sleep 0.1
+done
+e2e_check "a migration under way has the incoming VM on B" [ "$started" -eq 1 ]
+kill -INT "$BGPID"
+wait "$BGPID"
+RC=$?
+BGPID=
+ERR=$(cat "$E2E_TMP/i.err")
+e2e_check "SIGINT mid-migration: exit 130 (rc=$RC)" [ "$RC" -eq 130 ]
+e2e_check "... one line: aborted, everything made removed, runs on A ($ERR)" \
+	eval 'one_line && [[ $ERR == *"interrupted: the migration of VM '"'$G2'"' was aborted; it goes on running on this host"*"removed"* ]]'
+e2e_check "... the guest runs on A" [ "$(e2e_state "$G2")" = running ]
+e2e_check "... no domain of it on B" eval '! b_has "$G2"'
+e2e_check "... no volume of it on B" eval '[ -z "$(b_vols "$G2")" ]'
 
 # host B's libvirtd killed mid-migration
 B_PIDFILE=$HOSTB/run/libvirtd-b.pid
