@@ -32,7 +32,9 @@
 #   (a base into an empty pool on the second host vs virsh vol-upload
 #   --sparse), clone (a full copy of a shut-off VM vs virt-clone),
 #   migrate-offline (a 2 GiB qcow2 volume half full streamed to
-#   the second host by vprov vs virsh vol-download | vol-upload vs cp)
+#   the second host by vprov vs virsh vol-download | vol-upload vs cp),
+#   migrate-live (a running guest to the second host and back vs virsh
+#   migrate --live)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--inject-runs N]
@@ -72,7 +74,7 @@ project's targets, and peak memory (max RSS) of one run of each command.
   --floor PATH     floor binary (default: <repo>/build/vprov-floor)
   --only LIST      run only these of the self-contained sections at the end
                    (comma-separated: seed, image-create, image-upload,
-                   migrate-offline), not 1-6;
+                   clone, migrate-offline, migrate-live), not 1-6;
                    --sections alone runs none of them
   -v, --verbose    also print every sample, in the order taken
 
@@ -932,6 +934,8 @@ if wants clone; then
 	echo "  vprov --linked $c ms   (an overlay on SRC's volume; virt-clone has none)"
 	ratio_line "vprov / virt-clone" "$a" "$b" 1.0
 	cl_remove "$cl_src"
+fi
+
 # ------------------------- migrate-offline: a volume's bytes to the second host
 # The storage side of an offline migration: a 2 GiB qcow2 volume half full
 # (1 GiB of random data in eight 128 MiB runs, every other 128 MiB of the
@@ -1035,4 +1039,86 @@ if wants migrate-offline; then
 	ratio_line "vprov whole plan (with verify) / virsh pipe" "$f" "$b" 1.0
 	ratio_line "vprov whole plan (with verify) / cp" "$f" "$c" 2.0
 	mo_cleanup
+fi
+
+# ----------------------------- migrate-live: a running guest A->B and back
+# A 512 MiB TCG guest (the Debian kernel and initrd at their initramfs
+# shell) on a directory pool both hosts see (the same name and path on
+# this machine's libvirtd and on the second host, qemu+tcp://127.0.0.2/system)
+# moved live to the second host peer to peer and back through the client
+# (the first host has no TCP listener): 'vprov migrate --unsafe' against
+# 'virsh migrate --live --persistent --undefinesource --unsafe' (--p2p on
+# the way out), the same libvirt flags.  A round trip is one timed run.
+# Run it under 'flock -o /tmp/vprov-hostB.lock' beside other users of the
+# second host.
+if wants migrate-live; then
+	echo "== migrate-live: a running 512 MiB TCG guest to the second host and back" >&2
+	ml_runs=${create_runs:-5}
+	ml_r=qemu+tcp://127.0.0.2/system
+	ml_pool=${prefix}mlsh
+	ml_dir=/var/tmp/${prefix}mlsh
+	ml_vm=${prefix}ml
+	ml_started=0
+	virsh_b() { command virsh -q -c "$ml_r" "$@"; }
+	virsh_b version >/dev/null 2>&1 || ml_started=1
+	"$repo/scripts/libvirtd-second-host.sh" start >/dev/null || die "the second libvirt host does not start"
+	ml_cleanup() {
+		local u
+		for u in "$URI" "$ml_r"; do
+			command virsh -q -c "$u" destroy "$ml_vm" >/dev/null 2>&1
+			command virsh -q -c "$u" undefine "$ml_vm" >/dev/null 2>&1
+			command virsh -q -c "$u" pool-destroy "$ml_pool" >/dev/null 2>&1
+			command virsh -q -c "$u" pool-undefine "$ml_pool" >/dev/null 2>&1
+		done
+		rm -rf "$ml_dir"
+		rm -f "/var/tmp/vprov-hostB/log/qemu/$ml_vm"*
+		((ml_started)) && "$repo/scripts/libvirtd-second-host.sh" stop >/dev/null 2>&1
+		ml_started=0
+	}
+	trap 'rc_=$?; ml_cleanup; (exit $rc_); cleanup' EXIT
+	mkdir -p "$ml_dir"
+	for u in "$URI" "$ml_r"; do
+		command virsh -q -c "$u" pool-define-as "$ml_pool" dir --target "$ml_dir" >/dev/null &&
+			command virsh -q -c "$u" pool-start "$ml_pool" >/dev/null || die "cannot make pool '$ml_pool' on $u"
+	done
+	ml_kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+	ml_initrd=$(ls /boot/initrd.img-* 2>/dev/null | sort -V | tail -n 1)
+	[[ -n $ml_kernel && -n $ml_initrd ]] || die "no kernel and initrd in /boot"
+	XDG_STATE_HOME=$tmp/mlstate "$vprov" -c "$URI" create "$ml_vm" --memory 512 --vcpus 1 --network none \
+		--graphics none --noautoconsole --virt-type qemu --disk "pool=$ml_pool,size=1" \
+		--boot "kernel=$ml_kernel,initrd=$ml_initrd,kernel_args=\"console=ttyS0 break=top\"" \
+		>/dev/null 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; die "vprov create of the guest failed"; }
+	ml_vprov() {
+		XDG_STATE_HOME=$tmp/mlstate "$vprov" -c "$URI" migrate "$ml_vm" "$ml_r" --unsafe &&
+			XDG_STATE_HOME=$tmp/mlstate "$vprov" -c "$ml_r" migrate "$ml_vm" "$URI" --unsafe
+	}
+	ml_virsh() {
+		"$vbin" -q -c "$URI" migrate --live --p2p --persistent --undefinesource --unsafe "$ml_vm" "$ml_r" &&
+			"$vbin" -q -c "$ml_r" migrate --live --persistent --undefinesource --unsafe "$ml_vm" "$URI"
+	}
+	ml_check() { # WHO: back on the first host, running and persistent; nothing on the second
+		[[ $(virsh domstate "$ml_vm" 2>/dev/null) == running ]] || die "$1: '$ml_vm' does not run on $URI"
+		[[ $(virsh dominfo "$ml_vm") =~ Persistent:\ +yes ]] || die "$1: '$ml_vm' is not persistent on $URI"
+		virsh_b dominfo "$ml_vm" >/dev/null 2>&1 && die "$1: '$ml_vm' is still on $ml_r"
+		return 0
+	}
+	sleep 3 # the guest reaches its shell
+	timed ml_warm ml_vprov; ml_check vprov
+	timed ml_warm ml_virsh; ml_check virsh
+	for ((k = 0; k < ml_runs; k++)); do
+		if ((k % 2)); then
+			timed ml_virsh ml_virsh; ml_check virsh
+			timed ml_vprov ml_vprov; ml_check vprov
+		else
+			timed ml_vprov ml_vprov; ml_check vprov
+			timed ml_virsh ml_virsh; ml_check virsh
+		fi
+	done
+	a=$(median_ms ml_vprov) b=$(median_ms ml_virsh)
+	echo
+	echo "== migrate-live: a running 512 MiB TCG guest $URI -> $ml_r -> $URI, shared directory pool ($ml_runs interleaved round trips, medians)"
+	echo "  vprov          $a ms   vprov migrate VM $ml_r --unsafe; vprov -c $ml_r migrate VM $URI --unsafe"
+	echo "  virsh          $b ms   virsh migrate --live --p2p --persistent --undefinesource --unsafe VM $ml_r; virsh -c $ml_r migrate --live --persistent --undefinesource --unsafe VM $URI"
+	ratio_line "vprov / virsh migrate --live" "$a" "$b" 1.05
+	ml_cleanup
 fi

@@ -33,6 +33,8 @@ struct vp_migrate_req {
 	uint64_t bandwidth_mib;  /* MiB/s, 0: unlimited */
 	int64_t timeout_ms;      /* 0: none; live: abort after it (the guest keeps running on the source) */
 	const char *dest_pool;   /* NULL: on the destination, the pool of the source pool's name, else 'default' */
+	bool unsafe;             /* live: let libvirt move disks it does not know to be shared (a
+				  * local directory both hosts see): VIR_MIGRATE_UNSAFE */
 };
 
 /* Resolve: check the request against the VM's state and the destination
@@ -44,5 +46,25 @@ struct vp_migrate_req {
 int vp_migrate_plan(virConnectPtr src, virDomainPtr dom, virConnectPtr dst,
 		    const struct vp_migrate_req *req, const struct vp_reporter *r,
 		    struct vp_plan **out, struct vp_error *err);
+
+/* How vp_migrate applies (apply's knobs, plan.h). */
+struct vp_migrate_opts {
+	const char *state_dir;   /* journals; NULL: in memory only */
+	const struct vp_reporter *reporter;
+	bool dry_run;            /* resolve only: *plan_out says what would be done */
+	const char *fail_at;     /* tests: fail at the first step of this kind */
+	int (*hook)(void *opaque, const struct vp_step *st, enum vp_hook_point at);
+	void *hook_opaque;
+};
+
+/* The whole operation: the VM's lock (journal.h) on the source host, the
+ * plan, and its apply on dst up to the commit point (the live migration,
+ * or the definition on the destination); then the source's part (undefine,
+ * remove its volumes), whose failures are warnings: the VM has moved.
+ * *plan_out (may be NULL) gets the plan, also when it fails after
+ * resolving; undo (may be NULL) what an unwind removed on dst. */
+int vp_migrate(virConnectPtr src, virDomainPtr dom, virConnectPtr dst,
+	       const struct vp_migrate_req *req, const struct vp_migrate_opts *opts,
+	       struct vp_plan **plan_out, struct vp_undo_report *undo, struct vp_error *err);
 
 #endif

@@ -67,4 +67,13 @@ int vp_migrate_add_storage_steps(struct vp_plan *plan, struct vp_migrate_ctx *mc
 
 void vp_migrate_ctx_free(void *ctx);
 
+/* migrate.c, pure: the domain document xml as the destination gets it:
+ * each disk's source (file, or pool/volume) that disks lists by target is
+ * rewritten to its dst_path (a file there), its backing store to
+ * dst_backing_path when set, and vprov's record of the volume (metadata.h)
+ * to the destination's pool and path; all else (the UUID, the metadata's
+ * roles and owners) is kept.  INVALID when xml is not a domain. */
+int vp_migrate_rewrite_xml(const char *xml, const struct vp_migrate_disk *disks, size_t n,
+			   char **out, struct vp_error *err);
+
 #endif

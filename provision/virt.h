@@ -53,7 +53,10 @@
 	X(virDomainSnapshotGetXMLDesc) X(virDomainSnapshotGetName)                         \
 	X(virDomainSnapshotGetParent) X(virDomainSnapshotIsCurrent)                        \
 	X(virDomainSnapshotLookupByName) X(virDomainRevertToSnapshot)                      \
-	X(virDomainSnapshotDelete) X(virDomainSnapshotFree)
+	X(virDomainSnapshotDelete) X(virDomainSnapshotFree)                                \
+	X(virDomainMigrate3) X(virDomainMigrateToURI3) X(virDomainGetJobStats)             \
+	X(virDomainAbortJob) X(virTypedParamsAddString) X(virTypedParamsAddULLong)         \
+	X(virTypedParamsGetULLong) X(virTypedParamsFree) X(virStorageVolGetPath)
 
 struct vp_libvirt {
 #define VP_LV_MEMBER(f) __typeof__(f) *f;

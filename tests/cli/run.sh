@@ -577,6 +577,58 @@ else
 fi
 usage_error "clone: name taken" "a VM named 'web' already exists" -c "$CLONEHOST" clone gold web
 usage_error "clone: no such VM" "no VM named 'nosuch'" -c "$CLONEHOST" clone nosuch g2
+# ---- vprov migrate: usage errors need no host; resolve on test drivers ------
+# (the source and the destination are both unreachable for the usage errors:
+# they are reported before any connection is tried)
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate without a VM" "a VM name is required" migrate
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate without a destination" \
+	"a destination URI after the VM name is required" migrate test
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate: empty destination" "the destination URI cannot be empty" \
+	migrate test ""
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate: three arguments" "unexpected argument 'c'" migrate test "$UNREACH" c
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate --live --offline" "--live and --offline exclude each other" \
+	migrate test "$UNREACH" --live --offline
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate --keep-source --undefine-source" "exclude each other" \
+	migrate test "$UNREACH" --keep-source --undefine-source
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate --offline --copy-storage" "--copy-storage is for a live move" \
+	migrate test "$UNREACH" --offline --copy-storage
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate --bandwidth 0" "invalid --bandwidth '0'" \
+	migrate test "$UNREACH" --bandwidth 0
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate --bandwidth 10M" "invalid --bandwidth '10M': not a whole number" \
+	migrate test "$UNREACH" --bandwidth 10M
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate --timeout 0" "--timeout must be longer than 0" \
+	migrate test "$UNREACH" --timeout 0
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate --timeout soon" "invalid --timeout 'soon'" \
+	migrate test "$UNREACH" --timeout soon
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "migrate: unknown option" "unknown option '--compressed'" \
+	migrate test "$UNREACH" --compressed
+expect 0 "migrate --help" migrate --help && out_has "migrate --help" "usage: vprov migrate NAME DEST_URI"
+# an unreachable destination: one line, exit 1
+run migrate test "$UNREACH"
+if [ "$RC" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "^vprov migrate: cannot connect to '$UNREACH'" "$TMP/err"; then
+	pass
+else
+	fail "migrate to an unreachable destination is not one line with exit 1"
+fi
+# the destination: a second test-driver host (VMs busy and twin)
+MIGHOST=test://$(cd "$(dirname "$0")/../data" && pwd)/migrate-host.xml
+usage_error "migrate to the host the VM is on" "cannot migrate VM 'test' to 'test:///default': it is the host the VM is on" \
+	migrate test test:///default
+usage_error "migrate a running VM --offline" "cannot migrate VM 'test' offline: it is running" \
+	migrate test "$MIGHOST" --offline
+expect 0 "migrate --dry-run" migrate test "$MIGHOST" --dry-run --bandwidth 20 &&
+	out_has "migrate --dry-run" "would migrate VM 'test' live to '$MIGHOST' (through this client, its disks shared, at most 20 MiB/s)"
+if expect 0 "migrate --dry-run --json" migrate test "$MIGHOST" --dry-run --json --keep-source; then
+	if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = d["plan"]["steps"]
+assert d["mode"] == "live" and d["migrated"] is False and d["source_kept"] is True, d
+assert [s["kind"] for s in st] == ["migrate"], st
+assert st[0]["form"] == "client" and "undefine-source" not in st[0]["flags"], st[0]
+assert sorted(st[0]["flags"]) == ["live", "persist-dest"], st[0]["flags"]
+' "$TMP/out"; then pass; else fail "migrate --dry-run --json: the plan is not as expected"; fi
+fi
 
 echo "cli: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
