@@ -40,6 +40,7 @@
 	X(virNetworkFree) X(virNetworkGetName) X(virConnectListAllNetworks) X(virNetworkIsActive) X(virNetworkLookupByName)                  \
 	X(virStoragePoolBuild) X(virStoragePoolCreate) X(virStoragePoolDefineXML)          \
 	X(virStoragePoolDestroy) X(virStoragePoolFree) X(virStoragePoolGetName)            \
+	X(virStoragePoolGetInfo)                                                           \
 	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolIsPersistent) X(virStoragePoolListAllVolumes) \
 	X(virStoragePoolLookupByName) X(virStoragePoolLookupByUUIDString) X(virStoragePoolGetUUIDString) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
 	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
