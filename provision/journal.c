@@ -449,17 +449,19 @@ static int undo_volume(virConnectPtr conn, const struct vp_journal *j, const str
 					name);
 	}
 	path = virStorageVolGetKey(vol);
-	if (key) {
-		if (!path || strcmp(path, key) != 0)
-			return 0; /* another volume took the name since */
-	} else {
+	if (key && (!path || strcmp(path, key) != 0))
+		return 0; /* another volume took the name since */
+	/* A VM using it keeps it, even one we made it for: a live migration
+	 * whose vprov died goes on in the source's libvirtd and may end with
+	 * the guest running on this very volume. */
+	if (path && (user = vp_volume_used_by(conn, path, NULL)))
+		return vp_error_set(err, VP_ERR_RUNTIME, "volume '%s/%s' was left: VM '%s' uses it",
+				    pname, name, user);
+	if (!key) {
 		/* the process died between making it and saying so: only a
-		 * volume no VM uses, made after the intent, is ours */
+		 * volume made after the intent is ours */
 		int64_t ct;
 
-		if (path && (user = vp_volume_used_by(conn, path, NULL)))
-			return vp_error_set(err, VP_ERR_RUNTIME,
-					    "volume '%s/%s' was left: VM '%s' uses it", pname, name, user);
 		if (j->local && (ct = volume_ctime(vol)) >= 0 && ct + 2000 < e->t)
 			return 0; /* older than the intent: not ours */
 	}

@@ -794,6 +794,46 @@ static void test_recover_dead_journal(void **state)
 	assert_int_equal(vp_journal_recover(c, f->state, NULL, &err), 0);
 }
 
+/* A volume the journal made and knows by key is still kept when a VM uses
+ * it: a live migration whose vprov died goes on in the source's libvirtd
+ * and may end with the guest running on the volume made for it. */
+static void test_recover_keeps_volume_in_use(void **state)
+{
+	struct fixture *f = *state;
+	virConnectPtr c = f->conn;
+	struct vp_journal *j = NULL;
+	struct vp_error err = { 0 };
+	struct vp_domain_spec s;
+	json_object *u, *id;
+	int idx;
+
+	request(&s, "arrived", "size=1");
+	assert_int_equal(create(f, &s, &err), 0);
+	vp_spec_clear(&s);
+	{
+		_cleanup_(virStoragePoolFreep) virStoragePoolPtr p = virStoragePoolLookupByName(c, "default");
+		_cleanup_(virStorageVolFreep) virStorageVolPtr v = NULL;
+
+		assert_non_null(p);
+		v = virStorageVolLookupByName(p, "arrived.qcow2");
+		assert_non_null(v);
+		assert_int_equal(vp_journal_begin(c, f->state, "migrate", "arrived", &j, &err), 0);
+		u = json_object_new_object();
+		json_object_object_add(u, "kind", json_object_new_string("volume"));
+		json_object_object_add(u, "pool", json_object_new_string("default"));
+		json_object_object_add(u, "name", json_object_new_string("arrived.qcow2"));
+		idx = vp_journal_intent(j, u, &err);
+		assert_true(idx >= 0);
+		id = json_object_new_object();
+		json_object_object_add(id, "key", json_object_new_string(virStorageVolGetKey(v)));
+		vp_journal_done(j, idx, id);
+	}
+	vp_journal_free(j);
+	vp_journal_recover(c, f->state, NULL, &err);
+	assert_true(has_domain(c, "arrived"));
+	assert_true(has_volume(c, "default", "arrived.qcow2"));
+}
+
 /* A live process's journal is left alone. */
 static void test_recover_skips_live(void **state)
 {
@@ -828,6 +868,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parallel_creates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parallel_same_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover_dead_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recover_keeps_volume_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover_skips_live, setup, teardown),
 	};
 
