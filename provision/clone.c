@@ -34,11 +34,11 @@
 #include "schema.h"
 #include "spec.h"
 #include "storage.h"
+#include "transfer.h"
 #include "units.h"
 #include "uuid.h"
 #include "xmlutil.h"
 
-#define COPY_CHUNK (4u << 20)
 /* where qemu:///system keeps the NVRAM of a firmware it chose itself */
 #define VP_LIBVIRT_NVRAM_DIR "/var/lib/libvirt/qemu/nvram"
 
@@ -807,101 +807,6 @@ static size_t index_of(const struct vp_step *st)
 	return (size_t)(uintptr_t)st->data;
 }
 
-static int stream_fail(struct vp_error *err, const struct vp_clone_disk *d)
-{
-	return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot copy volume '%s/%s' to '%s/%s'",
-				d->src_pool, d->src_vol, d->pool, d->vol);
-}
-
-/* The bytes of from into to through two sparse streams of conn: holes
- * cross as lengths and stay holes. */
-static int stream_copy(virConnectPtr conn, virStorageVolPtr from, virStorageVolPtr to,
-		       const struct vp_clone_disk *d, const struct vp_reporter *r,
-		       struct vp_error *err)
-{
-	virStreamPtr down = virStreamNew(conn, 0), up = virStreamNew(conn, 0);
-	_cleanup_(freep) char *buf = vp_calloc(1, COPY_CHUNK);
-	_cleanup_(freep) char *stage = vp_strdup_printf("copy %s", d->src_vol);
-	bool started_down = false, started_up = false;
-	uint64_t done = 0;
-	int rc = -1;
-
-	if (!down || !up) {
-		stream_fail(err, d);
-		goto out;
-	}
-	if (virStorageVolDownload(from, down, 0, 0, VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) < 0) {
-		stream_fail(err, d);
-		goto out;
-	}
-	started_down = true;
-	if (virStorageVolUpload(to, up, 0, 0, VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0) {
-		stream_fail(err, d);
-		goto out;
-	}
-	started_up = true;
-	vp_report_bytes(r, stage, 0, d->physical);
-	for (;;) {
-		int n;
-
-		if (vp_report_cancelled(r)) {
-			vp_error_set(err, VP_ERR_CANCELLED, "the copy of volume '%s/%s' was interrupted",
-				     d->src_pool, d->src_vol);
-			goto out;
-		}
-		n = virStreamRecvFlags(down, buf, COPY_CHUNK, VIR_STREAM_RECV_STOP_AT_HOLE);
-		if (n == -3) {
-			long long len = 0;
-
-			if (virStreamRecvHole(down, &len, 0) < 0 || virStreamSendHole(up, len, 0) < 0) {
-				stream_fail(err, d);
-				goto out;
-			}
-			done += (uint64_t)len;
-		} else if (n < 0) {
-			stream_fail(err, d);
-			goto out;
-		} else if (n == 0) {
-			break;
-		} else {
-			int off = 0;
-
-			while (off < n) {
-				int m = virStreamSend(up, buf + off, (size_t)(n - off));
-
-				if (m < 0) {
-					stream_fail(err, d);
-					goto out;
-				}
-				off += m;
-			}
-			done += (uint64_t)n;
-		}
-		vp_report_bytes(r, stage, done, d->physical);
-	}
-	started_down = false;
-	if (virStreamFinish(down) < 0) {
-		stream_fail(err, d);
-		goto out;
-	}
-	started_up = false;
-	if (virStreamFinish(up) < 0) {
-		stream_fail(err, d);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (started_down)
-		virStreamAbort(down);
-	if (started_up)
-		virStreamAbort(up);
-	if (down)
-		virStreamFree(down);
-	if (up)
-		virStreamFree(up);
-	return rc;
-}
-
 static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
 {
 	struct cstate *cs = state_of(ap);
@@ -958,8 +863,14 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 					    d->vol, d->pool);
 		return -1;
 	}
-	if (d->how == VP_CLONE_STREAM && stream_copy(ap->conn, from, vol, d, cs->reporter, err) < 0)
-		return -1;
+	if (d->how == VP_CLONE_STREAM) {
+		_cleanup_(freep) char *stage = vp_strdup_printf("copy %s", d->src_vol);
+		struct vp_transfer_opts to = { .stage = stage, .reporter = cs->reporter };
+		struct vp_transfer_result tr;
+
+		if (vp_volume_transfer(from, vol, &to, &tr, err) < 0)
+			return -1;
+	}
 	/* the host has the last word on where the volume is */
 	if (vp_volume_describe(vol, &vi, err) < 0)
 		return -1;

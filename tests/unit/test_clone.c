@@ -562,7 +562,8 @@ static void test_backing_kept(void **state)
 
 	before = count(f->conn);
 	assert_int_equal(do_clone(f, "gold", "c2", false, &res, NULL, &err), -1);
-	assert_non_null(strstr(err.msg, "cannot copy volume"));
+	if (!strstr(err.msg, "not supported"))
+		fail_msg("%s", err.msg);
 	same_census(before, count(f->conn));
 	vp_clone_result_clear(&res);
 }
