@@ -24,6 +24,8 @@ static const struct vp_opt options[] = {
 	VP_OPT_VALUE(0, "bandwidth", "MIB", "live: at most this many MiB/s"),
 	VP_OPT_VALUE(0, "timeout", "TIME", "live: abort after TIME (seconds, or 30s, 5m);\n"
 					   "the VM then goes on running on the source"),
+	VP_OPT_VALUE(0, "dest-pool", "POOL", "the destination's pool for the volumes that move (default:\n"
+					     "the pool of the source pool's name there, else 'default')"),
 	VP_OPT_FLAG(0, "unsafe", "live: let libvirt move disks it does not know to be shared\n"
 				 "(a local directory both hosts really see)"),
 	VP_OPT_FLAG(0, "dry-run", "check everything, say what would be done, change nothing"),
@@ -72,6 +74,7 @@ static int parse(struct vp_ctx *ctx, const struct vp_args *a, struct margs *m)
 	m->req.copy_storage = vp_arg_flag(a, "copy-storage");
 	m->req.keep_source = vp_arg_flag(a, "keep-source");
 	m->req.unsafe = vp_arg_flag(a, "unsafe");
+	m->req.dest_pool = vp_arg_str(a, "dest-pool");
 	if (bw && vp_parse_uint(bw, 1, 1ULL << 30, "--bandwidth", &m->req.bandwidth_mib, &err) < 0)
 		return vp_usage_error(ctx, "%s (MiB/s)", err.msg);
 	if (t) {
