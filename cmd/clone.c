@@ -155,49 +155,6 @@ static void print_summary(const struct vp_clone_result *res)
 	printf("  start it with 'vprov start %s'\n", res->name);
 }
 
-/* Test knobs, as create has them: $VPROV_FAIL_AT=KIND fails instead of
- * running the first step of that kind; $VPROV_TEST_PAUSE=KIND:POINT:FILE
- * (POINT before, intent or after) stops there while FILE exists (at most
- * two minutes), saying so once on stderr. */
-struct pause {
-	char kind[32], point[16];
-	const char *file;
-};
-
-static int test_hook(void *opaque, const struct vp_step *st, enum vp_hook_point at)
-{
-	static const char *const points[] = { "before", "intent", "after" };
-	const struct pause *p = opaque;
-	int i;
-
-	if (strcmp(p->kind, st->kind) != 0 || strcmp(p->point, points[at]) != 0)
-		return 0;
-	fprintf(stderr, "vprov-test: paused %s step '%s' (pid %ld)\n", points[at], st->kind,
-		(long)getpid());
-	fflush(stderr);
-	for (i = 0; i < 120 * 50 && access(p->file, F_OK) == 0 && !vp_interrupted; i++)
-		usleep(20 * 1000);
-	return 0;
-}
-
-static void test_knobs(struct vp_clone_opts *opts, struct pause *p)
-{
-	const char *v = getenv("VPROV_FAIL_AT");
-	const char *c1, *c2;
-
-	if (v && *v)
-		opts->fail_at = v;
-	v = getenv("VPROV_TEST_PAUSE");
-	if (!v || !(c1 = strchr(v, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
-	    (size_t)(c1 - v) >= sizeof(p->kind) || (size_t)(c2 - c1 - 1) >= sizeof(p->point))
-		return;
-	snprintf(p->kind, sizeof(p->kind), "%.*s", (int)(c1 - v), v);
-	snprintf(p->point, sizeof(p->point), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-	p->file = c2 + 1;
-	opts->hook = test_hook;
-	opts->hook_opaque = p;
-}
-
 static int run(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	_cleanup_(freep) char *cache = vp_cache_dir();
@@ -205,7 +162,7 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 	struct vp_clone_result res = { 0 };
 	struct vp_plan *plan = NULL;
 	struct vp_error err = { 0 };
-	struct pause pause = { 0 };
+	struct vp_test_pause pause = { 0 };
 	struct vp_clone_opts opts = {
 		.linked = vp_arg_flag(a, "linked"),
 		.sysprep = vp_arg_flag(a, "sysprep"),
@@ -217,7 +174,7 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 	int rc = VP_EXIT_OK;
 	size_t i;
 
-	test_knobs(&opts, &pause);
+	vp_test_knobs(&opts.fail_at, &opts.hook, &opts.hook_opaque, &pause);
 	if (vp_domain_clone(ctx->conn, vp_arg_pos(a, 0), vp_arg_pos(a, 1), &opts, &res, &plan, NULL,
 			    &err) < 0) {
 		rc = vp_fail(ctx, &err);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,4 +136,41 @@ void vp_osinfo_done(struct vp_osinfo *db)
 		posix_spawn_file_actions_destroy(&fa);
 	}
 	vp_osinfo_close(db);
+}
+
+/* Test knobs for the tests that interrupt, kill or fail an operation at a
+ * chosen step on a real host. */
+static int test_pause_hook(void *opaque, const struct vp_step *st, enum vp_hook_point at)
+{
+	static const char *const points[] = { "before", "intent", "after" };
+	const struct vp_test_pause *p = opaque;
+	int i;
+
+	if (strcmp(p->kind, st->kind) != 0 || strcmp(p->point, points[at]) != 0)
+		return 0;
+	fprintf(stderr, "vprov-test: paused %s step '%s' (pid %ld)\n", points[at], st->kind,
+		(long)getpid());
+	fflush(stderr);
+	for (i = 0; i < 120 * 50 && access(p->file, F_OK) == 0 && !vp_interrupted; i++)
+		usleep(20 * 1000);
+	return 0;
+}
+
+void vp_test_knobs(const char **fail_at, vp_test_hook_fn *hook, void **hook_opaque,
+		   struct vp_test_pause *p)
+{
+	const char *v = getenv("VPROV_FAIL_AT");
+	const char *c1, *c2;
+
+	if (v && *v)
+		*fail_at = v;
+	v = getenv("VPROV_TEST_PAUSE");
+	if (!v || !(c1 = strchr(v, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
+	    (size_t)(c1 - v) >= sizeof(p->kind) || (size_t)(c2 - c1 - 1) >= sizeof(p->point))
+		return;
+	snprintf(p->kind, sizeof(p->kind), "%.*s", (int)(c1 - v), v);
+	snprintf(p->point, sizeof(p->point), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	p->file = c2 + 1;
+	*hook = test_pause_hook;
+	*hook_opaque = p;
 }

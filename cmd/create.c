@@ -462,51 +462,15 @@ static void print_summary(const struct vp_create_result *res)
 		printf("  console: vprov console %s (log: %s)\n", s->name, s->console_log);
 }
 
-/* Test knobs, for the tests that interrupt, kill or fail a create at a
- * chosen step on a real host: $VPROV_FAIL_AT=KIND fails instead of
- * running the first step of that kind; $VPROV_TEST_PAUSE=KIND:POINT:FILE
- * (POINT before, intent or after) stops there while FILE exists (at most
- * two minutes), saying so once on stderr. */
-struct pause {
-	char kind[32], point[16];
-	const char *file;
-};
-
-static int test_hook(void *opaque, const struct vp_step *st, enum vp_hook_point at)
+/* The create's own knob beside the shared ones: $VPROV_TEST_STALL_MS,
+ * downloads fail sooner when stalled. */
+static void test_knobs(struct vp_create_opts *opts, struct vp_test_pause *p)
 {
-	static const char *const points[] = { "before", "intent", "after" };
-	const struct pause *p = opaque;
-	int i;
+	const char *v;
 
-	if (strcmp(p->kind, st->kind) != 0 || strcmp(p->point, points[at]) != 0)
-		return 0;
-	fprintf(stderr, "vprov-test: paused %s step '%s' (pid %ld)\n", points[at], st->kind,
-		(long)getpid());
-	fflush(stderr);
-	for (i = 0; i < 120 * 50 && access(p->file, F_OK) == 0 && !vp_interrupted; i++)
-		usleep(20 * 1000);
-	return 0;
-}
-
-static void test_knobs(struct vp_create_opts *opts, struct pause *p)
-{
-	const char *v = getenv("VPROV_FAIL_AT");
-	const char *c1, *c2;
-
-	if (v && *v)
-		opts->fail_at = v;
-	/* $VPROV_TEST_STALL_MS: downloads fail sooner when stalled */
+	vp_test_knobs(&opts->fail_at, &opts->hook, &opts->hook_opaque, p);
 	if ((v = getenv("VPROV_TEST_STALL_MS")) && *v)
 		opts->fetch_stall_ms = strtol(v, NULL, 10);
-	v = getenv("VPROV_TEST_PAUSE");
-	if (!v || !(c1 = strchr(v, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
-	    (size_t)(c1 - v) >= sizeof(p->kind) || (size_t)(c2 - c1 - 1) >= sizeof(p->point))
-		return;
-	snprintf(p->kind, sizeof(p->kind), "%.*s", (int)(c1 - v), v);
-	snprintf(p->point, sizeof(p->point), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-	p->file = c2 + 1;
-	opts->hook = test_hook;
-	opts->hook_opaque = p;
 }
 
 /* After the install run: the VM as defined, booting its disks. */
@@ -533,7 +497,7 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 	_cleanup_(freep) char *cache = vp_cache_dir();
 	_cleanup_(freep) char *state = vp_state_dir();
 	_cleanup_(freep) char *note = NULL;
-	struct pause pause = { 0 };
+	struct vp_test_pause pause = { 0 };
 	struct vp_create_opts opts = {
 		.cache_dir = cache,
 		.state_dir = state,

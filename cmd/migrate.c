@@ -123,14 +123,6 @@ static json_object *result_json(const struct vp_ctx *ctx, const struct margs *m,
 	return o;
 }
 
-static void test_knobs(struct vp_migrate_opts *o)
-{
-	const char *v = getenv("VPROV_FAIL_AT");
-
-	if (v && *v)
-		o->fail_at = v;
-}
-
 static int run(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_ctx dctx = *ctx;
@@ -139,13 +131,14 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 	struct vp_error err = { 0 };
 	_cleanup_(freep) char *state = vp_state_dir();
 	struct vp_migrate_opts o = { .state_dir = state, .reporter = &ctx->reporter };
+	struct vp_test_pause pause = { 0 };
 	int rc;
 	size_t i;
 
 	if ((rc = parse(ctx, a, &m)) != VP_EXIT_OK)
 		return rc;
 	o.dry_run = m.dry_run;
-	test_knobs(&o);
+	vp_test_knobs(&o.fail_at, &o.hook, &o.hook_opaque, &pause);
 	/* the destination: what operations that died there left goes first,
 	 * as for any connection */
 	dctx.uri = m.req.dest_uri;

@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "error.h"
+#include "plan.h"
 #include "report.h"
 #include "virt.h"
 
@@ -178,6 +179,19 @@ int vp_usage_error(const struct vp_ctx *ctx, const char *fmt, ...)
 /* The last signal that asked to stop (0: none); the reporter's cancel flag. */
 extern volatile sig_atomic_t vp_interrupted;
 void vp_catch_signals(void);
+
+/* Test knobs of the commands that apply a plan (create, clone, migrate), for
+ * black-box tests on a real host: $VPROV_FAIL_AT=KIND fails instead of
+ * running the first step of that kind; $VPROV_TEST_PAUSE=KIND:POINT:FILE
+ * (POINT before, intent or after) stops there while FILE exists (at most
+ * two minutes), saying so once on stderr.  p holds what the hook reads. */
+struct vp_test_pause {
+	char kind[32], point[16];
+	const char *file;
+};
+typedef int (*vp_test_hook_fn)(void *opaque, const struct vp_step *st, enum vp_hook_point at);
+void vp_test_knobs(const char **fail_at, vp_test_hook_fn *hook, void **hook_opaque,
+		   struct vp_test_pause *p);
 
 /* The reporter for this command: a progress line on a terminal, plain
  * lines when piped, JSON lines with --json (cmd/report.c). */
