@@ -157,21 +157,6 @@ static int disk_of(virConnectPtr src, const char *path, size_t i, bool readonly,
 	return 0;
 }
 
-static void disk_clear(struct vp_migrate_disk *d)
-{
-	free(d->target);
-	free(d->device);
-	free(d->src_path);
-	free(d->src_pool);
-	free(d->vol_name);
-	free(d->format);
-	free(d->backing_path);
-	free(d->backing_format);
-	free(d->dst_pool);
-	free(d->dst_path);
-	free(d->dst_backing_path);
-}
-
 static int do_migrate(int argc, char **argv)
 {
 	struct vp_error err = { 0 };
@@ -241,7 +226,7 @@ out:
 		rc = fail(&err);
 	vp_plan_free(plan);
 	for (k = 0; k < mc.n_disks; k++)
-		disk_clear(&mc.disks[k]);
+		vp_migrate_disk_clear(&mc.disks[k]);
 	free(mc.disks);
 	if (mc.src)
 		virConnectClose(mc.src);

@@ -49,7 +49,7 @@ static bool streq(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-static void disk_clear(struct vp_migrate_disk *d)
+void vp_migrate_disk_clear(struct vp_migrate_disk *d)
 {
 	free(d->target);
 	free(d->device);
@@ -72,7 +72,7 @@ void vp_migrate_ctx_free(void *ctx)
 	if (!x)
 		return;
 	for (i = 0; i < x->mc.n_disks; i++)
-		disk_clear(&x->mc.disks[i]);
+		vp_migrate_disk_clear(&x->mc.disks[i]);
 	free(x->mc.disks);
 	free(x->mc.name);
 	free(x->mc.xml);
@@ -293,7 +293,7 @@ static int read_disk(struct mctx *x, xmlNodePtr disk, const struct vp_meta *meta
 	mc->disks[mc->n_disks++] = d;
 	return 0;
 fail:
-	disk_clear(&d);
+	vp_migrate_disk_clear(&d);
 	return -1;
 }
 

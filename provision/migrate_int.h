@@ -65,6 +65,8 @@ int vp_migrate_disks_resolve(struct vp_migrate_ctx *mc, struct vp_error *err);
 int vp_migrate_add_storage_steps(struct vp_plan *plan, struct vp_migrate_ctx *mc, bool stream,
 				 struct vp_error *err);
 
+/* Free what a disk holds (not d itself). */
+void vp_migrate_disk_clear(struct vp_migrate_disk *d);
 void vp_migrate_ctx_free(void *ctx);
 
 /* migrate.c, pure: the domain document xml as the destination gets it:

@@ -60,28 +60,13 @@ static int setup(void **state)
 	return f->mc.src && f->mc.dst ? 0 : -1;
 }
 
-static void disk_clear(struct vp_migrate_disk *d)
-{
-	free(d->target);
-	free(d->device);
-	free(d->src_path);
-	free(d->src_pool);
-	free(d->vol_name);
-	free(d->format);
-	free(d->backing_path);
-	free(d->backing_format);
-	free(d->dst_pool);
-	free(d->dst_path);
-	free(d->dst_backing_path);
-}
-
 static int teardown(void **state)
 {
 	struct fix *f = *state;
 	size_t i;
 
 	for (i = 0; i < f->mc.n_disks; i++)
-		disk_clear(&f->mc.disks[i]);
+		vp_migrate_disk_clear(&f->mc.disks[i]);
 	free(f->mc.disks);
 	free(f->mc.name);
 	free(f->mc.xml);
