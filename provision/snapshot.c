@@ -413,3 +413,14 @@ int vp_snapshot_delete(virDomainPtr dom, const char *name, bool children, size_t
 		*n_deleted = before >= 0 && after >= 0 && before > after ? (size_t)(before - after) : 1;
 	return 0;
 }
+
+int vp_snapshot_count(virDomainPtr dom, struct vp_error *err)
+{
+	int n = virDomainSnapshotNum(dom, 0);
+
+	if (n < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME,
+					"cannot count the snapshots of VM '%s'",
+					virDomainGetName(dom));
+	return n;
+}

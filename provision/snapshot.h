@@ -71,6 +71,10 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 int vp_snapshot_delete(virDomainPtr dom, const char *name, bool children, size_t *n_deleted,
 		       struct vp_error *err);
 
+/* How many snapshots the VM has (internal and external); -1 with err
+ * filled when libvirt cannot tell. */
+int vp_snapshot_count(virDomainPtr dom, struct vp_error *err);
+
 void vp_snapshot_info_clear(struct vp_snapshot_info *s);
 void vp_snapshot_infos_free(struct vp_snapshot_info *list, size_t n);
 

@@ -137,6 +137,7 @@ static void test_round_trip(void **state)
 	size_t n = 0;
 
 	expect_tree(f->dom, "");
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 0);
 	assert_int_equal(vp_snapshot_create(f->dom, REQ("s1", "before the upgrade"), &s, &err), 0);
 	assert_string_equal(s.name, "s1");
 	assert_string_equal(s.state, "running");
@@ -155,6 +156,7 @@ static void test_round_trip(void **state)
 		snprintf(want, sizeof(want), "s1 *%s(1)", s.name);
 		expect_tree(f->dom, want);
 	}
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 2);
 	vp_snapshot_info_clear(&s);
 
 	assert_int_equal(vp_snapshot_info(f->dom, "s1", &s, &err), 0);
