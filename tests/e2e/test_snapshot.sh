@@ -1,0 +1,116 @@
+#!/bin/bash
+# tests/e2e/test_snapshot.sh — snapshots of a real TCG guest on the real
+# libvirtd.  The kernel+initrd guest's shell on the serial console writes a
+# marker into the first bytes of its disk (/dev/vda); a snapshot, a new
+# marker, a revert, and the first marker must be back.  Internal snapshots
+# of a running guest (memory too: the revert brings it back running, its
+# console answers), of a shut-off one (markers written with qemu-io while it
+# is off), the revert guard and --running/--paused on QEMU; then external
+# (--disk-only) snapshots: overlays as pool volumes, revert, delete (the
+# chain shorter afterwards), and delete of a VM with snapshots.
+. "$(dirname "$0")/lib.sh"
+
+VM=${E2E_PREFIX}snap
+BOOT="kernel=$E2E_KERNEL,initrd=$E2E_INITRD,kernel_args=\"$E2E_KARGS\""
+POOLDIR=$(virsh -q pool-dumpxml default | sed -n 's:.*<path>\(.*\)</path>.*:\1:p')
+DISK=$POOLDIR/$VM.qcow2
+
+# console CMD: type CMD into the guest's shell, print what came back
+# (several tries: the shell may not be up yet, or busy)
+console() {
+	local out tag=$RANDOM
+	for _ in $(seq 1 12); do
+		out=$(printf '%s; echo E$((%d+1))\n' "$1" "$tag" | timeout 60 "$VPROV" console "$VM" --timeout 8 2>/dev/null)
+		if grep -aq "E$((tag + 1))" <<<"$out"; then
+			printf "%s\n" "$out" | tr -d "\r"
+			return 0
+		fi
+		sleep 2
+	done
+	return 1
+}
+
+# the disk's driver (the initrd's shell has not loaded it at break=top)
+disk_up() {
+	console 'modprobe virtio_pci; modprobe virtio_blk; sleep 1; ls /dev/vda' | grep -aq '/dev/vda$'
+}
+
+# mark WORD: write WORD at the start of /dev/vda and flush it
+mark() {
+	console "echo $1 | dd of=/dev/vda conv=notrunc 2>/dev/null; sync" >/dev/null
+}
+
+# marker: the first 5 bytes of /dev/vda as the guest reads them
+marker() {
+	console 'echo; echo M=$(dd if=/dev/vda bs=5 count=1 2>/dev/null)' | sed -n 's/^M=\(.....\).*/\1/p' | tail -n 1
+}
+
+# off_mark / off_has BYTE: write / check a 64 KiB pattern at 1 MiB in the
+# shut-off guest's disk (the top of its chain), with qemu-io
+# (off_has also on a running guest's image: -U, shared, read only)
+off_mark() { qemu-io -f qcow2 -c "write -P $1 1M 64k" "$2" >/dev/null; }
+off_has() { qemu-io -f qcow2 -r -U -c "read -P $1 1M 64k" "$2" 2>&1 | grep -q 'read 65536/65536'; }
+
+top_image() { virsh -q domblklist "$VM" --details | awk '$3 == "vda" {print $4}'; }
+
+e2e_run create "$VM" --memory 512 --vcpus 1 --disk size=1 --network none --graphics none \
+	--boot "$BOOT" --noautoconsole
+e2e_check "create the guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "its disk driver loads in the initrd's shell" disk_up
+
+# ---- internal, running: memory and disk come back --------------------------
+mark MARK1
+e2e_check "the guest reads back the marker it wrote" [ "$(marker)" = MARK1 ]
+e2e_run snapshot create "$VM" live1 --description "with MARK1"
+e2e_check "snapshot create on a running guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... takes its memory too" grep -q "disks and memory" <<<"$OUT"
+mark MARK2
+e2e_check "the guest now reads MARK2" [ "$(marker)" = MARK2 ]
+e2e_run snapshot revert "$VM" live1
+e2e_check "revert to the running snapshot (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... leaves the guest running" [ "$(e2e_state "$VM")" = running ]
+e2e_check "... its console answers and MARK1 is back" [ "$(marker)" = MARK1 ]
+e2e_run snapshot revert "$VM" live1 --paused
+e2e_check "revert --paused to a running snapshot (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... leaves the guest paused" [ "$(e2e_state "$VM")" = paused ]
+virsh -q resume "$VM" >/dev/null
+e2e_check "... and it runs on when resumed, MARK1 there" [ "$(marker)" = MARK1 ]
+
+# ---- internal, shut off: qemu-io marks the disk -------------------------------
+virsh -q destroy "$VM" >/dev/null
+off_mark 0x11 "$DISK"
+e2e_run snapshot create "$VM" off1
+e2e_check "snapshot create on a shut-off guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_run snapshot info "$VM" off1 --json
+e2e_check "... taken shut off, without memory" \
+	python3 -c "import json,sys; j=json.loads(sys.argv[1]); sys.exit(not (j['state']=='shutoff' and not j['memory'] and j['parent']=='live1' and j['current']))" "$OUT"
+off_mark 0x22 "$DISK"
+e2e_check "the disk now holds the second pattern" off_has 0x22 "$DISK"
+e2e_run snapshot revert "$VM" off1
+e2e_check "revert a shut-off guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the first pattern is back" off_has 0x11 "$DISK"
+e2e_check "... and it stays shut off" [ "$(e2e_state "$VM")" = "shut off" ]
+
+# ---- the revert guard and --running on QEMU ------------------------------------
+e2e_run start "$VM"
+e2e_check "start again (rc=$RC)" [ "$RC" -eq 0 ]
+e2e_check "... disk driver" disk_up
+e2e_run snapshot revert "$VM" off1
+e2e_check "revert of a running guest to a shut-off snapshot is refused (rc=$RC)" [ "$RC" -eq 2 ]
+e2e_check "... in one line naming --running" eval '[ "$(printf "%s\n" "$ERR" | wc -l)" -eq 1 ] && [[ $ERR == *"add --running"* ]]'
+e2e_check "... and the guest still runs" [ "$(e2e_state "$VM")" = running ]
+e2e_run snapshot revert "$VM" off1 --running
+e2e_check "revert --running to a shut-off snapshot (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the guest runs (booted from the snapshot's disk)" [ "$(e2e_state "$VM")" = running ]
+e2e_check "... its console answers" disk_up
+e2e_check "... and the disk holds the first pattern" off_has 0x11 "$(top_image)"
+e2e_run snapshot revert "$VM" off1 --paused
+e2e_check "revert --paused to a shut-off snapshot (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the guest is paused" [ "$(e2e_state "$VM")" = paused ]
+virsh -q destroy "$VM" >/dev/null
+
+e2e_run snapshot delete "$VM" live1 --children
+e2e_check "delete live1 and its child (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... none are left" [ "$(virsh -q snapshot-list "$VM" --name | grep -c .)" -eq 0 ]
+
+e2e_finish
