@@ -1,5 +1,6 @@
-/* provision/snapshot.c — internal snapshots of a VM (see snapshot.h) */
-#include "snapshot.h"
+/* provision/snapshot.c — snapshots of a VM (see snapshot.h); the external
+ * ones' own work is in snapshot_ext.c */
+#include "snapshot_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,42 @@ static int refuse_raw(virDomainPtr dom, struct vp_error *err)
 	return 0;
 }
 
+/* A VM holds snapshots of one kind: an internal snapshot of an image that
+ * is frozen under an overlay, or an overlay on an image holding internal
+ * snapshots, would tie the two together in ways neither revert undoes. */
+static int refuse_mixing(virDomainPtr dom, bool disk_only, struct vp_error *err)
+{
+	virDomainSnapshotPtr *snaps = NULL;
+	int n, i;
+	int other = -1;
+
+	n = virDomainListAllSnapshots(dom, &snaps, 0);
+	if (n < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot list the snapshots of VM '%s'",
+					virDomainGetName(dom));
+	for (i = 0; i < n; i++) {
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+		if (other < 0 && vp_snap_doc(snaps[i], &doc, NULL) == 0 &&
+		    vp_snap_doc_external(doc) != disk_only)
+			other = i;
+		if (i != other)
+			virDomainSnapshotFree(snaps[i]);
+	}
+	if (other >= 0) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "VM '%s' has %s snapshots (such as '%s'): vprov does not mix them with "
+			     "%s ones; delete those first",
+			     virDomainGetName(dom), disk_only ? "internal" : "external",
+			     virDomainSnapshotGetName(snaps[other]),
+			     disk_only ? "external (--disk-only)" : "internal");
+		virDomainSnapshotFree(snaps[other]);
+	}
+	free(snaps);
+	virResetLastError();
+	return other >= 0 ? -1 : 0;
+}
+
 static bool exists(virDomainPtr dom, const char *name)
 {
 	virDomainSnapshotPtr s = virDomainSnapshotLookupByName(dom, name, 0);
@@ -198,6 +235,19 @@ int vp_snapshot_create(virDomainPtr dom, const struct vp_snapshot_req *req,
 			snprintf(buf, sizeof(buf), "%s-%d", base, i);
 		name = buf;
 	}
+	if (refuse_mixing(dom, req->disk_only, err) < 0)
+		return -1;
+	if (req->disk_only) {
+		if (vp_snapshot_ext_create(dom, name, req, &snap, err) < 0)
+			return -1;
+		if (out && describe(dom, snap, out, err) < 0)
+			return -1;
+		return 0;
+	}
+	if (req->quiesce)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--quiesce needs --disk-only: an internal snapshot of a running VM "
+				    "holds its memory, and so a consistent state already");
 	if (refuse_raw(dom, err) < 0)
 		return -1;
 
@@ -342,6 +392,7 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 	struct vp_snapshot_info info;
 	unsigned flags = 0;
 	int active;
+	bool external;
 
 	if (lookup(dom, name, &snap, err) < 0)
 		return -1;
@@ -353,21 +404,33 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'",
 					virDomainGetName(dom));
 	}
+	external = info.state && !strcmp(info.state, "disk-snapshot");
 	if (mode == VP_REVERT_AS_TAKEN && active && !info.memory) {
 		int st = VIR_DOMAIN_RUNNING, reason = 0;
 
 		if (virDomainGetState(dom, &st, &reason, 0) < 0)
 			st = VIR_DOMAIN_RUNNING;
-		vp_error_set(err, VP_ERR_INVALID,
-			     "VM '%s' is %s and snapshot '%s' was taken %s: reverting would "
-			     "discard its running state; add --running to start it from the "
-			     "snapshot's disks, or --paused to leave it paused",
-			     virDomainGetName(dom), st == VIR_DOMAIN_PAUSED ? "paused" : "running",
-			     name, !strcmp(info.state, "shutoff") ? "shut off" : info.state);
+		if (external)
+			vp_error_set(err, VP_ERR_INVALID,
+				     "VM '%s' is %s and snapshot '%s' holds its disks only: reverting "
+				     "would discard its running state; add --running to start it from "
+				     "the snapshot's disks, or --paused to leave it paused",
+				     virDomainGetName(dom),
+				     st == VIR_DOMAIN_PAUSED ? "paused" : "running", name);
+		else
+			vp_error_set(err, VP_ERR_INVALID,
+				     "VM '%s' is %s and snapshot '%s' was taken %s: reverting would "
+				     "discard its running state; add --running to start it from the "
+				     "snapshot's disks, or --paused to leave it paused",
+				     virDomainGetName(dom),
+				     st == VIR_DOMAIN_PAUSED ? "paused" : "running", name,
+				     !strcmp(info.state, "shutoff") ? "shut off" : info.state);
 		vp_snapshot_info_clear(&info);
 		return -1;
 	}
 	vp_snapshot_info_clear(&info);
+	if (external)
+		return vp_snapshot_ext_revert(dom, snap, mode, err);
 	if (mode == VP_REVERT_RUNNING)
 		flags |= VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING;
 	else if (mode == VP_REVERT_PAUSED)
@@ -403,6 +466,14 @@ int vp_snapshot_delete(virDomainPtr dom, const char *name, bool children, size_t
 		*n_deleted = 0;
 	if (lookup(dom, name, &snap, err) < 0)
 		return -1;
+	{
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+		if (vp_snap_doc(snap, &doc, err) < 0)
+			return -1;
+		if (vp_snap_doc_external(doc))
+			return vp_snapshot_ext_delete(dom, snap, children, n_deleted, err);
+	}
 	before = virDomainSnapshotNum(dom, 0);
 	if (virDomainSnapshotDelete(snap, children ? VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN : 0) < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME,

@@ -53,7 +53,9 @@
 	X(virDomainSnapshotGetXMLDesc) X(virDomainSnapshotGetName)                         \
 	X(virDomainSnapshotGetParent) X(virDomainSnapshotIsCurrent)                        \
 	X(virDomainSnapshotLookupByName) X(virDomainRevertToSnapshot)                      \
-	X(virDomainSnapshotDelete) X(virDomainSnapshotFree)
+	X(virDomainSnapshotDelete) X(virDomainSnapshotFree)                                \
+	X(virDomainBlockCommit) X(virDomainBlockJobAbort) X(virDomainGetBlockJobInfo)      \
+	X(virDomainCreateWithFlags) X(virDomainSnapshotListAllChildren)
 
 struct vp_libvirt {
 #define VP_LV_MEMBER(f) __typeof__(f) *f;

@@ -482,8 +482,10 @@ LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot name too long" "at most 64 by
 	snapshot create test "$(printf 'x%.0s' $(seq 65))"
 LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot revert two modes" "exclude each other" \
 	snapshot revert test s --running --paused
-LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create: unknown option" "unknown option '--disk-only'" \
-	snapshot create test s --disk-only
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create: unknown option" "unknown option '--memory-only'" \
+	snapshot create test s --memory-only
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create --quiesce alone" "--quiesce needs --disk-only" \
+	snapshot create test s --quiesce
 # against test:///default (fresh each run: no snapshots)
 expect 0 "snapshot create" snapshot create test s1 --description "first" &&
 	out_has "snapshot create" "created snapshot 's1' of VM 'test'"
