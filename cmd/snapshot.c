@@ -92,6 +92,7 @@ static json_object *snap_json(const struct vp_snapshot_info *s)
 	json_object_object_add(o, "created", json_object_new_int64(s->created));
 	json_object_object_add(o, "current", json_object_new_boolean(s->current));
 	json_object_object_add(o, "memory", json_object_new_boolean(s->memory));
+	json_object_object_add(o, "external", json_object_new_boolean(s->external));
 	json_object_object_add(o, "depth", json_object_new_int((int)s->depth));
 	json_object_object_add(o, "children", json_object_new_int64((int64_t)s->n_children));
 	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)s->size));
@@ -147,7 +148,7 @@ static int snap_create(struct vp_ctx *ctx, const struct vp_args *a)
 		vp_json_print(snap_json(&s));
 	else
 		printf("created snapshot '%s' of VM '%s' (%s)\n", s.name, ctx->name,
-		       s.memory ? "disks and memory" : "disks");
+		       s.external ? "disks only, external" : s.memory ? "disks and memory" : "disks");
 	vp_snapshot_info_clear(&s);
 	return VP_EXIT_OK;
 }
@@ -215,6 +216,7 @@ static int snap_info(struct vp_ctx *ctx, const struct vp_args *a)
 		printf("parent:      %s\n", s.parent ? s.parent : "-");
 		printf("created:     %s\n", t);
 		printf("state:       %s\n", s.state);
+		printf("kind:        %s\n", s.external ? "external (disks only, overlays)" : "internal");
 		printf("memory:      %s\n", s.memory ? "yes" : "no");
 		printf("current:     %s\n", s.current ? "yes" : "no");
 		printf("children:    %zu\n", s.n_children);

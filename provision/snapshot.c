@@ -116,8 +116,10 @@ static int describe(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp_snaps
 	created = vp_xml_text(vp_xml_child(root, "creationTime"));
 	out->created = created ? strtoll(created, NULL, 10) : 0;
 	out->current = cur == 1;
-	out->memory = !strcmp(out->state, "running") || !strcmp(out->state, "paused") ||
-		      !strcmp(out->state, "blocked");
+	out->external = vp_snap_doc_external(doc);
+	out->memory = !out->external &&
+		      (!strcmp(out->state, "running") || !strcmp(out->state, "paused") ||
+		       !strcmp(out->state, "blocked"));
 	return 0;
 }
 
@@ -404,7 +406,7 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the state of VM '%s'",
 					virDomainGetName(dom));
 	}
-	external = info.state && !strcmp(info.state, "disk-snapshot");
+	external = info.external;
 	if (mode == VP_REVERT_AS_TAKEN && active && !info.memory) {
 		int st = VIR_DOMAIN_RUNNING, reason = 0;
 

@@ -35,6 +35,7 @@ struct vp_snapshot_info {
 	int64_t created;         /* seconds since the epoch; 0 when unknown */
 	bool current;            /* the snapshot the VM is based on now */
 	bool memory;             /* holds the guest's memory (taken running or paused) */
+	bool external;           /* disks frozen under overlays (--disk-only) */
 	unsigned depth;          /* 0 for a root; in vp_snapshot_list's order */
 	size_t n_children;
 	uint64_t size;           /* bytes used, 0 when libvirt cannot tell */

@@ -387,8 +387,10 @@ static void images_walk(virConnectPtr conn, struct images *im, const char *top)
 	free(p);
 }
 
+/* with overlays, also every overlay a snapshot made that still exists
+ * (needed by nothing once a revert left it, but still vprov's) */
 static void images_read(virConnectPtr conn, const struct sview *v, const char *top,
-			struct images *im)
+			bool overlays, struct images *im)
 {
 	size_t i;
 
@@ -397,7 +399,8 @@ static void images_read(virConnectPtr conn, const struct sview *v, const char *t
 	for (i = 0; i < v->n; i++) {
 		_cleanup_(virStorageVolFreep) virStorageVolPtr ov = NULL;
 
-		if (v->overlay[i] && (ov = virStorageVolLookupByPath(conn, v->overlay[i])))
+		if (overlays && v->overlay[i] &&
+		    (ov = virStorageVolLookupByPath(conn, v->overlay[i])))
 			images_walk(conn, im, v->overlay[i]);
 		virResetLastError();
 		images_walk(conn, im, v->frozen[i]);
@@ -888,7 +891,7 @@ int vp_snapshot_ext_revert(virDomainPtr dom, virDomainSnapshotPtr snap, enum vp_
 			continue;
 		if (sview_read(dom, targets[i], &v, NULL) < 0)
 			continue;
-		images_read(conn, &v, paths[i], &im);
+		images_read(conn, &v, paths[i], false, &im);
 		if (!sview_frozen(&v, old[i], NULL) && !images_has(&im, old[i]) &&
 		    images_children(&im, old[i], &child) == 0)
 			delete_image(conn, old[i], NULL);
@@ -1086,7 +1089,7 @@ static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp
 		refresh_pool_of(conn, d->path);
 		if (sview_read(dom, d->target, &v, err) < 0)
 			goto out;
-		images_read(conn, &v, top ? top->path : NULL, &im);
+		images_read(conn, &v, top ? top->path : NULL, false, &im);
 		nc = images_children(&im, d->path, &child);
 		if (nc == 1 && vp_overlay_ours(vm, d->target, child)) {
 			r = merge_down(dom, d->target, child, d->path, d->format,
@@ -1187,7 +1190,7 @@ int vp_snapshot_remove_all(virDomainPtr dom, bool keep_files, char ***removed, s
 			rc = -1;
 			break;
 		}
-		images_read(conn, &v, now.d[i].path, &im);
+		images_read(conn, &v, now.d[i].path, true, &im);
 		/* top down: images_read walks each chain from its top */
 		for (j = 0; j < im.n; j++)
 			if (vp_overlay_ours(vm, now.d[i].target, im.path[j]))
