@@ -113,4 +113,99 @@ e2e_run snapshot delete "$VM" live1 --children
 e2e_check "delete live1 and its child (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... none are left" [ "$(virsh -q snapshot-list "$VM" --name | grep -c .)" -eq 0 ]
 
+# ---- external (--disk-only), running: block commit and pivot -----------------
+chain_len() { qemu-img info -U --backing-chain "$(top_image)" | grep -c '^image:'; }
+vol_exists() { virsh -q vol-info --pool default "$1" >/dev/null 2>&1; }
+# base_says WORD: the first bytes of the VM's own volume (the chain's base)
+base_says() { qemu-io -f qcow2 -r -U -c 'read -v 0 16' "$DISK" | grep -q "$1"; }
+
+e2e_run start "$VM"
+e2e_check "start for the external snapshots (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... disk driver" disk_up
+mark EXT1
+e2e_run snapshot create "$VM" x1 --disk-only
+e2e_check "external snapshot of a running guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... its overlay is the pool volume $VM-vda.x1.qcow2" vol_exists "$VM-vda.x1.qcow2"
+e2e_check "... and the disk the guest writes" [ "$(top_image)" = "$POOLDIR/$VM-vda.x1.qcow2" ]
+e2e_check "... the guest still runs" [ "$(e2e_state "$VM")" = running ]
+mark EXT2
+e2e_run snapshot create "$VM" x2 --disk-only
+e2e_check "a second external snapshot (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+mark EXT3
+e2e_check "the chain is three images long" [ "$(chain_len)" -eq 3 ]
+e2e_run snapshot info "$VM" x2 --json
+e2e_check "info: external, no memory, parent x1" \
+	python3 -c "import json,sys; j=json.loads(sys.argv[1]); sys.exit(not (j['external'] and not j['memory'] and j['parent']=='x1'))" "$OUT"
+e2e_run snapshot create "$VM" i1
+e2e_check "an internal snapshot beside external ones is refused (rc=$RC)" \
+	eval '[ "$RC" -eq 2 ] && [[ $ERR == *"does not mix"* ]]'
+
+e2e_run snapshot revert "$VM" x1
+e2e_check "revert of a running guest to an external snapshot needs --running (rc=$RC)" \
+	eval '[ "$RC" -eq 2 ] && [[ $ERR == *"add --running"* ]]'
+e2e_run snapshot revert "$VM" x1 --running
+e2e_check "revert --running to x1 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the guest runs" [ "$(e2e_state "$VM")" = running ]
+e2e_check "... booted again, it finds its disk" disk_up
+e2e_check "... and reads the marker of x1 (EXT1)" [ "$(marker)" = EXT1 ]
+e2e_check "... on a new overlay of the image x1 froze" \
+	eval '[ "$(qemu-img info -U "$(top_image)" | sed -n "s/^backing file: //p")" = "$DISK" ]'
+e2e_check "... the overlay it left (x2's) is gone" bash -c "! virsh -q vol-info --pool default '$VM-vda.x2.qcow2' >/dev/null 2>&1"
+e2e_check "... x1's stays (x2 froze it)" vol_exists "$VM-vda.x1.qcow2"
+e2e_run snapshot revert "$VM" x2 --running
+e2e_check "revert --running to x2 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... its disk" disk_up
+e2e_check "... reads the marker of x2 (EXT2)" [ "$(marker)" = EXT2 ]
+e2e_check "... the chain is three images long again, not four" [ "$(chain_len)" -eq 3 ]
+mark EXT4
+
+e2e_run snapshot delete "$VM" x2
+e2e_check "delete x2 of the running guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... merged: the chain is two images long" [ "$(chain_len)" -eq 2 ]
+e2e_check "... the guest writes to x1's overlay now" [ "$(top_image)" = "$POOLDIR/$VM-vda.x1.qcow2" ]
+e2e_check "... it still runs and reads EXT4" eval '[ "$(e2e_state "$VM")" = running ] && [ "$(marker)" = EXT4 ]'
+e2e_run snapshot delete "$VM" x1
+e2e_check "delete x1 of the running guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... merged into its own volume: the chain is one image" [ "$(chain_len)" -eq 1 ]
+e2e_check "... which the guest writes to" [ "$(top_image)" = "$DISK" ]
+e2e_check "... and which holds EXT4" base_says EXT4
+e2e_check "... no overlay is left" [ -z "$(e2e_vols_named "$VM-vda.")" ]
+e2e_check "... nor a snapshot" [ "$(virsh -q snapshot-list "$VM" --name | grep -c .)" -eq 0 ]
+e2e_check "... and the persistent definition names the volume too" \
+	eval 'virsh -q dumpxml --inactive "$VM" | grep -qF "<source file='"'"'$DISK'"'"'/>"'
+
+# ---- external, shut off: qemu-img commit ------------------------------------
+virsh -q destroy "$VM" >/dev/null
+off_mark 0x44 "$DISK"
+e2e_run snapshot create "$VM" o1 --disk-only
+e2e_check "external snapshot of a shut-off guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+off_mark 0x55 "$(top_image)"
+e2e_run snapshot revert "$VM" o1
+e2e_check "revert the shut-off guest to o1 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the first pattern is back" off_has 0x44 "$(top_image)"
+e2e_check "... it stays shut off" [ "$(e2e_state "$VM")" = "shut off" ]
+e2e_check "... one overlay, on the volume" eval '[ "$(chain_len)" -eq 2 ] && [ "$(e2e_vols_named "$VM-vda." | wc -l)" -eq 1 ]'
+off_mark 0x66 "$(top_image)"
+e2e_run snapshot delete "$VM" o1
+e2e_check "delete o1 of the shut-off guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... merged: one image, the volume, holding the last pattern" \
+	eval '[ "$(chain_len)" -eq 1 ] && [ "$(top_image)" = "$DISK" ] && off_has 0x66 "$DISK"'
+
+# ---- vprov delete of a VM with snapshots --------------------------------------
+e2e_run snapshot create "$VM" keep1 --disk-only
+e2e_run snapshot create "$VM" keep2 --disk-only
+e2e_run list --all --json
+e2e_check "list --json counts the snapshots" \
+	python3 -c "import json,sys; j=[v for v in json.loads(sys.argv[1]) if v['name']==sys.argv[2]]; sys.exit(not (j and j[0]['snapshots']==2))" "$OUT" "$VM"
+e2e_run info "$VM"
+e2e_check "info shows them" grep -q "^snapshots: *2$" <<<"$OUT"
+e2e_run delete "$VM"
+e2e_check "delete of a VM with snapshots is refused (rc=$RC)" \
+	eval '[ "$RC" -eq 1 ] && [ "$(printf "%s\n" "$ERR" | wc -l)" -eq 1 ] && [[ $ERR == *"--snapshots"* ]]'
+e2e_check "... and leaves it there" e2e_domain_exists "$VM"
+e2e_run delete "$VM" --snapshots
+e2e_check "delete --snapshots (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... the VM is gone" bash -c "! virsh -q dominfo '$VM' >/dev/null 2>&1"
+e2e_check "... with its volume and overlays" [ -z "$(e2e_vols_named "$VM")" ]
+
 e2e_finish

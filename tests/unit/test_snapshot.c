@@ -5,7 +5,10 @@
  * order with the current snapshot marked, a missing snapshot NOT_FOUND,
  * a name taken EXISTS, delete with and without its children, a revert
  * that would discard a running state refused without --running/--paused,
- * and a raw disk refused with its name. */
+ * a raw disk refused with its name; external (--disk-only) snapshots not
+ * mixed with internal ones, --quiesce refused without a running guest
+ * with an agent channel, a disk outside any pool refused; vprov's delete
+ * refusing a VM with snapshots unless told, and the count in the list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cleanup.h"
+#include "domain.h"
 #include "snapshot.h"
 #include "virt.h"
 
@@ -314,6 +318,85 @@ static void test_raw_refused(void **state)
 	virDomainFree(d);
 }
 
+static void test_external_refusals(void **state)
+{
+	struct fix *f = *state;
+	struct vp_error err = { 0 };
+	struct vp_snapshot_req q = { .name = "q", .disk_only = true, .quiesce = true };
+	struct vp_snapshot_req x = { .name = "x", .disk_only = true };
+
+	/* the running "test" VM has no guest agent channel */
+	assert_int_equal(vp_snapshot_create(f->dom, &q, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "no guest agent channel"));
+	one_line(&err);
+	/* nor, shut off, a running guest at all */
+	assert_int_equal(virDomainDestroy(f->dom), 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &q, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "is not running"));
+	/* its disk is in no pool: vprov makes overlays only as pool volumes */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &x, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "in no storage pool"));
+	one_line(&err);
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 0);
+	/* --quiesce alone */
+	q.disk_only = false;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &q, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "--disk-only"));
+	/* internal snapshots there: no external one beside them */
+	take(f->dom, "inside");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &x, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "has internal snapshots (such as 'inside')"));
+	one_line(&err);
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 1);
+}
+
+static void test_vm_delete(void **state)
+{
+	struct fix *f = *state;
+	struct vp_delete_report rep = { 0 };
+	struct vp_domain_summary *l = NULL;
+	struct vp_error err = { 0 };
+	size_t n = 0, i;
+	bool seen = false;
+
+	take(f->dom, "a");
+	take(f->dom, "b");
+	assert_int_equal(vp_domain_list(f->conn, true, &l, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		if (!strcmp(l[i].name, "test")) {
+			assert_int_equal(l[i].snapshots, 2);
+			seen = true;
+		}
+	assert_true(seen);
+	vp_domain_summaries_free(l, n);
+
+	/* refused, and nothing changed */
+	assert_int_equal(vp_domain_delete(f->dom, false, &rep, &err), -1);
+	assert_int_equal(err.code, VP_ERR_RUNTIME);
+	assert_non_null(strstr(err.msg, "VM 'test' has 2 snapshots: add --snapshots"));
+	one_line(&err);
+	vp_delete_report_clear(&rep);
+	assert_int_equal(virDomainIsActive(f->dom), 1);
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 2);
+
+	assert_int_equal(vp_domain_delete_snapshots(f->dom, false, true, &rep, &err), 0);
+	vp_delete_report_clear(&rep);
+	{
+		virDomainPtr gone = virDomainLookupByName(f->conn, "test");
+
+		assert_null(gone);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +407,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_children, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revert_running_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_raw_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_external_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_delete, setup, teardown),
 	};
 
 	vp_init();
