@@ -30,7 +30,8 @@
 #   (create+start from a cached cloud image
 #   vs virt-install --import --cloud-init on the same base), image-upload
 #   (a base into an empty pool on the second host vs virsh vol-upload
-#   --sparse)
+#   --sparse), snapshot (create+revert of an internal snapshot of a
+#   running guest vs virsh snapshot-create-as / snapshot-revert)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--inject-runs N]
@@ -875,4 +876,59 @@ if wants image-upload; then
 	echo "  virsh          $b ms   virsh vol-create-as $iu_pool VOL $iu_size --allocation 0 --format raw && virsh vol-upload --sparse --pool $iu_pool VOL FILE"
 	ratio_line "vprov / virsh vol-upload --sparse" "$a" "$b" 1.1
 	iu_cleanup
+fi
+
+# ------------------------------------------- snapshot: create and revert
+# internal snapshots (disks and memory) of a running TCG guest (the
+# kernel+initrd one: the initrd's shell, 512 MiB, a 1 GiB qcow2 disk):
+# 'vprov snapshot create' then 'vprov snapshot revert' against 'virsh
+# snapshot-create-as' then 'virsh snapshot-revert' on the same guest, rounds
+# interleaved, each round's snapshots deleted (untimed) before the next.
+if wants snapshot; then
+	echo "== snapshot: create+revert on a running guest" >&2
+	sn_runs=${create_runs:-5}
+	sn_vm=${prefix}snap
+	sn_kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+	sn_initrd=$(ls /boot/initrd.img-* 2>/dev/null | sort -V | tail -n 1)
+	[[ -n $sn_kernel && -n $sn_initrd ]] || die "no kernel and initrd in /boot (linux-image-amd64)"
+	"$vprov" -c "$URI" create "$sn_vm" --memory 512 --vcpus 1 --disk size=1,pool="$POOL" --network none \
+		--graphics none --virt-type qemu --noautoconsole \
+		--boot "kernel=$sn_kernel,initrd=$sn_initrd,kernel_args=\"console=ttyS0 break=top\"" \
+		>/dev/null 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; die "vprov create of the guest failed"; }
+	sleep 15 # let the kernel unpack its initrd and reach the shell
+	sn_running() { [[ $(virsh domstate "$sn_vm" 2>/dev/null) == running ]] || die "$1: '$sn_vm' is not running after the revert"; }
+	sn_drop() { virsh snapshot-delete "$sn_vm" "$1" >/dev/null || die "cannot delete snapshot '$1'"; }
+	sn_vprov() { # ROUND
+		timed sn_vcreate "$vprov" -c "$URI" snapshot create "$sn_vm" "v$1"
+		timed sn_vrevert "$vprov" -c "$URI" snapshot revert "$sn_vm" "v$1"
+		sn_running vprov
+	}
+	sn_virsh() { # ROUND
+		timed sn_icreate command virsh -q -c "$URI" snapshot-create-as "$sn_vm" "i$1"
+		timed sn_irevert command virsh -q -c "$URI" snapshot-revert "$sn_vm" "i$1"
+		sn_running virsh
+	}
+	# one untimed round each first
+	sn_vprov w; sn_drop vw; sn_virsh w; sn_drop iw
+	rm -f "$tmp"/sn_*.t
+	for ((k = 0; k < sn_runs; k++)); do
+		if ((k % 2)); then
+			sn_virsh "$k"; sn_vprov "$k"
+		else
+			sn_vprov "$k"; sn_virsh "$k"
+		fi
+		sn_drop "v$k"; sn_drop "i$k"
+	done
+	a=$(median_ms sn_vcreate) b=$(median_ms sn_icreate) c=$(median_ms sn_vrevert) d=$(median_ms sn_irevert)
+	echo
+	echo "== snapshot: internal snapshot of a running 512 MiB TCG guest ($sn_runs interleaved rounds, medians)"
+	echo "  vprov create         $a ms   vprov snapshot create VM SNAP"
+	echo "  virsh create         $b ms   virsh snapshot-create-as VM SNAP"
+	echo "  vprov revert         $c ms   vprov snapshot revert VM SNAP"
+	echo "  virsh revert         $d ms   virsh snapshot-revert VM SNAP"
+	ratio_line "vprov / virsh: create" "$a" "$b" 1.1
+	ratio_line "vprov / virsh: revert" "$c" "$d" 1.1
+	ratio_line "vprov / virsh: create + revert" "$(python3 -c "print($a + $c)")" "$(python3 -c "print($b + $d)")" 1.1
+	virsh destroy "$sn_vm" >/dev/null 2>&1
+	"$vprov" -c "$URI" delete "$sn_vm" --snapshots >/dev/null 2>&1 || vm_remove "$sn_vm"
 fi

@@ -997,6 +997,17 @@ static int merge_down(virDomainPtr dom, const char *target, const char *child,
 						child, frozen, target, vm);
 		if (finish_commit(dom, target, active, err) < 0)
 			return -1;
+		/* a job that failed ends like one that succeeded: the chain says */
+		{
+			_cleanup_(freep) char *live = virDomainGetXMLDesc(dom, 0);
+			_cleanup_(freep) char *quoted = vp_strdup_printf("'%s'", child);
+
+			if (!live || strstr(live, quoted))
+				return vp_error_set(err, VP_ERR_RUNTIME,
+						    "the merge of '%s' into '%s' (disk %s of VM '%s') "
+						    "did not complete; nothing was removed",
+						    child, frozen, target, vm);
+		}
 		/* the persistent definition follows a pivot of a running
 		 * persistent VM; say it again in case */
 		if (active) {

@@ -30,6 +30,24 @@ console() {
 	return 1
 }
 
+# Wait for the shell of a boot that started after log_mark: what is typed
+# while the kernel boots can reach the shell cut short (an unclosed $(( then
+# swallows every later line).  The console log appends.
+LOG=/var/log/libvirt/qemu/$VM-console.log
+LOGPOS=0
+log_mark() { LOGPOS=$(stat -c %s "$LOG" 2>/dev/null || echo 0); }
+booted() {
+	local i
+	for i in $(seq 1 360); do
+		if tail -c +$((LOGPOS + 1)) "$LOG" 2>/dev/null | grep -aq 'Spawning shell'; then
+			sleep 1
+			return 0
+		fi
+		sleep 0.5
+	done
+	return 1
+}
+
 # the disk's driver (the initrd's shell has not loaded it at break=top)
 disk_up() {
 	console 'modprobe virtio_pci; modprobe virtio_blk; sleep 1; ls /dev/vda' | grep -aq '/dev/vda$'
@@ -56,6 +74,7 @@ top_image() { virsh -q domblklist "$VM" --details | awk '$3 == "vda" {print $4}'
 e2e_run create "$VM" --memory 512 --vcpus 1 --disk size=1 --network none --graphics none \
 	--boot "$BOOT" --noautoconsole
 e2e_check "create the guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "its initrd's shell starts" booted
 e2e_check "its disk driver loads in the initrd's shell" disk_up
 
 # ---- internal, running: memory and disk come back --------------------------
@@ -92,16 +111,20 @@ e2e_check "... the first pattern is back" off_has 0x11 "$DISK"
 e2e_check "... and it stays shut off" [ "$(e2e_state "$VM")" = "shut off" ]
 
 # ---- the revert guard and --running on QEMU ------------------------------------
+log_mark
 e2e_run start "$VM"
 e2e_check "start again (rc=$RC)" [ "$RC" -eq 0 ]
+e2e_check "... boots" booted
 e2e_check "... disk driver" disk_up
 e2e_run snapshot revert "$VM" off1
 e2e_check "revert of a running guest to a shut-off snapshot is refused (rc=$RC)" [ "$RC" -eq 2 ]
 e2e_check "... in one line naming --running" eval '[ "$(printf "%s\n" "$ERR" | wc -l)" -eq 1 ] && [[ $ERR == *"add --running"* ]]'
 e2e_check "... and the guest still runs" [ "$(e2e_state "$VM")" = running ]
+log_mark
 e2e_run snapshot revert "$VM" off1 --running
 e2e_check "revert --running to a shut-off snapshot (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... the guest runs (booted from the snapshot's disk)" [ "$(e2e_state "$VM")" = running ]
+e2e_check "... boots" booted
 e2e_check "... its console answers" disk_up
 e2e_check "... and the disk holds the first pattern" off_has 0x11 "$(top_image)"
 e2e_run snapshot revert "$VM" off1 --paused
@@ -119,8 +142,10 @@ vol_exists() { virsh -q vol-info --pool default "$1" >/dev/null 2>&1; }
 # base_says WORD: the first bytes of the VM's own volume (the chain's base)
 base_says() { qemu-io -f qcow2 -r -U -c 'read -v 0 16' "$DISK" | grep -q "$1"; }
 
+log_mark
 e2e_run start "$VM"
 e2e_check "start for the external snapshots (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... boots" booted
 e2e_check "... disk driver" disk_up
 mark EXT1
 e2e_run snapshot create "$VM" x1 --disk-only
@@ -143,17 +168,21 @@ e2e_check "an internal snapshot beside external ones is refused (rc=$RC)" \
 e2e_run snapshot revert "$VM" x1
 e2e_check "revert of a running guest to an external snapshot needs --running (rc=$RC)" \
 	eval '[ "$RC" -eq 2 ] && [[ $ERR == *"add --running"* ]]'
+log_mark
 e2e_run snapshot revert "$VM" x1 --running
 e2e_check "revert --running to x1 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... the guest runs" [ "$(e2e_state "$VM")" = running ]
+e2e_check "... boots" booted
 e2e_check "... booted again, it finds its disk" disk_up
 e2e_check "... and reads the marker of x1 (EXT1)" [ "$(marker)" = EXT1 ]
 e2e_check "... on a new overlay of the image x1 froze" \
 	eval '[ "$(qemu-img info -U "$(top_image)" | sed -n "s/^backing file: //p")" = "$DISK" ]'
 e2e_check "... the overlay it left (x2's) is gone" bash -c "! virsh -q vol-info --pool default '$VM-vda.x2.qcow2' >/dev/null 2>&1"
 e2e_check "... x1's stays (x2 froze it)" vol_exists "$VM-vda.x1.qcow2"
+log_mark
 e2e_run snapshot revert "$VM" x2 --running
 e2e_check "revert --running to x2 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+e2e_check "... boots" booted
 e2e_check "... its disk" disk_up
 e2e_check "... reads the marker of x2 (EXT2)" [ "$(marker)" = EXT2 ]
 e2e_check "... the chain is three images long again, not four" [ "$(chain_len)" -eq 3 ]
