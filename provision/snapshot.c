@@ -441,10 +441,13 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 		return vp_error_libvirt(err, VP_ERR_RUNTIME,
 					"cannot revert VM '%s' to snapshot '%s'",
 					virDomainGetName(dom), name);
-	/* --running and --paused promise a VM that runs afterwards; libvirt's
-	 * test driver (9.0) leaves one reverted to a shut-off snapshot shut
-	 * off despite the flag, so it is started (and paused) here when that
-	 * happens (that driver has no VIR_DOMAIN_START_PAUSED either) */
+	/* --running and --paused promise a VM that runs afterwards.  The QEMU
+	 * driver (9.0) keeps that itself: it starts the VM reverted to a
+	 * shut-off snapshot (paused with REVERT_PAUSED), and so nothing is
+	 * started twice here (tests/e2e/test_snapshot.sh); libvirt's test
+	 * driver leaves it shut off despite the flag, so it is started (and
+	 * paused) here when that happens (that driver has no
+	 * VIR_DOMAIN_START_PAUSED either) */
 	if (mode != VP_REVERT_AS_TAKEN && virDomainIsActive(dom) == 0) {
 		if (virDomainCreate(dom) < 0)
 			return vp_error_libvirt(err, VP_ERR_RUNTIME,

@@ -58,7 +58,8 @@ mark() {
 	console "echo $1 | dd of=/dev/vda conv=notrunc 2>/dev/null; sync" >/dev/null
 }
 
-# marker: the first 5 bytes of /dev/vda as the guest reads them
+# marker: the first 5 bytes of /dev/vda as the guest reads them (markers
+# are 5 characters)
 marker() {
 	console 'echo; echo M=$(dd if=/dev/vda bs=5 count=1 2>/dev/null)' | sed -n 's/^M=\(.....\).*/\1/p' | tail -n 1
 }
@@ -147,16 +148,16 @@ e2e_run start "$VM"
 e2e_check "start for the external snapshots (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... boots" booted
 e2e_check "... disk driver" disk_up
-mark EXT1
+mark EXTR1
 e2e_run snapshot create "$VM" x1 --disk-only
 e2e_check "external snapshot of a running guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... its overlay is the pool volume $VM-vda.x1.qcow2" vol_exists "$VM-vda.x1.qcow2"
 e2e_check "... and the disk the guest writes" [ "$(top_image)" = "$POOLDIR/$VM-vda.x1.qcow2" ]
 e2e_check "... the guest still runs" [ "$(e2e_state "$VM")" = running ]
-mark EXT2
+mark EXTR2
 e2e_run snapshot create "$VM" x2 --disk-only
 e2e_check "a second external snapshot (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
-mark EXT3
+mark EXTR3
 e2e_check "the chain is three images long" [ "$(chain_len)" -eq 3 ]
 e2e_run snapshot info "$VM" x2 --json
 e2e_check "info: external, no memory, parent x1" \
@@ -174,7 +175,7 @@ e2e_check "revert --running to x1 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... the guest runs" [ "$(e2e_state "$VM")" = running ]
 e2e_check "... boots" booted
 e2e_check "... booted again, it finds its disk" disk_up
-e2e_check "... and reads the marker of x1 (EXT1)" [ "$(marker)" = EXT1 ]
+e2e_check "... and reads the marker of x1 (EXTR1)" [ "$(marker)" = EXTR1 ]
 e2e_check "... on a new overlay of the image x1 froze" \
 	eval '[ "$(qemu-img info -U "$(top_image)" | sed -n "s/^backing file: //p")" = "$DISK" ]'
 e2e_check "... the overlay it left (x2's) is gone" bash -c "! virsh -q vol-info --pool default '$VM-vda.x2.qcow2' >/dev/null 2>&1"
@@ -184,20 +185,20 @@ e2e_run snapshot revert "$VM" x2 --running
 e2e_check "revert --running to x2 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... boots" booted
 e2e_check "... its disk" disk_up
-e2e_check "... reads the marker of x2 (EXT2)" [ "$(marker)" = EXT2 ]
+e2e_check "... reads the marker of x2 (EXTR2)" [ "$(marker)" = EXTR2 ]
 e2e_check "... the chain is three images long again, not four" [ "$(chain_len)" -eq 3 ]
-mark EXT4
+mark EXTR4
 
 e2e_run snapshot delete "$VM" x2
 e2e_check "delete x2 of the running guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... merged: the chain is two images long" [ "$(chain_len)" -eq 2 ]
 e2e_check "... the guest writes to x1's overlay now" [ "$(top_image)" = "$POOLDIR/$VM-vda.x1.qcow2" ]
-e2e_check "... it still runs and reads EXT4" eval '[ "$(e2e_state "$VM")" = running ] && [ "$(marker)" = EXT4 ]'
+e2e_check "... it still runs and reads EXTR4" eval '[ "$(e2e_state "$VM")" = running ] && [ "$(marker)" = EXTR4 ]'
 e2e_run snapshot delete "$VM" x1
 e2e_check "delete x1 of the running guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... merged into its own volume: the chain is one image" [ "$(chain_len)" -eq 1 ]
 e2e_check "... which the guest writes to" [ "$(top_image)" = "$DISK" ]
-e2e_check "... and which holds EXT4" base_says EXT4
+e2e_check "... and which holds EXTR4" base_says EXTR4
 e2e_check "... no overlay is left" [ -z "$(e2e_vols_named "$VM-vda.")" ]
 e2e_check "... nor a snapshot" [ "$(virsh -q snapshot-list "$VM" --name | grep -c .)" -eq 0 ]
 e2e_check "... and the persistent definition names the volume too" \
@@ -219,6 +220,13 @@ e2e_run snapshot delete "$VM" o1
 e2e_check "delete o1 of the shut-off guest (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_check "... merged: one image, the volume, holding the last pattern" \
 	eval '[ "$(chain_len)" -eq 1 ] && [ "$(top_image)" = "$DISK" ] && off_has 0x66 "$DISK"'
+
+# a failure after the overlays were made leaves none behind
+VPROV_FAIL_AT=snapshot e2e_run snapshot create "$VM" f1 --disk-only
+e2e_check "a create failing at its snapshot step exits 1 (rc=$RC)" [ "$RC" -eq 1 ]
+e2e_check "... and leaves no overlay" [ -z "$(e2e_vols_named "$VM-vda.")" ]
+e2e_check "... no snapshot, and the disk as it was" \
+	eval '[ "$(virsh -q snapshot-list "$VM" --name | grep -c .)" -eq 0 ] && [ "$(top_image)" = "$DISK" ]'
 
 # ---- vprov delete of a VM with snapshots --------------------------------------
 e2e_run snapshot create "$VM" keep1 --disk-only

@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "domain.h"
 #include "snapshot.h"
+#include "snapshot_int.h"
 #include "virt.h"
 
 #define URI "test:///default"
@@ -397,10 +398,27 @@ static void test_vm_delete(void **state)
 	}
 }
 
+/* only VM-TARGET.SNAP.qcow2 is an overlay vprov may remove */
+static void test_overlay_names(void **state)
+{
+	(void)state;
+	assert_true(vp_overlay_ours("web1", "vda", "/p/web1-vda.before.qcow2"));
+	assert_true(vp_overlay_ours("web1", "vda", "/p/web1-vda.before-2.qcow2"));
+	assert_true(vp_overlay_ours("web1", "vda", "web1-vda.with space.qcow2"));
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1.qcow2"));
+	assert_false(vp_overlay_ours("web1", "vdb", "/p/web1-vdb.qcow2"));      /* a second disk */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1-vda..qcow2"));     /* no SNAP */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web10-vda.s.qcow2"));   /* another VM */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1-vdab.s.qcow2"));   /* another disk */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1-vda.s.raw"));
+	assert_false(vp_overlay_ours("web1", "vda", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_overlay_names),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
