@@ -928,6 +928,11 @@ if wants snapshot; then
 	echo "  virsh create         $b ms   virsh snapshot-create-as VM SNAP"
 	echo "  vprov revert         $c ms   vprov snapshot revert VM SNAP"
 	echo "  virsh revert         $d ms   virsh snapshot-revert VM SNAP"
+	if ((verbose)); then
+		for l in sn_vcreate sn_icreate sn_vrevert sn_irevert; do
+			echo "  $l (ms): $(awk '{printf "%.0f ", $1 / 1000}' "$tmp/$l.t")"
+		done
+	fi
 	ratio_line "vprov / virsh: create" "$a" "$b" 1.1
 	ratio_line "vprov / virsh: revert" "$c" "$d" 1.1
 	ratio_line "vprov / virsh: create + revert" "$(python3 -c "print($a + $c)")" "$(python3 -c "print($b + $d)")" 1.1

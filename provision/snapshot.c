@@ -79,8 +79,18 @@ static int lookup(virDomainPtr dom, const char *name, virDomainSnapshotPtr *out,
 
 /* Fill *out from the snapshot's XML (name, parent, description, state,
  * creation time) and whether it is current. */
+static int describe_new(virDomainPtr dom, virDomainSnapshotPtr snap, bool just_made,
+			struct vp_snapshot_info *out, struct vp_error *err);
+
 static int describe(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp_snapshot_info *out,
 		    struct vp_error *err)
+{
+	return describe_new(dom, snap, false, out, err);
+}
+
+/* just_made: a snapshot just taken, current by definition (one call less) */
+static int describe_new(virDomainPtr dom, virDomainSnapshotPtr snap, bool just_made,
+			struct vp_snapshot_info *out, struct vp_error *err)
 {
 	const char *name = virDomainSnapshotGetName(snap);
 	_cleanup_(freep) char *xml = virDomainSnapshotGetXMLDesc(snap, 0);
@@ -96,7 +106,9 @@ static int describe(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp_snaps
 					virDomainGetName(dom));
 	if (vp_xml_parse(xml, "a snapshot description", &doc, err) < 0)
 		return -1;
-	if ((cur = virDomainSnapshotIsCurrent(snap, 0)) < 0)
+	if (just_made)
+		cur = 1;
+	else if ((cur = virDomainSnapshotIsCurrent(snap, 0)) < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME,
 					"cannot tell whether snapshot '%s' of VM '%s' is current",
 					name ? name : "?", virDomainGetName(dom));
@@ -172,33 +184,24 @@ static int refuse_mixing(virDomainPtr dom, bool disk_only, struct vp_error *err)
 {
 	virDomainSnapshotPtr *snaps = NULL;
 	int n, i;
-	int other = -1;
 
-	n = virDomainListAllSnapshots(dom, &snaps, 0);
+	/* libvirt filters by kind itself: one call, no document each */
+	n = virDomainListAllSnapshots(dom, &snaps, disk_only ? VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL
+							     : VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL);
 	if (n < 0)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot list the snapshots of VM '%s'",
 					virDomainGetName(dom));
-	for (i = 0; i < n; i++) {
-		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-
-		if (other < 0 && vp_snap_doc(snaps[i], &doc, NULL) == 0 &&
-		    vp_snap_doc_external(doc) != disk_only)
-			other = i;
-		if (i != other)
-			virDomainSnapshotFree(snaps[i]);
-	}
-	if (other >= 0) {
+	if (n > 0)
 		vp_error_set(err, VP_ERR_INVALID,
 			     "VM '%s' has %s snapshots (such as '%s'): vprov does not mix them with "
 			     "%s ones; delete those first",
 			     virDomainGetName(dom), disk_only ? "internal" : "external",
-			     virDomainSnapshotGetName(snaps[other]),
+			     virDomainSnapshotGetName(snaps[0]),
 			     disk_only ? "external (--disk-only)" : "internal");
-		virDomainSnapshotFree(snaps[other]);
-	}
+	for (i = 0; i < n; i++)
+		virDomainSnapshotFree(snaps[i]);
 	free(snaps);
-	virResetLastError();
-	return other >= 0 ? -1 : 0;
+	return n > 0 ? -1 : 0;
 }
 
 static bool exists(virDomainPtr dom, const char *name)
@@ -242,7 +245,7 @@ int vp_snapshot_create(virDomainPtr dom, const struct vp_snapshot_req *req,
 	if (req->disk_only) {
 		if (vp_snapshot_ext_create(dom, name, req, &snap, err) < 0)
 			return -1;
-		if (out && describe(dom, snap, out, err) < 0)
+		if (out && describe_new(dom, snap, true, out, err) < 0)
 			return -1;
 		return 0;
 	}
@@ -268,7 +271,7 @@ int vp_snapshot_create(virDomainPtr dom, const struct vp_snapshot_req *req,
 		return vp_error_libvirt(err, VP_ERR_RUNTIME,
 					"cannot take snapshot '%s' of VM '%s'", name,
 					virDomainGetName(dom));
-	if (out && describe(dom, snap, out, err) < 0)
+	if (out && describe_new(dom, snap, true, out, err) < 0)
 		return -1;
 	return 0;
 }
@@ -398,7 +401,8 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 
 	if (lookup(dom, name, &snap, err) < 0)
 		return -1;
-	if (describe(dom, snap, &info, err) < 0)
+	/* whether it is current does not matter here: one call less */
+	if (describe_new(dom, snap, true, &info, err) < 0)
 		return -1;
 	active = virDomainIsActive(dom);
 	if (active < 0) {
