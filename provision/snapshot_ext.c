@@ -965,10 +965,10 @@ static int finish_commit(virDomainPtr dom, const char *target, bool active, stru
 
 /* Merge image child into its backing frozen for disk target: the chain
  * one shorter; what referred to child refers to frozen afterwards. */
-static int merge_down(virDomainPtr dom, const char *target, const char *child,
-		      const char *frozen, const char *fformat, const char *top,
-		      const struct images *im, const struct sview *v, const char *except,
-		      struct vp_error *err)
+static int merge_now(virDomainPtr dom, const char *target, const char *child,
+		     const char *frozen, const char *fformat, const char *top,
+		     const struct images *im, const struct sview *v, const char *except,
+		     struct vp_error *err)
 {
 	virConnectPtr conn = virDomainGetConnect(dom);
 	const char *vm = virDomainGetName(dom);
@@ -1023,9 +1023,9 @@ static int merge_down(virDomainPtr dom, const char *target, const char *child,
 
 		if (!vp_conn_is_local(conn))
 			return vp_error_set(err, VP_ERR_RUNTIME,
-					    "cannot merge '%s' into '%s' while VM '%s' is shut off on "
-					    "a remote host (libvirt 9.0 merges only for a running guest): "
-					    "start it and delete the snapshot again",
+					    "cannot merge '%s' into '%s' on the remote host of VM '%s': "
+					    "no running guest has it open (libvirt 9.0 merges only "
+					    "there), and vprov runs qemu-img only on this host",
 					    child, frozen, vm);
 		if (run_prog(what, commit, err) < 0)
 			return -1;
@@ -1057,6 +1057,49 @@ static int merge_down(virDomainPtr dom, const char *target, const char *child,
 			return -1;
 	refresh_pool_of(conn, frozen);
 	return delete_image(conn, child, err);
+}
+
+/* Merge child into frozen (merge_now).  On a remote host vprov cannot run
+ * qemu-img, and libvirt 9.0 merges only in a running guest: a shut-off VM
+ * whose chain holds child is started paused (no guest code runs) for the
+ * block commit, and powered off again afterwards. */
+static int merge_down(virDomainPtr dom, const char *target, const char *child,
+		      const char *frozen, const char *fformat, const char *top,
+		      const struct images *im, const struct sview *v, const char *except,
+		      struct vp_error *err)
+{
+	virConnectPtr conn = virDomainGetConnect(dom);
+	const char *p;
+	bool in_chain = false;
+	size_t i;
+	int rc;
+
+	if (virDomainIsActive(dom) != 0 || vp_conn_is_local(conn))
+		return merge_now(dom, target, child, frozen, fformat, top, im, v, except, err);
+	for (p = top; p;) {
+		if (!strcmp(p, child)) {
+			in_chain = true;
+			break;
+		}
+		for (i = 0; i < im->n && strcmp(im->path[i], p); i++)
+			;
+		p = i < im->n ? im->backing[i] : NULL;
+	}
+	if (!in_chain)
+		return merge_now(dom, target, child, frozen, fformat, top, im, v, except, err);
+	if (virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED) < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME,
+					"cannot merge '%s' into '%s' on the remote host: VM '%s' is "
+					"shut off, and starting it paused for libvirt's block commit "
+					"failed",
+					child, frozen, virDomainGetName(dom));
+	rc = merge_now(dom, target, child, frozen, fformat, top, im, v, except, err);
+	if (virDomainDestroy(dom) < 0 && virDomainIsActive(dom) == 1 && rc == 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME,
+					"VM '%s' was started paused to merge its disk %s and cannot "
+					"be powered off again",
+					virDomainGetName(dom), target);
+	return rc;
 }
 
 static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp_error *err)
