@@ -803,6 +803,8 @@ static int refreeze(virDomainPtr dom, const char *name, const char *target, cons
 
 /* ---- revert -------------------------------------------------------------- */
 
+static void sweep(virDomainPtr dom, const char *target, const char *path);
+
 int vp_snapshot_ext_revert(virDomainPtr dom, virDomainSnapshotPtr snap, enum vp_revert_mode mode,
 			   struct vp_error *err)
 {
@@ -882,22 +884,9 @@ int vp_snapshot_ext_revert(virDomainPtr dom, virDomainSnapshotPtr snap, enum vp_
 	}
 	/* the images the VM wrote until now are discarded: removed when they
 	 * are overlays vprov made that no snapshot needs */
-	for (i = 0; i < n; i++) {
-		struct sview v = { 0 };
-		struct images im = { 0 };
-		const char *child;
-
-		if (!old[i] || !vp_overlay_ours(vm, targets[i], old[i]))
-			continue;
-		if (sview_read(dom, targets[i], &v, NULL) < 0)
-			continue;
-		images_read(conn, &v, paths[i], false, &im);
-		if (!sview_frozen(&v, old[i], NULL) && !images_has(&im, old[i]) &&
-		    images_children(&im, old[i], &child) == 0)
-			delete_image(conn, old[i], NULL);
-		images_clear(&im);
-		sview_clear(&v);
-	}
+	for (i = 0; i < n; i++)
+		if (old[i])
+			sweep(dom, targets[i], old[i]);
 	/* the snapshot is the current one again */
 	sxml = virDomainSnapshotGetXMLDesc(snap, 0);
 	if (!sxml || !(cur = virDomainSnapshotCreateXML(dom, sxml,
@@ -1102,6 +1091,105 @@ static int merge_down(virDomainPtr dom, const char *target, const char *child,
 	return rc;
 }
 
+/* Remove, from path down its chain, the images of disk target that vprov
+ * made and nothing needs any more: no snapshot freezes them, they are not
+ * under the VM's image or a frozen one, nothing needed is built on them. */
+static void sweep(virDomainPtr dom, const char *target, const char *path)
+{
+	virConnectPtr conn = virDomainGetConnect(dom);
+	const char *vm = virDomainGetName(dom), *child;
+	_cleanup_(freep) char *dxml = virDomainGetXMLDesc(dom, 0);
+	_cleanup_(xmlFreeDocp) xmlDocPtr ddoc = NULL;
+	struct vp_sdisks now = { 0 };
+	const struct vp_sdisk *top;
+	struct sview v = { 0 };
+	struct images im = { 0 };
+	char *p = path ? vp_strdup(path) : NULL;
+	unsigned depth = 0;
+
+	if (!p || !dxml || vp_xml_parse(dxml, "a domain description", &ddoc, NULL) < 0)
+		goto out;
+	vp_sdisks_read(conn, xmlDocGetRootElement(ddoc), &now);
+	top = vp_sdisk_find(&now, target);
+	if (!top || !top->path || sview_read(dom, target, &v, NULL) < 0)
+		goto out;
+	images_read(conn, &v, top->path, false, &im);
+	while (p && depth++ < 256 && vp_overlay_ours(vm, target, p) && !sview_frozen(&v, p, NULL) &&
+	       !images_has(&im, p) && images_children(&im, p, &child) == 0) {
+		char *b = NULL;
+
+		backing_of(conn, p, &b, NULL);
+		if (delete_image(conn, p, NULL) < 0) {
+			free(b);
+			break;
+		}
+		free(p);
+		p = b;
+	}
+out:
+	free(p);
+	images_clear(&im);
+	sview_clear(&v);
+	vp_sdisks_clear(&now);
+	virResetLastError();
+}
+
+/* Images of disk target that vprov made and no snapshot freezes any more
+ * (left under branches when their snapshot went) are merged with the one
+ * image built on them, or removed when nothing is: the chain holds only
+ * what a snapshot or the VM needs. */
+static int collapse(virDomainPtr dom, const char *target, struct vp_error *err)
+{
+	virConnectPtr conn = virDomainGetConnect(dom);
+	const char *vm = virDomainGetName(dom);
+	int round;
+
+	for (round = 0; round < 64; round++) {
+		_cleanup_(freep) char *dxml = virDomainGetXMLDesc(dom, 0);
+		_cleanup_(xmlFreeDocp) xmlDocPtr ddoc = NULL;
+		struct vp_sdisks now = { 0 };
+		const struct vp_sdisk *top;
+		struct sview v = { 0 };
+		struct images im = { 0 };
+		bool changed = false;
+		size_t i;
+		int r = 0;
+
+		if (!dxml || vp_xml_parse(dxml, "a domain description", &ddoc, NULL) < 0)
+			return 0;
+		vp_sdisks_read(conn, xmlDocGetRootElement(ddoc), &now);
+		top = vp_sdisk_find(&now, target);
+		if (!top || !top->path || sview_read(dom, target, &v, NULL) < 0) {
+			vp_sdisks_clear(&now);
+			return 0;
+		}
+		refresh_pool_of(conn, top->path);
+		images_read(conn, &v, top->path, false, &im);
+		for (i = 0; i < im.n && !changed; i++) {
+			const char *x = im.path[i], *child = NULL;
+			size_t nc;
+
+			if (!vp_overlay_ours(vm, target, x) || !strcmp(x, top->path) ||
+			    sview_frozen(&v, x, NULL))
+				continue;
+			nc = images_children(&im, x, &child);
+			if (nc == 1 && vp_overlay_ours(vm, target, child)) {
+				r = merge_down(dom, target, child, x, "qcow2", top->path, &im, &v, "",
+					       err);
+				changed = true;
+			}
+		}
+		images_clear(&im);
+		sview_clear(&v);
+		vp_sdisks_clear(&now);
+		if (r < 0)
+			return -1;
+		if (!changed)
+			return 0;
+	}
+	return 0;
+}
+
 static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp_error *err)
 {
 	virConnectPtr conn = virDomainGetConnect(dom);
@@ -1110,7 +1198,8 @@ static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp
 	_cleanup_(freep) char *dxml = NULL;
 	_cleanup_(xmlFreeDocp) xmlDocPtr ddoc = NULL;
 	struct vp_sdisks sd = { 0 }, now = { 0 };
-	size_t i;
+	char **below = NULL;     /* "TARGET\nPATH": under an image removed */
+	size_t i, n_below = 0;
 	int rc = -1;
 
 	if (vp_snap_doc(snap, &sdoc, err) < 0)
@@ -1151,14 +1240,19 @@ static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp
 		} else if (nc == 0) {
 			/* nothing is built on it: it goes unless it is needed */
 			if (vp_overlay_ours(vm, d->target, d->path) &&
-			    !sview_frozen(&v, d->path, name) && !(top && !strcmp(top->path, d->path)))
+			    !sview_frozen(&v, d->path, name) && !(top && !strcmp(top->path, d->path))) {
+				char *b = NULL;
+
+				backing_of(conn, d->path, &b, NULL);
 				r = delete_image(conn, d->path, err);
+				if (b)
+					vp_strings_add(&below, &n_below, vp_strdup_printf("%s\n%s", d->target, b));
+				free(b);
+			}
 		} else if (nc > 1) {
-			r = vp_error_set(err, VP_ERR_INVALID,
-					 "cannot delete snapshot '%s' of VM '%s': %zu images are built "
-					 "on its disk %s (%s) since a revert; delete the snapshots taken "
-					 "after the revert first",
-					 name, vm, nc, d->target, d->path);
+			/* branches (reverts, then snapshots): the image stays under
+			 * them, and is merged once one branch is left (collapse) */
+			r = 0;
 		} else {
 			r = vp_error_set(err, VP_ERR_INVALID,
 					 "cannot delete snapshot '%s' of VM '%s': the image on its disk "
@@ -1175,8 +1269,21 @@ static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp
 				 vm);
 		goto out;
 	}
+	for (i = 0; i < n_below; i++) {
+		char *nl = strchr(below[i], '\n');
+
+		*nl = '\0';
+		sweep(dom, below[i], nl + 1);
+	}
+	for (i = 0; i < sd.n; i++)
+		if (!sd.d[i].skip && sd.d[i].target && collapse(dom, sd.d[i].target, err) < 0) {
+			vp_error_append(err, "snapshot '%s' is deleted; deleting another one tries "
+					"the merge again", name);
+			goto out;
+		}
 	rc = 0;
 out:
+	vp_strings_free(below, n_below);
 	vp_sdisks_clear(&sd);
 	vp_sdisks_clear(&now);
 	return rc;
