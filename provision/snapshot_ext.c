@@ -422,9 +422,62 @@ static size_t images_children(const struct images *im, const char *path, const c
 	return n;
 }
 
-static int delete_image(virConnectPtr conn, const char *path, struct vp_error *err)
+/* A volume in path's pool built on path that is not one of vm's overlays
+ * (a linked clone of it, say), or NULL. */
+static char *foreign_child(virConnectPtr conn, const char *vm, const char *path)
+{
+	_cleanup_(virStorageVolFreep) virStorageVolPtr vol = virStorageVolLookupByPath(conn, path);
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool =
+		vol ? virStoragePoolLookupByVolume(vol) : NULL;
+	virStorageVolPtr *vols = NULL;
+	int n = pool ? virStoragePoolListAllVolumes(pool, &vols, 0) : -1, k;
+	char *found = NULL;
+	size_t lv = strlen(vm);
+
+	for (k = 0; k < n; k++) {
+		_cleanup_(freep) char *xml = found ? NULL : virStorageVolGetXMLDesc(vols[k], 0);
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+		_cleanup_(freep) char *b = NULL, *vp = NULL;
+		const char *base;
+
+		if (xml && vp_xml_parse(xml, "a volume description", &doc, NULL) == 0 &&
+		    (b = vp_xml_xpath_string(doc, "string(/volume/backingStore/path)", NULL, NULL)) &&
+		    !strcmp(b, path) &&
+		    (vp = vp_xml_xpath_string(doc, "string(/volume/target/path)", NULL, NULL))) {
+			base = strrchr(vp, '/');
+			base = base ? base + 1 : vp;
+			/* vm's own overlays are named VM-TARGET.SNAP.qcow2 */
+			const char *dot = !strncmp(base, vm, lv) && base[lv] == '-'
+						  ? strchr(base + lv + 1, '.') : NULL;
+			_cleanup_(freep) char *t = dot ? vp_strndup(base + lv + 1,
+								    (size_t)(dot - base - lv - 1))
+						       : NULL;
+
+			if (!t || !vp_overlay_ours(vm, t, base))
+				found = TAKE_PTR(vp);
+		}
+		virStorageVolFree(vols[k]);
+	}
+	free(vols);
+	virResetLastError();
+	return found;
+}
+
+/* Remove the image at path, unless a VM other than vm has it in a disk's
+ * chain, or a volume other than vm's overlays is built on it (a linked
+ * clone): then it stays and that is an error. */
+static int delete_image(virConnectPtr conn, const char *vm, const char *path,
+			struct vp_error *err)
 {
 	_cleanup_(virStorageVolFreep) virStorageVolPtr v = NULL;
+	_cleanup_(freep) char *user = vp_volume_used_by(conn, path, vm);
+
+	if (!user)
+		user = foreign_child(conn, vm, path);
+
+	if (user)
+		return vp_error_set(err, VP_ERR_RUNTIME,
+				    "'%s' is kept: '%s' is built on it", path, user);
 
 	if (vp_volume_find_by_path(conn, path, &v, err) < 0)
 		return -1;
@@ -879,7 +932,7 @@ int vp_snapshot_ext_revert(virDomainPtr dom, virDomainSnapshotPtr snap, enum vp_
 		}
 	if (redefine_disks(dom, targets, paths, formats, n, err) < 0) {
 		for (i = 0; i < n; i++)
-			delete_image(conn, paths[i], NULL);
+			delete_image(conn, vm, paths[i], NULL);
 		goto out;
 	}
 	/* the images the VM wrote until now are discarded: removed when they
@@ -965,6 +1018,21 @@ static int merge_now(virDomainPtr dom, const char *target, const char *child,
 	bool in_chain = false;
 	size_t i;
 	const char *p;
+	_cleanup_(freep) char *user = vp_volume_used_by(conn, child, vm);
+
+	/* a linked clone built on child (or on frozen) would see its backing
+	 * change under it */
+	if (!user)
+		user = vp_volume_used_by(conn, frozen, vm);
+	if (!user)
+		user = foreign_child(conn, vm, child);
+	if (!user)
+		user = foreign_child(conn, vm, frozen);
+	if (user)
+		return vp_error_set(err, VP_ERR_RUNTIME,
+				    "cannot merge '%s' into '%s' (disk %s of VM '%s'): '%s' is "
+				    "built on them",
+				    child, frozen, target, vm, user);
 
 	/* is child in the chain the running guest has open? */
 	for (p = top; p && running;) {
@@ -1045,7 +1113,7 @@ static int merge_now(virDomainPtr dom, const char *target, const char *child,
 		    refreeze(dom, v->names[i], target, frozen, fformat, v->current[i], err) < 0)
 			return -1;
 	refresh_pool_of(conn, frozen);
-	return delete_image(conn, child, err);
+	return delete_image(conn, vm, child, err);
 }
 
 /* Merge child into frozen (merge_now).  On a remote host vprov cannot run
@@ -1119,7 +1187,7 @@ static void sweep(virDomainPtr dom, const char *target, const char *path)
 		char *b = NULL;
 
 		backing_of(conn, p, &b, NULL);
-		if (delete_image(conn, p, NULL) < 0) {
+		if (delete_image(conn, vm, p, NULL) < 0) {
 			free(b);
 			break;
 		}
@@ -1244,7 +1312,7 @@ static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp
 				char *b = NULL;
 
 				backing_of(conn, d->path, &b, NULL);
-				r = delete_image(conn, d->path, err);
+				r = delete_image(conn, vm, d->path, err);
 				if (b)
 					vp_strings_add(&below, &n_below, vp_strdup_printf("%s\n%s", d->target, b));
 				free(b);
@@ -1356,6 +1424,41 @@ int vp_snapshot_remove_all(virDomainPtr dom, bool keep_files, char ***removed, s
 		for (j = 0; j < im.n; j++)
 			if (vp_overlay_ours(vm, now.d[i].target, im.path[j]))
 				vp_strings_add(&doomed, &n_doomed, vp_strdup(im.path[j]));
+		/* and any overlay of this disk in the pools of its chain that a
+		 * failure or an interrupt left out of it */
+		for (j = 0; j < im.n; j++) {
+			_cleanup_(virStorageVolFreep) virStorageVolPtr vol =
+				virStorageVolLookupByPath(conn, im.path[j]);
+			_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool =
+				vol ? virStoragePoolLookupByVolume(vol) : NULL;
+			virStorageVolPtr *vols = NULL;
+			int nv = pool ? virStoragePoolListAllVolumes(pool, &vols, 0) : -1, k;
+
+			for (k = 0; k < nv; k++) {
+				struct vp_vol_info vi = { 0 };
+				size_t m;
+				bool known = false;
+
+				if (vp_volume_describe(vols[k], &vi, NULL) == 0 && vi.path &&
+				    vp_overlay_ours(vm, now.d[i].target, vi.path)) {
+					_cleanup_(freep) char *b = NULL, *user = NULL;
+
+					/* only one built on this VM's images, that no
+					 * other VM uses (a VM may be named like an
+					 * overlay) */
+					backing_of(conn, vi.path, &b, NULL);
+					for (m = 0; m < n_doomed && !known; m++)
+						known = !strcmp(doomed[m], vi.path);
+					if (!known && b && images_has(&im, b) &&
+					    !(user = vp_volume_used_by(conn, vi.path, vm)))
+						vp_strings_add(&doomed, &n_doomed, vp_strdup(vi.path));
+				}
+				vp_vol_info_clear(&vi);
+				virStorageVolFree(vols[k]);
+			}
+			free(vols);
+			virResetLastError();
+		}
 		images_clear(&im);
 		sview_clear(&v);
 	}
@@ -1401,7 +1504,7 @@ int vp_snapshot_remove_all(virDomainPtr dom, bool keep_files, char ***removed, s
 			}
 			if (needed)
 				continue;
-			if (delete_image(conn, doomed[i], err) < 0) {
+			if (delete_image(conn, vm, doomed[i], err) < 0) {
 				rc = -1;
 				break;
 			}
