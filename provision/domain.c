@@ -477,7 +477,8 @@ int vp_domain_delete_snapshots(virDomainPtr dom, bool keep_storage, bool snapsho
 	memset(report, 0, sizeof(*report));
 	n_snaps = vp_snapshot_count(dom, &e2);
 	if (n_snaps < 0 && e2.cause != VIR_ERR_NO_SUPPORT) {
-		*err = e2;
+		if (err)
+			*err = e2;
 		return -1;
 	}
 	memset(&e2, 0, sizeof(e2));
