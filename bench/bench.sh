@@ -34,7 +34,8 @@
 #   migrate-offline (a 2 GiB qcow2 volume half full streamed to
 #   the second host by vprov vs virsh vol-download | vol-upload vs cp),
 #   migrate-live (a running guest to the second host and back vs virsh
-#   migrate --live)
+#   migrate --live), snapshot (create+revert of an internal snapshot of a
+#   running guest vs virsh snapshot-create-as / snapshot-revert)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--inject-runs N]
@@ -74,7 +75,8 @@ project's targets, and peak memory (max RSS) of one run of each command.
   --floor PATH     floor binary (default: <repo>/build/vprov-floor)
   --only LIST      run only these of the self-contained sections at the end
                    (comma-separated: seed, image-create, image-upload,
-                   clone, migrate-offline, migrate-live), not 1-6;
+                   clone, migrate-offline, migrate-live, snapshot),
+                   not 1-6;
                    --sections alone runs none of them
   -v, --verbose    also print every sample, in the order taken
 
@@ -1121,4 +1123,66 @@ if wants migrate-live; then
 	echo "  virsh          $b ms   virsh migrate --live --p2p --persistent --undefinesource --unsafe VM $ml_r; virsh -c $ml_r migrate --live --persistent --undefinesource --unsafe VM $URI"
 	ratio_line "vprov / virsh migrate --live" "$a" "$b" 1.05
 	ml_cleanup
+fi
+
+# ------------------------------------------- snapshot: create and revert
+# internal snapshots (disks and memory) of a running TCG guest (the
+# kernel+initrd one: the initrd's shell, 512 MiB, a 1 GiB qcow2 disk):
+# 'vprov snapshot create' then 'vprov snapshot revert' against 'virsh
+# snapshot-create-as' then 'virsh snapshot-revert' on the same guest, rounds
+# interleaved, each snapshot deleted (untimed) before the other tool's turn.
+if wants snapshot; then
+	echo "== snapshot: create+revert on a running guest" >&2
+	sn_runs=${create_runs:-5}
+	sn_vm=${prefix}snap
+	sn_kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+	sn_initrd=$(ls /boot/initrd.img-* 2>/dev/null | sort -V | tail -n 1)
+	[[ -n $sn_kernel && -n $sn_initrd ]] || die "no kernel and initrd in /boot (linux-image-amd64)"
+	"$vprov" -c "$URI" create "$sn_vm" --memory 512 --vcpus 1 --disk size=1,pool="$POOL" --network none \
+		--graphics none --virt-type qemu --noautoconsole \
+		--boot "kernel=$sn_kernel,initrd=$sn_initrd,kernel_args=\"console=ttyS0 break=top\"" \
+		>/dev/null 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; die "vprov create of the guest failed"; }
+	sleep 15 # let the kernel unpack its initrd and reach the shell
+	sn_running() { [[ $(virsh domstate "$sn_vm" 2>/dev/null) == running ]] || die "$1: '$sn_vm' is not running after the revert"; }
+	sn_drop() { virsh snapshot-delete "$sn_vm" "$1" >/dev/null || die "cannot delete snapshot '$1'"; }
+	sn_vprov() { # ROUND
+		timed sn_vcreate "$vprov" -c "$URI" snapshot create "$sn_vm" "v$1"
+		timed sn_vrevert "$vprov" -c "$URI" snapshot revert "$sn_vm" "v$1"
+		sn_running vprov
+	}
+	sn_virsh() { # ROUND
+		timed sn_icreate command virsh -q -c "$URI" snapshot-create-as "$sn_vm" "i$1"
+		timed sn_irevert command virsh -q -c "$URI" snapshot-revert "$sn_vm" "i$1"
+		sn_running virsh
+	}
+	# one untimed round each first
+	sn_vprov w; sn_drop vw; sn_virsh w; sn_drop iw
+	rm -f "$tmp"/sn_*.t
+	# each create follows the other tool's revert and snapshot delete, so
+	# that both find the guest alike (a create right after a revert, its
+	# memory all loaded back, takes seconds longer than one after a delete)
+	for ((k = 0; k < sn_runs; k++)); do
+		if ((k % 2)); then
+			sn_virsh "$k"; sn_drop "i$k"; sn_vprov "$k"; sn_drop "v$k"
+		else
+			sn_vprov "$k"; sn_drop "v$k"; sn_virsh "$k"; sn_drop "i$k"
+		fi
+	done
+	a=$(median_ms sn_vcreate) b=$(median_ms sn_icreate) c=$(median_ms sn_vrevert) d=$(median_ms sn_irevert)
+	echo
+	echo "== snapshot: internal snapshot of a running 512 MiB TCG guest ($sn_runs interleaved rounds, medians)"
+	echo "  vprov create         $a ms   vprov snapshot create VM SNAP"
+	echo "  virsh create         $b ms   virsh snapshot-create-as VM SNAP"
+	echo "  vprov revert         $c ms   vprov snapshot revert VM SNAP"
+	echo "  virsh revert         $d ms   virsh snapshot-revert VM SNAP"
+	if ((verbose)); then
+		for l in sn_vcreate sn_icreate sn_vrevert sn_irevert; do
+			echo "  $l (ms): $(awk '{printf "%.0f ", $1 / 1000}' "$tmp/$l.t")"
+		done
+	fi
+	ratio_line "vprov / virsh: create" "$a" "$b" 1.1
+	ratio_line "vprov / virsh: revert" "$c" "$d" 1.1
+	ratio_line "vprov / virsh: create + revert" "$(python3 -c "print($a + $c)")" "$(python3 -c "print($b + $d)")" 1.1
+	virsh destroy "$sn_vm" >/dev/null 2>&1
+	"$vprov" -c "$URI" delete "$sn_vm" --snapshots >/dev/null 2>&1 || vm_remove "$sn_vm"
 fi

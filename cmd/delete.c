@@ -1,9 +1,12 @@
-/* cmd/delete.c — vprov delete NAME [--keep-storage] */
+/* cmd/delete.c — vprov delete NAME [--keep-storage] [--snapshots] */
 #include "domain.h"
 #include "vprov.h"
 
 static const struct vp_opt options[] = {
 	VP_OPT_FLAG(0, "keep-storage", "keep the volumes vprov created for the VM"),
+	VP_OPT_FLAG(0, "snapshots", "delete the VM's snapshots too (with the overlays vprov\n"
+				    "made for external ones); without it a VM with snapshots\n"
+				    "is not deleted"),
 	VP_OPT_END,
 };
 
@@ -15,7 +18,7 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 	int rc = VP_EXIT_OK;
 	size_t i;
 
-	if (vp_domain_delete(ctx->dom, keep, &rep, &err) < 0)
+	if (vp_domain_delete_snapshots(ctx->dom, keep, vp_arg_flag(a, "snapshots"), &rep, &err) < 0)
 		rc = vp_fail(ctx, &err);
 	else
 		printf("deleted VM '%s'\n", ctx->name);
@@ -40,7 +43,10 @@ const struct vp_cmd vp_cmd_delete = {
 	.description =
 		"A running VM is powered off first.  Only volumes vprov created for this VM\n"
 		"are removed: never a disk it only used, a backing image, or a volume\n"
-		"another VM uses (that VM then owns it, so its own delete removes it).",
+		"another VM uses (that VM then owns it, so its own delete removes it).\n"
+		"\n"
+		"A VM with snapshots is deleted only with --snapshots, which removes them\n"
+		"first, with the overlay volumes of external ones (kept with --keep-storage).",
 	.opts = options,
 	.needs = VP_NEED_CONN | VP_NEED_DOMAIN,
 	.run = run,

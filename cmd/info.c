@@ -24,6 +24,7 @@ static void print_json(const struct vp_domain_info *in)
 	json_object_object_add(o, "persistent", json_object_new_boolean(in->sum.persistent));
 	json_object_object_add(o, "autostart", json_object_new_boolean(in->sum.autostart));
 	json_object_object_add(o, "managed", json_object_new_boolean(in->sum.managed));
+	json_object_object_add(o, "snapshots", json_object_new_int64(in->sum.snapshots));
 	json_object_object_add(o, "virt_type", vp_json_str(in->virt_type));
 	json_object_object_add(o, "arch", vp_json_str(in->arch));
 	json_object_object_add(o, "machine", vp_json_str(in->machine));
@@ -76,6 +77,7 @@ static void print_text(const struct vp_domain_info *in)
 	printf("state:       %s%s\n", in->sum.state, in->sum.persistent ? "" : " (transient)");
 	printf("autostart:   %s\n", in->sum.autostart ? "yes" : "no");
 	printf("managed:     %s\n", in->sum.managed ? "yes (made by vprov)" : "no");
+	printf("snapshots:   %u\n", in->sum.snapshots);
 	if (in->os)
 		printf("os profile:  %s\n", in->os);
 	printf("type:        %s, %s, %s\n", in->virt_type ? in->virt_type : "-",

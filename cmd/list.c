@@ -29,6 +29,7 @@ static void print_json(const struct vp_domain_summary *l, size_t n)
 		json_object_object_add(o, "persistent", json_object_new_boolean(l[i].persistent));
 		json_object_object_add(o, "autostart", json_object_new_boolean(l[i].autostart));
 		json_object_object_add(o, "managed", json_object_new_boolean(l[i].managed));
+		json_object_object_add(o, "snapshots", json_object_new_int64(l[i].snapshots));
 		json_object_array_add(arr, o);
 	}
 	vp_json_print(arr);
@@ -48,11 +49,12 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 		for (i = 0; i < n; i++)
 			if (strlen(l[i].name) > w)
 				w = strlen(l[i].name);
-		printf("%-*s  %-13s %5s %10s  %s\n", (int)w, "NAME", "STATE", "VCPUS", "MEMORY", "VPROV");
+		printf("%-*s  %-13s %5s %10s  %-5s  %s\n", (int)w, "NAME", "STATE", "VCPUS", "MEMORY",
+		       "VPROV", "SNAPSHOTS");
 		for (i = 0; i < n; i++)
-			printf("%-*s  %-13s %5u %6llu MiB  %s\n", (int)w, l[i].name, l[i].state,
+			printf("%-*s  %-13s %5u %6llu MiB  %-5s  %u\n", (int)w, l[i].name, l[i].state,
 			       l[i].vcpus, (unsigned long long)(l[i].memory >> 20),
-			       l[i].managed ? "yes" : "-");
+			       l[i].managed ? "yes" : "-", l[i].snapshots);
 	}
 	vp_domain_summaries_free(l, n);
 	return VP_EXIT_OK;

@@ -1,18 +1,25 @@
 /* cmd/snapshot.c — vprov snapshot create|list|info|revert|delete: internal
- * snapshots of a VM (issue 9, work in progress: no --disk-only yet) */
+ * snapshots of a VM, and external ones (--disk-only) */
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "vprov.h"
 #include "cleanup.h"
+#include "fs.h"
+#include "plan.h"
 #include "snapshot.h"
 #include "units.h"
 
 static const struct vp_opt create_opts[] = {
 	VP_OPT_VALUE(0, "description", "TEXT", "a description kept with the snapshot"),
+	VP_OPT_FLAG(0, "disk-only", "an external snapshot: the disks only, each frozen under a\n"
+				    "new qcow2 overlay volume (the VM may run or be off)"),
+	VP_OPT_FLAG(0, "quiesce", "with --disk-only: the guest agent flushes and freezes the\n"
+				  "guest's file systems while the snapshot is taken"),
 	VP_OPT_FLAG(0, "json", "print the new snapshot as a JSON object"),
 	VP_OPT_END,
 };
@@ -41,12 +48,26 @@ static const struct vp_opt delete_opts[] = {
 };
 
 static const char description[] =
-	"Internal snapshots, kept inside the VM's qcow2 disks: of a running VM they\n"
-	"hold its memory too, so a revert brings it back running.  A raw disk cannot\n"
-	"hold them.  Snapshot names: at most 64 bytes, no '/' or control characters;\n"
-	"without one, create names it snap-YYYYMMDD-HHMMSS.\n"
+	"Internal snapshots (the default) are kept inside the VM's qcow2 disks: of a\n"
+	"running VM they hold its memory too, so a revert brings it back running.  A\n"
+	"raw disk cannot hold them.\n"
+	"\n"
+	"External snapshots (create --disk-only) hold the disks only: each writable\n"
+	"disk's current image is frozen and the VM goes on writing to a new qcow2\n"
+	"overlay on it, a volume of the disk's pool named VM-TARGET.SNAP.qcow2\n"
+	"(web1-vda.before-upgrade.qcow2; -2, -3, ... added when taken).  Raw disks\n"
+	"can have them.  A revert powers the VM off (a running one only with\n"
+	"--running or --paused) and points each disk at a new overlay on the\n"
+	"snapshot's frozen image; a delete merges that image with the one built on\n"
+	"it (a block commit while the VM runs; qemu-img commit on this host when it\n"
+	"is off) so the chain gets shorter.  A VM has snapshots of one kind only.\n"
+	"\n"
+	"Snapshot names: at most 64 bytes, no '/' or control characters; without one,\n"
+	"create names it snap-YYYYMMDD-HHMMSS.  vprov delete removes a VM with\n"
+	"snapshots only with --snapshots.\n"
 	"\n"
 	"  vprov snapshot create web1 before-upgrade --description 'kernel 6.1'\n"
+	"  vprov snapshot create web1 nightly --disk-only --quiesce\n"
 	"  vprov snapshot list web1\n"
 	"  vprov snapshot revert web1 before-upgrade\n"
 	"  vprov snapshot delete web1 before-upgrade --children";
@@ -71,6 +92,7 @@ static json_object *snap_json(const struct vp_snapshot_info *s)
 	json_object_object_add(o, "created", json_object_new_int64(s->created));
 	json_object_object_add(o, "current", json_object_new_boolean(s->current));
 	json_object_object_add(o, "memory", json_object_new_boolean(s->memory));
+	json_object_object_add(o, "external", json_object_new_boolean(s->external));
 	json_object_object_add(o, "depth", json_object_new_int((int)s->depth));
 	json_object_object_add(o, "children", json_object_new_int64((int64_t)s->n_children));
 	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)s->size));
@@ -88,6 +110,13 @@ static int check_snap(struct vp_ctx *ctx, const struct vp_args *a)
 	return VP_EXIT_OK;
 }
 
+static int check_create(struct vp_ctx *ctx, const struct vp_args *a)
+{
+	if (vp_arg_flag(a, "quiesce") && !vp_arg_flag(a, "disk-only"))
+		return vp_usage_error(ctx, "--quiesce needs --disk-only");
+	return check_snap(ctx, a);
+}
+
 static int check_revert(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	if (vp_arg_flag(a, "running") && vp_arg_flag(a, "paused"))
@@ -99,9 +128,18 @@ static int snap_create(struct vp_ctx *ctx, const struct vp_args *a)
 {
 	struct vp_snapshot_info s = { 0 };
 	struct vp_error err = { 0 };
+	_cleanup_(freep) char *state = vp_state_dir();
+	struct vp_apply_opts apply = {
+		.state_dir = state,
+		.reporter = &ctx->reporter,
+		.fail_at = getenv("VPROV_FAIL_AT"),
+	};
 	struct vp_snapshot_req req = {
 		.name = vp_arg_pos(a, 1),
 		.description = vp_arg_str(a, "description"),
+		.disk_only = vp_arg_flag(a, "disk-only"),
+		.quiesce = vp_arg_flag(a, "quiesce"),
+		.apply = &apply,
 	};
 
 	if (vp_snapshot_create(ctx->dom, &req, &s, &err) < 0)
@@ -110,7 +148,7 @@ static int snap_create(struct vp_ctx *ctx, const struct vp_args *a)
 		vp_json_print(snap_json(&s));
 	else
 		printf("created snapshot '%s' of VM '%s' (%s)\n", s.name, ctx->name,
-		       s.memory ? "disks and memory" : "disks");
+		       s.external ? "disks only, external" : s.memory ? "disks and memory" : "disks");
 	vp_snapshot_info_clear(&s);
 	return VP_EXIT_OK;
 }
@@ -178,6 +216,7 @@ static int snap_info(struct vp_ctx *ctx, const struct vp_args *a)
 		printf("parent:      %s\n", s.parent ? s.parent : "-");
 		printf("created:     %s\n", t);
 		printf("state:       %s\n", s.state);
+		printf("kind:        %s\n", s.external ? "external (disks only, overlays)" : "internal");
 		printf("memory:      %s\n", s.memory ? "yes" : "no");
 		printf("current:     %s\n", s.current ? "yes" : "no");
 		printf("children:    %zu\n", s.n_children);
@@ -225,10 +264,10 @@ static const struct vp_cmd snap_create_cmd = {
 	.min_args = 1,
 	.max_args = 2,
 	.arg_comp = VP_COMP_VM,
-	.summary = "take an internal snapshot (of the memory too when the VM runs)",
+	.summary = "take a snapshot (internal; --disk-only: external overlays)",
 	.opts = create_opts,
 	.needs = VP_NEED_CONN | VP_NEED_DOMAIN,
-	.check = check_snap,
+	.check = check_create,
 	.run = snap_create,
 };
 
@@ -268,8 +307,9 @@ static const struct vp_cmd snap_revert_cmd = {
 	.arg_comp = VP_COMP_VM,
 	.summary = "bring a VM back to a snapshot",
 	.description = "Without --running or --paused the VM ends in the state the snapshot was\n"
-		       "taken in; a running VM is not reverted to a snapshot taken shut off\n"
-		       "(that would discard its running state) unless one of them is given.",
+		       "taken in (shut off for an external one); a running VM is not reverted\n"
+		       "to a snapshot without its memory (one taken shut off, or --disk-only:\n"
+		       "that would discard its running state) unless one of them is given.",
 	.opts = revert_opts,
 	.needs = VP_NEED_CONN | VP_NEED_DOMAIN,
 	.check = check_revert,
@@ -296,7 +336,7 @@ static const struct vp_cmd *const snapshot_subcmds[] = {
 
 const struct vp_cmd vp_cmd_snapshot = {
 	.name = "snapshot",
-	.summary = "internal snapshots of a VM: create, list, info, revert, delete",
+	.summary = "snapshots of a VM: create, list, info, revert, delete",
 	.description = description,
 	.subcmds = snapshot_subcmds,
 };

@@ -14,6 +14,7 @@
 #include "clone.h"
 #include "host.h"
 #include "metadata.h"
+#include "snapshot.h"
 #include "spec.h"
 #include "storage.h"
 #include "units.h"
@@ -65,7 +66,7 @@ static int get_doc(virDomainPtr dom, unsigned flags, xmlDocPtr *doc, struct vp_e
 static int summarize(virDomainPtr dom, struct vp_domain_summary *s, struct vp_error *err)
 {
 	virDomainInfo info;
-	int autostart = 0;
+	int autostart = 0, snaps;
 	_cleanup_(freep) char *md = NULL;
 
 	memset(s, 0, sizeof(*s));
@@ -82,6 +83,9 @@ static int summarize(virDomainPtr dom, struct vp_domain_summary *s, struct vp_er
 		s->autostart = autostart != 0;
 	md = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VP_META_NS, 0);
 	s->managed = md != NULL;
+	snaps = virDomainSnapshotNum(dom, 0);
+	s->snapshots = snaps > 0 ? (unsigned)snaps : 0;
+	virResetLastError();
 	return 0;
 }
 
@@ -482,15 +486,38 @@ fail:
 int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_report *report,
 		     struct vp_error *err)
 {
+	return vp_domain_delete_snapshots(dom, keep_storage, false, report, err);
+}
+
+int vp_domain_delete_snapshots(virDomainPtr dom, bool keep_storage, bool snapshots,
+			       struct vp_delete_report *report, struct vp_error *err)
+{
 	virConnectPtr conn = virDomainGetConnect(dom);
 	const char *name = virDomainGetName(dom);
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	struct vp_meta meta = { 0 };
 	struct vp_error e2 = { 0 };
 	size_t i, failed = 0;
-	int r = -1;
+	int r = -1, n_snaps;
 
 	memset(report, 0, sizeof(*report));
+	n_snaps = vp_snapshot_count(dom, &e2);
+	if (n_snaps < 0 && e2.cause != VIR_ERR_NO_SUPPORT) {
+		if (err)
+			*err = e2;
+		return -1;
+	}
+	memset(&e2, 0, sizeof(e2));
+	if (n_snaps > 0 && !snapshots)
+		return vp_error_set(err, VP_ERR_RUNTIME,
+				    "VM '%s' has %d snapshot%s: add --snapshots to delete %s too",
+				    name, n_snaps, n_snaps == 1 ? "" : "s", n_snaps == 1 ? "it" : "them");
+	if (n_snaps > 0 &&
+	    vp_snapshot_remove_all(dom, keep_storage, &report->removed, &report->n_removed, err) < 0) {
+		vp_error_append(err, "VM '%s' is kept so that 'vprov delete %s --snapshots' can be run "
+				"again", name, name);
+		return -1;
+	}
 	/* the persistent definition is the record of what vprov made */
 	if (get_doc(dom, virDomainIsPersistent(dom) == 1 ? VIR_DOMAIN_XML_INACTIVE : 0, &doc, err) < 0)
 		return -1;

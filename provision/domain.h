@@ -20,6 +20,7 @@ struct vp_domain_summary {
 	uint64_t memory;         /* bytes */
 	bool persistent, autostart;
 	bool managed;            /* carries vprov metadata */
+	unsigned snapshots;      /* how many snapshots it has (0 when libvirt cannot tell) */
 };
 
 struct vp_disk_info {
@@ -84,9 +85,15 @@ struct vp_delete_report {
 
 /* Stop the VM if it runs, delete the volumes vprov created for it (unless
  * keep_storage; never a volume another VM uses, never one it did not
- * create), then undefine it. */
+ * create), then undefine it.  A VM with snapshots is refused (RUNTIME,
+ * changing nothing): see vp_domain_delete_snapshots. */
 int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_report *report,
 		     struct vp_error *err);
+/* The same; with snapshots, a VM's snapshots go first (vp_snapshot_remove_all:
+ * with the overlays vprov made for them unless keep_storage), then the VM;
+ * without, a VM with snapshots is refused. */
+int vp_domain_delete_snapshots(virDomainPtr dom, bool keep_storage, bool snapshots,
+			       struct vp_delete_report *report, struct vp_error *err);
 void vp_delete_report_clear(struct vp_delete_report *r);
 
 int vp_domain_xml(virDomainPtr dom, bool inactive, char **out, struct vp_error *err);

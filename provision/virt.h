@@ -57,7 +57,9 @@
 	X(virDomainSnapshotDelete) X(virDomainSnapshotFree)                                \
 	X(virDomainMigrate3) X(virDomainMigrateToURI3) X(virDomainGetJobStats)             \
 	X(virDomainAbortJob) X(virTypedParamsAddString) X(virTypedParamsAddULLong)         \
-	X(virTypedParamsGetULLong) X(virTypedParamsFree) X(virStorageVolGetPath)
+	X(virTypedParamsGetULLong) X(virTypedParamsFree) X(virStorageVolGetPath)           \
+	X(virDomainBlockCommit) X(virDomainBlockJobAbort) X(virDomainGetBlockJobInfo)      \
+	X(virDomainCreateWithFlags) X(virDomainSnapshotListAllChildren)
 
 struct vp_libvirt {
 #define VP_LV_MEMBER(f) __typeof__(f) *f;

@@ -482,8 +482,10 @@ LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot name too long" "at most 64 by
 	snapshot create test "$(printf 'x%.0s' $(seq 65))"
 LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot revert two modes" "exclude each other" \
 	snapshot revert test s --running --paused
-LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create: unknown option" "unknown option '--disk-only'" \
-	snapshot create test s --disk-only
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create: unknown option" "unknown option '--memory-only'" \
+	snapshot create test s --memory-only
+LIBVIRT_DEFAULT_URI=$UNREACH usage_error "snapshot create --quiesce alone" "--quiesce needs --disk-only" \
+	snapshot create test s --quiesce
 # against test:///default (fresh each run: no snapshots)
 expect 0 "snapshot create" snapshot create test s1 --description "first" &&
 	out_has "snapshot create" "created snapshot 's1' of VM 'test'"
@@ -519,6 +521,21 @@ usage_error "snapshot of a raw disk" "raw disk vda (/guest/rawvm.img) of VM 'raw
 	-c "$SNAPHOST" snapshot create rawvm s1
 usage_error "snapshot create: name taken" "VM 'web1' has a snapshot named 'base' already" \
 	-c "$SNAPHOST" snapshot create web1 base
+# the count in list and info; delete refuses a VM with snapshots unless --snapshots
+expect 0 "list counts snapshots" -c "$SNAPHOST" list --all && out_has "list SNAPSHOTS column" "SNAPSHOTS" &&
+	out_has "list web1 has 2" "  -      2"
+expect 0 "list --json snapshots" -c "$SNAPHOST" list --all --json &&
+	json_eq "list --json snapshots" "[(v['name'], v['snapshots']) for v in j]" "[('rawvm', 0), ('web1', 2)]"
+expect 0 "info snapshots" -c "$SNAPHOST" info web1 && out_has "info snapshots" "snapshots:   2"
+expect 0 "info --json snapshots" -c "$SNAPHOST" info web1 --json && json_eq "info --json snapshots" "j['snapshots']" 2
+expect 1 "delete of a VM with snapshots" -c "$SNAPHOST" delete web1 &&
+	err_has "delete refused" "vprov delete: VM 'web1' has 2 snapshots: add --snapshots to delete them too" &&
+	if [ "$(wc -l <"$TMP/err")" -eq 1 ] && [ ! -s "$TMP/out" ]; then pass; else fail "delete refused: not one line"; fi
+expect 0 "delete --snapshots" -c "$SNAPHOST" delete web1 --snapshots && out_has "delete --snapshots" "deleted VM 'web1'"
+expect 0 "delete --snapshots of a VM without any" -c "$SNAPHOST" delete rawvm --snapshots
+expect 0 "delete --help names --snapshots" delete --help && out_has "delete --help" "--snapshots"
+expect 0 "snapshot create --help names --disk-only" snapshot create --help && out_has "create --help" "--disk-only" &&
+	out_has "create --help quiesce" "--quiesce"
 
 # ---- output and connection failures ---------------------------------------
 "$VPROV" list >/dev/full 2>"$TMP/err"

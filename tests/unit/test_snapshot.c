@@ -5,7 +5,10 @@
  * order with the current snapshot marked, a missing snapshot NOT_FOUND,
  * a name taken EXISTS, delete with and without its children, a revert
  * that would discard a running state refused without --running/--paused,
- * and a raw disk refused with its name. */
+ * a raw disk refused with its name; external (--disk-only) snapshots not
+ * mixed with internal ones, --quiesce refused without a running guest
+ * with an agent channel, a disk outside any pool refused; vprov's delete
+ * refusing a VM with snapshots unless told, and the count in the list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +19,9 @@
 #include <cmocka.h>
 
 #include "cleanup.h"
+#include "domain.h"
 #include "snapshot.h"
+#include "snapshot_int.h"
 #include "virt.h"
 
 #define URI "test:///default"
@@ -137,6 +142,7 @@ static void test_round_trip(void **state)
 	size_t n = 0;
 
 	expect_tree(f->dom, "");
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 0);
 	assert_int_equal(vp_snapshot_create(f->dom, REQ("s1", "before the upgrade"), &s, &err), 0);
 	assert_string_equal(s.name, "s1");
 	assert_string_equal(s.state, "running");
@@ -155,6 +161,7 @@ static void test_round_trip(void **state)
 		snprintf(want, sizeof(want), "s1 *%s(1)", s.name);
 		expect_tree(f->dom, want);
 	}
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 2);
 	vp_snapshot_info_clear(&s);
 
 	assert_int_equal(vp_snapshot_info(f->dom, "s1", &s, &err), 0);
@@ -312,16 +319,114 @@ static void test_raw_refused(void **state)
 	virDomainFree(d);
 }
 
+static void test_external_refusals(void **state)
+{
+	struct fix *f = *state;
+	struct vp_error err = { 0 };
+	struct vp_snapshot_req q = { .name = "q", .disk_only = true, .quiesce = true };
+	struct vp_snapshot_req x = { .name = "x", .disk_only = true };
+
+	/* the running "test" VM has no guest agent channel */
+	assert_int_equal(vp_snapshot_create(f->dom, &q, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "no guest agent channel"));
+	one_line(&err);
+	/* nor, shut off, a running guest at all */
+	assert_int_equal(virDomainDestroy(f->dom), 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &q, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "is not running"));
+	/* its disk is in no pool: vprov makes overlays only as pool volumes */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &x, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "in no storage pool"));
+	one_line(&err);
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 0);
+	/* --quiesce alone */
+	q.disk_only = false;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &q, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "--disk-only"));
+	/* internal snapshots there: no external one beside them */
+	take(f->dom, "inside");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vp_snapshot_create(f->dom, &x, NULL, &err), -1);
+	assert_int_equal(err.code, VP_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "has internal snapshots (such as 'inside')"));
+	one_line(&err);
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 1);
+}
+
+static void test_vm_delete(void **state)
+{
+	struct fix *f = *state;
+	struct vp_delete_report rep = { 0 };
+	struct vp_domain_summary *l = NULL;
+	struct vp_error err = { 0 };
+	size_t n = 0, i;
+	bool seen = false;
+
+	take(f->dom, "a");
+	take(f->dom, "b");
+	assert_int_equal(vp_domain_list(f->conn, true, &l, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		if (!strcmp(l[i].name, "test")) {
+			assert_int_equal(l[i].snapshots, 2);
+			seen = true;
+		}
+	assert_true(seen);
+	vp_domain_summaries_free(l, n);
+
+	/* refused, and nothing changed */
+	assert_int_equal(vp_domain_delete(f->dom, false, &rep, &err), -1);
+	assert_int_equal(err.code, VP_ERR_RUNTIME);
+	assert_non_null(strstr(err.msg, "VM 'test' has 2 snapshots: add --snapshots"));
+	one_line(&err);
+	vp_delete_report_clear(&rep);
+	assert_int_equal(virDomainIsActive(f->dom), 1);
+	assert_int_equal(vp_snapshot_count(f->dom, &err), 2);
+
+	assert_int_equal(vp_domain_delete_snapshots(f->dom, false, true, &rep, &err), 0);
+	vp_delete_report_clear(&rep);
+	{
+		virDomainPtr gone = virDomainLookupByName(f->conn, "test");
+
+		assert_null(gone);
+	}
+}
+
+/* only VM-TARGET.SNAP.qcow2 is an overlay vprov may remove */
+static void test_overlay_names(void **state)
+{
+	(void)state;
+	assert_true(vp_overlay_ours("web1", "vda", "/p/web1-vda.before.qcow2"));
+	assert_true(vp_overlay_ours("web1", "vda", "/p/web1-vda.before-2.qcow2"));
+	assert_true(vp_overlay_ours("web1", "vda", "web1-vda.with space.qcow2"));
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1.qcow2"));
+	assert_false(vp_overlay_ours("web1", "vdb", "/p/web1-vdb.qcow2"));      /* a second disk */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1-vda..qcow2"));     /* no SNAP */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web10-vda.s.qcow2"));   /* another VM */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1-vdab.s.qcow2"));   /* another disk */
+	assert_false(vp_overlay_ours("web1", "vda", "/p/web1-vda.s.raw"));
+	assert_false(vp_overlay_ours("web1", "vda", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_overlay_names),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_children, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revert_running_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_raw_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_external_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_delete, setup, teardown),
 	};
 
 	vp_init();
