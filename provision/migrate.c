@@ -20,6 +20,7 @@
 #include "host.h"
 #include "journal.h"
 #include "metadata.h"
+#include "snapshot.h"
 #include "storage.h"
 #include "units.h"
 #include "xmlutil.h"
@@ -384,6 +385,18 @@ static int check_state(struct mctx *x, const struct vp_migrate_req *req, struct 
 				    "cannot migrate VM '%s' offline: it is %s (shut it down first, or migrate it live)",
 				    x->mc.name, vp_state_name(state));
 	x->mc.live = running;
+	/* libvirt moves no snapshot: their records would stay behind (and an
+	 * external one's frozen images with them) */
+	{
+		int n = vp_snapshot_count(x->mc.dom, err);
+
+		if (n < 0)
+			return -1;
+		if (n > 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "cannot migrate VM '%s': it has %d snapshot%s, which do not move with it (delete them first: vprov snapshot delete)",
+					    x->mc.name, n, n == 1 ? "" : "s");
+	}
 	return 0;
 }
 

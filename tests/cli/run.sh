@@ -647,5 +647,9 @@ assert sorted(st[0]["flags"]) == ["live", "persist-dest"], st[0]["flags"]
 ' "$TMP/out"; then pass; else fail "migrate --dry-run --json: the plan is not as expected"; fi
 fi
 
+# a VM with snapshots does not move: libvirt would leave them behind
+usage_error "migrate a VM with snapshots" "cannot migrate VM 'web1': it has 2 snapshots, which do not move with it" \
+	-c "$SNAPHOST" migrate web1 test:///default
+
 echo "cli: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
