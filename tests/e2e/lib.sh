@@ -35,10 +35,14 @@ e2e_cleanup() {
 		for v in $(virsh -q vol-list "$p" 2>/dev/null | awk '{print $1}' | grep "^$E2E_PREFIX" || true); do
 			virsh -q vol-delete --pool "$p" "$v" >/dev/null 2>&1 || true
 		done
-		case "$p" in "$E2E_PREFIX"*)
-			virsh -q pool-destroy "$p" >/dev/null 2>&1 || true
-			virsh -q pool-undefine "$p" >/dev/null 2>&1 || true ;;
+		# the test's pools, and those vprov made for a directory of the test's
+		# (a disk given by path: libvirt's pools are named after the directory)
+		case "$p" in "$E2E_PREFIX"*) ;; *)
+			virsh -q pool-dumpxml "$p" 2>/dev/null |
+				grep -qF -e "<path>$E2E_TMP</path>" -e "<path>$E2E_TMP/" || continue ;;
 		esac
+		virsh -q pool-destroy "$p" >/dev/null 2>&1 || true
+		virsh -q pool-undefine "$p" >/dev/null 2>&1 || true
 	done
 	rm -f /var/log/libvirt/qemu/"$E2E_PREFIX"*-console.log
 	[ -n "${E2E_HTTP_PID:-}" ] && kill "$E2E_HTTP_PID" 2>/dev/null
