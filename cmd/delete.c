@@ -46,7 +46,9 @@ const struct vp_cmd vp_cmd_delete = {
 		"another VM uses (that VM then owns it, so its own delete removes it).\n"
 		"\n"
 		"A VM with snapshots is deleted only with --snapshots, which removes them\n"
-		"first, with the overlay volumes of external ones (kept with --keep-storage).",
+		"first, with the overlay volumes of external ones (kept with --keep-storage).\n"
+		"A VM that linked clones are built on (vprov clone --linked) is not deleted\n"
+		"while they exist, unless with --keep-storage.",
 	.opts = options,
 	.needs = VP_NEED_CONN | VP_NEED_DOMAIN,
 	.run = run,
