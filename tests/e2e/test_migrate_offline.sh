@@ -173,6 +173,27 @@ qemu-io -c "write -P 0x6d 1M 16M" "$disk" >/dev/null
 DSUM=$(sha "$disk")
 dname=$(basename "$disk")
 
+# SIGINT once B's volume exists, before the copy starts: vprov
+# exits 130, the VM and its disk are on A as they were, nothing on B
+touch "$E2E_TMP/hold"
+(VPROV_TEST_PAUSE="copy:before:$E2E_TMP/hold" exec "$VPROV" migrate "$VM" "$R" --offline \
+	>/dev/null 2>"$E2E_TMP/mint") &
+pid=$!
+for _ in $(seq 1 600); do
+	grep -q "vprov-test: paused before step 'copy'" "$E2E_TMP/mint" 2>/dev/null && break
+	sleep 0.1
+done
+e2e_check "an offline migrate paused at its copy, B's volume made" [ -n "$(b_vols "$dname")" ]
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+rm -f "$E2E_TMP/hold"
+e2e_check "SIGINT mid-migrate: exit 130 (rc=$rc: $(tail -n 1 "$E2E_TMP/mint"))" [ "$rc" -eq 130 ]
+e2e_check "... the VM still defined on A, shut off" [ "$(e2e_state "$VM")" = "shut off" ]
+e2e_check "... its disk on A unchanged" [ "$(sha "$disk")" = "$DSUM" ]
+e2e_check "... no VM on B" bash -c "! virsh -q -c '$R' dominfo '$VM' >/dev/null 2>&1"
+e2e_check "... no volume on B" [ -z "$(b_vols "$dname")" ]
+
 e2e_run migrate "$VM" "$R" --offline
 e2e_check "vprov migrate --offline to B (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 if [ "$RC" -ne 0 ]; then
