@@ -1249,3 +1249,21 @@ out:
 		vp_plan_free(plan);
 	return r;
 }
+
+int vp_clone_refuse_dependents(virDomainPtr dom, const char *why, const char *what_to_do,
+			       struct vp_error *err)
+{
+	char **deps = NULL;
+	size_t n = 0;
+	_cleanup_(freep) char *list = NULL;
+
+	if (vp_clone_dependents(dom, &deps, &n, err) < 0)
+		return -1;
+	if (!n)
+		return 0;
+	list = vp_clone_name_list(deps, n);
+	vp_strings_free(deps, n);
+	return vp_error_set(err, VP_ERR_RUNTIME,
+			    "VM '%s' has linked clones built on its disks: %s (%s; %s)",
+			    virDomainGetName(dom), list, why, what_to_do);
+}

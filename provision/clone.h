@@ -117,4 +117,11 @@ int vp_clone_dependents(virDomainPtr dom, char ***names, size_t *n, struct vp_er
 /* "VM 'a'" / "VMs 'a', 'b'" for messages about dependents (malloc'd). */
 char *vp_clone_name_list(char *const *names, size_t n);
 
+/* 0 when no linked clone is built on dom's disks; else -1 with err one
+ * sentence naming them, why (what the change would do to them) and what
+ * to do.  For everything that would change SRC's disks: start, delete,
+ * inject, snapshot create and revert. */
+int vp_clone_refuse_dependents(virDomainPtr dom, const char *why, const char *what_to_do,
+			       struct vp_error *err);
+
 #endif

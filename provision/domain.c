@@ -326,26 +326,6 @@ static int running(virDomainPtr dom, bool *on, struct vp_error *err)
 	return 0;
 }
 
-/* -1 (err, one sentence naming them) when linked clones are built on
- * dom's disks. */
-static int refuse_if_cloned(virDomainPtr dom, const char *why, const char *what_to_do,
-			    struct vp_error *err)
-{
-	char **deps = NULL;
-	size_t n = 0;
-	_cleanup_(freep) char *list = NULL;
-
-	if (vp_clone_dependents(dom, &deps, &n, err) < 0)
-		return -1;
-	if (!n)
-		return 0;
-	list = vp_clone_name_list(deps, n);
-	vp_strings_free(deps, n);
-	return vp_error_set(err, VP_ERR_RUNTIME,
-			    "VM '%s' has linked clones built on its disks: %s (%s; %s)",
-			    virDomainGetName(dom), list, why, what_to_do);
-}
-
 int vp_domain_start(virDomainPtr dom, bool *was_running, struct vp_error *err)
 {
 	if (running(dom, was_running, err) < 0)
@@ -354,7 +334,7 @@ int vp_domain_start(virDomainPtr dom, bool *was_running, struct vp_error *err)
 		return 0;
 	/* linked clones read its disks as they are now: a guest running on
 	 * them would write under the clones' feet (libvirt does not stop it) */
-	if (refuse_if_cloned(dom, "starting it would change the disks they are built on",
+	if (vp_clone_refuse_dependents(dom, "starting it would change the disks they are built on",
 			     "delete them first", err) < 0)
 		return -1;
 	if (virDomainCreate(dom) < 0)
@@ -525,7 +505,7 @@ int vp_domain_delete_snapshots(virDomainPtr dom, bool keep_storage, bool snapsho
 	report->managed = meta.present;
 	/* its volumes are what linked clones are built on */
 	if (!keep_storage &&
-	    refuse_if_cloned(dom, "they would lose their base", "delete them first, or keep its disks with --keep-storage",
+	    vp_clone_refuse_dependents(dom, "they would lose their base", "delete them first, or keep its disks with --keep-storage",
 			     err) < 0)
 		goto out;
 	if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 && is_off(dom, NULL) != 1) {

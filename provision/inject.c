@@ -279,22 +279,9 @@ int vp_domain_inject(virConnectPtr conn, const char *name, const char *disk,
 					    "VM '%s' is running: stop it first ('vprov stop %s'); its disks cannot be edited while it runs",
 					    name, name);
 		/* linked clones read its disks as they are now */
-		{
-			char **deps = NULL;
-			size_t nd = 0;
-
-			if (vp_clone_dependents(dom, &deps, &nd, err) < 0)
-				goto out;
-			if (nd) {
-				_cleanup_(freep) char *l = vp_clone_name_list(deps, nd);
-
-				vp_strings_free(deps, nd);
-				vp_error_set(err, VP_ERR_RUNTIME,
-					     "VM '%s' has linked clones built on its disks: %s (editing them would change what the clones see; delete them first)",
-					     name, l);
-				goto out;
-			}
-		}
+		if (vp_clone_refuse_dependents(dom, "editing them would change what the clones see",
+					       "delete them first", err) < 0)
+			goto out;
 		if (domain_disks(conn, dom, name, &d, opts->reporter, err) < 0)
 			goto out;
 	} else if (resolve_disk_arg(conn, disk, &d, err) < 0) {

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "cleanup.h"
+#include "clone.h"
 #include "xmlutil.h"
 
 int vp_snapshot_name_check(const char *name, struct vp_error *err)
@@ -242,6 +243,12 @@ int vp_snapshot_create(virDomainPtr dom, const struct vp_snapshot_req *req,
 	}
 	if (refuse_mixing(dom, req->disk_only, err) < 0)
 		return -1;
+	/* an internal snapshot is written into the very files linked clones
+	 * read (an external one only freezes them) */
+	if (!req->disk_only &&
+	    vp_clone_refuse_dependents(dom, "an internal snapshot would be written into them",
+				       "delete them first, or take an external one with --disk-only", err) < 0)
+		return -1;
 	if (req->disk_only) {
 		if (vp_snapshot_ext_create(dom, name, req, &snap, err) < 0)
 			return -1;
@@ -400,6 +407,9 @@ int vp_snapshot_revert(virDomainPtr dom, const char *name, enum vp_revert_mode m
 	bool external;
 
 	if (lookup(dom, name, &snap, err) < 0)
+		return -1;
+	if (vp_clone_refuse_dependents(dom, "a revert would change the disks they are built on",
+				       "delete them first", err) < 0)
 		return -1;
 	/* whether it is current does not matter here: one call less */
 	if (describe_new(dom, snap, true, &info, err) < 0)

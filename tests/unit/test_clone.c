@@ -23,6 +23,7 @@
 #include "create.h"
 #include "domain.h"
 #include "inject.h"
+#include "snapshot.h"
 #include "storage.h"
 #include "units.h"
 #include "xmlutil.h"
@@ -356,6 +357,15 @@ static void test_linked_clone(void **state)
 		assert_non_null(strstr(err.msg, "VM 'gold' has linked clones built on its disks: 'lc'"));
 		vp_domain_inject_result_clear(&ir);
 		vp_edit_list_clear(&edits);
+	}
+	/* nor an internal snapshot written into them */
+	{
+		struct vp_snapshot_req sreq = { .name = "s1" };
+
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(vp_snapshot_create(dom, &sreq, NULL, &err), -1);
+		assert_non_null(strstr(err.msg, "VM 'gold' has linked clones built on its disks: 'lc' (an internal snapshot"));
+		assert_int_equal(vp_snapshot_count(dom, &err), 0);
 	}
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(vp_domain_delete(dom, false, &rep, &err), -1);
