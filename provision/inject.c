@@ -284,8 +284,22 @@ int vp_domain_inject(virConnectPtr conn, const char *name, const char *disk,
 			goto out;
 		if (domain_disks(conn, dom, name, &d, opts->reporter, err) < 0)
 			goto out;
-	} else if (resolve_disk_arg(conn, disk, &d, err) < 0) {
-		goto out;
+	} else {
+		if (resolve_disk_arg(conn, disk, &d, err) < 0)
+			goto out;
+		/* an image others are built on (a linked clone's SRC, a cloud
+		 * image's base) is what they read: edited, they would be corrupt */
+		for (i = 0; i < d.n; i++) {
+			_cleanup_(freep) char *real = realpath(d.paths[i], NULL);
+			_cleanup_(freep) char *over = vp_volume_backs(conn, real ? real : d.paths[i]);
+
+			if (over) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "the disk '%s' is the backing image of volume '%s': editing it would corrupt what is built on it",
+					     d.paths[i], over);
+				goto out;
+			}
+		}
 	}
 	for (i = 0; i < d.n; i++)
 		if (access(d.paths[i], F_OK) < 0) {

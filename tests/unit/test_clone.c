@@ -356,6 +356,11 @@ static void test_linked_clone(void **state)
 		assert_int_equal(vp_domain_inject(f->conn, "gold", NULL, &edits, NULL, &ir, &err), -1);
 		assert_non_null(strstr(err.msg, "VM 'gold' has linked clones built on its disks: 'lc'"));
 		vp_domain_inject_result_clear(&ir);
+		/* nor by naming its volume */
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(vp_domain_inject(f->conn, NULL, "default/gold.qcow2", &edits, NULL, &ir, &err), -1);
+		assert_non_null(strstr(err.msg, "is the backing image of volume 'default/lc.qcow2'"));
+		vp_domain_inject_result_clear(&ir);
 		vp_edit_list_clear(&edits);
 	}
 	/* nor an internal snapshot written into them */
