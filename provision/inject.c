@@ -284,9 +284,16 @@ int vp_domain_inject(virConnectPtr conn, const char *name, const char *disk,
 			goto out;
 		if (domain_disks(conn, dom, name, &d, opts->reporter, err) < 0)
 			goto out;
-	} else {
-		if (resolve_disk_arg(conn, disk, &d, err) < 0)
-			goto out;
+	} else if (resolve_disk_arg(conn, disk, &d, err) < 0) {
+		goto out;
+	}
+	if ((user = running_user(conn, &d, &which))) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "the disk '%s' is in use by running VM '%s': stop it first ('vprov stop %s')",
+			     which, user, user);
+		goto out;
+	}
+	if (disk) {
 		/* an image others are built on (a linked clone's SRC, a cloud
 		 * image's base) is what they read: edited, they would be corrupt */
 		for (i = 0; i < d.n; i++) {
@@ -306,12 +313,6 @@ int vp_domain_inject(virConnectPtr conn, const char *name, const char *disk,
 			vp_error_set(err, VP_ERR_NOT_FOUND, "the disk '%s' does not exist", d.paths[i]);
 			goto out;
 		}
-	if ((user = running_user(conn, &d, &which))) {
-		vp_error_set(err, VP_ERR_INVALID,
-			     "the disk '%s' is in use by running VM '%s': stop it first ('vprov stop %s')",
-			     which, user, user);
-		goto out;
-	}
 	io.reporter = opts->reporter;
 	io.force_tcg = res->tcg = vp_inject_want_tcg(conn, opts->cache_dir);
 	list = vp_calloc(d.n, sizeof(*list));
