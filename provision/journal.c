@@ -654,6 +654,32 @@ static void say_recovered(const struct vp_reporter *r, const struct vp_journal *
 			       list, rep->n_left ? rep->left[0] : "?");
 }
 
+/* A journal whose owner died a moment ago may have a call in flight: the
+ * owner sent it (a define, a volume create) and libvirtd finishes it after
+ * the client is gone.  Undone before it lands, its result would outlive the
+ * unwind (seen: a domain defined just after the recovery removed the volume
+ * it names).  So a journal written less than VP_JOURNAL_SETTLE_MS ago is
+ * read only once that long has passed since. */
+#define VP_JOURNAL_SETTLE_MS 2000
+
+static void settle(const struct stat *st)
+{
+	struct timespec now;
+	int64_t age_ms;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return;
+	age_ms = ((int64_t)now.tv_sec - (int64_t)st->st_mtim.tv_sec) * 1000 +
+		 ((int64_t)now.tv_nsec - (int64_t)st->st_mtim.tv_nsec) / 1000000;
+	if (age_ms >= 0 && age_ms < VP_JOURNAL_SETTLE_MS) {
+		struct timespec d = { .tv_sec = (VP_JOURNAL_SETTLE_MS - age_ms) / 1000,
+				      .tv_nsec = (long)((VP_JOURNAL_SETTLE_MS - age_ms) % 1000) * 1000000 };
+
+		while (nanosleep(&d, &d) < 0 && errno == EINTR)
+			;
+	}
+}
+
 int vp_journal_recover(virConnectPtr conn, const char *state_dir, const struct vp_reporter *r,
 		       struct vp_error *err)
 {
@@ -707,6 +733,7 @@ int vp_journal_recover(virConnectPtr conn, const char *state_dir, const struct v
 			continue;
 		}
 		j->fd = fd;
+		settle(&st);
 		f = fdopen(dup(fd), "r");
 		if (!f || parse_file(j, f) < 0) {
 			/* not a journal vprov can read: move it aside, say so once */
