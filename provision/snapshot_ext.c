@@ -98,6 +98,23 @@ int vp_sdisks_read(virConnectPtr conn, xmlNodePtr domain, struct vp_sdisks *out)
 	return 0;
 }
 
+/* The disks of dom's definition (flags: virDomainGetXMLDesc's, 0 for the
+ * live one); err may be NULL. */
+static int vm_sdisks(virDomainPtr dom, unsigned int flags, struct vp_sdisks *out,
+		     struct vp_error *err)
+{
+	_cleanup_(freep) char *xml = virDomainGetXMLDesc(dom, flags);
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	if (!xml)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'",
+					virDomainGetName(dom));
+	if (vp_xml_parse(xml, "a domain description", &doc, err) < 0)
+		return -1;
+	vp_sdisks_read(virDomainGetConnect(dom), xmlDocGetRootElement(doc), out);
+	return 0;
+}
+
 const struct vp_sdisk *vp_sdisk_find(const struct vp_sdisks *l, const char *target)
 {
 	size_t i;
@@ -863,8 +880,7 @@ int vp_snapshot_ext_revert(virDomainPtr dom, virDomainSnapshotPtr snap, enum vp_
 {
 	virConnectPtr conn = virDomainGetConnect(dom);
 	const char *vm = virDomainGetName(dom), *name = virDomainSnapshotGetName(snap);
-	_cleanup_(xmlFreeDocp) xmlDocPtr sdoc = NULL, ddoc = NULL;
-	_cleanup_(freep) char *dxml = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr sdoc = NULL;
 	_cleanup_(virDomainSnapshotFreep) virDomainSnapshotPtr cur = NULL;
 	_cleanup_(freep) char *sxml = NULL;
 	struct vp_sdisks now = { 0 };
@@ -882,12 +898,8 @@ int vp_snapshot_ext_revert(virDomainPtr dom, virDomainSnapshotPtr snap, enum vp_
 		if (virDomainDestroy(dom) < 0 && virDomainIsActive(dom) == 1)
 			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'", vm);
 	}
-	dxml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-	if (!dxml)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'", vm);
-	if (vp_xml_parse(dxml, "a domain description", &ddoc, err) < 0)
+	if (vm_sdisks(dom, VIR_DOMAIN_XML_INACTIVE, &now, err) < 0)
 		return -1;
-	vp_sdisks_read(conn, xmlDocGetRootElement(ddoc), &now);
 
 	/* a new overlay on each disk's frozen image, made as a plan */
 	plan = vp_plan_new("snapshot-revert", vm);
@@ -1166,8 +1178,6 @@ static void sweep(virDomainPtr dom, const char *target, const char *path)
 {
 	virConnectPtr conn = virDomainGetConnect(dom);
 	const char *vm = virDomainGetName(dom), *child;
-	_cleanup_(freep) char *dxml = virDomainGetXMLDesc(dom, 0);
-	_cleanup_(xmlFreeDocp) xmlDocPtr ddoc = NULL;
 	struct vp_sdisks now = { 0 };
 	const struct vp_sdisk *top;
 	struct sview v = { 0 };
@@ -1175,9 +1185,8 @@ static void sweep(virDomainPtr dom, const char *target, const char *path)
 	char *p = path ? vp_strdup(path) : NULL;
 	unsigned depth = 0;
 
-	if (!p || !dxml || vp_xml_parse(dxml, "a domain description", &ddoc, NULL) < 0)
+	if (!p || vm_sdisks(dom, 0, &now, NULL) < 0)
 		goto out;
-	vp_sdisks_read(conn, xmlDocGetRootElement(ddoc), &now);
 	top = vp_sdisk_find(&now, target);
 	if (!top || !top->path || sview_read(dom, target, &v, NULL) < 0)
 		goto out;
@@ -1213,8 +1222,6 @@ static int collapse(virDomainPtr dom, const char *target, struct vp_error *err)
 	int round;
 
 	for (round = 0; round < 64; round++) {
-		_cleanup_(freep) char *dxml = virDomainGetXMLDesc(dom, 0);
-		_cleanup_(xmlFreeDocp) xmlDocPtr ddoc = NULL;
 		struct vp_sdisks now = { 0 };
 		const struct vp_sdisk *top;
 		struct sview v = { 0 };
@@ -1223,9 +1230,8 @@ static int collapse(virDomainPtr dom, const char *target, struct vp_error *err)
 		size_t i;
 		int r = 0;
 
-		if (!dxml || vp_xml_parse(dxml, "a domain description", &ddoc, NULL) < 0)
+		if (vm_sdisks(dom, 0, &now, NULL) < 0)
 			return 0;
-		vp_sdisks_read(conn, xmlDocGetRootElement(ddoc), &now);
 		top = vp_sdisk_find(&now, target);
 		if (!top || !top->path || sview_read(dom, target, &v, NULL) < 0) {
 			vp_sdisks_clear(&now);
@@ -1263,8 +1269,6 @@ static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp
 	virConnectPtr conn = virDomainGetConnect(dom);
 	const char *vm = virDomainGetName(dom), *name = virDomainSnapshotGetName(snap);
 	_cleanup_(xmlFreeDocp) xmlDocPtr sdoc = NULL;
-	_cleanup_(freep) char *dxml = NULL;
-	_cleanup_(xmlFreeDocp) xmlDocPtr ddoc = NULL;
 	struct vp_sdisks sd = { 0 }, now = { 0 };
 	char **below = NULL;     /* "TARGET\nPATH": under an image removed */
 	size_t i, n_below = 0;
@@ -1285,17 +1289,9 @@ static int ext_delete_one(virDomainPtr dom, virDomainSnapshotPtr snap, struct vp
 
 		if (d->skip || !ov || !d->path)
 			continue;
-		free(dxml);
-		xmlFreeDoc(ddoc);
-		ddoc = NULL;
 		vp_sdisks_clear(&now);
-		dxml = virDomainGetXMLDesc(dom, 0);
-		if (!dxml || vp_xml_parse(dxml, "a domain description", &ddoc, err) < 0) {
-			if (!dxml)
-				vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'", vm);
+		if (vm_sdisks(dom, 0, &now, err) < 0)
 			goto out;
-		}
-		vp_sdisks_read(conn, xmlDocGetRootElement(ddoc), &now);
 		top = vp_sdisk_find(&now, d->target);
 		refresh_pool_of(conn, d->path);
 		if (sview_read(dom, d->target, &v, err) < 0)
@@ -1392,8 +1388,6 @@ int vp_snapshot_remove_all(virDomainPtr dom, bool keep_files, char ***removed, s
 {
 	virConnectPtr conn = virDomainGetConnect(dom);
 	const char *vm = virDomainGetName(dom);
-	_cleanup_(freep) char *dxml = NULL;
-	_cleanup_(xmlFreeDocp) xmlDocPtr ddoc = NULL;
 	virDomainSnapshotPtr *roots = NULL;
 	struct vp_sdisks now = { 0 };
 	char **doomed = NULL;
@@ -1402,12 +1396,8 @@ int vp_snapshot_remove_all(virDomainPtr dom, bool keep_files, char ***removed, s
 
 	if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 && virDomainIsActive(dom) == 1)
 		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot power off VM '%s'", vm);
-	dxml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-	if (!dxml)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read the XML of VM '%s'", vm);
-	if (vp_xml_parse(dxml, "a domain description", &ddoc, err) < 0)
+	if (vm_sdisks(dom, VIR_DOMAIN_XML_INACTIVE, &now, err) < 0)
 		return -1;
-	vp_sdisks_read(conn, xmlDocGetRootElement(ddoc), &now);
 	/* the overlays vprov made, found before the snapshots that name them go */
 	for (i = 0; i < now.n; i++) {
 		struct sview v = { 0 };

@@ -189,18 +189,25 @@ e2e_check "... no domain of it on B" eval '! b_has "$G2"'
 e2e_check "... no volume of it on B (the one made for the copy was removed)" eval '[ -z "$(b_vols "$G2")" ]'
 e2e_check "... its volume on A is still there" [ "$(e2e_vols_named "$G2")" = "default/$G2.qcow2" ]
 
+# migrate_slowly TAG: move $G2 to B at 1 MiB/s in the background (output
+# in $E2E_TMP/TAG.out and .err, its pid in BGPID) and wait until the
+# incoming VM is on B; started=1 when it got there
+migrate_slowly() {
+	"$VPROV" migrate "$G2" "$R" --copy-storage --bandwidth 1 >"$E2E_TMP/$1.out" 2>"$E2E_TMP/$1.err" &
+	BGPID=$!
+	started=0
+	for _ in $(seq 1 600); do
+		if b_has "$G2"; then
+			started=1
+			break
+		fi
+		kill -0 "$BGPID" 2>/dev/null || break
+		sleep 0.1
+	done
+}
+
 # SIGINT mid-migration: aborted, exit 130, the guest runs on A, nothing on B
-"$VPROV" migrate "$G2" "$R" --copy-storage --bandwidth 1 >"$E2E_TMP/i.out" 2>"$E2E_TMP/i.err" &
-BGPID=$!
-started=0
-for _ in $(seq 1 600); do
-	if b_has "$G2"; then
-		started=1
-		break
-	fi
-	kill -0 "$BGPID" 2>/dev/null || break
-	sleep 0.1
-done
+migrate_slowly i
 e2e_check "a migration under way has the incoming VM on B" [ "$started" -eq 1 ]
 kill -INT "$BGPID"
 wait "$BGPID"
@@ -216,17 +223,7 @@ e2e_check "... no volume of it on B" eval '[ -z "$(b_vols "$G2")" ]'
 
 # host B's libvirtd killed mid-migration
 B_PIDFILE=$HOSTB/run/libvirtd-b.pid
-"$VPROV" migrate "$G2" "$R" --copy-storage --bandwidth 1 >"$E2E_TMP/k.out" 2>"$E2E_TMP/k.err" &
-BGPID=$!
-started=0
-for _ in $(seq 1 600); do
-	if b_has "$G2"; then
-		started=1
-		break
-	fi
-	kill -0 "$BGPID" 2>/dev/null || break
-	sleep 0.1
-done
+migrate_slowly k
 e2e_check "the migration under way has the incoming VM on B" [ "$started" -eq 1 ]
 bpid=$(cat "$B_PIDFILE" 2>/dev/null)
 if [ -n "$bpid" ] && tr '\0' ' ' <"/proc/$bpid/cmdline" 2>/dev/null | grep -q "libvirtd.*libvirtd-b.pid"; then
