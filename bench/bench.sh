@@ -35,7 +35,11 @@
 #   the second host by vprov vs virsh vol-download | vol-upload vs cp),
 #   migrate-live (a running guest to the second host and back vs virsh
 #   migrate --live), snapshot (create+revert of an internal snapshot of a
-#   running guest vs virsh snapshot-create-as / snapshot-revert)
+#   running guest vs virsh snapshot-create-as / snapshot-revert), stats
+#   (vprov stats --json of 10 running guests vs virsh domstats, and the
+#   libvirt calls vprov made), devices20 (--print-xml of a VM with 20
+#   device options vs the floor, the same command without them and
+#   virt-install)
 #
 #   bench/bench.sh [--runs N] [--vprov PATH] [--floor PATH]
 #                  [--fast-runs N] [--create-runs N] [--inject-runs N]
@@ -75,7 +79,7 @@ project's targets, and peak memory (max RSS) of one run of each command.
   --floor PATH     floor binary (default: <repo>/build/vprov-floor)
   --only LIST      run only these of the self-contained sections at the end
                    (comma-separated: seed, image-create, image-upload,
-                   clone, migrate-offline, migrate-live, snapshot),
+                   clone, migrate-offline, migrate-live, snapshot, stats),
                    not 1-6;
                    --sections alone runs none of them
   -v, --verbose    also print every sample, in the order taken
@@ -237,7 +241,7 @@ peak() {
 
 # ------------------------------------------------------------ the commands
 px_name=${prefix}px
-px_vprov=("$vprov" create "$px_name" -c "$URI" --memory 1024 --disk size=1 --import
+px_vprov=("$vprov" create "$px_name" --connect "$URI" --memory 1024 --disk size=1 --import
 	--network none --graphics none --print-xml)
 px_vi=(virt-install --connect "$URI" --name "$px_name" --memory 1024 --disk size=1 --import
 	--os-variant generic --network none --graphics none --print-xml --dry-run)
@@ -245,7 +249,7 @@ px_floor=("$floor" -c "$URI")
 px_pinned=("${px_vprov[@]}" --virt-type qemu)
 
 cs_v=${prefix}v cs_i=${prefix}i cs_r=${prefix}r
-cs_vprov=("$vprov" create "$cs_v" -c "$URI" --memory 256 --disk size=1 --import
+cs_vprov=("$vprov" create "$cs_v" --connect "$URI" --memory 256 --disk size=1 --import
 	--network none --graphics none --virt-type qemu --noautoconsole)
 cs_vi=(virt-install --connect "$URI" --name "$cs_i" --memory 256 --disk size=1 --import
 	--os-variant generic --network none --graphics none --virt-type qemu --noautoconsole)
@@ -366,7 +370,7 @@ echo "== 2. create+start (peak memory round, then $create_runs timed rounds)" >&
 for n in "$cs_v" "$cs_i" "$cs_r"; do nothing_of "$n" "the set-up"; done
 
 # The virsh floor submits the very XML vprov would, generated once here.
-"$vprov" create "$cs_r" -c "$URI" --memory 256 --disk size=1 --import --network none \
+"$vprov" create "$cs_r" --connect "$URI" --memory 256 --disk size=1 --import --network none \
 	--graphics none --virt-type qemu --print-xml >"$cs_xml" 2>"$tmp/stderr" ||
 	{ cat "$tmp/stderr" >&2; die "vprov --print-xml failed for the virsh floor's XML"; }
 grep -qF "$pool_path/$cs_r.qcow2" "$cs_xml" ||
@@ -409,7 +413,7 @@ if want 3; then
 echo "== 3. OS profiles: ubuntu20.04 (cold: no index before the run; warm: cached)" >&2
 oscache=$tmp/oscache
 os_show=(env XDG_CACHE_HOME="$oscache" "$vprov" osinfo show ubuntu20.04)
-os_create=(env XDG_CACHE_HOME="$oscache" "$vprov" create "$px_name" -c "$URI" --os ubuntu20.04
+os_create=(env XDG_CACHE_HOME="$oscache" "$vprov" create "$px_name" --connect "$URI" --os ubuntu20.04
 	--disk size=1 --import --network none --graphics none --print-xml)
 os_query=(osinfo-query os short-id=ubuntu20.04)
 os_vi=(virt-install --connect "$URI" --name "$px_name" --os-variant ubuntu20.04 --disk size=1
@@ -492,7 +496,7 @@ curl_two() { rm -f "$tmp/k" "$tmp/i"; curl -sf --parallel -o "$tmp/k" "$nb/linux
 # SHA-256, and the files made durable before they count as cached
 curl_verified() { curl_two && sha256sum "$tmp/k" "$tmp/i" >/dev/null && sync "$tmp/k" "$tmp/i"; }
 dr_name=${prefix}dr
-dr_vprov=("$vprov" create "$dr_name" -c "$URI" --location "$loc" --memory 1024 --disk size=1
+dr_vprov=("$vprov" create "$dr_name" --connect "$URI" --location "$loc" --memory 1024 --disk size=1
 	--network none --graphics none --dry-run)
 dr_vi=(virt-install --connect "$URI" --name "$dr_name" --location "$loc" --memory 1024 --disk size=1
 	--osinfo detect=on,require=off --network none --graphics none --dry-run --noautoconsole)
@@ -758,7 +762,7 @@ if wants image-create; then
 	ic_v=${prefix}icv ic_i=${prefix}ici
 	ic_common=(--memory 256 --network none --graphics none --virt-type qemu --noautoconsole
 		--cloud-init root-password-generate=on,disable=on)
-	ic_vprov=(env XDG_CACHE_HOME="$ic_cache" "$vprov" create "$ic_v" -c "$URI" --image "$ic_img"
+	ic_vprov=(env XDG_CACHE_HOME="$ic_cache" "$vprov" create "$ic_v" --connect "$URI" --image "$ic_img"
 		--disk size=3,pool="$POOL" "${ic_common[@]}")
 	# untimed: the file's checksum (kept in the cache) and the base's name
 	out=$("${ic_vprov[@]}" --dry-run --json 2>"$tmp/stderr") ||
@@ -896,7 +900,7 @@ if wants clone; then
 	echo "== clone: a full copy of a shut-off VM with 1 GiB of data" >&2
 	cl_runs=${create_runs:-5}
 	cl_src=${prefix}clsrc cl_v=${prefix}clv cl_i=${prefix}cli cl_l=${prefix}cll
-	"$vprov" create "$cl_src" -c "$URI" --memory 256 --disk size=2 --import --network none \
+	"$vprov" create "$cl_src" --connect "$URI" --memory 256 --disk size=2 --import --network none \
 		--graphics none --virt-type qemu --noautoconsole >/dev/null 2>"$tmp/stderr" ||
 		{ cat "$tmp/stderr" >&2; die "cannot create the source VM"; }
 	virsh destroy "$cl_src" >/dev/null 2>&1
@@ -1185,4 +1189,266 @@ if wants snapshot; then
 	ratio_line "vprov / virsh: create + revert" "$(python3 -c "print($a + $c)")" "$(python3 -c "print($b + $d)")" 1.1
 	virsh destroy "$sn_vm" >/dev/null 2>&1
 	"$vprov" -c "$URI" delete "$sn_vm" --snapshots >/dev/null 2>&1 || vm_remove "$sn_vm"
+fi
+
+# ------------------------------------------- stats: ten running guests at once
+# 'vprov stats --json' of 10 running TCG guests (the kernel+initrd one at its
+# initramfs shell, 256 MiB, a 1 GiB disk, no network) against 'virsh
+# domstats' of the same 10, both named on the command line, timed by
+# hyperfine in one invocation (runs alternate); and the libvirt calls
+# vprov's sample made (its --json says), for 1 VM and for 10.
+if wants stats; then
+	echo "== stats: 10 running guests, vprov stats --json vs virsh domstats" >&2
+	command -v hyperfine >/dev/null || die "hyperfine is missing (apt-get install hyperfine)"
+	st_runs=${fast_runs:-30}
+	st_kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+	st_initrd=$(ls /boot/initrd.img-* 2>/dev/null | sort -V | tail -n 1)
+	[[ -n $st_kernel && -n $st_initrd ]] || die "no kernel and initrd in /boot (linux-image-amd64)"
+	st_vms=()
+	for ((k = 0; k < 10; k++)); do
+		st_vms+=("${prefix}st$k")
+		"$vprov" -c "$URI" create "${prefix}st$k" --memory 256 --vcpus 1 --disk size=1,pool="$POOL" \
+			--network none --graphics none --virt-type qemu --noautoconsole \
+			--boot "kernel=$st_kernel,initrd=$st_initrd,kernel_args=\"console=ttyS0 break=top\"" \
+			>/dev/null 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; die "vprov create of ${prefix}st$k failed"; }
+	done
+	# all ten at their shell (the boots would load the CPUs the timings share)
+	for n in "${st_vms[@]}"; do
+		for ((k = 0; k < 300; k++)); do
+			grep -qa '(initramfs)' "/var/log/libvirt/qemu/$n-console.log" 2>/dev/null && break
+			sleep 1
+		done
+		[[ $(virsh domstate "$n" 2>/dev/null) == running ]] || die "'$n' does not run"
+	done
+	sleep 5
+	export XDG_STATE_HOME=$tmp/ststate  # vprov keeps its sample (for rates) here
+	"$vprov" -c "$URI" stats --json "${st_vms[@]}" >"$tmp/st10.json" || die "vprov stats failed"
+	"$vprov" -c "$URI" stats --json "${st_vms[0]}" >"$tmp/st1.json" || die "vprov stats failed"
+	"$vprov" -c "$URI" stats --json >"$tmp/stall.json" || die "vprov stats failed"
+	python3 - "$tmp/st10.json" "$tmp/st1.json" "$tmp/stall.json" "${st_vms[@]}" <<'PY' >"$tmp/stcalls" || die "vprov stats --json is not what was asked"
+import json, sys
+j10, j1, jall = (json.load(open(p)) for p in sys.argv[1:4])
+names = sys.argv[4:]
+assert sorted(v["name"] for v in j10["vms"]) == sorted(names), j10["vms"]
+assert all(v["state"] == "running" and v["cpu_time_ns"] > 0 and v["disk"]["count"] == 1 for v in j10["vms"])
+ours = [v for v in jall["vms"] if v["name"] in names]
+assert len(ours) == 10
+print("%d %d %d %d %d %d %d" % (j1["libvirt_calls"], j1["domain_stats_calls"], j10["libvirt_calls"],
+      j10["domain_stats_calls"], jall["libvirt_calls"], jall["domain_stats_calls"], len(jall["vms"])))
+PY
+	read -r c1 d1 c10 d10 call dall nall <"$tmp/stcalls"
+	[[ $(command virsh -q -c "$URI" domstats "${st_vms[@]}" | grep -c '^Domain:') -eq 10 ]] || die "virsh domstats does not show the 10 VMs"
+	hyperfine -N --warmup 3 --runs "$st_runs" --export-json "$tmp/st.json" \
+		-n vprov "$vprov -c $URI stats --json ${st_vms[*]}" \
+		-n virsh "virsh -q -c $URI domstats ${st_vms[*]}" >"$tmp/st.out" 2>&1 ||
+		{ cat "$tmp/st.out" >&2; die "hyperfine failed"; }
+	read -r a b <<<"$(python3 -c 'import json,sys; r={x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+print("%.1f %.1f" % (r["vprov"]["median"] * 1000, r["virsh"]["median"] * 1000))' "$tmp/st.json")"
+	echo
+	echo "== stats: 10 running 256 MiB TCG guests, named ($st_runs runs each, hyperfine -N, medians)"
+	echo "  vprov          $a ms   vprov stats --json VM1..VM10"
+	echo "  virsh          $b ms   virsh domstats VM1..VM10"
+	((verbose)) && sed 's/^/  /' "$tmp/st.out"
+	echo "  libvirt calls of one vprov sample: 1 VM named: $c1 ($d1 bulk domain-stats call); 10 named: $c10 ($d10);"
+	echo "                                     every running VM ($nall here): $call ($dall)"
+	ratio_line "vprov stats / virsh domstats" "$a" "$b" 1.1
+	unset XDG_STATE_HOME
+	for n in "${st_vms[@]}"; do vm_remove "$n"; done
+	rm -f /var/log/libvirt/qemu/"$prefix"st*-console.log
+fi
+
+# ------------------------------ ipssh: from create to the first ssh command
+# On the libvirt host in a network namespace of its own
+# (scripts/libvirtd-netns-host.sh; started here when none answers, and
+# stopped again), a NAT network with DHCP and a dir pool of this run's own:
+# the Debian cloud image (scripts/test-image.sh, 768 MiB, TCG) from 'create'
+# to the first successful command over ssh:
+#   vprov: vprov create --image --cloud-init root-ssh-key=KEY.pub, then
+#          vprov ssh VM -- true (it waits for the lease and for sshd);
+#   virt-install: cloud-localds of the same user-data vprov writes (host name,
+#          root's key), virt-install --import on an overlay of the same base
+#          (--disk backing_store=) with that seed as a read-only virtio disk,
+#          then virsh domifaddr every second until a lease shows, then
+#          ssh -i KEY root@IP true every second until it works.
+# Rounds interleaved (--create-runs, 7 by default: each round boots two
+# guests, ~2-3 min under TCG); both polls run inside the namespace.  Also
+# one 'vprov ip VM' against one 'virsh domifaddr VM' on the running guest.
+# Holds /tmp/vprov-netns.lock (the tests of that host take it too).
+# Measured 2026-11-30 (7 rounds, load 6-16 from other TCG guests): vprov
+# 78.8 s, virt-install 75.0 s (1.05x; rounds spread 53-180 s each);
+# vprov ip 22.9 ms, virsh domifaddr 22.8 ms (1.00x).
+if wants ipssh; then
+	echo "== ipssh: create to the first ssh command, on the namespaced host" >&2
+	is_ns=$repo/scripts/libvirtd-netns-host.sh
+	is_uri=$("$is_ns" uri)
+	is_runs=${create_runs:-2}
+	is_img=$("$repo/scripts/test-image.sh" 2>"$tmp/stderr") || { cat "$tmp/stderr" >&2; die "scripts/test-image.sh failed"; }
+	command -v cloud-localds >/dev/null || die "cloud-localds is missing (apt-get install cloud-image-utils)"
+	exec 9>/tmp/vprov-netns.lock
+	flock -w 3600 9 || die "the namespaced libvirt host stays busy (/tmp/vprov-netns.lock)"
+	is_started=0
+	if ! command virsh -q -c "$is_uri" version >/dev/null 2>&1; then
+		is_started=1
+		"$is_ns" start >/dev/null || die "the namespaced libvirt host does not start"
+	fi
+	nvirsh() { command virsh -q -c "$is_uri" "$@"; }
+	is_pool=${prefix}ipool is_net=${prefix}ilab is_v=${prefix}iv is_i=${prefix}ii
+	is_remove() { # NAME
+		nvirsh destroy "$1" >/dev/null 2>&1
+		nvirsh undefine "$1" >/dev/null 2>&1
+		local v
+		for v in "$1.qcow2" "$1-cidata.iso" "$1-seed.iso"; do
+			nvirsh vol-delete --pool "$is_pool" "$v" >/dev/null 2>&1
+		done
+		rm -f "$tmp/istate/vprov/known_hosts/"*
+		nvirsh domstate "$1" >/dev/null 2>&1 && die "could not remove VM '$1'"
+		return 0
+	}
+	is_cleanup() {
+		local v
+		is_remove "$is_v"; is_remove "$is_i"
+		for v in $(nvirsh vol-list "$is_pool" 2>/dev/null | awk '{print $1}'); do
+			nvirsh vol-delete --pool "$is_pool" "$v" >/dev/null 2>&1
+		done
+		nvirsh pool-destroy "$is_pool" >/dev/null 2>&1
+		nvirsh pool-undefine "$is_pool" >/dev/null 2>&1
+		nvirsh net-destroy "$is_net" >/dev/null 2>&1
+		nvirsh net-undefine "$is_net" >/dev/null 2>&1
+		((is_started)) && "$is_ns" stop >/dev/null 2>&1
+		is_started=0
+	}
+	trap 'rc=$?; is_cleanup; (exit $rc); cleanup' EXIT
+	chmod 755 "$tmp"
+	mkdir -p "$tmp/ipool" "$tmp/istate"
+	nvirsh pool-define-as "$is_pool" dir --target "$tmp/ipool" >/dev/null &&
+		nvirsh pool-start "$is_pool" >/dev/null || die "cannot make pool '$is_pool' on $is_uri"
+	cat >"$tmp/inet.xml" <<EOT
+<network><name>$is_net</name><forward mode='nat'/>
+  <ip address='192.168.160.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.160.128' end='192.168.160.254'/></dhcp></ip></network>
+EOT
+	nvirsh net-define "$tmp/inet.xml" >/dev/null && nvirsh net-start "$is_net" >/dev/null ||
+		die "cannot make network '$is_net' on $is_uri"
+	ssh-keygen -q -t ed25519 -N '' -C vprov-bench -f "$tmp/ikey"
+	is_env=(env XDG_CACHE_HOME="$tmp/icache" XDG_STATE_HOME="$tmp/istate")
+	# untimed: the base into the pool, as a second create from the image finds it
+	"${is_env[@]}" "$vprov" -c "$is_uri" image import "$is_img" --pool "$is_pool" >/dev/null 2>"$tmp/stderr" ||
+		{ cat "$tmp/stderr" >&2; die "vprov image import failed"; }
+	is_base=$(nvirsh vol-list "$is_pool" | awk '/\.base-/ {print $2}' | head -n 1)
+	[[ -n $is_base ]] || die "no base volume in pool '$is_pool'"
+	is_common=(--memory 768 --vcpus 1 --network network="$is_net" --graphics none --virt-type qemu --noautoconsole)
+	is_vprov_round() {
+		"${is_env[@]}" "$vprov" -c "$is_uri" create "$is_v" --image "$is_img" --disk size=3,pool="$is_pool" \
+			"${is_common[@]}" --cloud-init "root-ssh-key=$tmp/ikey.pub" || return 1
+		# vprov ssh waits for the lease and for sshd itself
+		"$is_ns" exec "${is_env[@]}" "$vprov" -c "$is_uri" ssh "$is_v" --wait 900 -- true </dev/null
+	}
+	is_vi_round() {
+		printf '#cloud-config\nhostname: "%s"\npreserve_hostname: false\nusers:\n  - default\n  - name: root\n    lock_passwd: false\n    ssh_authorized_keys:\n      - "%s"\ndisable_root: false\n' \
+			"$is_i" "$(cat "$tmp/ikey.pub")" >"$tmp/iud"
+		printf 'instance-id: iid-%s\nlocal-hostname: %s\n' "$is_i$RANDOM" "$is_i" >"$tmp/imd"
+		cloud-localds "$tmp/ipool/$is_i-seed.iso" "$tmp/iud" "$tmp/imd" &&
+			nvirsh pool-refresh "$is_pool" >/dev/null &&
+			virt-install --connect "$is_uri" --name "$is_i" --import --os-variant debian11 \
+				--disk size=3,pool="$is_pool",backing_store="$is_base",backing_format=qcow2 \
+				--disk path="$tmp/ipool/$is_i-seed.iso",device=disk,bus=virtio,readonly=on,format=raw \
+				"${is_common[@]}" || return 1
+		"$is_ns" exec timeout 900 bash -c '
+			until ip=$(virsh -q -c "$1" domifaddr "$2" | awk "/ipv4/ {print \$4}" | cut -d/ -f1 | head -n 1); [ -n "$ip" ]; do
+				sleep 1
+			done
+			until ssh -i "$3" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+				-o ConnectTimeout=3 -o LogLevel=ERROR root@"$ip" true </dev/null; do
+				sleep 1
+			done' - "$is_uri" "$is_i" "$tmp/ikey"
+	}
+	for ((k = 0; k < is_runs; k++)); do
+		if ((k % 2)); then
+			timed is_vi is_vi_round; is_remove "$is_i"
+			timed is_vprov is_vprov_round
+		else
+			timed is_vprov is_vprov_round
+		fi
+		# on the running guest: one address query each, interleaved
+		for ((j = 0; j < 10; j++)); do
+			timed is_ip "${is_env[@]}" "$vprov" -c "$is_uri" ip "$is_v"
+			timed is_domifaddr command virsh -q -c "$is_uri" domifaddr "$is_v"
+		done
+		is_remove "$is_v"
+		((k % 2)) || { timed is_vi is_vi_round; is_remove "$is_i"; }
+	done
+	a=$(median_ms is_vprov) b=$(median_ms is_vi) c=$(median_ms is_ip) d=$(median_ms is_domifaddr)
+	echo
+	echo "== ipssh: create to the first 'ssh VM true', Debian cloud image, 768 MiB TCG, NAT network ($is_runs interleaved rounds, medians)"
+	echo "  vprov          $a ms   vprov create --image IMG --cloud-init root-ssh-key=K.pub; vprov ssh VM -- true"
+	echo "  virt-install   $b ms   cloud-localds; virt-install --import (overlay, seed disk); virsh domifaddr; ssh"
+	if ((verbose)); then
+		for l in is_vprov is_vi; do echo "  $l (ms): $(awk '{printf "%.0f ", $1 / 1000}' "$tmp/$l.t")"; done
+	fi
+	ratio_line "vprov / virt-install: create to ssh" "$a" "$b" 1.0
+	echo "  vprov ip       $c ms   vprov ip VM (one query, lease source)"
+	echo "  virsh          $d ms   virsh domifaddr VM"
+	ratio_line "vprov ip / virsh domifaddr" "$c" "$d" 1.1
+	is_cleanup
+	exec 9>&-
+fi
+
+# ------------------------------- devices20: --print-xml of a 20-device VM
+# virt-install's command line with 20 device options (disks, controllers,
+# TPM, sound, watchdog, serial ports, channels, video, inputs, RNG, balloon,
+# a filesystem, vsock, IOMMU, redirection, shared memory) through
+# 'vprov create --print-xml' against the floor (the same libraries opening
+# the same connection, nothing else), the same vprov command with no
+# device option, and virt-install --print-xml of the same command line,
+# timed by hyperfine in one invocation.  Option parsing and the table's
+# XML must not be where the time goes: vprov's 20 devices within 1.5x the
+# floor.
+if wants devices20; then
+	echo "== devices20: --print-xml of a VM with 20 devices" >&2
+	command -v hyperfine >/dev/null || die "hyperfine is missing (apt-get install hyperfine)"
+	dv_runs=${fast_runs:-30}
+	dv_name=${prefix}dv
+	dv_dev=(--disk size=1 --disk size=2,bus=scsi --controller usb3
+		--controller scsi,model=virtio-scsi --tpm emulator --sound ich9 --panic isa
+		--watchdog i6300esb,action=reset --serial pty --parallel pty
+		--channel unix,target.type=virtio,name=org.example.agent0
+		--channel pty,target.type=virtio,name=org.example.agent1 --video vga --input keyboard
+		--input mouse,bus=virtio --rng /dev/urandom --memballoon virtio,stats.period=10
+		--filesystem /srv,share0 --vsock cid.auto=yes
+		--redirdev usb,type=tcp,server=127.0.0.1:4000)
+	dv_common=(--name "$dv_name" --memory 1024 --osinfo debian11 --network none --graphics none
+		--import --print-xml)
+	# each prints a domain with the 20 devices, and makes nothing
+	out=$("$vprov" create --connect "$URI" "${dv_common[@]}" "${dv_dev[@]}" 2>"$tmp/stderr") ||
+		{ cat "$tmp/stderr" >&2; die "vprov --print-xml of 20 devices failed"; }
+	n=$(python3 -c 'import sys, xml.etree.ElementTree as E
+d = E.fromstring(sys.stdin.read()).find("devices")
+print(sum(len(d.findall(t)) for t in ("disk","tpm","sound","panic","watchdog","parallel","video","filesystem","vsock","redirdev")))' <<<"$out")
+	((n >= 11)) || die "vprov's --print-xml lacks the devices asked for ($n)"
+	virt-install --connect "$URI" "${dv_common[@]}" --dry-run "${dv_dev[@]}" >/dev/null 2>"$tmp/stderr" ||
+		{ cat "$tmp/stderr" >&2; die "virt-install --print-xml of 20 devices failed"; }
+	nothing_of "$dv_name" "a --print-xml run"
+	q() { printf '%q ' "$@"; }
+	hyperfine -N --warmup 3 --runs "$dv_runs" --export-json "$tmp/dv.json" \
+		-n vprov20 "$(q "$vprov" create --connect "$URI" "${dv_common[@]}" "${dv_dev[@]}")" \
+		-n vprov0 "$(q "$vprov" create --connect "$URI" "${dv_common[@]}")" \
+		-n floor "$(q "$floor" -c "$URI")" >"$tmp/dv.out" 2>&1 ||
+		{ cat "$tmp/dv.out" >&2; die "hyperfine failed"; }
+	hyperfine -N --warmup 1 --runs "$(((dv_runs + 2) / 3))" --export-json "$tmp/dvi.json" \
+		-n virt-install "$(q virt-install --connect "$URI" "${dv_common[@]}" --dry-run "${dv_dev[@]}")" \
+		>>"$tmp/dv.out" 2>&1 || { cat "$tmp/dv.out" >&2; die "hyperfine failed"; }
+	read -r a b c d <<<"$(python3 -c 'import json,sys; r={}
+for f in sys.argv[1:]: r.update({x["command"]: x for x in json.load(open(f))["results"]})
+print("%.1f %.1f %.1f %.1f" % tuple(r[k]["median"] * 1000 for k in ("vprov20", "vprov0", "floor", "virt-install")))' "$tmp/dv.json" "$tmp/dvi.json")"
+	echo
+	echo "== devices20: --print-xml with 20 device options (hyperfine -N, $dv_runs runs; virt-install $(((dv_runs + 2) / 3)); medians)"
+	echo "  vprov, 20 devices    $a ms"
+	echo "  vprov, none          $b ms   the same command without the device options"
+	echo "  floor                $c ms   $floor -c $URI"
+	echo "  virt-install         $d ms   the same 20 devices, --print-xml --dry-run"
+	((verbose)) && sed 's/^/  /' "$tmp/dv.out"
+	ratio_line "vprov 20 devices / floor" "$a" "$c" 1.5
+	ratio_line "vprov 20 devices / vprov none" "$a" "$b" 1.1
+	ratio_line "vprov 20 devices / virt-install" "$a" "$d" 1.0
+	nothing_of "$dv_name" "a --print-xml run"
 fi

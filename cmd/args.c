@@ -106,6 +106,33 @@ static void add_value(struct vp_args *a, const struct vp_opt *o, const char *val
 	a->n_vals++;
 }
 
+/* An option refused here stops the parse (-1, reported); a flag that
+ * stands for another option with a value becomes that one: *o and *value
+ * change. */
+static int resolve(const struct vp_ctx *ctx, const struct vp_cmd *cmd, const struct vp_opt **o,
+		   const char **value)
+{
+	const struct vp_opt *t;
+	size_t len;
+
+	if ((*o)->refused) {
+		vp_usage_error(ctx, "cannot use --%s: %s", (*o)->name, (*o)->refused);
+		return -1;
+	}
+	if ((*o)->kind != VP_K_FLAG || !(*o)->same_as)
+		return 0;
+	len = strcspn((*o)->same_as, "=");
+	t = find_long(cmd, (*o)->same_as, len);
+	if (!t || t->kind == VP_K_FLAG || !(*o)->same_as[len]) {
+		fprintf(stderr, "vprov: bug: option '--%s' stands for '%s', which '%s' does not declare\n",
+			(*o)->name, (*o)->same_as, cmd->name);
+		abort();
+	}
+	*value = (*o)->same_as + len + 1;
+	*o = t;
+	return 0;
+}
+
 /* The common options act at once: -c sets the URI. */
 static void take(struct vp_ctx *ctx, struct vp_args *a, const struct vp_opt *o, const char *value)
 {
@@ -143,10 +170,16 @@ int vp_args_parse(struct vp_ctx *ctx, const struct vp_cmd *cmd, int argc, char *
 			o = find_long(cmd, name, len);
 			if (!o)
 				return bad(ctx, "unknown option '--%.*s'", (int)len, name);
+			if (o->refused && resolve(ctx, cmd, &o, NULL) < 0)
+				return -1;
 			if (o->kind == VP_K_FLAG) {
+				const char *value = NULL;
+
 				if (eq)
 					return bad(ctx, "option '--%.*s' takes no value", (int)len, name);
-				take(ctx, a, o, NULL);
+				if (resolve(ctx, cmd, &o, &value) < 0)
+					return -1;
+				take(ctx, a, o, value);
 			} else if (eq) {
 				take(ctx, a, o, eq + 1);
 			} else if (o->optional) {
@@ -167,8 +200,14 @@ int vp_args_parse(struct vp_ctx *ctx, const struct vp_cmd *cmd, int argc, char *
 			o = find_short(cmd, *p);
 			if (!o)
 				return bad(ctx, "unknown option '-%c'", *p);
+			if (o->refused && resolve(ctx, cmd, &o, NULL) < 0)
+				return -1;
 			if (o->kind == VP_K_FLAG) {
-				take(ctx, a, o, NULL);
+				const char *value = NULL;
+
+				if (resolve(ctx, cmd, &o, &value) < 0)
+					return -1;
+				take(ctx, a, o, value);
 				continue;
 			}
 			if (p[1]) {

@@ -1,5 +1,6 @@
 /* cmd/delete.c — vprov delete NAME [--keep-storage] [--snapshots] */
 #include "domain.h"
+#include "sshlogin.h"
 #include "vprov.h"
 
 static const struct vp_opt options[] = {
@@ -22,6 +23,9 @@ static int run(struct vp_ctx *ctx, const struct vp_args *a)
 		rc = vp_fail(ctx, &err);
 	else
 		printf("deleted VM '%s'\n", ctx->name);
+	/* its host keys, kept for vprov ssh */
+	if (rc == VP_EXIT_OK && vp_ssh_known_hosts_forget(ctx->dom, &err) < 0)
+		vp_warn(ctx, "%s", err.msg);
 	for (i = 0; i < rep.n_removed; i++)
 		printf("  removed %s\n", rep.removed[i]);
 	for (i = 0; i < rep.n_kept; i++)

@@ -12,6 +12,19 @@ static bool shown(const struct vp_opt *o)
 	return o->kind != VP_K_GROUP && o->kind != VP_K_END && !o->hidden;
 }
 
+/* A common option as a command shows it: without its short name when the
+ * command gives that letter to an option of its own (create's -c is
+ * --cdrom, as in virt-install). */
+static struct vp_opt common_for(const struct vp_opt *own, const struct vp_opt *o)
+{
+	struct vp_opt t = *o;
+
+	for (; own && own->kind != VP_K_END; own++)
+		if (own->kind != VP_K_GROUP && t.short_name && own->short_name == t.short_name)
+			t.short_name = 0;
+	return t;
+}
+
 /* "-n, --name, --alias METAVAR" */
 static void opt_label(const struct vp_opt *o, char *buf, size_t len)
 {
@@ -85,8 +98,11 @@ void vp_print_help(FILE *f, const struct vp_cmd *cmd, const char *prog)
 	}
 	if (grouped)
 		fprintf(f, "\ncommon:\n");
-	for (o = vp_common_opts; o->kind != VP_K_END; o++)
-		help_opt(f, o);
+	for (o = vp_common_opts; o->kind != VP_K_END; o++) {
+		struct vp_opt t = common_for(cmd->opts, o);
+
+		help_opt(f, &t);
+	}
 }
 
 void vp_print_top_help(FILE *f)
@@ -267,6 +283,9 @@ void vp_print_man(FILE *f)
 	fputs(".SH COMMON OPTIONS\nEvery command takes:\n", f);
 	for (o = vp_common_opts; o->kind != VP_K_END; o++)
 		man_opt(f, o);
+	fputs(".PP\nIn \\fBcreate\\fR, \\fB\\-c\\fR is \\fB\\-\\-cdrom\\fR, as in virt-install: give the\n"
+	      "connection before the command (\\fBvprov \\-c\\fR \\fIURI\\fR \\fBcreate\\fR ...) or as\n"
+	      "\\fB\\-\\-connect\\fR \\fIURI\\fR after it.\n", f);
 	fputs(".SH EXIT STATUS\n"
 	      ".TP\n.B 0\nsuccess\n"
 	      ".TP\n.B 1\nthe host, libvirt or the guest failed\n"
@@ -277,9 +296,13 @@ void vp_print_man(FILE *f)
 	      ".TP\n.B VPROV_VIRT_TYPE\npins the domain type (kvm or qemu) of new VMs\n"
 	      ".TP\n.B OSINFO_SYSTEM_DIR, OSINFO_LOCAL_DIR, OSINFO_USER_DIR\nwhere OS profiles are read from, as libosinfo reads them\n"
 	      ".TP\n.B XDG_CACHE_HOME, XDG_STATE_HOME\nwhere caches and undo journals go (below)\n"
+	      ".TP\n.B XDG_DATA_HOME\nwhere vprov keeps its own SSH key (below)\n"
+	      ".TP\n.B VPROV_SSH\nthe ssh program \\fBvprov ssh\\fR runs (default: ssh)\n"
 	      ".SH FILES\n"
 	      ".TP\n.I ~/.cache/vprov/\nthe OS-profile index and each host's KVM verdict\n"
 	      ".TP\n.I ~/.local/state/vprov/journal/\nundo journals of operations in flight, per host\n"
+	      ".TP\n.I ~/.local/state/vprov/known_hosts/UUID\neach VM's SSH host keys, for \\fBvprov ssh\\fR (removed by \\fBvprov delete\\fR)\n"
+	      ".TP\n.I ~/.local/share/vprov/ssh/id_ed25519\nvprov's own SSH key, made by \\fBcreate \\-\\-cloud\\-init\\fR when you have no ~/.ssh/id_*.pub\n"
 	      ".SH SEE ALSO\n.BR virsh (1),\n.BR virt-install (1)\n", f);
 }
 
@@ -321,17 +344,19 @@ static const char *comp_kind(enum vp_comp c)
 }
 
 /* The case arm that completes the values of c's options. */
-static void values_case(FILE *f, const struct vp_opt *opts)
+static void values_case(FILE *f, const struct vp_opt *opts, const struct vp_opt *own)
 {
 	const struct vp_opt *o;
 	const char *p;
 
 	for (o = opts; o && o->kind != VP_K_END; o++) {
+		struct vp_opt t = own ? common_for(own, o) : *o;
+
 		if (!shown(o) || o->kind == VP_K_FLAG)
 			continue;
 		fputs("\t\t", f);
-		if (o->short_name)
-			fprintf(f, "-%c|", o->short_name);
+		if (t.short_name)
+			fprintf(f, "-%c|", t.short_name);
 		fprintf(f, "--%s", o->name);
 		for (p = o->aliases; p && *p;) {
 			size_t k = strcspn(p, " ");
@@ -355,8 +380,8 @@ static void values_case(FILE *f, const struct vp_opt *opts)
 static void cmd_case(FILE *f, const struct vp_cmd *c, const char *label)
 {
 	fprintf(f, "\t'%s')\n\t\tcase $prev in\n", label);
-	values_case(f, c->opts);
-	values_case(f, vp_common_opts);
+	values_case(f, c->opts, NULL);
+	values_case(f, vp_common_opts, c->opts);
 	fputs("\t\tesac\n\t\tif [[ $cur == -* ]]; then\n\t\t\tCOMPREPLY=($(compgen -W '", f);
 	words_of_opts(f, c->opts);
 	words_of_opts(f, vp_common_opts);

@@ -39,6 +39,7 @@ static void print_json(const struct vp_domain_info *in)
 		json_object_object_add(j, "device", vp_json_str(d->device));
 		json_object_object_add(j, "source", vp_json_str(d->source));
 		json_object_object_add(j, "format", vp_json_str(d->format));
+		json_object_object_add(j, "encryption", vp_json_str(d->encryption));
 		json_object_object_add(j, "capacity_bytes",
 				       d->capacity ? json_object_new_int64((int64_t)d->capacity) : NULL);
 		json_object_object_add(j, "allocation_bytes",
@@ -55,6 +56,7 @@ static void print_json(const struct vp_domain_info *in)
 		json_object_object_add(j, "source", vp_json_str(in->nics[i].source));
 		json_object_object_add(j, "mac", vp_json_str(in->nics[i].mac));
 		json_object_object_add(j, "model", vp_json_str(in->nics[i].model));
+		json_object_object_add(j, "reserved_ip", vp_json_str(in->nics[i].reserved_ip));
 		json_object_array_add(nics, j);
 	}
 	json_object_object_add(o, "interfaces", nics);
@@ -91,20 +93,28 @@ static void print_text(const struct vp_domain_info *in)
 		if (d->capacity) {
 			vp_format_size(d->capacity, a, sizeof(a));
 			vp_format_size(d->allocation, b, sizeof(b));
-			printf(" (%s, %s, %s used%s)", d->format ? d->format : "?", a, b,
-			       d->owned ? ", owned" : "");
-		} else if (d->owned) {
-			printf(" (owned)");
+			printf(" (%s, %s, %s used%s%s%s%s)", d->format ? d->format : "?", a, b,
+			       d->owned ? ", owned" : "", d->encryption ? ", encrypted (" : "",
+			       d->encryption ? d->encryption : "", d->encryption ? ")" : "");
+		} else if (d->owned || d->encryption) {
+			printf(" (%s%s%s%s%s)", d->owned ? "owned" : "",
+			       d->owned && d->encryption ? ", " : "",
+			       d->encryption ? "encrypted (" : "", d->encryption ? d->encryption : "",
+			       d->encryption ? ")" : "");
 		}
 		putchar('\n');
 		if (d->backing)
 			printf("             backed by %s\n", d->backing);
 	}
-	for (i = 0; i < in->n_nics; i++)
-		printf("interface:   %s%s%s, %s, %s\n", in->nics[i].type,
+	for (i = 0; i < in->n_nics; i++) {
+		printf("interface:   %s%s%s, %s, %s", in->nics[i].type,
 		       in->nics[i].source ? " " : "", in->nics[i].source ? in->nics[i].source : "",
 		       in->nics[i].model ? in->nics[i].model : "-",
 		       in->nics[i].mac ? in->nics[i].mac : "-");
+		if (in->nics[i].reserved_ip)
+			printf(", reserved %s", in->nics[i].reserved_ip);
+		putchar('\n');
+	}
 	printf("graphics:    %s%s%s\n", in->graphics ? in->graphics : "none", in->display ? " at " : "",
 	       in->display ? in->display : "");
 	printf("console log: %s\n", in->console_log ? in->console_log : "-");

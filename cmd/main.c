@@ -114,7 +114,10 @@ static const struct vp_cmd cmd_bashcomp = {
 
 const struct vp_cmd *const vp_commands[] = {
 	&vp_cmd_create, &vp_cmd_list,   &vp_cmd_info, &vp_cmd_start,  &vp_cmd_stop,
-	&vp_cmd_destroy, &vp_cmd_delete, &vp_cmd_snapshot, &vp_cmd_clone, &vp_cmd_migrate, &vp_cmd_inject, &vp_cmd_console, &vp_cmd_xml, &vp_cmd_osinfo,
+	&vp_cmd_stats,
+	&vp_cmd_pool,
+	&vp_cmd_destroy, &vp_cmd_delete, &vp_cmd_snapshot, &vp_cmd_net, &vp_cmd_clone, &vp_cmd_migrate, &vp_cmd_inject, &vp_cmd_console, &vp_cmd_xml, &vp_cmd_osinfo,
+	&vp_cmd_ip, &vp_cmd_ssh,
 	&vp_cmd_host,   &vp_cmd_fetch, &vp_cmd_cache, &vp_cmd_image, &vp_cmd_recover, &cmd_complete, &cmd_man, &cmd_bashcomp, NULL,
 };
 

@@ -169,6 +169,8 @@ static void show_json(const struct vp_os_profile *p, const struct vp_domain_spec
 	json_object_object_add(o, "source", vp_json_str(os->source));
 	json_object_object_add(o, "file", vp_json_str(os->file));
 	json_object_object_add(o, "shadows", vp_json_str(p->shadowed));
+	json_object_object_add(o, "shadows_source", vp_json_str(p->shadowed_source));
+	json_object_object_add(o, "chosen_because", vp_json_str(p->why));
 	a = json_object_new_array();
 	for (i = 1; i < p->n_chain; i++)
 		json_object_array_add(a, vp_json_str(p->chain_short[i]));
@@ -176,6 +178,10 @@ static void show_json(const struct vp_os_profile *p, const struct vp_domain_spec
 	json_object_object_add(o, "arch", vp_json_str(p->arch));
 	json_object_object_add(o, "minimum", json_res(&p->min));
 	json_object_object_add(o, "recommended", json_res(&p->rec));
+	json_object_object_add(o, "memory_from", vp_json_str(p->ram_from));
+	json_object_object_add(o, "install_ram_bytes",
+			       p->install_ram ? json_object_new_int64((int64_t)p->install_ram) : NULL);
+	json_object_object_add(o, "install_ram_from", vp_json_str(p->install_ram_from));
 	a = json_object_new_array();
 	for (i = 0; i < p->n_devices; i++)
 		json_object_array_add(a, vp_json_str(p->devices[i]));
@@ -240,7 +246,8 @@ static void show_text(const struct vp_os_profile *p, const struct vp_domain_spec
 		       os->eol_date ? ")" : "");
 	printf("  %-15s%s (%s)\n", "from:", os->file, source_label(os->source));
 	if (p->shadowed)
-		printf("  %-15sthis hides vprov's built-in %s\n", "", p->shadowed);
+		printf("  %-15s%s (%s): %s\n", "chosen over:", p->shadowed,
+		       source_label(p->shadowed_source), p->why);
 	if (p->n_chain > 1) {
 		printf("  %-15s", "inherits from:");
 		for (i = 1; i < p->n_chain && i <= 4; i++)
@@ -252,6 +259,11 @@ static void show_text(const struct vp_os_profile *p, const struct vp_domain_spec
 	printf("  resources for %s:\n", p->arch);
 	print_res("  minimum:", &p->min);
 	print_res("  recommended:", &p->rec);
+	if (p->install_ram) {
+		vp_format_size(p->install_ram, mem, sizeof(mem));
+		printf("    %-13s%s memory (%s)\n", "installing:", mem,
+		       p->install_ram_from ? p->install_ram_from : "network-install");
+	}
 	vp_format_size(u->memory, mem, sizeof(mem));
 	vp_format_size(u->disk_size, disk, sizeof(disk));
 	printf("  %-15s%s memory, %u vCPU%s, %s disk, %s, %s disk, %s network, %s USB, %s video, %s\n",

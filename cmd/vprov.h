@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "error.h"
+#include "guestaddr.h"
 #include "plan.h"
 #include "report.h"
 #include "virt.h"
@@ -58,6 +59,12 @@ struct vp_opt {
 	bool optional;           /* VALUE: may be given bare (value ""); the next argument
 	                          * is its value only when it holds a '=' (OPTS) or is
 	                          * one of words ("--cloud-init none") */
+	const char *same_as;     /* FLAG: another spelling of an option with a value,
+	                          * "graphics=none": parsed as --graphics none, in its
+	                          * place on the command line (virt-install's older
+	                          * spellings: --nographics, --nodisks) */
+	const char *refused;     /* why the option is refused (it needs another
+	                          * hypervisor): exit 2 with one line naming it */
 };
 
 /* A flag; a value (the last one given counts); a repeatable value. */
@@ -193,6 +200,11 @@ typedef int (*vp_test_hook_fn)(void *opaque, const struct vp_step *st, enum vp_h
 void vp_test_knobs(const char **fail_at, vp_test_hook_fn *hook, void **hook_opaque,
 		   struct vp_test_pause *p);
 
+/* vprov ip's --wait and --source values (vprov ssh takes them too):
+ * VP_EXIT_OK, or the exit code after saying what is wrong. */
+int vp_addr_args(struct vp_ctx *ctx, const struct vp_args *a, int64_t *wait_ms,
+		 enum vp_addr_source *src);
+
 /* The reporter for this command: a progress line on a terminal, plain
  * lines when piped, JSON lines with --json (cmd/report.c). */
 void vp_reporter_init(struct vp_ctx *ctx);
@@ -221,5 +233,9 @@ extern const struct vp_cmd vp_cmd_fetch, vp_cmd_cache, vp_cmd_image;
 extern const struct vp_cmd vp_cmd_create, vp_cmd_list, vp_cmd_info, vp_cmd_start, vp_cmd_stop,
 	vp_cmd_destroy, vp_cmd_delete, vp_cmd_xml, vp_cmd_console, vp_cmd_osinfo, vp_cmd_host,
 	vp_cmd_recover, vp_cmd_inject, vp_cmd_snapshot, vp_cmd_clone, vp_cmd_migrate;
+extern const struct vp_cmd vp_cmd_stats;
+extern const struct vp_cmd vp_cmd_pool;
+extern const struct vp_cmd vp_cmd_net;
+extern const struct vp_cmd vp_cmd_ip, vp_cmd_ssh;
 
 #endif

@@ -10,6 +10,16 @@
  * compares the files it actually reads; a listing, and a lookup that finds
  * nothing, compare every file.  Any difference rebuilds the index, which
  * parses each file once (~50 ms for osinfo-db's ~900).
+ *
+ * Which definition of an id wins: the user's directory, then the local
+ * one, always; between the system database (the distribution's osinfo-db
+ * package) and vprov's built-in profiles, the newer database, by the
+ * snapshot date each carries (the system's VERSION file, osinfo/db/VERSION
+ * for the built-ins).  A system database with no VERSION is trusted over
+ * the built-ins (someone pointed OSINFO_SYSTEM_DIR at it on purpose).  The
+ * files are read in that order, later winning: the one rule serves ids and
+ * short-ids alike (ubuntu-lts-latest moves to the newest database's
+ * release), and costs one small read (VERSION) per open.
  */
 #include "osinfo.h"
 
@@ -30,7 +40,7 @@
 #include "index.h"
 
 #define INDEX_NAME "vprov-osinfo-index"
-#define INDEX_VERSION "3"
+#define INDEX_VERSION "4"
 #define INDEX_MAGIC INDEX_NAME "\t" INDEX_VERSION
 
 static void warn(const struct vp_osinfo *db, const char *fmt, ...)
@@ -140,38 +150,122 @@ static void filelist_clear(struct filelist *fl)
 	memset(fl, 0, sizeof(*fl));
 }
 
-/* Files in load order: bundled, system, local, user; sorted within each. */
+/* Do the built-in profiles win over the system database's?  Only when
+ * the system database says its date and the built-ins are newer. */
+static bool bundle_beats_system(const struct vp_osinfo *db)
+{
+	return !db->no_bundled && db->roots[0] && db->sys_version[0] &&
+	       strcmp(vp_osinfo_bundle_version, db->sys_version) > 0;
+}
+
+static void collect_bundled(const struct vp_osinfo *db, struct filelist *fl)
+{
+	size_t i, start = fl->n;
+
+	if (db->no_bundled)
+		return;
+	for (i = 0; i < vp_osinfo_bundle_count; i++) {
+		struct file *f;
+
+		fl->f = vp_grow(fl->f, fl->n + 1, sizeof(*fl->f));
+		f = &fl->f[fl->n++];
+		f->path = vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path);
+		f->source = vp_strdup("bundled");
+		f->mtime_ns = 0;
+		f->size = (int64_t)strlen(vp_osinfo_bundle[i].text);
+	}
+	if (fl->n > start)
+		qsort(fl->f + start, fl->n - start, sizeof(*fl->f), cmp_file);
+}
+
+/* Files in load order, the later winning: bundled and system (the newer
+ * database last), local, user; sorted within each. */
 static void collect(const struct vp_osinfo *db, struct filelist *fl)
 {
 	static const char *const names[] = { "system", "local", "user" };
+	bool bundle_late = bundle_beats_system(db);
 	size_t i, start;
 
 	memset(fl, 0, sizeof(*fl));
-	if (!db->no_bundled) {
-		for (i = 0; i < vp_osinfo_bundle_count; i++) {
-			struct file *f;
-
-			fl->f = vp_grow(fl->f, fl->n + 1, sizeof(*fl->f));
-			f = &fl->f[fl->n++];
-			f->path = vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path);
-			f->source = vp_strdup("bundled");
-			f->mtime_ns = 0;
-			f->size = (int64_t)strlen(vp_osinfo_bundle[i].text);
-		}
-		if (fl->n)
-			qsort(fl->f, fl->n, sizeof(*fl->f), cmp_file);
-	}
+	if (!bundle_late)
+		collect_bundled(db, fl);
 	for (i = 0; i < 3; i++) {
 		_cleanup_(freep) char *os = NULL;
 
-		if (!db->roots[i])
-			continue;
-		os = vp_strdup_printf("%s/os", db->roots[i]);
-		start = fl->n;
-		walk(os, names[i], fl, 0);
-		if (fl->n > start)
-			qsort(fl->f + start, fl->n - start, sizeof(*fl->f), cmp_file);
+		if (db->roots[i]) {
+			os = vp_strdup_printf("%s/os", db->roots[i]);
+			start = fl->n;
+			walk(os, names[i], fl, 0);
+			if (fl->n > start)
+				qsort(fl->f + start, fl->n - start, sizeof(*fl->f), cmp_file);
+		}
+		if (i == 0 && bundle_late)
+			collect_bundled(db, fl);
 	}
+}
+
+/* The system database's snapshot date: its VERSION file (osinfo-db-import
+ * writes the archive's date there, "20221203"), "" when it has none. */
+static void read_sys_version(struct vp_osinfo *db)
+{
+	_cleanup_(freep) char *path = NULL;
+	_cleanup_(closep) int fd = -1;
+	char buf[16] = "";
+	ssize_t n;
+	int i;
+
+	db->sys_version[0] = '\0';
+	if (!db->roots[0])
+		return;
+	path = vp_strdup_printf("%s/VERSION", db->roots[0]);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) < 8)
+		return;
+	for (i = 0; i < 8; i++)
+		if (buf[i] < '0' || buf[i] > '9')
+			return;
+	if (n > 8 && buf[8] != '\n' && buf[8] != '\r' && buf[8] != ' ')
+		return;
+	memcpy(db->sys_version, buf, 8);
+	db->sys_version[8] = '\0';
+}
+
+static const char *source_words(const char *source)
+{
+	if (!strcmp(source, "bundled"))
+		return "vprov's built-in profiles";
+	if (!strcmp(source, "system"))
+		return "the system database";
+	if (!strcmp(source, "local"))
+		return "the local directory";
+	return "the user's directory";
+}
+
+/* YYYYMMDD as YYYY-MM-DD */
+static void iso_date(const char *v, char out[11])
+{
+	snprintf(out, 11, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
+}
+
+char *vp_osinfo_choice(const struct vp_osinfo *db, const char *source, const char *loser_source)
+{
+	char b[11], sy[11];
+
+	if (!strcmp(source, "user") || !strcmp(source, "local"))
+		return vp_strdup_printf("%s (%s) always wins over %s", source_words(source),
+					!strcmp(source, "user") ? db->roots[2] : db->roots[1],
+					source_words(loser_source));
+	iso_date(vp_osinfo_bundle_version, b);
+	if (!db->sys_version[0])
+		return vp_strdup_printf("the system database (%s) has no VERSION file to date it, and an "
+					"undated database is trusted over vprov's built-in profiles (%s)",
+					db->roots[0] ? db->roots[0] : "-", b);
+	iso_date(db->sys_version, sy);
+	if (!strcmp(source, "bundled"))
+		return vp_strdup_printf("vprov's built-in profiles (%s) are newer than the system "
+					"database (%s, %s)", b, db->roots[0], sy);
+	return vp_strdup_printf("the system database (%s, %s) is %s vprov's built-in profiles (%s)",
+				db->roots[0], sy, strcmp(db->sys_version, vp_osinfo_bundle_version) ?
+				"newer than" : "as new as", b);
 }
 
 /* The signature of the configuration: format, directories, built-ins. */
@@ -191,6 +285,8 @@ static void signature(struct vp_osinfo *db)
 	}
 	if (!db->no_bundled)
 		gnutls_hash(h, vp_osinfo_bundle_hash, strlen(vp_osinfo_bundle_hash));
+	/* the system database's date decides the order: a new one rebuilds */
+	gnutls_hash(h, db->sys_version, strlen(db->sys_version) + 1);
 	gnutls_hash_deinit(h, d);
 	for (i = 0; i < 32; i++)
 		sprintf(db->sig + 2 * i, "%02x", d[i]);
@@ -402,10 +498,27 @@ static long try_file(struct vp_osinfo *db, const char *path, const char *source,
 	return found;
 }
 
+/* The built-in files for an id's relative path, or whose stem reads as name. */
+static void lazy_bundled(const struct vp_osinfo *db, const char *rel, const char *name,
+			 struct cand_file **c, size_t *nc)
+{
+	size_t i;
+
+	for (i = 0; !db->no_bundled && i < vp_osinfo_bundle_count; i++) {
+		const char *base = strrchr(vp_osinfo_bundle[i].path, '/') + 1;
+
+		if (rel ? !strcmp(vp_osinfo_bundle[i].path + 3, rel) :
+			  stem_matches(base, strlen(base) - 4, name))
+			cand_add(c, nc, vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path),
+				 "bundled");
+	}
+}
+
 static struct vp_os_entry *lazy_find(struct vp_osinfo *db, const char *name)
 {
 	static const char *const names[] = { "system", "local", "user" };
 	struct cand_file *c = NULL;
+	bool bundle_late = bundle_beats_system(db);
 	long found = -1;
 	size_t nc = 0, i;
 	int r;
@@ -413,25 +526,29 @@ static struct vp_os_entry *lazy_find(struct vp_osinfo *db, const char *name)
 	for (i = 0; i < db->n_side; i++)
 		if (!strcmp(db->side[i].id, name) || list_has(db->side[i].short_ids, name))
 			return &db->side[i];
-	/* candidates, the source that wins first: user, local, system, built-in */
+	/* candidates, the source that wins first: user, local, then system and
+	 * built-in (the newer database first) */
 	if (strstr(name, "://")) {
 		_cleanup_(freep) char *rel = id_to_rel(name);
 
 		if (!rel)
 			return NULL;
-		for (r = 2; r >= 0; r--)
+		for (r = 2; r >= 0; r--) {
+			if (r == 0 && bundle_late)
+				lazy_bundled(db, rel, NULL, &c, &nc);
 			if (db->roots[r])
 				cand_add(&c, &nc, vp_strdup_printf("%s/os/%s", db->roots[r], rel), names[r]);
-		for (i = 0; !db->no_bundled && i < vp_osinfo_bundle_count; i++)
-			if (!strcmp(vp_osinfo_bundle[i].path + 3, rel))
-				cand_add(&c, &nc, vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path),
-					 "bundled");
+		}
+		if (!bundle_late)
+			lazy_bundled(db, rel, NULL, &c, &nc);
 	} else {
 		for (r = 2; r >= 0; r--) {
 			_cleanup_(freep) char *os = NULL;
 			DIR *top;
 			struct dirent *v;
 
+			if (r == 0 && bundle_late)
+				lazy_bundled(db, NULL, name, &c, &nc);
 			if (!db->roots[r])
 				continue;
 			os = vp_strdup_printf("%s/os", db->roots[r]);
@@ -459,21 +576,18 @@ static struct vp_os_entry *lazy_find(struct vp_osinfo *db, const char *name)
 			}
 			closedir(top);
 		}
-		for (i = 0; !db->no_bundled && i < vp_osinfo_bundle_count; i++) {
-			const char *base = strrchr(vp_osinfo_bundle[i].path, '/') + 1;
-
-			if (stem_matches(base, strlen(base) - 4, name))
-				cand_add(&c, &nc, vp_strdup_printf("bundled:%s", vp_osinfo_bundle[i].path),
-					 "bundled");
-		}
+		if (!bundle_late)
+			lazy_bundled(db, NULL, name, &c, &nc);
 	}
 	for (i = 0; i < nc; i++) {
-		if (found < 0)
+		if (found < 0) {
 			found = try_file(db, c[i].path, c[i].source, name, false);
-		else if (!strcmp(c[i].source, "bundled") &&
-			 strcmp(db->side[found].source, "bundled") && !db->side[found].shadowed &&
-			 try_file(db, c[i].path, "bundled", db->side[found].id, true) == 0)
-			db->side[found].shadowed = vp_strdup(c[i].path); /* the copy it hides */
+		} else if (!db->side[found].shadowed &&
+			   try_file(db, c[i].path, c[i].source, db->side[found].id, true) == 0) {
+			/* the next definition of the same id: the one it won over */
+			db->side[found].shadowed = vp_strdup(c[i].path);
+			db->side[found].shadowed_source = vp_strdup(c[i].source);
+		}
 		free(c[i].path);
 	}
 	free(c);
@@ -506,6 +620,7 @@ static void entry_free(struct vp_os_entry *e)
 	free(e->source);
 	free(e->file);
 	free(e->shadowed);
+	free(e->shadowed_source);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -529,23 +644,27 @@ static char *join_short_ids(const struct vp_os *os)
 
 static void add_os(struct building *b, const struct vp_os *os)
 {
-	struct vp_os_entry *e = NULL;
-	char *shadowed = NULL;
+	struct vp_os_entry *e;
+	char *shadowed = NULL, *shadowed_source = NULL;
 	size_t i;
 
 	for (i = 0; i < b->n; i++)
 		if (!strcmp(b->e[i].id, os->id))
-			e = &b->e[i];
-	if (e) {
-		/* a later source redefines it; remember a built-in copy it hides */
-		shadowed = e->shadowed ? vp_strdup(e->shadowed) :
-			   !strcmp(e->source, "bundled") ? vp_strdup(e->file) : NULL;
-		entry_free(e);
-	} else {
-		b->e = vp_grow(b->e, b->n + 1, sizeof(*b->e));
-		e = &b->e[b->n++];
-		memset(e, 0, sizeof(*e));
+			break;
+	if (i < b->n) {
+		/* a later file redefines it: it wins, and remembers what it won
+		 * over; it moves to the end, where the newest short-ids are */
+		if (strcmp(b->e[i].file, os->file)) {
+			shadowed = TAKE_PTR(b->e[i].file);
+			shadowed_source = TAKE_PTR(b->e[i].source);
+		}
+		entry_free(&b->e[i]);
+		memmove(&b->e[i], &b->e[i + 1], (b->n - i - 1) * sizeof(*b->e));
+		b->n--;
 	}
+	b->e = vp_grow(b->e, b->n + 1, sizeof(*b->e));
+	e = &b->e[b->n++];
+	memset(e, 0, sizeof(*e));
 	e->id = vp_strdup(os->id);
 	e->short_ids = join_short_ids(os);
 	e->name = vp_strdup(os->name);
@@ -557,6 +676,7 @@ static void add_os(struct building *b, const struct vp_os *os)
 	e->source = vp_strdup(os->source);
 	e->file = vp_strdup(os->file);
 	e->shadowed = shadowed;
+	e->shadowed_source = shadowed_source;
 }
 
 /* A growing text. */
@@ -642,7 +762,8 @@ static char *build_text(struct vp_osinfo *db, const struct filelist *fl)
 		tput(&t, e->eol_date, '\t');
 		tput(&t, e->source, '\t');
 		tput(&t, e->file, '\t');
-		tput(&t, e->shadowed, '\n');
+		tput(&t, e->shadowed, '\t');
+		tput(&t, e->shadowed_source, '\n');
 		entry_free(&b.e[i]);
 	}
 	free(b.e);
@@ -769,7 +890,8 @@ static int adopt(struct vp_osinfo *db, char *text, size_t len)
 			e->source = field(&p);
 			e->file = field(&p);
 			e->shadowed = field(&p);
-			if (!e->id || !e->source || !e->file)
+			e->shadowed_source = field(&p);
+			if (!e->id || !e->source || !e->file || !e->shadowed != !e->shadowed_source)
 				goto bad;
 			if (!e->short_ids)
 				e->short_ids = e->id + strlen(e->id); /* "" */
@@ -922,6 +1044,7 @@ int vp_osinfo_open(const struct vp_osinfo_opts *opts, struct vp_osinfo **out, bo
 	db->cache_dir = vp_strdup(opts->cache_dir);
 	db->no_bundled = opts->no_bundled;
 	db->reporter = opts->reporter;
+	read_sys_version(db);
 	signature(db);
 	if (db->cache_dir) {
 		_cleanup_(freep) char *path = vp_strdup_printf("%s/osinfo-index", db->cache_dir);

@@ -12,7 +12,8 @@ struct vp_os_entry {
 	char *name, *version, *family, *distro, *release_date, *eol_date;
 	char *source;          /* bundled, system, local, user */
 	char *file;            /* path, or "bundled:os/..." */
-	char *shadowed;        /* the built-in file a later source hides */
+	char *shadowed;        /* the file of the definition this one won over */
+	char *shadowed_source; /* its source */
 };
 
 struct vp_stamp {              /* a file or directory as it was when indexed */
@@ -31,6 +32,7 @@ struct vp_osinfo {
 	struct vp_os_entry *side; /* entries found from the files while stale (owned) */
 	size_t n_side;
 	char sig[65];          /* of the configuration: directories, built-ins */
+	char sys_version[16];  /* the system database's VERSION (YYYYMMDD), "" when none */
 	char *roots[3];        /* system, local, user */
 	char *cache_dir;
 	bool no_bundled;
@@ -45,6 +47,11 @@ struct vp_bundle_file {
 extern const struct vp_bundle_file vp_osinfo_bundle[];
 extern const size_t vp_osinfo_bundle_count;
 extern const char vp_osinfo_bundle_hash[];
+extern const char vp_osinfo_bundle_version[]; /* its snapshot date, YYYYMMDD (osinfo/db/VERSION) */
+
+/* Why a definition from source won over one from loser_source, in one
+ * sentence without a final period (owned by the caller). */
+char *vp_osinfo_choice(const struct vp_osinfo *db, const char *source, const char *loser_source);
 
 /* By id or short-id (aliases included); NULL when unknown. */
 struct vp_os_entry *vp_osinfo_find(struct vp_osinfo *db, const char *name);

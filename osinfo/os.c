@@ -67,6 +67,23 @@ static void parse_resources(xmlNodePtr n, struct vp_os_resources *r)
 	}
 }
 
+/* A processing instruction's text, its spaces trimmed; NULL when empty.
+ * vprov's own facts ride in PIs where osinfo.rng allows no foreign
+ * elements: RELAX NG and libosinfo ignore them. */
+static char *pi_text(xmlNodePtr n)
+{
+	const char *t = (const char *)n->content;
+	size_t len;
+
+	while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+		t++;
+	len = strlen(t);
+	while (len && (t[len - 1] == ' ' || t[len - 1] == '\t' || t[len - 1] == '\n' ||
+		       t[len - 1] == '\r'))
+		len--;
+	return len ? vp_strndup(t, len) : NULL;
+}
+
 static void add_link(struct vp_os_link **list, size_t *n, xmlNodePtr node, bool image)
 {
 	struct vp_os_link *l;
@@ -90,6 +107,10 @@ static void add_link(struct vp_os_link **list, size_t *n, xmlNodePtr node, bool 
 			set_once(&l->kernel, c);
 		else if (is(c, "initrd"))
 			set_once(&l->initrd, c);
+		else if (!image && c->type == XML_PI_NODE &&
+			 xmlStrEqual(c->name, BAD_CAST "vprov-kernel-args") && c->content &&
+			 !l->kernel_args)
+			l->kernel_args = pi_text(c);
 	}
 }
 
@@ -154,6 +175,10 @@ static int parse_os(xmlNodePtr node, const char *file, const char *source, struc
 					parse_resources(d, &r->min);
 				else if (is(d, "recommended"))
 					parse_resources(d, &r->rec);
+				else if (is(d, "maximum"))
+					parse_resources(d, &r->max);
+				else if (is(d, "network-install"))
+					parse_resources(d, &r->net);
 			}
 		} else if (is(c, "devices")) {
 			for (d = c->children; d; d = d->next) {
@@ -253,6 +278,7 @@ static void free_links(struct vp_os_link *l, size_t n)
 		free(l[i].kernel);
 		free(l[i].initrd);
 		free(l[i].format);
+		free(l[i].kernel_args);
 	}
 	free(l);
 }
@@ -297,4 +323,108 @@ void vp_os_free(struct vp_os *os)
 	free(os->file);
 	free(os->source);
 	memset(os, 0, sizeof(*os));
+}
+
+/* ---- a tree's kernel arguments ----------------------------------------- */
+
+/* RFC 3986 section 5.2.4 on path[0..len): "." and ".." segments removed. */
+static char *remove_dot_segments(const char *path, size_t len)
+{
+	_cleanup_(freep) char *in = vp_strndup(path, len);
+	char *out = vp_calloc(1, len + 1);
+	const char *p = in;
+	size_t o = 0;
+
+	while (*p) {
+		if (!strncmp(p, "../", 3)) {
+			p += 3;
+		} else if (!strncmp(p, "./", 2)) {
+			p += 2;
+		} else if (!strncmp(p, "/./", 3)) {
+			p += 2;
+		} else if (!strcmp(p, "/.")) {
+			p += 1;
+			out[o++] = '/';
+			break;
+		} else if (!strncmp(p, "/../", 4) || !strcmp(p, "/..")) {
+			bool last = !p[3];
+
+			while (o && out[o - 1] != '/')
+				o--;
+			if (o)
+				o--;
+			if (last) {
+				out[o++] = '/';
+				break;
+			}
+			p += 3;
+		} else if (!strcmp(p, ".") || !strcmp(p, "..")) {
+			break;
+		} else {
+			/* the first segment, with its leading '/' */
+			do
+				out[o++] = *p++;
+			while (*p && *p != '/');
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *vp_url_normalize(const char *url)
+{
+	const char *sep = strstr(url, "://"), *path = url, *end;
+	_cleanup_(freep) char *clean = NULL;
+
+	if (sep && sep != url && strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					      "0123456789+.-") == (size_t)(sep - url))
+		path = sep + 3 + strcspn(sep + 3, "/?#");
+	end = path + strcspn(path, "?#");
+	clean = remove_dot_segments(path, (size_t)(end - path));
+	return vp_strdup_printf("%.*s%s%s", (int)(path - url), url, clean, end);
+}
+
+char *vp_os_kernel_args(const struct vp_os_link *l, const char *tree_url)
+{
+	_cleanup_(freep) char *tree = NULL;
+	char *out = NULL;
+	const char *p;
+	size_t tl;
+
+	if (!l || !l->kernel_args)
+		return NULL;
+	tree = vp_strdup(tree_url ? tree_url : l->url ? l->url : "");
+	tl = strlen(tree);
+	while (tl > 1 && tree[tl - 1] == '/')
+		tree[--tl] = '\0';
+	for (p = l->kernel_args; *p;) {
+		size_t wl = strcspn(p, " \t\r\n");
+		_cleanup_(freep) char *word = NULL;
+		char *eq, *t, *q;
+
+		if (!wl) {
+			p++;
+			continue;
+		}
+		word = vp_strndup(p, wl);
+		p += wl;
+		/* {tree}, as often as it stands there */
+		while ((q = strstr(word, "{tree}"))) {
+			t = vp_strdup_printf("%.*s%s%s", (int)(q - word), word, tree, q + 6);
+			free(word);
+			word = t;
+		}
+		eq = strchr(word, '=');
+		if (eq && strstr(eq + 1, "://")) {
+			_cleanup_(freep) char *u = vp_url_normalize(eq + 1);
+
+			t = vp_strdup_printf("%.*s%s", (int)(eq + 1 - word), word, u);
+			free(word);
+			word = t;
+		}
+		t = out ? vp_strdup_printf("%s %s", out, word) : vp_strdup(word);
+		free(out);
+		out = t;
+	}
+	return out;
 }

@@ -6,12 +6,16 @@
  * file of the database changes, so resolving one OS parses only the files
  * of that OS and its ancestors.
  *
- * Where profiles come from, later ones winning for the same id:
- *   bundled   profiles compiled into vprov (osinfo/db), for releases newer
- *             than the system database; they only fill gaps
- *   system    $OSINFO_SYSTEM_DIR, else /usr/share/osinfo
+ * Where profiles come from:
+ *   bundled   profiles compiled into vprov (osinfo/db), dated by
+ *             osinfo/db/VERSION
+ *   system    $OSINFO_SYSTEM_DIR, else /usr/share/osinfo, dated by its
+ *             VERSION file
  *   local     $OSINFO_LOCAL_DIR, else /etc/osinfo
  *   user      $OSINFO_USER_DIR, else $XDG_CONFIG_HOME/osinfo (~/.config/osinfo)
+ * For the same id (or short-id) the user's entry wins, then the local one;
+ * between system and bundled the newer database wins (an undated system
+ * database counts as newer).  vp_os_profile.why says which won and why.
  */
 #ifndef VP_OSINFO_H
 #define VP_OSINFO_H
@@ -32,6 +36,9 @@ struct vp_os_resources {
 
 struct vp_os_link {                  /* an install medium, tree or cloud image */
 	char *arch, *url, *kernel, *initrd, *format;
+	/* a tree's <?vprov-kernel-args ...?>: arguments its kernel needs, with
+	 * {tree} standing for the tree's URL (vp_os_kernel_args); NULL: none */
+	char *kernel_args;
 	bool live, cloud_init;
 };
 
@@ -48,6 +55,8 @@ struct vp_os_firmware {
 struct vp_os_res_entry {
 	char *arch;                  /* "all" or an architecture */
 	struct vp_os_resources min, rec;
+	struct vp_os_resources max;  /* the most the OS can use */
+	struct vp_os_resources net;  /* <network-install>: what its installer needs */
 };
 
 /* One <os> of the database, as its file says it (nothing inherited). */
@@ -77,6 +86,13 @@ struct vp_os_profile {
 	/* what to give a VM, per field: at the nearest release that says
 	 * anything about it, the recommended value, else twice the minimum */
 	struct vp_os_resources use;
+	/* where use.ram came from, for the plan ("rocky9's recommended
+	 * resources on x86_64"); NULL when nothing said it */
+	char *ram_from;
+	/* the memory an installer needs (booted from a tree or an ISO): the
+	 * nearest network-install figure for the arch, else "all"; 0: none */
+	uint64_t install_ram;
+	char *install_ram_from;
 	char **devices;              /* supported device ids, inherited */
 	size_t n_devices;
 	bool efi_supported, bios_unsupported;
@@ -84,7 +100,9 @@ struct vp_os_profile {
 	char **chain_short;          /* their short-ids (or ids) */
 	size_t n_chain;
 	char *arch;
-	char *shadowed;              /* a bundled copy this profile hides, if any */
+	char *shadowed;              /* the file of the definition this one won over, if any */
+	char *shadowed_source;       /* its source: bundled, system, local or user */
+	char *why;                   /* why this definition was chosen, one sentence */
 };
 
 /* One line of a listing. */
@@ -164,6 +182,23 @@ void vp_os_free(struct vp_os *os);
  * virtio devices only where the OS drives them, UEFI when it requires it,
  * USB 3 or 2.  virt_type may be NULL. */
 void vp_os_profile_spec(const struct vp_os_profile *p, struct vp_domain_spec *layer);
+
+/* The memory a VM of profile p gets: use.ram, or for an install run that
+ * boots an installer (a tree or an ISO) the profile's network-install
+ * figure where that is larger; clamped as vp_os_profile_spec() does.
+ * *from (may be NULL) says where it came from (owned by p); 0 when the
+ * profile says nothing. */
+uint64_t vp_os_profile_memory(const struct vp_os_profile *p, bool installer, const char **from);
+
+/* The kernel arguments a tree link carries (its <?vprov-kernel-args?>),
+ * with {tree} replaced by tree_url (its trailing '/' dropped) and each
+ * URL-valued argument's dot segments removed (RFC 3986 5.2.4), malloc'd;
+ * NULL when the link has none. */
+char *vp_os_kernel_args(const struct vp_os_link *l, const char *tree_url);
+
+/* RFC 3986 remove_dot_segments on the path of url (scheme://authority/path,
+ * or a bare path), query and fragment kept; malloc'd. */
+char *vp_url_normalize(const char *url);
 
 /* Device ids the decisions above look at. */
 #define VP_DEV_VIRTIO_NET "http://pcisig.com/pci/1af4/1000"

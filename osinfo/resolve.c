@@ -90,6 +90,47 @@ static const struct vp_os_resources *res_of(const struct vp_os *os, const char *
 	return all;
 }
 
+enum { C_MIN, C_REC, C_NET };
+enum { F_RAM, F_CPUS, F_DISK, N_FIELDS };
+
+static uint64_t field(const struct vp_os_resources *r, unsigned f)
+{
+	return f == F_RAM ? r->ram : f == F_CPUS ? r->n_cpus : r->storage;
+}
+
+/* One figure of one class for arch in os, as libosinfo and virt-install
+ * look it up: the entry for arch when it says that figure, else the one
+ * for "all"; *from gets the entry's arch.  0: not said. */
+static uint64_t field_of(const struct vp_os *os, const char *arch, int cls, unsigned f,
+			 const char **from)
+{
+	const char *pass[2] = { arch, "all" };
+	size_t i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < os->n_resources; i++) {
+			const struct vp_os_res_entry *e = &os->resources[i];
+			const struct vp_os_resources *r = cls == C_MIN ? &e->min :
+							  cls == C_REC ? &e->rec :
+									 &e->net;
+			uint64_t v;
+
+			if (!r->set || strcmp(e->arch, pass[k]) != 0 || !(v = field(r, f)))
+				continue;
+			*from = e->arch;
+			return v;
+		}
+	return 0;
+}
+
+/* "[twice ]rocky9's recommended resources on x86_64" */
+static char *res_from(const char *prefix, const char *os, const char *what, const char *arch)
+{
+	return !strcmp(arch, "all") ?
+		       vp_strdup_printf("%s%s's %s resources for all architectures", prefix, os, what) :
+		       vp_strdup_printf("%s%s's %s resources on %s", prefix, os, what, arch);
+}
+
 static void add_device(struct vp_os_profile *p, const char *id)
 {
 	size_t i;
@@ -162,6 +203,11 @@ static int resolve(struct vp_osinfo *db, const char *id, const char *arch,
 	}
 	out->arch = vp_strdup(arch);
 	out->shadowed = vp_strdup(e->shadowed);
+	out->shadowed_source = vp_strdup(e->shadowed_source);
+	if (e->shadowed_source)
+		out->why = vp_osinfo_choice(db, e->source, e->shadowed_source);
+	else
+		out->why = vp_strdup_printf("no other database defines %s", e->id);
 	/* walk up: the OS, its parent, ... */
 	while (e) {
 		const char *next;
@@ -201,26 +247,48 @@ static int resolve(struct vp_osinfo *db, const char *id, const char *arch,
 	/* what a VM gets, field by field, from the nearest release that says
 	 * anything about that field */
 	{
-		bool ram = false, cpus = false, disk = false;
+		bool done[N_FIELDS] = { false };
+		unsigned f;
 
-		for (i = 0; i < n && !(ram && cpus && disk); i++) {
-			const struct vp_os_resources *rm = res_of(&chain[i], arch, false);
-			const struct vp_os_resources *rr = res_of(&chain[i], arch, true);
+		for (i = 0; i < n; i++)
+			for (f = 0; f < N_FIELDS; f++) {
+				const char *ra = NULL, *ma = NULL;
+				uint64_t rec = field_of(&chain[i], arch, C_REC, f, &ra);
+				uint64_t min = field_of(&chain[i], arch, C_MIN, f, &ma);
+				uint64_t v;
 
-			if (!ram && ((rr && rr->ram) || (rm && rm->ram))) {
-				out->use.ram = rr && rr->ram ? rr->ram : 2 * rm->ram;
-				ram = true;
+				if (done[f] || (!rec && !min))
+					continue;
+				done[f] = true;
+				/* recommended, else twice the minimum; never below the
+				 * minimum (rocky9 on aarch64: 1.5 GiB recommended for
+				 * all architectures, 2 GiB minimum on aarch64) */
+				v = rec ? rec : 2 * min;
+				if (min > v)
+					v = min;
+				if (f == F_RAM) {
+					out->use.ram = v;
+					out->ram_from =
+						rec && v == rec ? res_from("", out->chain_short[i], "recommended", ra) :
+						rec		  ? res_from("", out->chain_short[i], "minimum", ma) :
+								    res_from("twice ", out->chain_short[i], "minimum", ma);
+				} else if (f == F_CPUS) {
+					out->use.n_cpus = (unsigned)v;
+				} else {
+					out->use.storage = v;
+				}
 			}
-			if (!cpus && ((rr && rr->n_cpus) || (rm && rm->n_cpus))) {
-				out->use.n_cpus = rr && rr->n_cpus ? rr->n_cpus : 2 * rm->n_cpus;
-				cpus = true;
-			}
-			if (!disk && ((rr && rr->storage) || (rm && rm->storage))) {
-				out->use.storage = rr && rr->storage ? rr->storage : 2 * rm->storage;
-				disk = true;
+		out->use.set = done[F_RAM] || done[F_CPUS] || done[F_DISK];
+		/* an installer's memory: the nearest network-install figure */
+		for (i = 0; i < n && !out->install_ram; i++) {
+			const char *na = NULL;
+			uint64_t v = field_of(&chain[i], arch, C_NET, F_RAM, &na);
+
+			if (v) {
+				out->install_ram = v;
+				out->install_ram_from = res_from("", out->chain_short[i], "network-install", na);
 			}
 		}
-		out->use.set = ram || cpus || disk;
 	}
 	/* devices: from the oldest ancestor down, each release adding or
 	 * withdrawing its own */
@@ -271,6 +339,8 @@ void vp_os_profile_clear(struct vp_os_profile *p)
 	for (i = 0; i < p->n_devices; i++)
 		free(p->devices[i]);
 	free(p->devices);
+	free(p->ram_from);
+	free(p->install_ram_from);
 	for (i = 0; i < p->n_chain; i++) {
 		free(p->chain[i]);
 		free(p->chain_short[i]);
@@ -279,6 +349,8 @@ void vp_os_profile_clear(struct vp_os_profile *p)
 	free(p->chain_short);
 	free(p->arch);
 	free(p->shadowed);
+	free(p->shadowed_source);
+	free(p->why);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -315,13 +387,9 @@ void vp_os_profile_spec(const struct vp_os_profile *p, struct vp_domain_spec *l)
 	l->os.name = vp_strdup(p->os->name);
 
 	/* resources: recommended, else twice the minimum */
-	l->memory = p->use.ram;
+	l->memory = vp_os_profile_memory(p, false, NULL);
 	l->vcpus = p->use.n_cpus;
 	l->disk_size = p->use.storage;
-	if (l->memory && l->memory < VP_MIN_MEMORY)
-		l->memory = VP_MIN_MEMORY;
-	if (l->memory > VP_MAX_MEMORY)
-		l->memory = VP_MAX_MEMORY;
 	if (l->vcpus > VP_MAX_VCPUS)
 		l->vcpus = VP_MAX_VCPUS;
 	if (l->disk_size && l->disk_size < VP_MIN_DISK)
@@ -350,10 +418,18 @@ void vp_os_profile_spec(const struct vp_os_profile *p, struct vp_domain_spec *l)
 		l->dev.balloon = has(p, VP_DEV_VIRTIO_BALLOON, VP_DEV_VIRTIO1_BALLOON) ? VP_YES : VP_NO;
 		l->dev.agent = has(p, VP_DEV_VIRTIO_SERIAL, VP_DEV_VIRTIO1_SERIAL) ? VP_YES : VP_NO;
 	}
+	/* without an XHCI driver: USB 2, EHCI with its three UHCI companions,
+	 * on either machine (as virt-install does).  An OS with only USB 1
+	 * drivers still finds its UHCI controllers, and SPICE's USB
+	 * redirection of USB 2 devices needs the EHCI, which PIIX3's lone
+	 * UHCI does not have. */
 	if (!has(p, VP_DEV_QEMU_XHCI, NULL))
-		l->dev.usb_model = vp_strdup(q35 || !x86 ? "ich9-ehci1" : "piix3-uhci");
+		l->dev.usb_model = vp_strdup("ich9-ehci1");
+	/* without a virtio-gpu driver: a VGA-compatible display.  Which one
+	 * (qxl with SPICE, bochs with UEFI, else vga) depends on the graphics
+	 * and firmware: vp_video_model() picks it once they are known. */
 	if (!has(p, VP_DEV_VIRTIO1_GPU, NULL))
-		l->dev.video_model = vp_strdup(has(p, VP_DEV_QXL, NULL) ? "qxl" : "vga");
+		l->dev.video_model = vp_strdup("vga");
 	l->dev.tablet = has(p, VP_DEV_USB_TABLET, NULL) ? VP_YES : VP_NO;
 	if (win) {
 		l->dev.localtime = VP_YES;
@@ -363,6 +439,24 @@ void vp_os_profile_spec(const struct vp_os_profile *p, struct vp_domain_spec *l)
 	/* firmware: UEFI when the OS cannot boot from BIOS */
 	if (p->efi_supported && p->bios_unsupported)
 		l->boot.uefi = VP_YES;
+}
+
+uint64_t vp_os_profile_memory(const struct vp_os_profile *p, bool installer, const char **from)
+{
+	uint64_t m = p->use.ram;
+	const char *f = p->ram_from;
+
+	if (installer && p->install_ram > m) {
+		m = p->install_ram;
+		f = p->install_ram_from;
+	}
+	if (m && m < VP_MIN_MEMORY)
+		m = VP_MIN_MEMORY;
+	if (m > VP_MAX_MEMORY)
+		m = VP_MAX_MEMORY;
+	if (from)
+		*from = m ? f : NULL;
+	return m;
 }
 
 const struct vp_os_link *vp_os_profile_tree(const struct vp_os_profile *p, const char *arch)

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -443,6 +442,14 @@ static int resolve_disk(struct rctx *c, xmlNodePtr node, struct vp_error *err)
 		vp_vol_info_clear(&vi);
 		return 0;
 	}
+	/* a copy would need a secret of its own; an overlay would hold the
+	 * clone's writes unencrypted */
+	if (vp_xml_child(src, "encryption") || vp_xml_child(node, "encryption")) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "cannot clone VM '%s': disk %s is LUKS-encrypted, and vprov does not clone encrypted disks",
+			     res->src, d->target ? d->target : "?");
+		goto out;
+	}
 	if (!vol) {
 		vp_error_set(err, VP_ERR_INVALID,
 			     "disk %s of VM '%s' ('%s') is in no active storage pool, so it cannot be copied through the pool API (define a pool for its directory)",
@@ -488,22 +495,6 @@ static int resolve_disk(struct rctx *c, xmlNodePtr node, struct vp_error *err)
 out:
 	vp_vol_info_clear(&vi);
 	return r;
-}
-
-static void random_mac(char out[18], struct vp_error *err)
-{
-	unsigned char b[3] = { 0 };
-
-	(void)err;
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
-		/* never fails for 3 bytes once the pool is initialised; be safe */
-		unsigned r = (unsigned)rand();
-
-		b[0] = (unsigned char)r;
-		b[1] = (unsigned char)(r >> 8);
-		b[2] = (unsigned char)(r >> 16);
-	}
-	snprintf(out, 18, "52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]);
 }
 
 /* Every MAC address the VMs of this host use (lowercase). */
@@ -564,7 +555,7 @@ static int resolve_nics(struct rctx *c, struct vp_error *err)
 		nic = &c->res->nics[c->res->n_nics++];
 		nic->old_mac = vp_xml_prop(vp_xml_child(n, "mac"), "address");
 		do
-			random_mac(mac, err);
+			vp_mac_random(mac);
 		while (in_list(used, n_used, mac) && ++tries < 100);
 		nic->mac = vp_strdup(mac);
 		vp_strings_add(&used, &n_used, vp_strdup(mac));

@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "fs.h"
 #include "seed.h"
+#include "sshlogin.h"
 #include "storage.h"
 
 struct vp_cloudinit {
@@ -37,7 +38,7 @@ const char *vp_cloudinit_password(const struct vp_cloudinit *ci)
 }
 
 int vp_cloudinit_resolve(virConnectPtr conn, struct vp_domain_spec *s, const char *pool,
-			 bool defaults, const char *cache_dir, struct vp_plan *plan,
+			 bool defaults, bool dry, const char *cache_dir, struct vp_plan *plan,
 			 struct vp_cloudinit **out, struct vp_error *err)
 {
 	const struct vp_cloud_spec *c = &s->cloud;
@@ -58,6 +59,8 @@ int vp_cloudinit_resolve(virConnectPtr conn, struct vp_domain_spec *s, const cha
 	struct vp_cloudinit *ci;
 	struct vp_disk_spec *d;
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr p = NULL;
+	struct vp_ssh_choice ssh = { 0 };
+	_cleanup_(freep) char *data_dir = NULL;
 
 	*out = NULL;
 	if (c->init_none || (!c->init_set && !defaults))
@@ -65,11 +68,39 @@ int vp_cloudinit_resolve(virConnectPtr conn, struct vp_domain_spec *s, const cha
 	if (!cache_dir)
 		return vp_error_set(err, VP_ERR_RUNTIME,
 				    "a cloud-init seed needs a cache directory (set $XDG_CACHE_HOME or $HOME)");
+	/* the key vprov ssh logs in with: the user's, or vprov's own */
+	data_dir = vp_data_dir();
+	if (vp_ssh_choose(&so, getenv("HOME"), data_dir, s->os.short_id, &ssh, err) < 0)
+		return -1;
+	if (ssh.own && ssh.generate && !dry) {
+		if (vp_ssh_key_generate(ssh.key, err) < 0) {
+			vp_ssh_choice_clear(&ssh);
+			return -1;
+		}
+		ssh.generate = false;
+		vp_plan_note(plan,
+			     "made vprov's own SSH key '%s' (you have no ~/.ssh/id_*.pub): root gets it, and 'vprov ssh %s' logs in with it",
+			     ssh.key, s->name);
+	} else if (ssh.own && ssh.generate) {
+		vp_plan_note(plan,
+			     "would make vprov's own SSH key '%s' (you have no ~/.ssh/id_*.pub) for root, for 'vprov ssh %s'",
+			     ssh.key, s->name);
+	} else if (ssh.own) {
+		vp_plan_note(plan,
+			     "root gets vprov's own SSH key '%s' (you have no ~/.ssh/id_*.pub): 'vprov ssh %s' logs in with it",
+			     ssh.key, s->name);
+	}
+	if (ssh.own && !ssh.generate)
+		so.default_root_key = ssh.inject_pub;
+	vp_set_str(&s->cloud.ssh_user, ssh.user);
+	vp_set_str(&s->cloud.ssh_key, ssh.key);
 	ci = vp_calloc(1, sizeof(*ci));
 	if (vp_seed_build(&so, &ci->seed, err) < 0) {
+		vp_ssh_choice_clear(&ssh);
 		vp_cloudinit_free(ci);
 		return -1;
 	}
+	vp_ssh_choice_clear(&ssh);
 	ci->s = s;
 	ci->cache_dir = vp_strdup(cache_dir);
 	vp_set_str(&s->cloud.seed_pool, pool);
@@ -170,9 +201,13 @@ static int step_seed(struct vp_apply *ap, struct vp_step *st, struct vp_error *e
 		goto out;
 	}
 	vp_set_str(&s->disks[ci->di].src.path, vi.path);
-	if (ci->seed.generated_password)
+	if (ci->seed.generated_password && ci->seed.password_expires)
 		vp_report_note(ap->opts->reporter,
 			       "cloud-init sets the generated root password %s for VM '%s' (shown only now; it must be changed at the first login)",
+			       ci->seed.generated_password, s->name);
+	else if (ci->seed.generated_password)
+		vp_report_note(ap->opts->reporter,
+			       "cloud-init sets the generated root password %s for VM '%s' (shown only now)",
 			       ci->seed.generated_password, s->name);
 	r = 0;
 out:

@@ -20,9 +20,12 @@ struct vp_cloudinit;
  * bare --cloud-init) and add its disk to s.  *out is NULL when the
  * request has no seed (--cloud-init none, or neither asked nor
  * defaults).  Nothing on the host changes; an existing volume of the
- * seed's name is an error. */
+ * seed's name is an error.  The SSH key the seed gives and its user go
+ * into s->cloud.ssh_user/ssh_key (provision/sshlogin.h); vprov's own key
+ * is made here when it is needed and missing, unless dry (then the plan
+ * says it would be). */
 int vp_cloudinit_resolve(virConnectPtr conn, struct vp_domain_spec *s, const char *pool,
-			 bool defaults, const char *cache_dir, struct vp_plan *plan,
+			 bool defaults, bool dry, const char *cache_dir, struct vp_plan *plan,
 			 struct vp_cloudinit **out, struct vp_error *err);
 void vp_cloudinit_free(struct vp_cloudinit *ci);
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,16 +28,20 @@
 #include "host.h"
 #include "journal.h"
 #include "kvm.h"
+#include "network.h"
 #include "install.h"
 #include "cloudinit.h"
 #include "image.h"
 #include "edit.h"
 #include "inject.h"
+#include "luks.h"
 #include "osinfo.h"
+#include "resources.h"
 #include "schema.h"
 #include "storage.h"
 #include "text.h"
 #include "units.h"
+#include "xmledit.h"
 #include "xmlutil.h"
 
 /* A pool this create needs that does not exist (make it) or is not
@@ -66,6 +71,9 @@ struct cstate {
 	struct vp_image *img;    /* the cloud image under the first disk, if any */
 	struct vp_cloudinit *ci; /* the cloud-init seed, if any */
 	struct vp_edit_list edits; /* --inject: guest edits of the new overlay */
+	struct vp_xmledits xml_edits; /* --xml: made on each document before validation */
+	struct vp_luks_key *keys;  /* per disk: a secret-file's passphrase, read at resolve */
+	size_t n_keys;
 	const char *cache_dir;
 	const struct vp_reporter *reporter;
 };
@@ -109,6 +117,10 @@ static void cstate_free(void *p)
 	vp_image_free(cs->img);
 	vp_cloudinit_free(cs->ci);
 	vp_edit_list_clear(&cs->edits);
+	vp_xmledits_clear(&cs->xml_edits);
+	for (i = 0; i < cs->n_keys; i++)
+		vp_luks_key_clear(&cs->keys[i]);
+	free(cs->keys);
 	free(cs);
 }
 
@@ -174,6 +186,18 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 		s->memory = VP_DEFAULT_MEMORY;
 	if (!s->vcpus)
 		s->vcpus = VP_DEFAULT_VCPUS;
+	/* --memory / --vcpus sub-options against what a profile gave */
+	if (s->mach.mem_current > s->memory)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --memory: currentMemory is more than the VM's memory (%llu MiB)",
+				    (unsigned long long)(s->memory >> 20));
+	if (s->mach.mem_hotplug && s->mach.mem_hotplug < s->memory)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --memory: maxMemory is less than the VM's memory (%llu MiB)",
+				    (unsigned long long)(s->memory >> 20));
+	if (s->mach.vcpus_max && s->mach.vcpus_max < s->vcpus)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --vcpus: maxvcpus is less than the VM's vCPUs (%u)", s->vcpus);
 	if (host_caps(c, err) < 0)
 		return -1;
 	if (!s->arch)
@@ -208,6 +232,72 @@ static int resolve_vm(struct ctx *c, struct vp_error *err)
 	return 0;
 }
 
+/* No name given: one from the OS profile, as virt-install makes it
+ * (virtinst's Guest.generate_name): the profile's id, "-unknown" cut
+ * off ("fedora-unknown" gives "fedora"), then "-2", "-3", ... past the
+ * names VMs on the host have; with no profile "vm1", "vm2", ...; a guest
+ * of another architecture than the host's gets it as a suffix
+ * ("debian12-aarch64", then "debian12-aarch64-2").  vp_domain_create
+ * takes the name's lock once it is picked, and looks again. */
+static int pick_name(struct ctx *c, const char *os_id, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	_cleanup_(freep) char *base = NULL;
+	const char *arch;
+	bool numbered;
+	unsigned i;
+
+	if (host_caps(c, err) < 0)
+		return -1;
+	arch = s->arch ? s->arch : c->caps.host_arch;
+	if (os_id) {
+		size_t n = strlen(os_id);
+
+		if (n > 8 && !strcmp(os_id + n - 8, "-unknown"))
+			n -= 8;
+		base = vp_strndup(os_id, n);
+	} else {
+		base = vp_strdup("vm");
+	}
+	numbered = !os_id;
+	if (arch && c->caps.host_arch && strcmp(arch, c->caps.host_arch) != 0) {
+		char *t = vp_strdup_printf("%s-%s", base, streq(arch, "armv7l") ? "arm" : arch);
+
+		free(base);
+		base = t;
+		numbered = false;
+	}
+	for (i = numbered ? 1 : 0; i < 100000; i++) {
+		_cleanup_(freep) char *cand = NULL;
+		virDomainPtr dom;
+
+		if (i == 0)
+			cand = vp_strdup(base);
+		else if (numbered)
+			cand = vp_strdup_printf("%s%u", base, i);
+		else if (i == 1)
+			continue;   /* virt-install's second is NAME-2 */
+		else
+			cand = vp_strdup_printf("%s-%u", base, i);
+		if (vp_name_check(cand, err) < 0)
+			return -1;
+		dom = virDomainLookupByName(c->conn, cand);
+		if (dom) {
+			virDomainFree(dom);
+			continue;
+		}
+		if (!vp_libvirt_error_is(VIR_ERR_NO_DOMAIN))
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up VM '%s'", cand);
+		s->name = TAKE_PTR(cand);
+		free(c->plan->subject);
+		c->plan->subject = vp_strdup(s->name);
+		vp_plan_note(c->plan, "using the name '%s'%s (give one as the first argument or with --name)",
+			     s->name, os_id ? ", after the OS profile" : "");
+		return 0;
+	}
+	return vp_error_set(err, VP_ERR_EXISTS, "no free VM name after '%s' on this host", base);
+}
+
 /* The domain type, once everything cheaper was resolved: what the user
  * pinned, else KVM where it really runs guests (the probe, once per host),
  * else TCG. */
@@ -220,7 +310,11 @@ static int choose_virt_type(struct ctx *c, struct vp_error *err)
 
 	if (s->virt_type)
 		goto cpu;
-	if (!vp_guest_has_type(g, "kvm") || !streq(s->arch, c->caps.host_arch)) {
+	/* KVM runs the host's own architecture, and i686 guests on an
+	 * x86_64 host (the same CPU in 32-bit mode) */
+	if (!vp_guest_has_type(g, "kvm") ||
+	    !(streq(s->arch, c->caps.host_arch) ||
+	      (streq(s->arch, "i686") && streq(c->caps.host_arch, "x86_64")))) {
 		s->virt_type = vp_strdup(vp_guest_has_type(g, "qemu") ? "qemu" : g->types[0]);
 		goto cpu;
 	}
@@ -266,6 +360,20 @@ static int choose_virt_type(struct ctx *c, struct vp_error *err)
 				     "whether KVM runs guests on this host is not known yet: a real create checks it first and uses TCG if it does not ('vprov host check' checks now)");
 	}
 cpu:
+	/* --cpu host-passthrough / host-model copy the host's CPU, which only
+	 * KVM can give a guest: QEMU refuses to start them under TCG.  The
+	 * closest TCG has is its max model (every feature it emulates), so a
+	 * script written for KVM hosts still gets a VM that runs. */
+	if (s->mach.cpu_mode && !streq(s->virt_type, "kvm") &&
+	    (streq(s->mach.cpu_mode, "host-passthrough") || streq(s->mach.cpu_mode, "host-model"))) {
+		vp_plan_warn(c->plan,
+			     "--cpu %s needs KVM and this VM runs under TCG (%s): using QEMU's maximum CPU model instead",
+			     s->mach.cpu_mode, s->virt_type);
+		vp_set_str(&s->mach.cpu_mode, "maximum");
+		vp_set_str(&s->mach.cpu_fallback, NULL);
+		vp_set_str(&s->mach.cpu_cache_mode, NULL);
+		vp_set_str(&s->mach.cpu_cache_level, NULL);
+	}
 	/* the CPU real guests need, and the one the KVM probe tried */
 	if (streq(s->virt_type, "kvm"))
 		vp_set_str(&s->cpu_mode, "host-passthrough");
@@ -280,6 +388,83 @@ out:
 }
 
 /* ---- networks ---------------------------------------------------------- */
+
+/* network=NAME,ip=A: the NIC needs a MAC for its DHCP host entry (one is
+ * chosen when none was given), and the address must be free for it in
+ * the network's subnet: checked now, before anything is made. */
+static int resolve_reservation(struct ctx *c, struct vp_net_spec *n, struct vp_error *err)
+{
+	if (!n->ip)
+		return 0;
+	if (!n->mac) {
+		char mac[18];
+
+		vp_net_random_mac(c->conn, mac);
+		n->mac = vp_strdup(mac);
+	}
+	if (c->opts->mode == VP_CREATE_PRINT_XML)
+		return 0;
+	return vp_net_reserve_check(c->conn, n->source, n->mac, n->ip, err);
+}
+
+/* The reservations' steps: after the volumes, before the definition. */
+static void add_reserve_steps(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->s->n_nets; i++)
+		if (c->s->nets[i].ip)
+			vp_net_reserve_step(c->plan, c->s->nets[i].source, c->s->nets[i].mac,
+					    c->s->name, c->s->nets[i].ip);
+}
+
+/* The interface of the host's default route, when it is a bridge (whose
+ * name *out gets): where virt-install's --network default plugs a VM on
+ * a host set up for bridged guests. */
+static bool default_route_bridge(char **out)
+{
+	FILE *f = fopen("/proc/net/route", "r");
+	char line[256], ifname[32], path[96];
+	unsigned long dest, mask;
+	struct stat st;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %lx %*x %*x %*d %*d %*d %lx", ifname, &dest, &mask) != 3 ||
+		    dest != 0 || mask != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", ifname);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			*out = vp_strdup(ifname);
+			found = true;
+		}
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* --network default, as virt-install has it: user networking on a
+ * session connection, the host's bridge when its default route goes
+ * through one (a local host only), else the libvirt network 'default'. */
+static void resolve_default_net(struct ctx *c, struct vp_net_spec *n)
+{
+	_cleanup_(freep) char *uri = virConnectGetURI(c->conn);
+	char *br = NULL;
+
+	if (uri && strstr(uri, "/session")) {
+		vp_set_str(&n->type, "user");
+	} else if (c->local && default_route_bridge(&br)) {
+		vp_set_str(&n->type, "bridge");
+		free(n->source);
+		n->source = br;
+	} else {
+		vp_set_str(&n->type, "network");
+		vp_set_str(&n->source, "default");
+	}
+}
 
 static int resolve_networks(struct ctx *c, struct vp_error *err)
 {
@@ -315,8 +500,15 @@ static int resolve_networks(struct ctx *c, struct vp_error *err)
 	for (i = 0; i < s->n_nets; i++) {
 		struct vp_net_spec *n = &s->nets[i];
 		_cleanup_(virNetworkFreep) virNetworkPtr net = NULL;
+		const char *model = n->model ? n->model : s->dev.net_model ? s->dev.net_model : "virtio";
 		int active;
 
+		if (streq(n->type, "default"))
+			resolve_default_net(c, n);
+		if ((n->mtu || n->queues > 1) && !streq(model, "virtio"))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--network %s needs a virtio NIC, and this one is %s (add model=virtio)",
+					    n->mtu ? "mtu.size=" : "driver.queues=", model);
 		if (!streq(n->type, "network"))
 			continue;
 		net = virNetworkLookupByName(c->conn, n->source);
@@ -332,6 +524,8 @@ static int resolve_networks(struct ctx *c, struct vp_error *err)
 			return vp_error_set(err, VP_ERR_RUNTIME,
 					    "network '%s' is not active (start it with 'virsh net-start %s')",
 					    n->source, n->source);
+		if (resolve_reservation(c, n, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -355,11 +549,62 @@ static int check_local_file(struct ctx *c, const char *what, const char *path,
 	return 0;
 }
 
+/* Per-device boot orders (boot.order=): each number once; the --boot
+ * device list goes, as libvirt takes one or the other and virt-install
+ * drops the list. */
+static int boot_orders_check(struct ctx *c, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	struct vp_boot_spec *b = &s->boot;
+	size_t i, j, n = s->n_disks + s->n_nets;
+	bool any = false;
+
+	for (i = 0; i < n; i++) {
+		unsigned oi = i < s->n_disks ? s->disks[i].boot_order :
+					       s->nets[i - s->n_disks].boot_order;
+
+		if (!oi)
+			continue;
+		any = true;
+		for (j = i + 1; j < n; j++) {
+			unsigned oj = j < s->n_disks ? s->disks[j].boot_order :
+						       s->nets[j - s->n_disks].boot_order;
+
+			if (oi == oj)
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "boot.order=%u is given to two devices (%s %zu and %s %zu); each device needs its own",
+						    oi, i < s->n_disks ? "disk" : "network",
+						    (i < s->n_disks ? i : i - s->n_disks) + 1,
+						    j < s->n_disks ? "disk" : "network",
+						    (j < s->n_disks ? j : j - s->n_disks) + 1);
+		}
+	}
+	if (!any || !b->n_devs)
+		return 0;
+	{
+		char list[64] = "";
+		size_t len = 0;
+
+		for (i = 0; i < b->n_devs; i++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? "," : "",
+						b->devs[i]);
+		vp_plan_warn(c->plan,
+			     "--boot %s is left out: the devices' boot.order= set the boot order (libvirt takes one or the other)",
+			     list);
+	}
+	for (i = 0; i < b->n_devs; i++) {
+		free(b->devs[i]);
+		b->devs[i] = NULL;
+	}
+	b->n_devs = 0;
+	return 0;
+}
+
 static int resolve_boot(struct ctx *c, struct vp_error *err)
 {
 	struct vp_domain_spec *s = c->s;
 	struct vp_boot_spec *b = &s->boot;
-	bool cdrom = false;
+	bool cdrom = false, has_orders = false;
 	size_t i;
 
 	if (b->kernel) {
@@ -374,8 +619,25 @@ static int resolve_boot(struct ctx *c, struct vp_error *err)
 	}
 	if (s->import == VP_YES && s->n_disks == 0)
 		return vp_error_set(err, VP_ERR_INVALID, "--import needs a disk to boot from");
-	if (b->n_devs)
+	if (boot_orders_check(c, err) < 0)
+		return -1;
+	for (i = 0; i < s->n_disks; i++)
+		has_orders |= s->disks[i].boot_order != 0;
+	for (i = 0; i < s->n_nets; i++)
+		has_orders |= s->nets[i].boot_order != 0;
+	if (b->n_devs || has_orders)
 		return 0;
+	if (s->n_disks && streq(s->disks[0].device, "floppy")) {
+		/* a floppy first boots the floppy, as virt-install has it; then
+		 * the disks, if any */
+		b->devs[b->n_devs++] = vp_strdup("fd");
+		for (i = 0; i < s->n_disks; i++)
+			if (!s->disks[i].device || streq(s->disks[i].device, "disk")) {
+				b->devs[b->n_devs++] = vp_strdup("hd");
+				break;
+			}
+		return 0;
+	}
 	for (i = 0; i < s->n_disks; i++)
 		if (streq(s->disks[i].device, "cdrom") && !s->disks[i].install_media)
 			cdrom = true;
@@ -761,6 +1023,13 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 	bool found = false;
 	int r = -1;
 
+	if (d->net_protocol) {
+		/* a network disk: the server's, opened by QEMU itself; nothing
+		 * on this host to find or make */
+		src->type = vp_strdup("network");
+		src->format = vp_strdup(d->format ? d->format : "raw");
+		return 0;
+	}
 	if (d->vol) {
 		_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 		_cleanup_(virStorageVolFreep) virStorageVolPtr vol = NULL;
@@ -862,6 +1131,12 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 			}
 		}
 		if (found) {
+			if (d->encryption) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "disk '%s' already exists; encryption=luks makes a new volume and cannot encrypt one that is there",
+					     d->path);
+				goto out;
+			}
 			if (d->size || d->backing_store) {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "disk '%s' already exists; drop size= and backing_store= to use it as it is",
@@ -903,7 +1178,9 @@ static int resolve_disk(struct ctx *c, size_t idx, struct vp_error *err)
 			vp_error_set(err, VP_ERR_INVALID, "a cdrom needs path= or vol=");
 			goto out;
 		}
-		if (d->pool) {
+		/* pool=default is the default pool, made when missing as
+		 * virt-install makes it; any other pool must exist */
+		if (d->pool && strcmp(d->pool, VP_DEFAULT_POOL) != 0) {
 			if (vp_pool_lookup(c->conn, d->pool, &pool, err) < 0)
 				goto out;
 			if (use_pool(c, pool, &active, err) < 0)
@@ -951,59 +1228,161 @@ out:
 	return r;
 }
 
-/* Bus and target name (vda, sda, hda) of every disk. */
+/* The prefix of the names of a bus's disks. */
+static const char *target_prefix(const char *bus)
+{
+	return streq(bus, "virtio") ? "vd" : streq(bus, "ide") ? "hd" : streq(bus, "fdc") ? "fd" : "sd";
+}
+
+/* Does a disk other than skip have this target name (given or assigned)? */
+static bool target_taken(const struct vp_domain_spec *s, size_t skip, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_disks; i++)
+		if (i != skip && (streq(s->disks[i].target_dev, name) || streq(s->disks[i].target, name)))
+			return true;
+	return false;
+}
+
+/* A disk's bus: given, implied by its device or its target.dev=, or the
+ * machine's and the OS profile's default. */
+static const char *default_bus(const struct vp_domain_spec *s, const struct vp_disk_spec *d)
+{
+	const char *t = d->target_dev;
+
+	if (streq(d->device, "floppy"))
+		return "fdc";
+	if (streq(d->device, "lun"))
+		return "scsi";
+	if (t && !strncmp(t, "vd", 2))
+		return "virtio";
+	if (t && !strncmp(t, "hd", 2))
+		return "ide";
+	if (t && !strncmp(t, "fd", 2))
+		return "fdc";
+	if (streq(d->device, "cdrom") || (t && !strncmp(t, "sd", 2)))
+		return s->x86 && !s->q35 && !t ? "ide" : s->x86 ? "sata" : "scsi";
+	if (!s->dev.disk_bus)
+		return "virtio";
+	/* a profile's non-virtio bus follows the machine the user chose */
+	if (streq(s->dev.disk_bus, "ide") && s->q35)
+		return "sata";
+	return s->dev.disk_bus;
+}
+
+/* What a disk's bus cannot do, in libvirt's and QEMU's words. */
+static int bus_check(const struct vp_domain_spec *s, const struct vp_disk_spec *d,
+		     struct vp_error *err)
+{
+	const char *prefix = target_prefix(d->bus);
+
+	if (streq(d->bus, "ide") && s->q35)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "bus ide does not exist on machine q35 (use bus=sata, or --machine pc)");
+	if (streq(d->bus, "virtio") && streq(d->device, "cdrom"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "a cdrom cannot sit on bus virtio (use bus=sata or bus=scsi)");
+	if (streq(d->bus, "fdc") && !streq(d->device, "floppy"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk target.dev '%s' names a floppy: add device=floppy", d->target_dev);
+	if (streq(d->device, "lun") && !streq(d->bus, "scsi"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk device=lun passes SCSI commands through: it needs bus=scsi, not %s",
+				    d->bus);
+	if (d->target_dev && strncmp(d->target_dev, prefix, 2) != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk target.dev '%s' does not fit bus %s, whose disks are %sa, %sb, ...",
+				    d->target_dev, d->bus, prefix, prefix);
+	if (d->queues && !streq(d->bus, "virtio"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.queues= is virtio-blk's: the disk on bus %s has none",
+				    d->bus);
+	if (d->wwn && !streq(d->bus, "ide") && !streq(d->bus, "scsi"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk wwn= needs bus=scsi or bus=ide (libvirt gives a WWN to no other disk)");
+	return 0;
+}
+
+/* Bus and target name (vda, sda, hda, fda) of every disk: the names given
+ * with target.dev= first, then the next free one of its bus for each
+ * other disk. */
 static int assign_targets(struct ctx *c, struct vp_error *err)
 {
 	struct vp_domain_spec *s = c->s;
-	unsigned vd = 0, sd = 0, hd = 0;
+	unsigned next[4] = { 0 }, count[4] = { 0 }; /* vd, sd, hd, fd */
 	size_t i;
 
 	for (i = 0; i < s->n_disks; i++) {
 		struct vp_disk_spec *d = &s->disks[i];
-		unsigned *counter;
-		const char *prefix;
+
+		if (!d->bus)
+			d->bus = vp_strdup(default_bus(s, d));
+		if (bus_check(s, d, err) < 0)
+			return -1;
+		if (d->target_dev && target_taken(s, i, d->target_dev))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk target.dev '%s' is given to two disks", d->target_dev);
+	}
+	for (i = 0; i < s->n_disks; i++) {
+		struct vp_disk_spec *d = &s->disks[i];
+		const char *prefix = target_prefix(d->bus);
+		size_t k = prefix[0] == 'v' ? 0 : prefix[0] == 's' ? 1 : prefix[0] == 'h' ? 2 : 3;
 		char name[16];
 
-		if (!d->bus) {
-			if (streq(d->device, "cdrom"))
-				d->bus = vp_strdup(s->x86 && !s->q35 ? "ide" : s->x86 ? "sata" : "scsi");
-			else if (!s->dev.disk_bus)
-				d->bus = vp_strdup("virtio");
-			/* a profile's non-virtio bus follows the machine the user chose */
-			else if (streq(s->dev.disk_bus, "ide") && s->q35)
-				d->bus = vp_strdup("sata");
-			else
-				d->bus = vp_strdup(s->dev.disk_bus);
-		}
-		if (streq(d->bus, "ide") && s->q35)
+		if (++count[k] > (k == 2 ? 4u : k == 3 ? 2u : 26u * 27))
 			return vp_error_set(err, VP_ERR_INVALID,
-					    "bus ide does not exist on machine q35 (use bus=sata, or --machine pc)");
-		if (streq(d->bus, "virtio") && streq(d->device, "cdrom"))
-			return vp_error_set(err, VP_ERR_INVALID,
-					    "a cdrom cannot sit on bus virtio (use bus=sata or bus=scsi)");
-		if (streq(d->bus, "virtio")) {
-			counter = &vd;
-			prefix = "vd";
-		} else if (streq(d->bus, "ide")) {
-			counter = &hd;
-			prefix = "hd";
-			if (hd >= 4)
+					    k == 2 ? "bus ide has room for 4 disks at most" :
+					    k == 3 ? "a VM has 2 floppy drives at most" : "too many disks");
+		if (d->target_dev) {
+			if ((k == 2 && strcmp(d->target_dev, "hdd") > 0) ||
+			    (k == 3 && strcmp(d->target_dev, "fdb") > 0))
 				return vp_error_set(err, VP_ERR_INVALID,
-						    "bus ide has room for 4 disks at most");
-		} else {
-			counter = &sd;
-			prefix = "sd";
+						    "--disk target.dev '%s': bus %s has %s only",
+						    d->target_dev, d->bus,
+						    k == 2 ? "hda to hdd" : "fda and fdb");
+			vp_set_str(&d->target, d->target_dev);
+			continue;
 		}
-		if (*counter < 26)
-			snprintf(name, sizeof(name), "%s%c", prefix, 'a' + *counter);
-		else if (*counter < 26 * 27)
-			snprintf(name, sizeof(name), "%s%c%c", prefix, 'a' + *counter / 26 - 1,
-				 'a' + *counter % 26);
-		else
-			return vp_error_set(err, VP_ERR_INVALID, "too many disks");
-		(*counter)++;
+		do {
+			unsigned n = next[k]++;
+
+			if (n < 26)
+				snprintf(name, sizeof(name), "%s%c", prefix, 'a' + n);
+			else if (n < 26 * 27)
+				snprintf(name, sizeof(name), "%s%c%c", prefix, 'a' + n / 26 - 1,
+					 'a' + n % 26);
+			else
+				return vp_error_set(err, VP_ERR_INVALID, "too many disks");
+		} while (target_taken(s, i, name));
 		vp_set_str(&d->target, name);
 	}
+	return 0;
+}
+
+/* What a resolved disk's sub-options cannot be together, now that its
+ * kind and format are known (QEMU or libvirt would refuse the VM at its
+ * first start). */
+static int disk_check(const struct vp_disk_spec *d, struct vp_error *err)
+{
+	const struct vp_disk_source *src = &d->src;
+	const char *what = d->path ? d->path : d->vol ? d->vol : d->net_name ? d->net_name : d->target;
+	bool block = streq(src->type, "block");
+	const char *cache = d->cache ? d->cache :
+			    block && (!d->device || streq(d->device, "disk")) ? "none" : NULL;
+
+	if (streq(d->io, "native") && !streq(cache, "none") && !streq(cache, "directsync"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk io=native needs cache=none or cache=directsync (QEMU's native AIO bypasses the host's page cache)");
+	if (d->shareable == VP_YES && d->readonly != VP_YES && !streq(src->format, "raw"))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "disk '%s' is %s: libvirt shares only raw images between VMs (shareable=on needs format=raw, or readonly=on)",
+				    what, src->format);
+	if (streq(d->device, "lun") && !block &&
+	    !(streq(src->type, "network") && streq(d->net_protocol, "iscsi")))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk device=lun passes SCSI commands to a block device or an iSCSI LUN; '%s' is neither",
+				    what);
 	return 0;
 }
 
@@ -1017,7 +1396,8 @@ static int check_image_disk(struct ctx *c, struct vp_error *err)
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "--image needs a disk to lay its overlay on (drop --disk none)");
 	d = &s->disks[0];
-	if (d->path || d->vol || d->backing_store || streq(d->device, "cdrom"))
+	if (d->path || d->vol || d->backing_store || d->net_protocol ||
+	    (d->device && !streq(d->device, "disk")))
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "--image makes the first disk, a new overlay: give it as --disk size=N[,pool=P], not an existing path, volume or backing_store");
 	if (d->format && !streq(d->format, "qcow2"))
@@ -1083,6 +1463,40 @@ static int boot_pool(struct ctx *c, char **name, struct vp_error *err)
 	return default_pool(c, &pool, name, &active, err);
 }
 
+/* The cloud-init seed's path as its upload into pool_name will give it, so
+ * that --print-xml and --dry-run show the document the VM gets (the upload
+ * sets it again).  Pools that are not directories keep the placeholder. */
+static int seed_path(struct ctx *c, const char *pool_name, struct vp_error *err)
+{
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+	_cleanup_(freep) char *dir = NULL;
+	_cleanup_(freep) char *ptype = NULL;
+	struct vp_disk_spec *d = NULL;
+	size_t i;
+
+	for (i = 0; i < c->s->n_disks; i++)
+		if (c->s->disks[i].seed)
+			d = &c->s->disks[i];
+	if (!d || !d->src.volume)
+		return 0;
+	if ((pool = virStoragePoolLookupByName(c->conn, pool_name))) {
+		if (vp_pool_target(pool, &dir, &ptype, err) < 0)
+			return -1;
+		if (!dir || (ptype && strcmp(ptype, "dir") && strcmp(ptype, "fs") && strcmp(ptype, "netfs")))
+			return 0;
+	} else {
+		struct planned_pool *pp = planned_find(c, pool_name, NULL);
+
+		virResetLastError();
+		if (!pp || !pp->dir)
+			return 0;
+		dir = vp_strdup(pp->dir);
+	}
+	free(d->src.path);
+	d->src.path = vp_strdup_printf("%s/%s", dir, d->src.volume);
+	return 0;
+}
+
 static int resolve_disks(struct ctx *c, struct vp_error *err)
 {
 	struct vp_domain_spec *s = c->s;
@@ -1111,8 +1525,10 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 
 		if ((s->cloud.init_set || c->cs->img) &&
 		    (boot_pool(c, &pool, err) < 0 ||
-		     vp_cloudinit_resolve(c->conn, s, pool, c->cs->img != NULL, c->opts->cache_dir, c->plan,
-					  &c->cs->ci, err) < 0))
+		     vp_cloudinit_resolve(c->conn, s, pool, c->cs->img != NULL,
+					  c->opts->mode != VP_CREATE_REAL, c->opts->cache_dir, c->plan,
+					  &c->cs->ci, err) < 0 ||
+		     seed_path(c, pool, err) < 0))
 			return -1;
 	}
 	if (s->cloud.n_edits && resolve_edits(c, err) < 0)
@@ -1132,7 +1548,59 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 	for (i = n; i < s->n_disks; i++)
 		if (!s->disks[i].src.type && resolve_disk(c, i, err) < 0)
 			return -1;
-	return assign_targets(c, err);
+	if (assign_targets(c, err) < 0)
+		return -1;
+	for (i = 0; i < s->n_disks; i++)
+		if (disk_check(&s->disks[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* encryption=luks: a new volume in a pool with paths, a secret UUID for
+ * its passphrase, and the passphrase file read now (it may be a pipe;
+ * kept, wiped when the plan goes, only for a real create). */
+static int resolve_luks(struct ctx *c, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	size_t i;
+
+	for (i = 0; i < s->n_disks; i++) {
+		struct vp_disk_spec *d = &s->disks[i];
+		struct vp_disk_source *src = &d->src;
+		char uuid[37];
+
+		if (!d->encryption)
+			continue;
+		if (c->cs->img && i == 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--image lays the first disk over the cloud image, whose data would stay unencrypted: encryption=luks needs a new, empty disk (encrypt a second disk, or install with --location)");
+		if (!src->create)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "disk '%s' already exists; encryption=luks makes a new volume and cannot encrypt one that is there",
+					    d->path ? d->path : src->volume);
+		if (src->backing_path || src->backing_volume)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk encryption=luks cannot go with backing_store=: the base image's data would stay unencrypted");
+		if (!src->path)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk encryption=luks needs a pool whose volumes are files or devices (dir, fs, netfs, logical); pool '%s' is not one",
+					    src->pool);
+		if (vp_uuid_generate(uuid, err) < 0)
+			return -1;
+		vp_set_str(&src->encryption, d->encryption);
+		vp_set_str(&src->secret_uuid, uuid);
+		if (!d->secret_file)
+			continue;
+		if (!c->cs->keys) {
+			c->cs->keys = vp_calloc(s->n_disks, sizeof(*c->cs->keys));
+			c->cs->n_keys = s->n_disks;
+		}
+		if (vp_luks_key_read(d->secret_file, "--disk secret-file", &c->cs->keys[i], err) < 0)
+			return -1;
+		if (!real(c))
+			vp_luks_key_clear(&c->cs->keys[i]);
+	}
+	return 0;
 }
 
 /* ---- the steps --------------------------------------------------------- */
@@ -1145,39 +1613,6 @@ static struct cstate *state_of(struct vp_apply *ap)
 static size_t index_of(const struct vp_step *st)
 {
 	return (size_t)(uintptr_t)st->data;
-}
-
-/* Each directory at dir or above it that does not exist yet, outermost
- * first (the order they will be made in, so the unwind removes the
- * innermost first). */
-static int journal_missing_dirs(struct vp_apply *ap, const char *dir, struct vp_error *err)
-{
-	char *missing[64];
-	size_t n = 0, i;
-	char *p = vp_strdup(dir);
-	struct stat st;
-	int r = 0;
-
-	while (n < sizeof(missing) / sizeof(missing[0]) && p[0] == '/' && p[1] &&
-	       stat(p, &st) < 0 && errno == ENOENT) {
-		missing[n++] = p;
-		p = dir_of(p);
-	}
-	free(p);
-	for (i = n; i-- > 0;) {
-		json_object *u = vp_undo_new("dir");
-		int idx;
-
-		vp_undo_set(u, "path", missing[i]);
-		if (r == 0 && (idx = vp_apply_intent(ap, u, err)) >= 0)
-			vp_apply_done(ap, idx, NULL);
-		else if (r == 0)
-			r = -1;
-		else
-			json_object_put(u);
-		free(missing[i]);
-	}
-	return r;
 }
 
 static int step_pool(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
@@ -1205,7 +1640,7 @@ static int step_pool(struct vp_apply *ap, struct vp_step *st, struct vp_error *e
 			return -1;
 		return vp_pool_ensure_active(pool, err);
 	}
-	if (cs->local && journal_missing_dirs(ap, pp->dir, err) < 0)
+	if (cs->local && vp_apply_missing_dirs(ap, pp->dir, err) < 0)
 		return -1;
 	u = vp_undo_new("pool");
 	vp_undo_set(u, "uuid", pp->uuid);
@@ -1260,6 +1695,61 @@ static int settle_disk(struct vp_apply *ap, struct vp_domain_spec *s, size_t i,
 	return 0;
 }
 
+/* A new volume's name, when its pool was not running at resolve: the
+ * pool runs now, so a name no volume there has. */
+static int settle_name(struct vp_apply *ap, virStoragePoolPtr pool, size_t i,
+		       struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	struct vp_domain_spec *s = &cs->res->spec;
+	struct vp_disk_source *src = &s->disks[i].src;
+	struct ctx c = { .conn = ap->conn, .s = s, .local = cs->local };
+	_cleanup_(freep) char *dir = NULL;
+	char *name = NULL;
+
+	if (!cs->late[i].name)
+		return 0;
+	free(src->volume);
+	src->volume = NULL; /* not taken by this disk itself */
+	if (vp_pool_target(pool, &dir, NULL, err) < 0 ||
+	    free_volume_name(&c, pool, src->pool, NULL, streq(src->format, "raw") ? "img" : "qcow2",
+			     &name, err) < 0)
+		return -1;
+	free(src->volume);
+	src->volume = name;
+	if (src->path) {
+		free(src->path);
+		src->path = vp_strdup_printf("%s/%s", dir ? dir : "", name);
+	}
+	cs->late[i].name = false;
+	return 0;
+}
+
+/* The secret holding an encrypted volume's passphrase, before the volume
+ * (libvirt's storage driver reads it to write the LUKS header).  The
+ * passphrase is wiped as soon as libvirt has it. */
+static int step_secret(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
+{
+	struct cstate *cs = state_of(ap);
+	struct vp_domain_spec *s = &cs->res->spec;
+	size_t i = index_of(st);
+	struct vp_disk_spec *d = &s->disks[i];
+	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
+	_cleanup_(freep) char *desc = NULL;
+	struct vp_luks_key gen = { 0 };
+	struct vp_luks_key *key = i < cs->n_keys && cs->keys[i].data ? &cs->keys[i] : &gen;
+	int r;
+
+	if (vp_pool_lookup(ap->conn, d->src.pool, &pool, err) < 0 || settle_name(ap, pool, i, err) < 0)
+		return -1;
+	if (!d->secret_file && vp_luks_key_generate(&gen, err) < 0)
+		return -1;
+	desc = vp_strdup_printf("vprov: disk %s of VM %s", d->target ? d->target : "?", s->name);
+	r = vp_luks_secret_define_step(ap, ap->conn, d->src.secret_uuid, desc, d->src.path, key, err);
+	vp_luks_key_clear(key);
+	return r;
+}
+
 static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
 {
 	struct cstate *cs = state_of(ap);
@@ -1270,28 +1760,9 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	struct vp_vol_info vi = { 0 };
 	virStorageVolPtr vol = NULL;
 
-	if (vp_pool_lookup(ap->conn, src->pool, &pool, err) < 0)
+	if (vp_pool_lookup(ap->conn, src->pool, &pool, err) < 0 ||
+	    settle_name(ap, pool, i, err) < 0)
 		return -1;
-	if (cs->late[i].name) {
-		/* the pool runs now: a name no volume there has */
-		struct ctx c = { .conn = ap->conn, .s = s, .local = cs->local };
-		_cleanup_(freep) char *dir = NULL;
-		char *name = NULL;
-
-		free(src->volume);
-		src->volume = NULL; /* not taken by this disk itself */
-		if (vp_pool_target(pool, &dir, NULL, err) < 0 ||
-		    free_volume_name(&c, pool, src->pool, NULL, streq(src->format, "raw") ? "img" : "qcow2",
-				     &name, err) < 0)
-			return -1;
-		free(src->volume);
-		src->volume = name;
-		if (src->path) {
-			free(src->path);
-			src->path = vp_strdup_printf("%s/%s", dir ? dir : "", name);
-		}
-		cs->late[i].name = false;
-	}
 	{
 		struct vp_volume_request req = {
 			.name = src->volume,
@@ -1300,9 +1771,19 @@ static int step_volume(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 			.sparse = s->disks[i].sparse != VP_NO,
 			.backing_path = src->backing_path,
 			.backing_format = src->backing_format,
+			.encryption = src->encryption,
+			.secret_uuid = src->secret_uuid,
 		};
 
-		if (vp_volume_create_step(ap, pool, src->pool, &req, src->path, &vol, err) < 0) {
+		int tries = 0, r;
+
+		/* qemu-img times its LUKS key derivation by the thread's CPU
+		 * time; on a busy host that reads 0 now and then and it gives
+		 * up ("Unable to get accurate CPU usage"): try again, twice */
+		while ((r = vp_volume_create_step(ap, pool, src->pool, &req, src->path, &vol, err)) < 0 &&
+		       src->encryption && ++tries < 3 && strstr(err->msg, "accurate CPU usage"))
+			memset(err, 0, sizeof(*err));
+		if (r < 0) {
 			if (err->cause == VIR_ERR_STORAGE_VOL_EXIST)
 				return vp_error_set(err, VP_ERR_EXISTS,
 						    "volume '%s' in pool '%s' was made meanwhile by someone else",
@@ -1345,6 +1826,29 @@ static int step_inject(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 	return r;
 }
 
+/* A document vprov built, finished: the --xml edits in order, then
+ * libvirt's schema (unless --print-xml); *out its text. */
+static int finish_doc(struct cstate *cs, xmlDocPtr doc, char **out, struct vp_error *err)
+{
+	if (vp_xmledit_apply(&cs->xml_edits, doc, err) < 0)
+		return -1;
+	if (cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0) {
+		/* edited, it is the request's: say so, with the schema's words */
+		const char *at = strstr(err->msg, " (at "), *end = strstr(err->msg, "); this is a bug");
+		char why[VP_ERROR_MAX];
+
+		if (!cs->xml_edits.n || !at || !end || end < at)
+			return -1;
+		snprintf(why, sizeof(why), "%.*s", (int)(end - at - 5), at + 5);
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "the domain XML after the --xml edits does not match libvirt's schema (at %s)",
+				    why);
+	}
+	free(*out);
+	*out = vp_xml_format(doc);
+	return 0;
+}
+
 /* The document to submit, from the spec as the earlier steps left it. */
 static int final_xml(struct vp_apply *ap, struct vp_error *err)
 {
@@ -1358,11 +1862,7 @@ static int final_xml(struct vp_apply *ap, struct vp_error *err)
 			return -1;
 	if (vp_domain_build_xml(s, &doc, err) < 0)
 		return -1;
-	if (cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
-		return -1;
-	free(cs->res->xml);
-	cs->res->xml = vp_xml_format(doc);
-	return 0;
+	return finish_doc(cs, doc, &cs->res->xml, err);
 }
 
 /* The install run's document, from the spec as the uploads left it. */
@@ -1373,11 +1873,7 @@ static int install_xml(struct vp_apply *ap, struct vp_error *err)
 
 	if (vp_domain_build_install_xml(&cs->res->spec, &doc, err) < 0)
 		return -1;
-	if (cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
-		return -1;
-	free(cs->res->install_xml);
-	cs->res->install_xml = vp_xml_format(doc);
-	return 0;
+	return finish_doc(cs, doc, &cs->res->install_xml, err);
 }
 
 /* A VM of this name that is not the one this create made. */
@@ -1546,14 +2042,33 @@ static void add_steps(struct ctx *c)
 		if (!src->create)
 			continue;
 		vp_format_size(src->capacity, size, sizeof(size));
+		if (src->secret_uuid) {
+			const char *file = s->disks[i].secret_file;
+
+			if (file)
+				st = vp_plan_add(c->plan, "secret", step_secret,
+						 "define secret %s holding the LUKS passphrase of volume '%s' (read from '%s')",
+						 src->secret_uuid, src->volume, file);
+			else
+				st = vp_plan_add(c->plan, "secret", step_secret,
+						 "define secret %s holding the LUKS passphrase of volume '%s' (generated, never shown)",
+						 src->secret_uuid, src->volume);
+			st->data = (void *)(uintptr_t)i;
+			vp_step_detail_str(st, "uuid", src->secret_uuid);
+			vp_step_detail_str(st, "volume", src->volume);
+			vp_step_detail_str(st, "path", src->path);
+			vp_step_detail_str(st, "passphrase", file ? "file" : "generated");
+			vp_step_detail_str(st, "secret_file", file);
+		}
 		if (src->backing_path)
 			st = vp_plan_add(c->plan, "volume", step_volume,
 					 "create volume '%s' in pool '%s' (%s, %s, linked clone of '%s')",
 					 src->volume, src->pool, size, src->format, src->backing_path);
 		else
 			st = vp_plan_add(c->plan, "volume", step_volume,
-					 "create volume '%s' in pool '%s' (%s, %s)", src->volume,
-					 src->pool, size, src->format);
+					 "create volume '%s' in pool '%s' (%s, %s%s)", src->volume,
+					 src->pool, size, src->format,
+					 src->encryption ? ", LUKS-encrypted" : "");
 		st->data = (void *)(uintptr_t)i;
 		vp_step_detail_str(st, "pool", src->pool);
 		vp_step_detail_str(st, "volume", src->volume);
@@ -1562,6 +2077,10 @@ static void add_steps(struct ctx *c)
 		vp_step_detail_u64(st, "capacity_bytes", src->capacity);
 		if (src->backing_path)
 			vp_step_detail_str(st, "backing_store", src->backing_path);
+		if (src->encryption) {
+			vp_step_detail_str(st, "encryption", src->encryption);
+			vp_step_detail_str(st, "secret", src->secret_uuid);
+		}
 	}
 	vp_cloudinit_add_steps(cs->ci, c->plan);
 	if (cs->edits.n) {
@@ -1580,6 +2099,7 @@ static void add_steps(struct ctx *c)
 		vp_step_detail_str(st, "edits", list);
 	}
 	vp_install_add_steps(cs->ins, c->s, c->plan, true);
+	add_reserve_steps(c);
 	vp_format_size(s->memory, size, sizeof(size));
 	if (s->transient != VP_YES) {
 		st = vp_plan_add(c->plan, "define", step_define, "define VM '%s' (%s, %s, %s, %s, %u vCPU%s)",
@@ -1606,6 +2126,177 @@ static void add_steps(struct ctx *c)
 				 "mark VM '%s' to start when the host boots", s->name);
 		vp_step_detail_str(st, "vm", s->name);
 	}
+}
+
+/* ---- virt-install's checks (--check) ----------------------------------- */
+
+/* Each VM of the host but the one being made, its description parsed;
+ * fn returns true to stop. */
+static int each_vm(struct ctx *c, bool (*fn)(void *opaque, const char *name, xmlNodePtr devices),
+		   void *opaque, struct vp_error *err)
+{
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(c->conn, &doms, 0), i;
+	bool stop = false;
+
+	if (n < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot list the host's VMs");
+	for (i = 0; i < n; i++) {
+		_cleanup_(freep) char *xml = stop ? NULL : virDomainGetXMLDesc(doms[i], 0);
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+		if (xml && vp_xml_parse(xml, "a domain description", &doc, NULL) == 0)
+			stop = fn(opaque, virDomainGetName(doms[i]),
+				  vp_xml_child(xmlDocGetRootElement(doc), "devices"));
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	virResetLastError();
+	return 0;
+}
+
+struct path_use {
+	const char *path;
+	bool readonly;
+	char *users;             /* "a, b" */
+};
+
+/* Does this <source>, or one in its backing chain, name path? */
+static bool names_path(xmlNodePtr disk, const char *path)
+{
+	xmlNodePtr c;
+
+	for (c = disk ? disk->children : NULL; c; c = c->next) {
+		_cleanup_(xmlFreep) xmlChar *f = NULL;
+		_cleanup_(xmlFreep) xmlChar *d = NULL;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrEqual(c->name, BAD_CAST "source")) {
+			f = xmlGetProp(c, BAD_CAST "file");
+			d = xmlGetProp(c, BAD_CAST "dev");
+			if ((f && !strcmp((const char *)f, path)) || (d && !strcmp((const char *)d, path)))
+				return true;
+		} else if (xmlStrEqual(c->name, BAD_CAST "backingStore") && names_path(c, path)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool path_user(void *opaque, const char *name, xmlNodePtr devices)
+{
+	struct path_use *u = opaque;
+	xmlNodePtr d;
+
+	for (d = devices ? devices->children : NULL; d; d = d->next) {
+		if (d->type != XML_ELEMENT_NODE || !xmlStrEqual(d->name, BAD_CAST "disk") ||
+		    !names_path(d, u->path))
+			continue;
+		/* read-only beside read-only is no conflict, as in virt-install */
+		if (u->readonly && vp_xml_child(d, "readonly"))
+			continue;
+		if (u->users) {
+			char *t = vp_strdup_printf("%s, '%s'", u->users, name);
+
+			free(u->users);
+			u->users = t;
+		} else {
+			u->users = vp_strdup_printf("'%s'", name);
+		}
+		break;
+	}
+	return false;
+}
+
+/* path_in_use: an existing disk another VM has (virt-install's check,
+ * read-only ones beside read-only ones excepted). */
+static int check_paths_in_use(struct ctx *c, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	bool off = c->opts->checks_off & VP_CHECK_PATH_IN_USE;
+	size_t i;
+
+	for (i = 0; i < s->n_disks; i++) {
+		const struct vp_disk_spec *d = &s->disks[i];
+		struct path_use u = {
+			.path = d->src.path,
+			.readonly = d->readonly == VP_YES || streq(d->device, "cdrom"),
+		};
+
+		if (d->src.create || d->seed || !d->src.path)
+			continue;
+		if (each_vm(c, path_user, &u, err) < 0)
+			return -1;
+		if (!u.users)
+			continue;
+		if (off) {
+			vp_plan_warn(c->plan, "disk '%s' is in use by VM %s as well (check path_in_use is off)",
+				     u.path, u.users);
+		} else {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "disk '%s' is in use by VM %s (--check path_in_use=off allows it)",
+				     u.path, u.users);
+			free(u.users);
+			return -1;
+		}
+		free(u.users);
+	}
+	return 0;
+}
+
+struct mac_use {
+	const char *mac;
+	char *user;
+};
+
+static bool mac_user(void *opaque, const char *name, xmlNodePtr devices)
+{
+	struct mac_use *u = opaque;
+	xmlNodePtr n;
+
+	for (n = devices ? devices->children : NULL; n; n = n->next) {
+		_cleanup_(freep) char *a = NULL;
+
+		if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, BAD_CAST "interface"))
+			continue;
+		a = vp_xml_prop(vp_xml_child(n, "mac"), "address");
+		if (a && !strcasecmp(a, u->mac)) {
+			u->user = vp_strdup(name);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* mac_in_use: a MAC address the request gives that another VM has. */
+static int check_macs(struct ctx *c, struct vp_error *err)
+{
+	struct vp_domain_spec *s = c->s;
+	bool off = c->opts->checks_off & VP_CHECK_MAC_IN_USE;
+	size_t i;
+
+	for (i = 0; i < s->n_nets; i++) {
+		struct mac_use u = { .mac = s->nets[i].mac };
+
+		if (!u.mac)
+			continue;
+		if (each_vm(c, mac_user, &u, err) < 0)
+			return -1;
+		if (!u.user)
+			continue;
+		if (off)
+			vp_plan_warn(c->plan, "MAC address '%s' is in use by VM '%s' as well (check mac_in_use is off)",
+				     u.mac, u.user);
+		else
+			vp_error_set(err, VP_ERR_INVALID,
+				     "MAC address '%s' is in use by VM '%s' (--check mac_in_use=off allows it)",
+				     u.mac, u.user);
+		free(u.user);
+		if (!off)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- resolve, then apply ---------------------------------------------- */
@@ -1640,6 +2331,9 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 		return -1;
 	what = vp_install_describe(c->cs->ins);
 	t = vp_install_tree(c->cs->ins);
+	/* --install ID names the profile, whatever its tree is recognised as */
+	if (in->tree_os && (!*os_id || c->opts->os_from_name))
+		*os_id = in->tree_os;
 	if (!t) {
 		vp_plan_note(c->plan, "the install run boots %s", what);
 		return 0;
@@ -1649,8 +2343,6 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 		return 0;
 	}
 	if (in->tree_os) {
-		if (!*os_id || c->opts->os_from_name)
-			*os_id = in->tree_os;
 		vp_plan_note(c->plan, "found %s", what);
 	} else if ((!*os_id || c->opts->os_from_name) && c->opts->osinfo &&
 		   vp_osinfo_has(c->opts->osinfo, t->os_id)) {
@@ -1666,8 +2358,8 @@ static int open_install(struct ctx *c, const struct vp_domain_spec *request, con
 	return 0;
 }
 
-static int image_open(struct ctx *c, const char *arg, const char *arch, const char **profile,
-		      struct vp_error *err)
+static int image_open(struct ctx *c, const char *arg, const char *arch, const char *of,
+		      const char **profile, struct vp_error *err)
 {
 	struct vp_image_env env = {
 		.cache_dir = c->opts->cache_dir,
@@ -1675,6 +2367,7 @@ static int image_open(struct ctx *c, const char *arg, const char *arch, const ch
 		.reporter = c->opts->reporter,
 		.osinfo = c->opts->osinfo,
 		.stall_timeout_ms = c->opts->fetch_stall_ms,
+		.profile = of,
 	};
 
 	return vp_image_open(arg, arch, &env, &c->cs->img, profile, err);
@@ -1691,7 +2384,8 @@ static int open_image(struct ctx *c, const struct vp_domain_spec *request, const
 	if (!img || !*img)
 		return 0; /* none, or the profile's: once the profile is known */
 	if (host_caps(c, err) < 0 ||
-	    image_open(c, img, request->arch ? request->arch : c->caps.host_arch, &profile, err) < 0)
+	    image_open(c, img, request->arch ? request->arch : c->caps.host_arch, NULL, &profile,
+		       err) < 0)
 		return -1;
 	what = vp_image_describe(c->cs->img);
 	if (profile && (!*os_id || c->opts->os_from_name)) {
@@ -1722,7 +2416,7 @@ static int default_image(struct ctx *c, const struct vp_domain_spec *request, co
 			return 0;
 		for (i = 0; i < s->n_disks; i++)
 			if (s->disks[i].path || s->disks[i].vol || s->disks[i].backing_store ||
-			    s->disks[i].device)
+			    s->disks[i].device || s->disks[i].net_protocol)
 				return 0;
 		if (s->disks_set && !s->n_disks)
 			return 0;
@@ -1740,7 +2434,7 @@ static int default_image(struct ctx *c, const struct vp_domain_spec *request, co
 					    os_id ? os_id : "");
 		return 0;
 	}
-	if (image_open(c, url, s->arch ? s->arch : c->caps.host_arch, NULL, err) < 0)
+	if (image_open(c, url, s->arch ? s->arch : c->caps.host_arch, os_id, NULL, err) < 0)
 		return -1;
 	what = vp_image_describe(c->cs->img);
 	vp_plan_note(c->plan,
@@ -1767,6 +2461,23 @@ static bool has_boot_source(const struct vp_domain_spec *s)
 	return false;
 }
 
+/* ---- the display ---------------------------------------------------------- */
+
+/* An OS without a virtio-gpu driver (its profile's "vga") gets the display
+ * that suits its graphics and firmware, as virt-install picks it: qxl with
+ * SPICE, whose 2D commands it carries (with VNC it is only a VGA with more
+ * memory); bochs on UEFI, a linear framebuffer without the VGA legacy that
+ * OVMF's GOP drives; else the standard VGA.  A model the user named stays. */
+static void resolve_display(struct vp_domain_spec *s, const struct vp_domain_spec *request)
+{
+	if (request->dev.video_model || !streq(s->dev.video_model, "vga"))
+		return;
+	if (s->x86 && streq(s->graphics.type, "spice"))
+		vp_set_str(&s->dev.video_model, "qxl");
+	else if (s->boot.uefi == VP_YES)
+		vp_set_str(&s->dev.video_model, "bochs");
+}
+
 int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		   const struct vp_create_opts *opts, struct vp_create_result *res,
 		   struct vp_plan **out, struct vp_error *err)
@@ -1774,6 +2485,8 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	struct ctx c = { .conn = conn, .opts = opts, .res = res };
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	const char *os_id = opts->os_id;
+	_cleanup_(freep) char *mem_from = NULL;
+	uint64_t prof_mem = 0;
 	size_t i;
 	int r = -1;
 
@@ -1784,6 +2497,7 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	c.cs->res = res;
 	c.cs->cache_dir = opts->cache_dir;
 	c.cs->reporter = opts->reporter;
+	vp_xmledits_copy(&c.cs->xml_edits, opts->xml_edits);
 	c.plan = vp_plan_new("create", request->name);
 	c.plan->ctx = c.cs;
 	c.plan->free_ctx = cstate_free;
@@ -1797,6 +2511,11 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	if (opts->osinfo && os_id) {
 		struct vp_os_profile prof;
 		struct vp_domain_spec layer;
+		const char *from = NULL;
+		/* an installer booted from a tree or an ISO (or the network)
+		 * needs the profile's network-install memory; a cloud image or
+		 * an imported disk does not */
+		bool installer = c.cs->ins || request->install.pxe == VP_YES;
 
 		/* resources can differ per architecture: know it first */
 		if (host_caps(&c, err) < 0)
@@ -1805,12 +2524,19 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 				      request->arch ? request->arch : c.caps.host_arch, &prof, err) < 0)
 			goto out;
 		vp_os_profile_spec(&prof, &layer);
+		layer.memory = prof_mem = vp_os_profile_memory(&prof, installer, &from);
+		mem_from = from ? vp_strdup(from) : NULL;
 		vp_spec_merge(c.s, &layer, err);
 		vp_spec_clear(&layer);
 		vp_os_profile_clear(&prof);
 	}
 	if (vp_spec_merge(c.s, request, err) < 0)
 		goto out;
+	if (!c.s->name && pick_name(&c, opts->osinfo ? os_id : NULL, err) < 0)
+		goto out;
+	res->memory_from = request->memory ? vp_strdup("--memory") :
+			   mem_from && prof_mem == c.s->memory ? vp_strdup(mem_from) :
+								  vp_strdup("vprov's default");
 	if (opts->osinfo && host_caps(&c, err) < 0)
 		goto out;
 	if (opts->osinfo && default_image(&c, request, os_id, err) < 0)
@@ -1824,29 +2550,33 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 		goto out;
 	}
 	c.s->spec_hash = vp_spec_hash(c.s);
-	if (resolve_vm(&c, err) < 0 || resolve_networks(&c, err) < 0 || resolve_disks(&c, err) < 0 ||
+	if (resolve_vm(&c, err) < 0 || check_macs(&c, err) < 0 || resolve_networks(&c, err) < 0 ||
+	    resolve_disks(&c, err) < 0 || check_paths_in_use(&c, err) < 0 ||
+	    resolve_luks(&c, err) < 0 ||
 	    resolve_boot(&c, err) < 0 || choose_virt_type(&c, err) < 0)
 		goto out;
+	resolve_display(c.s, request);
+	c.s->local = c.local;
 	/* the document, validated before anything is made; the apply builds
 	 * it again once volumes have their final paths */
-	if (vp_domain_build_xml(c.s, &doc, err) < 0)
+	if (vp_domain_build_xml(c.s, &doc, err) < 0 || finish_doc(c.cs, doc, &res->xml, err) < 0)
 		goto out;
-	if (c.cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
-		goto out;
-	res->xml = vp_xml_format(doc);
 	if (c.s->install.run) {
 		xmlFreeDoc(doc);
 		doc = NULL;
-		if (vp_domain_build_install_xml(c.s, &doc, err) < 0)
+		if (vp_domain_build_install_xml(c.s, &doc, err) < 0 ||
+		    finish_doc(c.cs, doc, &res->install_xml, err) < 0)
 			goto out;
-		if (c.cs->validate && vp_schema_validate(VP_SCHEMA_DOMAIN, doc, err) < 0)
-			goto out;
-		res->install_xml = vp_xml_format(doc);
 	} else if (!c.cs->img && !has_boot_source(c.s)) {
 		vp_plan_warn(c.plan,
 			     "VM '%s' has nothing to boot: its disks are new and empty (give --location, --cdrom, --import with an existing disk, or --boot kernel=; --install no_install=yes says it is meant so)",
 			     c.s->name);
 	}
+	/* room on the host for it (--print-xml may be for another host) */
+	if (opts->mode != VP_CREATE_PRINT_XML &&
+	    vp_resources_check_disks(conn, c.s, opts->force, opts->checks_off & VP_CHECK_DISK_SIZE,
+				     c.plan, &res->resources, err) < 0)
+		goto out;
 	add_steps(&c);
 	*out = TAKE_PTR(c.plan);
 	r = 0;
@@ -1882,6 +2612,30 @@ int vp_domain_create(virConnectPtr conn, const struct vp_domain_spec *request,
 	}
 	if (vp_create_plan(conn, request, opts, res, &plan, err) < 0)
 		goto out;
+	/* a name picked by the plan: its lock now, and a look whether another
+	 * create took it meanwhile (then the plan is made again) */
+	for (int tries = 0; opts->mode == VP_CREATE_REAL && !request->name && lock.fd < 0; tries++) {
+		virDomainPtr dom;
+
+		if (vp_journal_lock(conn, opts->state_dir, "vm", res->spec.name, opts->reporter, &lock,
+				    err) < 0)
+			goto out;
+		dom = virDomainLookupByName(conn, res->spec.name);
+		if (!dom)
+			break;
+		virDomainFree(dom);
+		vp_journal_unlock(&lock);
+		lock.fd = -1;
+		vp_plan_free(plan);
+		plan = NULL;
+		vp_create_result_clear(res);
+		if (tries == 10) {
+			vp_error_set(err, VP_ERR_EXISTS, "the VM names this create picked were taken meanwhile; give one");
+			goto out;
+		}
+		if (vp_create_plan(conn, request, opts, res, &plan, err) < 0)
+			goto out;
+	}
 	if (opts->mode != VP_CREATE_REAL) {
 		vp_plan_report_warnings(plan, opts->reporter);
 		r = 0;
@@ -1904,5 +2658,7 @@ void vp_create_result_clear(struct vp_create_result *res)
 	vp_spec_clear(&res->spec);
 	free(res->xml);
 	free(res->install_xml);
+	free(res->memory_from);
+	vp_resources_free(res->resources);
 	memset(res, 0, sizeof(*res));
 }

@@ -19,7 +19,16 @@ enum vp_create_mode {
 	VP_CREATE_PRINT_XML,  /* resolve and build the XML; create nothing, skip validation */
 };
 
+/* virt-install's --check names, each a refusal it turns into a warning
+ * when off: an existing disk another VM uses, new disks larger than their
+ * pool has free (resources.h), a MAC address another VM has. */
+#define VP_CHECK_PATH_IN_USE 0x1
+#define VP_CHECK_DISK_SIZE   0x2
+#define VP_CHECK_MAC_IN_USE  0x4
+
 struct vp_osinfo;
+struct vp_res_check;
+struct vp_xmledits;
 
 struct vp_create_opts {
 	enum vp_create_mode mode;
@@ -30,8 +39,14 @@ struct vp_create_opts {
 	const char *os_id;                  /* ... the profile to lay under the request */
 	bool os_from_name;                  /* os_id is only the VM's name: a recognised
 	                                     * install tree's own profile wins over it */
+	bool force;                         /* create even when the host seems short of
+	                                     * memory, CPUs or pool space (resources.h) */
 	const char *const *notes;           /* the caller's warnings about the request, */
 	size_t n_notes;                     /* shown only when it goes on */
+	unsigned checks_off;                /* VP_CHECK_*: virt-install's --check NAME=off */
+	const struct vp_xmledits *xml_edits; /* --xml: edits of each document made
+	                                     * (the install run's and the VM's), before
+	                                     * validation (may be NULL) */
 	/* tests */
 	const char *caps_xml;               /* host capabilities instead of asking */
 	const char *uuid;                   /* instead of a random one */
@@ -46,6 +61,11 @@ struct vp_create_result {
 	char *xml;                   /* the domain XML (submitted, or would be) */
 	char *install_xml;           /* the install run's XML, when there is one */
 	bool kvm_probed;             /* this create ran the KVM probe */
+	struct vp_res_check *resources; /* the host's figures weighed (resources.h);
+	                                 * NULL with --print-xml */
+	char *memory_from;           /* where spec.memory came from: "--memory", an OS
+	                              * profile's figure ("rocky9's network-install
+	                              * resources on x86_64") or "vprov's default" */
 };
 
 /* Resolve request (the caller's layer; the built-in defaults and the OS

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,7 +14,9 @@
 #include "clock.h"
 #include "clone.h"
 #include "host.h"
+#include "luks.h"
 #include "metadata.h"
+#include "network.h"
 #include "snapshot.h"
 #include "spec.h"
 #include "storage.h"
@@ -177,6 +180,10 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 	d->target = vp_xml_prop(tgt, "dev");
 	d->bus = vp_xml_prop(tgt, "bus");
 	d->format = vp_xml_prop(vp_xml_child(disk, "driver"), "type");
+	/* <encryption> in the source (or, the older way, in the disk) */
+	d->encryption = vp_xml_prop(vp_xml_child(src, "encryption"), "format");
+	if (!d->encryption)
+		d->encryption = vp_xml_prop(vp_xml_child(disk, "encryption"), "format");
 	d->source = vp_xml_prop(src, "file");
 	if (!d->source)
 		d->source = vp_xml_prop(src, "dev");
@@ -212,6 +219,18 @@ static void read_disk(virConnectPtr conn, virDomainPtr dom, xmlNodePtr disk,
 		d->allocation = bi.allocation;
 	}
 	virResetLastError();
+}
+
+/* The address vprov reserved for a NIC (by network and MAC), or NULL. */
+static char *reserved_ip(const struct vp_meta *m, const char *network, const char *mac)
+{
+	size_t i;
+
+	for (i = 0; network && mac && i < m->n_resv; i++)
+		if (m->resv[i].network && m->resv[i].mac && !strcmp(m->resv[i].network, network) &&
+		    !strcasecmp(m->resv[i].mac, mac))
+			return vp_strdup(m->resv[i].ip);
+	return NULL;
 }
 
 int vp_domain_info(virDomainPtr dom, struct vp_domain_info *out, struct vp_error *err)
@@ -256,6 +275,7 @@ int vp_domain_info(virDomainPtr dom, struct vp_domain_info *out, struct vp_error
 				n->source = vp_xml_prop(src, "bridge");
 			n->mac = vp_xml_prop(vp_xml_child(c, "mac"), "address");
 			n->model = vp_xml_prop(vp_xml_child(c, "model"), "type");
+			n->reserved_ip = reserved_ip(&meta, n->source, n->mac);
 		} else if (xmlStrEqual(c->name, BAD_CAST "serial") && !out->console_log) {
 			out->console_log = vp_xml_prop(vp_xml_child(c, "log"), "file");
 		} else if (xmlStrEqual(c->name, BAD_CAST "graphics") && !out->graphics) {
@@ -301,6 +321,7 @@ void vp_domain_info_clear(struct vp_domain_info *info)
 		free(d->type);
 		free(d->source);
 		free(d->format);
+		free(d->encryption);
 		free(d->backing);
 	}
 	free(info->disks);
@@ -309,6 +330,7 @@ void vp_domain_info_clear(struct vp_domain_info *info)
 		free(info->nics[i].source);
 		free(info->nics[i].mac);
 		free(info->nics[i].model);
+		free(info->nics[i].reserved_ip);
 	}
 	free(info->nics);
 	memset(info, 0, sizeof(*info));
@@ -448,7 +470,7 @@ static int hand_over(virConnectPtr conn, const char *user, const struct vp_meta_
 	persistent = virDomainIsPersistent(dom) == 1;
 	active = virDomainIsActive(dom) == 1;
 	if (get_doc(dom, persistent ? VIR_DOMAIN_XML_INACTIVE : 0, &doc, NULL) < 0 ||
-	    vp_meta_take_volume(doc, v->pool, v->name, v->path, &text, NULL) < 0)
+	    vp_meta_take_volume(doc, v, &text, NULL) < 0)
 		goto fail;
 	if (persistent)
 		flags |= VIR_DOMAIN_AFFECT_CONFIG;
@@ -461,6 +483,72 @@ static int hand_over(virConnectPtr conn, const char *user, const struct vp_meta_
 fail:
 	virResetLastError();
 	return -1;
+}
+
+/* The secret holding an encrypted volume's passphrase goes with the
+ * volume (and only then: a volume kept needs it).  0, or -1 with err. */
+static int drop_secret(virConnectPtr conn, const struct vp_meta_volume *v,
+		       struct vp_delete_report *report, struct vp_error *err)
+{
+	bool removed = false;
+
+	if (!v->secret)
+		return 0;
+	if (vp_luks_secret_remove(conn, v->secret, v->path, &removed, err) < 0)
+		return -1;
+	if (removed)
+		vp_strings_add(&report->removed, &report->n_removed,
+			       vp_strdup_printf("secret %s (the passphrase of %s)", v->secret,
+						v->path ? v->path : v->name));
+	return 0;
+}
+
+/* The DHCP host entries vprov added for the VM's NICs (whatever
+ * keep_storage says: an address is no storage).  Returns how many could
+ * not be removed; the first failure goes to err when none came before. */
+static bool has_mac(xmlDocPtr doc, const char *mac)
+{
+	xmlNodePtr devs = vp_xml_child(xmlDocGetRootElement(doc), "devices"), c;
+
+	for (c = devs ? devs->children : NULL; c; c = c->next) {
+		_cleanup_(freep) char *m = NULL;
+
+		if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, BAD_CAST "interface"))
+			continue;
+		m = vp_xml_prop(vp_xml_child(c, "mac"), "address");
+		if (m && !strcasecmp(m, mac))
+			return true;
+	}
+	return false;
+}
+
+static size_t remove_reservations(virConnectPtr conn, xmlDocPtr doc, const struct vp_meta *meta,
+				  struct vp_delete_report *report, struct vp_error *err,
+				  size_t failed)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < meta->n_resv; i++) {
+		const struct vp_meta_reservation *rv = &meta->resv[i];
+		struct vp_error e2 = { 0 };
+		bool gone = false;
+
+		/* only a NIC the VM still has (a clone carries its source's
+		 * record, with the source's MAC) */
+		if (!rv->network || !rv->mac || !rv->ip || !has_mac(doc, rv->mac))
+			continue;
+		if (vp_net_unreserve(conn, rv->network, rv->mac, rv->ip, &gone, &e2) < 0) {
+			if (!failed && !n && err)
+				*err = e2;
+			n++;
+			continue;
+		}
+		if (gone)
+			vp_strings_add(&report->removed, &report->n_removed,
+				       vp_strdup_printf("the reservation of %s on network '%s'", rv->ip,
+							rv->network));
+	}
+	return n;
 }
 
 int vp_domain_delete(virDomainPtr dom, bool keep_storage, struct vp_delete_report *report,
@@ -538,7 +626,10 @@ int vp_domain_delete_snapshots(virDomainPtr dom, bool keep_storage, bool snapsho
 			vol = virStorageVolLookupByPath(conn, v->path);
 		if (!vol) {
 			virResetLastError();
-			continue; /* already gone */
+			/* already gone; its secret, if any, goes too */
+			if (drop_secret(conn, v, report, &e2) < 0 && !failed++)
+				*err = e2;
+			continue;
 		}
 		/* the volume at that name must still be the one we made */
 		if (vp_volume_describe(vol, &vi, NULL) == 0 && v->path && vi.path &&
@@ -570,7 +661,10 @@ int vp_domain_delete_snapshots(virDomainPtr dom, bool keep_storage, bool snapsho
 			continue;
 		}
 		vp_strings_add(&report->removed, &report->n_removed, vp_strdup(label));
+		if (drop_secret(conn, v, report, &e2) < 0 && !failed++)
+			*err = e2;
 	}
+	failed += remove_reservations(conn, doc, &meta, report, err, failed);
 	if (failed) {
 		vp_error_append(err, "VM '%s' is kept so that 'vprov delete %s' can be run again",
 				name, name);

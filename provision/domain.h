@@ -27,6 +27,7 @@ struct vp_disk_info {
 	char *target, *bus, *device, *type;
 	char *source;            /* path, or pool/volume */
 	char *format;
+	char *encryption;        /* luks (the image is encrypted), or NULL */
 	uint64_t capacity, allocation; /* bytes; 0 when unknown */
 	bool owned;              /* vprov created it for this VM */
 	char *backing;           /* backing image path, if any */
@@ -34,6 +35,7 @@ struct vp_disk_info {
 
 struct vp_nic_info {
 	char *type, *source, *mac, *model;
+	char *reserved_ip;       /* the address vprov reserved for it on its network */
 };
 
 struct vp_domain_info {

@@ -242,6 +242,7 @@ int vp_image_open(const char *arg, const char *arch, const struct vp_image_env *
 	if (vp_fetch_is_url(arg)) {
 		im->kind = K_URL;
 		im->url = vp_strdup(arg);
+		im->profile = vp_strdup(env->profile);
 	} else if (arg[0] == '/' || arg[0] == '.' || access(arg, F_OK) == 0) {
 		/* a file here; images/base.qcow2 is POOL/VOL unless such a file is */
 		im->kind = K_FILE;
@@ -466,7 +467,10 @@ int vp_image_settle(struct vp_image *im, virConnectPtr conn, struct vp_error *er
 
 static int download(struct vp_image *im, struct vp_error *err)
 {
-	struct vp_fetch_item it = { .url = im->url, .what = "cloud image" };
+	/* a profile's URL that fails names the profile: its facts are stale */
+	_cleanup_(freep) char *what = im->profile ? vp_strdup_printf("%s's cloud image", im->profile) :
+						    vp_strdup("cloud image");
+	struct vp_fetch_item it = { .url = im->url, .what = what };
 	struct vp_fetch_opts fo = {
 		.cache_dir = im->env.cache_dir,
 		.reporter = im->env.reporter,
@@ -480,9 +484,8 @@ static int download(struct vp_image *im, struct vp_error *err)
 			return -1;
 		}
 		return vp_error_set(err, e.code,
-				    "%s; the cloud image%s%s%s cannot be had (install another way with --location or --cdrom, or give a file with --image or 'vprov image import')",
-				    e.msg, im->profile ? " of '" : "", im->profile ? im->profile : "",
-				    im->profile ? "'" : "");
+				    "%s (install another way with --location or --cdrom, or give a file with --image or 'vprov image import')",
+				    e.msg);
 	}
 	free(im->local);
 	im->local = TAKE_PTR(it.path);
@@ -544,7 +547,11 @@ static int upload_base(struct vp_image *im, virConnectPtr conn, struct vp_apply 
 		goto out;
 	}
 	/* libvirt reads the format from the bytes again */
-	virStoragePoolRefresh(pool, 0);
+	{
+		struct vp_error e2 = { 0 };
+
+		vp_pool_refresh(pool, &e2);  /* best effort: the volume is there */
+	}
 	im->base_there = true;
 	r = 0;
 out:

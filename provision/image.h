@@ -37,6 +37,8 @@ struct vp_image_env {
 	const struct vp_reporter *reporter;
 	struct vp_osinfo *osinfo;           /* ID forms */
 	long stall_timeout_ms;              /* downloads: 0 for the default */
+	const char *profile;                /* a URL that is this OS profile's cloud
+	                                     * image: failures name it */
 };
 
 struct vp_image;

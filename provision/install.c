@@ -28,6 +28,8 @@ struct vp_install {
 	struct vp_fetch_opts fo;
 	struct vp_fetch_session *session; /* the tree's metadata, then its files: one connection */
 	char *location;                 /* the tree's location, as given or from the profile */
+	char *profile;                  /* --install ID: the profile whose tree it is */
+	char *what[2];                  /* the kernel's and initrd's names in messages */
 	char *kernel_hint, *initrd_hint;
 	struct vp_source *src;
 	struct vp_tree tree;
@@ -76,6 +78,9 @@ void vp_install_free(struct vp_install *ins)
 		free(ins->vol[i]);
 	free(ins->pool);
 	free(ins->location);
+	free(ins->profile);
+	free(ins->what[0]);
+	free(ins->what[1]);
 	free(ins->kernel_hint);
 	free(ins->initrd_hint);
 	free(ins->cdrom);
@@ -101,6 +106,7 @@ static int profile_tree(struct vp_install *ins, const char *id, const char *arch
 		return -1;
 	if ((t = vp_os_profile_tree(&prof, arch))) {
 		ins->location = vp_strdup(t->url);
+		ins->profile = vp_strdup(prof.os->n_short_ids ? prof.os->short_ids[0] : id);
 		if (!ins->kernel_hint && t->kernel)
 			ins->kernel_hint = vp_strdup(t->kernel);
 		if (!ins->initrd_hint && t->initrd)
@@ -161,6 +167,13 @@ int vp_install_open(const struct vp_install_spec *in, const char *arch,
 	*out = ins;
 	return 0;
 fail:
+	/* the profile's URL failed: say whose, its facts are what is stale */
+	if (ins->profile && err && err->code != VP_ERR_CANCELLED) {
+		char why[VP_ERROR_MAX];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		vp_error_set(err, err->code, "cannot use %s's installer tree: %s", ins->profile, why);
+	}
 	vp_install_free(ins);
 	return -1;
 }
@@ -302,6 +315,47 @@ static int resolve_media(struct vp_install *ins, struct vp_domain_spec *s, struc
 	return 0;
 }
 
+/* The OS profile's own arguments for its tree (its <?vprov-kernel-args?>:
+ * Alpine's alpine_repo= and modloop=), {tree} being the tree's URL as used
+ * (the profile's, or the user's --location), for a tree read over the
+ * network that is not recognised as another OS's.  An argument the tree's
+ * detection or the user's --extra-args already gives is left out: theirs
+ * wins. */
+static void add_profile_args(struct vp_install *ins, const struct vp_domain_spec *s,
+			     char **cmdline)
+{
+	const char *id = s->os.id ? s->os.id : s->os.short_id;
+	const char *arch = s->arch ? s->arch : "x86_64";
+	const struct vp_os_link *t;
+	struct vp_os_profile prof;
+	struct vp_error err = { 0 };
+	_cleanup_(freep) char *args = NULL;
+	const char *p;
+
+	if (!ins->env.osinfo || !id || vp_source_kind(ins->src) != VP_SOURCE_URL)
+		return;
+	if (vp_osinfo_profile(ins->env.osinfo, id, arch, &prof, &err) < 0)
+		return; /* laid down already: it resolved a moment ago */
+	t = vp_os_profile_tree(&prof, arch);
+	if (t && t->kernel_args &&
+	    (!ins->tree.family ||
+	     (prof.os->distro && !strncmp(prof.os->distro, ins->tree.family, strlen(ins->tree.family)))))
+		args = vp_os_kernel_args(t, ins->location);
+	vp_os_profile_clear(&prof);
+	for (p = args; p && *p;) {
+		size_t n = strcspn(p, " ");
+		_cleanup_(freep) char *word = vp_strndup(p, n);
+		char *eq = strchr(word, '=');
+		_cleanup_(freep) char *key = eq ? vp_strndup(word, (size_t)(eq + 1 - word)) : vp_strdup(word);
+
+		p += n;
+		p += strspn(p, " ");
+		if (has_arg(ins->tree.kernel_args, key) || has_arg(s->install.extra_args, key))
+			continue;
+		add_arg(cmdline, word);
+	}
+}
+
 int vp_install_resolve(struct vp_install *ins, struct vp_domain_spec *s, const char *boot_pool,
 		       struct vp_plan *plan, struct vp_error *err)
 {
@@ -376,6 +430,7 @@ int vp_install_resolve(struct vp_install *ins, struct vp_domain_spec *s, const c
 		ins->have_un = true;
 	}
 	add_arg(&in->cmdline, ins->tree.kernel_args);
+	add_profile_args(ins, s, &in->cmdline);
 	if (ins->have_un)
 		add_arg(&in->cmdline, ins->un.kernel_args);
 	add_arg(&in->cmdline, in->extra_args);
@@ -433,10 +488,19 @@ static int step_download(struct vp_apply *ap, struct vp_step *st, struct vp_erro
 	}
 	ins->files[0].relpath = ins->tree.kernel;
 	ins->files[0].sha256 = ins->tree.kernel_sha256;
-	ins->files[0].what = "kernel";
+	/* the profile's tree: a failure names the profile, whose URL is stale */
+	if (!ins->what[0]) {
+		bool named = ins->profile && vp_source_kind(ins->src) == VP_SOURCE_URL;
+
+		ins->what[0] = named ? vp_strdup_printf("%s's kernel", ins->profile) :
+				       vp_strdup("kernel");
+		ins->what[1] = named ? vp_strdup_printf("%s's initrd", ins->profile) :
+				       vp_strdup("initrd");
+	}
+	ins->files[0].what = ins->what[0];
 	ins->files[1].relpath = ins->tree.initrd;
 	ins->files[1].sha256 = ins->tree.initrd_sha256;
-	ins->files[1].what = "initrd";
+	ins->files[1].what = ins->what[1];
 	if (vp_source_get(ins->src, ins->files, 2, ins->tmp_dir, err) < 0)
 		return -1;
 	ins->local[F_KERNEL] = ins->files[0].path;

@@ -31,6 +31,8 @@
 #include "fs.h"
 #include "hash.h"
 #include "host.h"
+#include "luks.h"
+#include "network.h"
 #include "storage.h"
 #include "xmlutil.h"
 
@@ -509,6 +511,90 @@ static int undo_file(virConnectPtr conn, const struct vp_journal *j, const struc
 	return 0;
 }
 
+/* The secret holding a LUKS volume's passphrase, by the UUID vprov chose
+ * (the volume's own undo, newer, ran first). */
+static int undo_secret(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
+		       char **removed, struct vp_error *err)
+{
+	const char *uuid = jstr(e->undo, "uuid");
+	const char *vol = jstr(e->undo, "volume");
+	bool gone = false;
+
+	(void)j;
+	if (vp_luks_secret_remove(conn, uuid, NULL, &gone, err) < 0)
+		return -1;
+	if (gone)
+		*removed = vp_strdup_printf("secret '%s' of volume '%s'", uuid, vol ? vol : "?");
+	return 0;
+}
+
+/* The network an entry names by UUID; *net NULL when it is gone. */
+static int entry_network(virConnectPtr conn, const struct entry *e, virNetworkPtr *net,
+			 struct vp_error *err)
+{
+	const char *uuid = jstr(e->undo, "uuid");
+
+	*net = uuid ? virNetworkLookupByUUIDString(conn, uuid) : NULL;
+	if (*net || !uuid || vp_libvirt_error_is(VIR_ERR_NO_NETWORK))
+		return 0;
+	return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up network '%s'",
+				jstr(e->undo, "name"));
+}
+
+static int undo_network(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
+			char **removed, struct vp_error *err)
+{
+	const char *name = jstr(e->undo, "name");
+	_cleanup_(virNetworkFreep) virNetworkPtr net = NULL;
+
+	(void)j;
+	if (entry_network(conn, e, &net, err) < 0)
+		return -1;
+	if (!net)
+		return 0;
+	if (virNetworkIsActive(net) == 1 && virNetworkDestroy(net) < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop network '%s'", name);
+	if (virNetworkIsPersistent(net) == 1 && virNetworkUndefine(net) < 0 &&
+	    !vp_libvirt_error_is(VIR_ERR_NO_NETWORK))
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot undefine network '%s'", name);
+	virResetLastError();
+	*removed = vp_strdup_printf("network '%s'", name ? name : jstr(e->undo, "uuid"));
+	return 0;
+}
+
+static int undo_network_start(virConnectPtr conn, const struct vp_journal *j,
+			      const struct entry *e, char **removed, struct vp_error *err)
+{
+	_cleanup_(virNetworkFreep) virNetworkPtr net = NULL;
+
+	(void)j;
+	(void)removed; /* the definition's undo says what went */
+	if (entry_network(conn, e, &net, err) < 0)
+		return -1;
+	if (net && virNetworkIsActive(net) == 1 && virNetworkDestroy(net) < 0)
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot stop network '%s' again",
+					jstr(e->undo, "name"));
+	return 0;
+}
+
+/* A DHCP reservation: only the entry of this MAC and address. */
+static int undo_dhcp_host(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,
+			  char **removed, struct vp_error *err)
+{
+	const char *net = jstr(e->undo, "network"), *mac = jstr(e->undo, "mac");
+	const char *ip = jstr(e->undo, "ip");
+	bool gone = false;
+
+	(void)j;
+	if (!net || !mac || !ip)
+		return 0;
+	if (vp_net_unreserve(conn, net, mac, ip, &gone, err) < 0)
+		return -1;
+	if (gone)
+		*removed = vp_strdup_printf("the reservation of %s on network '%s'", ip, net);
+	return 0;
+}
+
 static const struct {
 	const char *kind;
 	undo_fn fn;
@@ -517,6 +603,9 @@ static const struct {
 	{ "pool", undo_pool },     { "pool-start", undo_pool_start },
 	{ "volume", undo_volume },
 	{ "dir", undo_dir },       { "file", undo_file },
+	{ "secret", undo_secret },
+	{ "network", undo_network }, { "network-start", undo_network_start },
+	{ "dhcp-host", undo_dhcp_host },
 };
 
 static int undo_one(virConnectPtr conn, const struct vp_journal *j, const struct entry *e,

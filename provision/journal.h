@@ -19,6 +19,9 @@
  *   {"kind":"volume","pool":P,"name":N,"path":X}   delete; done: {"key":K}
  *   {"kind":"dir","path":X}                 rmdir when empty (local hosts)
  *   {"kind":"file","path":X}                unlink; done: {"dev":D,"ino":I}
+ *   {"kind":"network","uuid":U,"name":N}    stop and undefine by UUID
+ *   {"kind":"network-start","uuid":U,"name":N}  stop again a network that was started
+ *   {"kind":"dhcp-host","network":N,"mac":M,"ip":A}  remove that DHCP host entry
  * Identities decide: a domain or pool is only ever removed by the UUID
  * vprov chose for it, a volume only when its key matches what was made or,
  * when the process died between making it and saying so, when no VM uses

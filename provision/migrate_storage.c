@@ -529,26 +529,6 @@ static int step_copy(struct vp_apply *ap, struct vp_step *st, struct vp_error *e
 	return 0;
 }
 
-/* libvirt refreshes a pool after an upload in a thread of its own; a
- * refresh of ours meanwhile is refused for a moment. */
-static int refresh(virStoragePoolPtr pool, struct vp_error *err)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-		if (virStoragePoolRefresh(pool, 0) == 0)
-			return 0;
-		if (!vp_libvirt_error_is(VIR_ERR_INTERNAL_ERROR) &&
-		    !vp_libvirt_error_is(VIR_ERR_OPERATION_INVALID))
-			break;
-		nanosleep(&ts, NULL);
-	}
-	return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot refresh storage pool '%s' on the destination",
-				virStoragePoolGetName(pool));
-}
-
 static int step_verify(struct vp_apply *ap, struct vp_step *st, struct vp_error *err)
 {
 	struct job *j = st->data;
@@ -566,7 +546,7 @@ static int step_verify(struct vp_apply *ap, struct vp_step *st, struct vp_error 
 
 	if (!j->copied)
 		return vp_error_set(err, VP_ERR_RUNTIME, "volume '%s' was not copied", j->name);
-	if (vp_pool_lookup(ap->conn, j->pool, &pool, err) < 0 || refresh(pool, err) < 0 ||
+	if (vp_pool_lookup(ap->conn, j->pool, &pool, err) < 0 || vp_pool_refresh(pool, err) < 0 ||
 	    source_vol(j, &src, err) < 0 || dest_vol(ap, j, &pool, &dst, err) < 0)
 		return -1;
 	if (vp_volume_sha256(dst, stage, ap->opts->reporter, hex, &len, err) < 0)

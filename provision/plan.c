@@ -1,10 +1,12 @@
 /* provision/plan.c — plans of named steps and their journalled apply */
 #include "plan.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "cleanup.h"
@@ -289,4 +291,37 @@ void vp_undo_set(json_object *undo, const char *key, const char *value)
 {
 	if (value)
 		json_object_object_add(undo, key, json_object_new_string(value));
+}
+
+int vp_apply_missing_dirs(struct vp_apply *ap, const char *dir, struct vp_error *err)
+{
+	char *missing[64];
+	size_t n = 0, i;
+	char *p = vp_strdup(dir);
+	struct stat st;
+	int r = 0;
+
+	while (n < sizeof(missing) / sizeof(missing[0]) && p[0] == '/' && p[1] &&
+	       stat(p, &st) < 0 && errno == ENOENT) {
+		const char *s = strrchr(p, '/');
+		char *up = vp_strndup(p, s == p ? 1 : (size_t)(s - p));
+
+		missing[n++] = p;
+		p = up;
+	}
+	free(p);
+	for (i = n; i-- > 0;) {
+		json_object *u = vp_undo_new("dir");
+		int idx;
+
+		vp_undo_set(u, "path", missing[i]);
+		if (r == 0 && (idx = vp_apply_intent(ap, u, err)) >= 0)
+			vp_apply_done(ap, idx, NULL);
+		else if (r == 0)
+			r = -1;
+		else
+			json_object_put(u);
+		free(missing[i]);
+	}
+	return r;
 }

@@ -121,5 +121,10 @@ int vp_apply_intent(struct vp_apply *ap, json_object *undo, struct vp_error *err
 void vp_apply_done(struct vp_apply *ap, int idx, json_object *identity);
 /* The change of entry idx was certainly not made (e.g. the name was taken). */
 void vp_apply_failed(struct vp_apply *ap, int idx);
+/* For steps that make the directory dir: record a "dir" undo for it and
+ * each missing directory above it, outermost first (the order they will be
+ * made in, so the unwind removes the innermost first, and only while
+ * empty).  0, or -1 (err) when one cannot be recorded. */
+int vp_apply_missing_dirs(struct vp_apply *ap, const char *dir, struct vp_error *err);
 
 #endif

@@ -11,12 +11,9 @@
 #include "snapshot_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,11 +21,11 @@
 #include "cleanup.h"
 #include "host.h"
 #include "plan.h"
+#include "run.h"
 #include "schema.h"
 #include "storage.h"
 #include "xmlutil.h"
 
-extern char **environ;
 
 void vp_sdisks_clear(struct vp_sdisks *l)
 {
@@ -98,6 +95,25 @@ int vp_sdisks_read(virConnectPtr conn, xmlNodePtr domain, struct vp_sdisks *out)
 	return 0;
 }
 
+/* Whether the disk at target carries <encryption> (in its source, or the
+ * older way in the disk): a LUKS volume (provision/luks.h). */
+static bool luks_disk(xmlDocPtr doc, const char *target)
+{
+	xmlNodePtr devs = vp_xml_child(xmlDocGetRootElement(doc), "devices"), d;
+
+	for (d = devs ? devs->children : NULL; d && target; d = d->next) {
+		_cleanup_(freep) char *dev = NULL;
+
+		if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, BAD_CAST "disk"))
+			continue;
+		dev = vp_xml_prop(vp_xml_child(d, "target"), "dev");
+		if (dev && !strcmp(dev, target))
+			return vp_xml_child(vp_xml_child(d, "source"), "encryption") ||
+			       vp_xml_child(d, "encryption");
+	}
+	return false;
+}
+
 /* The disks of dom's definition (flags: virDomainGetXMLDesc's, 0 for the
  * live one); err may be NULL. */
 static int vm_sdisks(virDomainPtr dom, unsigned int flags, struct vp_sdisks *out,
@@ -156,8 +172,10 @@ static void refresh_pool_of(virConnectPtr conn, const char *path)
 	_cleanup_(virStorageVolFreep) virStorageVolPtr v = virStorageVolLookupByPath(conn, path);
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr p = v ? virStoragePoolLookupByVolume(v) : NULL;
 
+	struct vp_error e = { 0 };
+
 	if (p)
-		virStoragePoolRefresh(p, 0);
+		vp_pool_refresh(p, &e);  /* best effort */
 	virResetLastError();
 }
 
@@ -174,46 +192,6 @@ bool vp_overlay_ours(const char *vm, const char *target, const char *path)
 	return lb > lv + 1 + lt + 1 + 6 && !strncmp(base, vm, lv) && base[lv] == '-' &&
 	       !strncmp(base + lv + 1, target, lt) && base[lv + 1 + lt] == '.' &&
 	       !strcmp(base + lb - 6, ".qcow2");
-}
-
-/* ---- running programs (qemu-img, on a local host) ------------------------ */
-
-static int run_prog(const char *what, char *const argv[], struct vp_error *err)
-{
-	posix_spawn_file_actions_t fa;
-	int pipefd[2], status = 0, rc;
-	pid_t pid;
-	char buf[512];
-	size_t got = 0;
-	ssize_t r;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return vp_error_set(err, VP_ERR_RUNTIME, "cannot %s: %s", what, strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
-	if (rc != 0) {
-		close(pipefd[0]);
-		return vp_error_set(err, VP_ERR_RUNTIME, "cannot %s: cannot run %s: %s", what,
-				    argv[0], strerror(rc));
-	}
-	while ((r = read(pipefd[0], buf + got, sizeof(buf) - 1 - got)) > 0 ||
-	       (r < 0 && errno == EINTR))
-		if (r > 0)
-			got += (size_t)r;
-	close(pipefd[0]);
-	buf[got] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	buf[strcspn(buf, "\n")] = '\0';
-	return vp_error_set(err, VP_ERR_RUNTIME, "cannot %s: %s", what,
-			    buf[0] ? buf : "qemu-img failed");
 }
 
 /* ---- the snapshots' view of a disk ------------------------------------- */
@@ -749,6 +727,13 @@ int vp_snapshot_ext_create(virDomainPtr dom, const char *name, const struct vp_s
 
 		if (d->skip)
 			continue;
+		if (luks_disk(doc, d->target)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "cannot take a disk-only snapshot of VM '%s': disk %s is LUKS-encrypted, and the overlay would hold the guest's new writes unencrypted",
+				     vm, d->target);
+			vp_plan_free(plan);
+			return -1;
+		}
 		if (plan_overlay(plan, conn, vm, d->target, name, d->path, d->format, i, err) < 0) {
 			vp_plan_free(plan);
 			return -1;
@@ -1096,7 +1081,7 @@ static int merge_now(virDomainPtr dom, const char *target, const char *child,
 					    "no running guest has it open (libvirt 9.0 merges only "
 					    "there), and vprov runs qemu-img only on this host",
 					    child, frozen, vm);
-		if (run_prog(what, commit, err) < 0)
+		if (vp_run_quiet(what, commit, NULL, err) < 0)
 			return -1;
 		/* what was on child now sits on frozen */
 		for (i = 0; i < im->n; i++) {
@@ -1108,7 +1093,7 @@ static int merge_now(virDomainPtr dom, const char *target, const char *child,
 				continue;
 			free(what);
 			what = vp_strdup_printf("rebase '%s' onto '%s'", im->path[i], frozen);
-			if (run_prog(what, rebase, err) < 0)
+			if (vp_run_quiet(what, rebase, NULL, err) < 0)
 				return -1;
 		}
 		if (!strcmp(child, top)) {

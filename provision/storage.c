@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -262,6 +263,30 @@ int vp_volume_find(virStoragePoolPtr pool, const char *name, virStorageVolPtr *o
 				name, virStoragePoolGetName(pool));
 }
 
+int vp_pool_refresh(virStoragePoolPtr pool, struct vp_error *err)
+{
+	int64_t deadline = vp_now_ms() + 60000;
+	long pause_ms = 100;
+
+	for (;;) {
+		struct timespec ts;
+
+		if (virStoragePoolRefresh(pool, 0) == 0)
+			return 0;
+		/* "pool 'x' has asynchronous jobs running" is an internal error */
+		if ((!vp_libvirt_error_is(VIR_ERR_INTERNAL_ERROR) &&
+		     !vp_libvirt_error_is(VIR_ERR_OPERATION_INVALID)) ||
+		    vp_now_ms() >= deadline)
+			return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot refresh storage pool '%s'",
+						virStoragePoolGetName(pool));
+		ts.tv_sec = pause_ms / 1000;
+		ts.tv_nsec = (pause_ms % 1000) * 1000000L;
+		nanosleep(&ts, NULL);
+		if (pause_ms < 1000)
+			pause_ms *= 2;
+	}
+}
+
 int vp_volume_find_by_path(virConnectPtr conn, const char *path, virStorageVolPtr *out,
 			   struct vp_error *err)
 {
@@ -281,9 +306,8 @@ int vp_volume_find_by_path(virConnectPtr conn, const char *path, virStorageVolPt
 	if (!pool || virStoragePoolIsActive(pool) != 1)
 		return 0;
 	/* a file put there behind libvirt's back shows after a refresh */
-	if (virStoragePoolRefresh(pool, 0) < 0)
-		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot refresh storage pool '%s'",
-					virStoragePoolGetName(pool));
+	if (vp_pool_refresh(pool, err) < 0)
+		return -1;
 	return vp_volume_find(pool, slash + 1, out, err);
 }
 
@@ -311,6 +335,15 @@ int vp_volume_build_xml(const struct vp_volume_request *req, xmlDocPtr *out,
 		vp_xml_add(bs, "path", req->backing_path);
 		if (req->backing_format)
 			vp_xml_set(vp_xml_add(bs, "format", NULL), "type", req->backing_format);
+	}
+	if (req->encryption) {
+		xmlNodePtr enc = vp_xml_add(target, "encryption", NULL);
+		xmlNodePtr sec;
+
+		vp_xml_set(enc, "format", req->encryption);
+		sec = vp_xml_add(enc, "secret", NULL);
+		vp_xml_set(sec, "type", "passphrase");
+		vp_xml_set(sec, "uuid", req->secret_uuid);
 	}
 	if (vp_schema_validate(VP_SCHEMA_STORAGEVOL, doc, err) < 0)
 		return -1;

@@ -26,6 +26,8 @@ struct vp_volume_request {
 	bool sparse;                 /* false: allocate (raw) / preallocate metadata (qcow2) */
 	const char *backing_path;    /* linked clone of this image ... */
 	const char *backing_format;  /* ... in this format */
+	const char *encryption;      /* "luks": encrypted with the passphrase ... */
+	const char *secret_uuid;     /* ... of this libvirt secret (provision/luks.h) */
 	virStorageVolPtr copy_of;    /* a copy of this volume's content, made by the
 	                              * host (virStorageVolCreateXMLFrom: sparse, in
 	                              * any pool of the host); NULL: a new, empty one */
@@ -58,6 +60,11 @@ int vp_pool_create_dir(virConnectPtr conn, const char *name, const char *uuid, c
 		       virStoragePoolPtr *out, struct vp_error *err);
 /* Undo vp_pool_create_dir (the directory stays). */
 int vp_pool_remove(virStoragePoolPtr pool, struct vp_error *err);
+
+/* Refresh the pool.  libvirt refuses a refresh while a volume is being
+ * built, cloned or uploaded in the pool (by anyone, or by its own refresh
+ * after an upload): that refusal is waited out, up to 60 s. */
+int vp_pool_refresh(virStoragePoolPtr pool, struct vp_error *err);
 
 /* The volume at path, also when its pool has not seen it yet (refreshes the
  * pool holding its directory); *out = NULL when there is none. */

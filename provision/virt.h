@@ -27,20 +27,30 @@
 	X(virConnectOpenAuth) X(virConnectClose) X(virConnectGetCapabilities)              \
 	X(virConnectGetURI) X(virConnectGetHostname) X(virConnectGetType) X(virConnectGetVersion) X(virConnectGetLibVersion) X(virConnectListAllDomains)            \
 	X(virConnectListAllStoragePools)                                                   \
+	X(virConnectGetAllDomainStats) X(virNodeGetFreeMemory) X(virNodeGetInfo)           \
 	X(virDomainCreate) X(virDomainCreateXML) X(virDomainDefineXML) X(virDomainDestroy) \
 	X(virDomainFree) X(virDomainGetAutostart) X(virDomainGetBlockInfo)                 \
 	X(virDomainGetConnect) X(virDomainGetID) X(virDomainGetInfo) X(virDomainGetMetadata) \
 	X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString)                 \
 	X(virDomainGetXMLDesc) X(virDomainIsActive) X(virDomainIsPersistent)               \
+	X(virDomainInterfaceAddresses) X(virDomainInterfaceFree)                           \
 	X(virDomainLookupByName) X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(virDomainSetAutostart) X(virDomainSetMetadata)          \
 	X(virDomainShutdown) X(virDomainSuspend) X(virDomainResume) X(virDomainListGetStats) X(virDomainStatsRecordListFree) X(virDomainUndefine) X(virDomainUndefineFlags)                \
 	X(virEventAddHandle) X(virEventAddTimeout) X(virEventRegisterDefaultImpl)          \
 	X(virEventRemoveHandle) X(virEventRemoveTimeout) X(virEventRunDefaultImpl)         \
 	X(virEventUpdateHandle)                                                            \
 	X(virNetworkFree) X(virNetworkGetName) X(virConnectListAllNetworks) X(virNetworkIsActive) X(virNetworkLookupByName)                  \
+	X(virSecretDefineXML) X(virSecretFree) X(virSecretGetUsageID)                      \
+	X(virSecretLookupByUUIDString) X(virSecretSetValue) X(virSecretUndefine)           \
+	X(virNetworkCreate) X(virNetworkDefineXML) X(virNetworkDestroy) X(virNetworkGetAutostart) \
+	X(virNetworkGetDHCPLeases) X(virNetworkDHCPLeaseFree) X(virNetworkGetUUIDString)     \
+	X(virNetworkGetXMLDesc) X(virNetworkIsPersistent) X(virNetworkLookupByUUIDString)    \
+	X(virNetworkSetAutostart) X(virNetworkUndefine) X(virNetworkUpdate)                  \
 	X(virStoragePoolBuild) X(virStoragePoolCreate) X(virStoragePoolDefineXML)          \
 	X(virStoragePoolDestroy) X(virStoragePoolFree) X(virStoragePoolGetName)            \
 	X(virStoragePoolGetInfo)                                                           \
+	X(virStoragePoolDelete) X(virStoragePoolGetAutostart)                              \
+	X(virNodeGetMemoryStats)                                                          \
 	X(virStoragePoolGetXMLDesc) X(virStoragePoolIsActive) X(virStoragePoolIsPersistent) X(virStoragePoolListAllVolumes) \
 	X(virStoragePoolLookupByName) X(virStoragePoolLookupByUUIDString) X(virStoragePoolGetUUIDString) X(virStoragePoolLookupByVolume) X(virStoragePoolRef)  \
 	X(virStoragePoolRefresh) X(virStoragePoolSetAutostart) X(virStoragePoolUndefine)   \
@@ -107,6 +117,7 @@ VP_DEFINE_CLEANUP(virStorageVolPtr, virStorageVolFree)
 VP_DEFINE_CLEANUP(virNetworkPtr, virNetworkFree)
 VP_DEFINE_CLEANUP(virStreamPtr, virStreamFree)
 VP_DEFINE_CLEANUP(virDomainSnapshotPtr, virDomainSnapshotFree)
+VP_DEFINE_CLEANUP(virSecretPtr, virSecretFree)
 #endif
 
 #endif

@@ -1,4 +1,6 @@
-# Compile every XML file under DIR into a C table of {relative path, text}.
+# Compile every XML file under DIR into a C table of {relative path, text},
+# and DIR/VERSION (the bundle's snapshot date, YYYYMMDD, as osinfo-db's own
+# VERSION file) into vp_osinfo_bundle_version.
 # cmake -DOUT=file.c -DDIR=osinfo/db -P embed-dir.cmake
 file(GLOB_RECURSE files RELATIVE "${DIR}" "${DIR}/*.xml")
 list(SORT files)
@@ -15,7 +17,12 @@ foreach(f ${files})
   string(APPEND table "\t{ \"${f}\", text${i} },\n")
   math(EXPR i "${i} + 1")
 endforeach()
+file(STRINGS "${DIR}/VERSION" version LIMIT_COUNT 1 REGEX "^[0-9]+$")
+if(NOT version MATCHES "^20[0-9][0-9][01][0-9][0-3][0-9]$")
+  message(FATAL_ERROR "${DIR}/VERSION must hold the bundle's snapshot date as YYYYMMDD")
+endif()
+string(APPEND hashes "VERSION:${version};")
 string(SHA256 total "${hashes}")
-string(APPEND body "\nconst struct vp_bundle_file vp_osinfo_bundle[] = {\n${table}\t{ NULL, NULL },\n};\nconst size_t vp_osinfo_bundle_count = ${i};\nconst char vp_osinfo_bundle_hash[] = \"${total}\";\n")
+string(APPEND body "\nconst struct vp_bundle_file vp_osinfo_bundle[] = {\n${table}\t{ NULL, NULL },\n};\nconst size_t vp_osinfo_bundle_count = ${i};\nconst char vp_osinfo_bundle_hash[] = \"${total}\";\nconst char vp_osinfo_bundle_version[] = \"${version}\";\n")
 file(WRITE "${OUT}.tmp" "${body}")
 file(RENAME "${OUT}.tmp" "${OUT}")

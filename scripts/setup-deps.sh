@@ -16,7 +16,13 @@ set -eu
 #       image of scripts/test-image.sh; libguestfs-dev for in-process use
 # cloud: libyaml (loaded on first use) to merge the user's #cloud-config
 # bench: virt-install and osinfo-query (the tools we compare against),
-#        hyperfine, GNU time
+#        hyperfine, GNU time; virt-install is also what tests/compat compares
+#        vprov create --print-xml against, field by field
+# networks: dnsmasq (DHCP), iptables and iproute2 for libvirt's networks
+#        (tested only in a namespace: scripts/libvirtd-netns-host.sh); ssh
+#        for vprov ssh; tmux for the test of vprov stats --watch
+# devices: swtpm and swtpm-tools, the TPM emulator libvirt runs for
+#        --tpm emulator (tests/e2e/test_devices.sh boots a guest with one)
 PKGS="build-essential cmake pkg-config git
 libvirt-dev libxml2-dev libjson-c-dev libgnutls28-dev
 libcurl4-openssl-dev libarchive-dev libxslt1-dev
@@ -27,7 +33,9 @@ osinfo-db
 debian-installer-12-netboot-amd64 xorriso cpio curl openssl
 virtinst libosinfo-bin hyperfine time cloud-image-utils genisoimage
 debootstrap libguestfs-tools libguestfs-dev
-libyaml-dev libyaml-0-2"
+libyaml-dev libyaml-0-2
+dnsmasq-base iptables iproute2 openssh-client tmux
+swtpm swtpm-tools"
 
 missing=""
 for p in $PKGS; do

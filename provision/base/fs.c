@@ -190,3 +190,8 @@ char *vp_state_dir(void)
 {
 	return xdg_dir("XDG_STATE_HOME", ".local/state");
 }
+
+char *vp_data_dir(void)
+{
+	return xdg_dir("XDG_DATA_HOME", ".local/share");
+}

@@ -38,5 +38,8 @@ bool vp_relpath_inside(const char *p);
  *          reboot: the undo journals of operations in flight). */
 char *vp_cache_dir(void);
 char *vp_state_dir(void);
+/* $XDG_DATA_HOME/vprov or ~/.local/share/vprov: what vprov keeps for the
+ * user for good (its own SSH key). */
+char *vp_data_dir(void);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -29,4 +30,19 @@ int vp_uuid_generate(char out[37], struct vp_error *err)
 		 u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
 		 u[15]);
 	return 0;
+}
+
+void vp_mac_random(char out[18])
+{
+	unsigned char b[3] = { 0 };
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		/* never fails for 3 bytes once the pool is initialised; be safe */
+		unsigned r = (unsigned)rand();
+
+		b[0] = (unsigned char)r;
+		b[1] = (unsigned char)(r >> 8);
+		b[2] = (unsigned char)(r >> 16);
+	}
+	snprintf(out, 18, "52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]);
 }

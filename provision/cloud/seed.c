@@ -877,7 +877,7 @@ static int build_meta_data(const struct vp_seed_opts *o, const char *hostname,
 
 /* ---- the seed ----------------------------------------------------------- */
 
-static bool bare(const struct vp_seed_opts *o)
+bool vp_seed_opts_bare(const struct vp_seed_opts *o)
 {
 	return !o->root_password_file && !o->root_password_generate && !o->disable &&
 	       !o->n_root_ssh_keys && !o->n_clouduser_ssh_keys && !o->user_data && !o->meta_data &&
@@ -957,10 +957,14 @@ int vp_seed_build(const struct vp_seed_opts *o, struct vp_seed *out, struct vp_e
 		s.instance_id = vp_strdup_printf("iid-%s", uuid);
 	}
 
-	if (bare(o)) {
+	if (vp_seed_opts_bare(o)) {
 		s.defaulted = true;
 		generate = disable = true;
 		if (home_keys(&g.root_keys, &g.n_root_keys, err) < 0)
+			goto out;
+		if (!g.n_root_keys && o->default_root_key &&
+		    read_keys(o->default_root_key, "root SSH key", &g.root_keys, &g.n_root_keys,
+			      err) < 0)
 			goto out;
 	}
 	for (i = 0; i < o->n_root_ssh_keys; i++)
@@ -984,7 +988,12 @@ int vp_seed_build(const struct vp_seed_opts *o, struct vp_seed *out, struct vp_e
 		if (vp_password_generate(&password, err) < 0)
 			goto out;
 		s.generated_password = vp_strdup(password);
-		g.expire = true;
+		/* as virt-install, the user must change it at the first login;
+		 * but not when root gets SSH keys: sshd would then refuse every
+		 * key login that runs a command (no terminal to change it on),
+		 * and `vprov ssh VM -- CMD` is what the key is for */
+		g.expire = !g.n_root_keys;
+		s.password_expires = g.expire;
 	}
 	if (password && vp_password_hash(password, &hash, err) < 0)
 		goto out;

@@ -11,7 +11,8 @@
  * SHA-512 crypt hash in chpasswd's `list` form ("root:$6$...", which
  * cloud-init detects as a hash; accepted from 0.7.9 to today, deprecated
  * but working in 22.4 of Debian 12), expire true when generated (as
- * virt-install); root's keys through users (default, then root with
+ * virt-install) unless root gets SSH keys (an expired password makes sshd
+ * refuse key logins that run a command); root's keys through users (default, then root with
  * lock_passwd false) and disable_root false; the default cloud user's keys
  * as top-level ssh_authorized_keys; `disable` as a runcmd that touches
  * /etc/cloud/cloud-init.disabled.  ssh_pwauth is left alone, as
@@ -75,6 +76,9 @@ struct vp_seed_opts {
 	const char *user_data;             /* files */
 	const char *meta_data;
 	const char *network_config;
+	const char *default_root_key;      /* bare options and no ~/.ssh/id_*.pub: this
+	                                    * public key file for root instead (vprov's own
+	                                    * key, provision/sshlogin.h) */
 };
 
 struct vp_seed {
@@ -84,6 +88,7 @@ struct vp_seed {
 	size_t network_config_len;         /* passed through byte for byte */
 	char *instance_id;
 	char *generated_password;          /* when generated: show it once to the user */
+	bool password_expires;             /* ... who must change it at the first login */
 	bool defaulted;                    /* bare options: the defaults above were used */
 };
 
@@ -93,6 +98,10 @@ struct vp_seed {
  * user-data file of an unknown kind or a #cloud-config one that cannot be
  * merged (above), or a bad host name; VP_ERR_RUNTIME when libyaml cannot be
  * loaded. */
+/* True when o asks for nothing but a host name (or a VM name): virt-install's
+ * bare --cloud-init, which gets the defaults above. */
+bool vp_seed_opts_bare(const struct vp_seed_opts *o);
+
 int vp_seed_build(const struct vp_seed_opts *o, struct vp_seed *out, struct vp_error *err);
 
 /* The ISO 9660 image (Rock Ridge, Joliet, volume id cidata) holding

@@ -1204,6 +1204,44 @@ static int detect_alpine(struct det *d, struct vp_error *err)
 	return 1;
 }
 
+/* Alpine's netboot files on a mirror (alpine/vX.Y/releases/ARCH/netboot/):
+ * no metadata file says what the directory is, so the kernel pair names
+ * it, and the version comes from the mirror's "vX.Y" directory.  The
+ * arguments the kernel needs (alpine_repo=, modloop=) are the OS
+ * profile's (its tree's <?vprov-kernel-args?>), not guessed here. */
+static int detect_alpine_netboot(struct det *d, struct vp_error *err)
+{
+	static const char *const flavors[] = { "virt", "lts" };
+	const char *v;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		_cleanup_(freep) char *k = vp_strdup_printf("netboot/vmlinuz-%s", flavors[i]);
+		_cleanup_(freep) char *in = vp_strdup_printf("netboot/initramfs-%s", flavors[i]);
+
+		rc = try_pair(d, k, in, err);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			break;
+	}
+	if (i == 2)
+		return 0;
+	set_found(d, "alpine", "Alpine Linux", "Alpine netboot files (netboot/)");
+	vp_set_str(&d->t->arch, d->arch);
+	for (v = d->loc; (v = strstr(v, "/v")); v += 2) {
+		size_t n = strspn(v + 2, "0123456789.");
+		_cleanup_(freep) char *ver = vp_strndup(v + 2, n);
+
+		if (n && (v[2 + n] == '/' || !v[2 + n]) && is_version(ver) && strchr(ver, '.')) {
+			d->t->version = version_parts(ver, 2);
+			break;
+		}
+	}
+	return 1;
+}
+
 static int detect_mageia(struct det *d, struct vp_error *err)
 {
 	_cleanup_(freep) char *v = NULL;
@@ -1389,7 +1427,8 @@ int vp_tree_detect(const struct vp_tree_reader *r, const char *arch, const char 
 		   const char *initrd_hint, struct vp_tree *out, struct vp_error *err)
 {
 	detector order[] = { detect_treeinfo, detect_di_mirror, detect_suse, detect_di_netboot,
-			     detect_disk_info, detect_alpine, detect_mageia, detect_layout };
+			     detect_disk_info, detect_alpine, detect_mageia, detect_layout,
+			     detect_alpine_netboot };
 	struct det d = { 0 };
 	size_t i;
 	int rc = 0;

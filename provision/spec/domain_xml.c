@@ -6,6 +6,7 @@
  * name, path or kernel argument can change the document's structure.
  */
 #include "domain_xml.h"
+#include "xmlopts.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,15 +30,61 @@ static bool has_install_media(const struct vp_domain_spec *s)
 	return false;
 }
 
+/* Some disk or NIC has its own boot.order=. */
+static bool has_boot_orders(const struct vp_domain_spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_disks; i++)
+		if (s->disks[i].boot_order)
+			return true;
+	for (i = 0; i < s->n_nets; i++)
+		if (s->nets[i].boot_order)
+			return true;
+	return false;
+}
+
 static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install)
 {
 	xmlNodePtr type = vp_xml_child(os, "type");
 	size_t i;
 
+	const struct vp_machine_spec *m = &s->mach;
+
 	vp_xml_set(type, "arch", s->arch);
 	vp_xml_set(type, "machine", s->machine);
-	if (s->boot.uefi == VP_YES)
+	/* a loader of the user's is the firmware: libvirt (9.0) refuses it
+	 * beside firmware autoselection */
+	if (s->boot.uefi == VP_YES && !m->loader)
 		vp_xml_set(os, "firmware", "efi");
+	if (m->n_fw_features && !m->loader) {
+		/* what libvirt's firmware autoselection must (not) pick */
+		xmlNodePtr fw = vp_xml_add(os, "firmware", NULL);
+
+		for (i = 0; i < m->n_fw_features; i++) {
+			const char *c = strrchr(m->fw_features[i], ':');
+			_cleanup_(freep) char *name = vp_strndup(m->fw_features[i],
+								(size_t)(c - m->fw_features[i]));
+			xmlNodePtr f = vp_xml_add(fw, "feature", NULL);
+
+			vp_xml_set(f, "enabled", c + 1);
+			vp_xml_set(f, "name", name);
+		}
+	}
+	if (m->loader) {
+		xmlNodePtr l = vp_xml_add(os, "loader", m->loader);
+
+		if (m->loader_ro != VP_UNSET)
+			vp_xml_set(l, "readonly", m->loader_ro == VP_YES ? "yes" : "no");
+		if (m->loader_secure != VP_UNSET)
+			vp_xml_set(l, "secure", m->loader_secure == VP_YES ? "yes" : "no");
+		vp_xml_set(l, "type", m->loader_type);
+	}
+	if (m->nvram || m->nvram_template) {
+		xmlNodePtr n = vp_xml_add(os, "nvram", m->nvram);
+
+		vp_xml_set(n, "template", m->nvram_template);
+	}
 	if (install && s->install.kernel) {
 		vp_xml_add(os, "kernel", s->install.kernel);
 		if (s->install.initrd)
@@ -61,33 +108,215 @@ static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install
 		for (i = 0; i < s->boot.n_devs; i++)
 			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", s->boot.devs[i]);
 	}
+	if (m->bootmenu != VP_UNSET || m->bootmenu_timeout) {
+		xmlNodePtr bm = vp_xml_add(os, "bootmenu", NULL);
+
+		/* a timeout alone means a menu (libvirt needs enable=) */
+		vp_xml_set(bm, "enable", m->bootmenu == VP_NO ? "no" : "yes");
+		vp_xml_set(bm, "timeout", m->bootmenu_timeout);
+	}
+	if (m->smbios_mode)
+		vp_xml_set(vp_xml_add(os, "smbios", NULL), "mode", m->smbios_mode);
 	/* SeaBIOS prints to the serial console too, so the console log tells
-	 * a disk that does not boot from a guest that says nothing. */
-	if (s->x86 && s->boot.uefi != VP_YES)
-		vp_xml_set(vp_xml_add(os, "bios", NULL), "useserial", "yes");
+	 * a disk that does not boot from a guest that says nothing (not with
+	 * UEFI or a loader of the user's: the BIOS's setting) */
+	if (m->useserial == VP_YES || m->reboot_timeout ||
+	    (m->useserial == VP_UNSET && s->x86 && s->boot.uefi != VP_YES && !m->loader)) {
+		xmlNodePtr bios = vp_xml_add(os, "bios", NULL);
+
+		if (m->useserial != VP_NO)
+			vp_xml_set(bios, "useserial", "yes");
+		vp_xml_set(bios, "rebootTimeout", m->reboot_timeout);
+	}
 }
 
+/* <vcpu>, <iothreads>, <maxMemory>, <currentMemory>: part B */
+static void build_sizing(xmlNodePtr root, const struct vp_domain_spec *s)
+{
+	const struct vp_machine_spec *m = &s->mach;
+	xmlNodePtr vcpu = vp_xml_child(root, "vcpu");
+	char num[32];
+
+	if (m->vcpus_max && m->vcpus_max != s->vcpus) {
+		snprintf(num, sizeof(num), "%u", m->vcpus_max);
+		vp_xml_set_text(vcpu, num);
+		snprintf(num, sizeof(num), "%u", s->vcpus);
+		vp_xml_set(vcpu, "current", num);
+	}
+	if (m->vcpu_cpuset)
+		vp_xml_set(vcpu, "cpuset", m->vcpu_cpuset);
+	if (m->vcpu_placement) /* else the template's static */
+		vp_xml_set(vcpu, "placement", m->vcpu_placement);
+	if (m->iothreads) {
+		xmlNodePtr io = xmlNewNode(NULL, BAD_CAST "iothreads");
+
+		snprintf(num, sizeof(num), "%u", m->iothreads);
+		xmlNodeSetContent(io, BAD_CAST num);
+		xmlAddNextSibling(vcpu, io);
+	}
+	if (m->mem_current && m->mem_current < s->memory) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)(m->mem_current / 1024));
+		vp_xml_set_text(vp_xml_child(root, "currentMemory"), num);
+	}
+	if (m->mem_hotplug) {
+		xmlNodePtr mm = xmlNewNode(NULL, BAD_CAST "maxMemory");
+
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)(m->mem_hotplug / 1024));
+		xmlNodeSetContent(mm, BAD_CAST num);
+		if (m->mem_slots) {
+			snprintf(num, sizeof(num), "%u", m->mem_slots);
+			vp_xml_set(mm, "slots", num);
+		}
+		xmlAddPrevSibling(vp_xml_child(root, "memory"), mm);
+	}
+}
+
+/* <cpu>: the user's --cpu, else vprov's choice (spec->cpu_mode); the
+ * topology; a NUMA cell when memory is hotpluggable (libvirt needs one) */
+static void build_cpu(xmlNodePtr root, const struct vp_domain_spec *s)
+{
+	const struct vp_machine_spec *m = &s->mach;
+	const char *mode = m->cpu_mode ? m->cpu_mode : s->cpu_mode;
+	bool topo = m->sockets || m->cores || m->threads || m->dies;
+	xmlNodePtr cpu;
+	char num[32];
+	size_t i;
+
+	if (!mode && !topo && !m->mem_hotplug)
+		return;
+	cpu = vp_xml_add_before(root, vp_xml_child(root, "clock"), "cpu");
+	if (mode)
+		vp_xml_set(cpu, "mode", mode);
+	if (!m->cpu_mode) {
+		/* vprov's own */
+		if (streq(mode, "host-passthrough"))
+			vp_xml_set(cpu, "check", "none");
+		if (mode)
+			vp_xml_set(cpu, "migratable", "on");
+	} else {
+		vp_xml_set(cpu, "match", m->cpu_match);
+		vp_xml_set(cpu, "check", m->cpu_check);
+		if (m->cpu_migratable != VP_UNSET)
+			vp_xml_set(cpu, "migratable", m->cpu_migratable == VP_YES ? "on" : "off");
+		if (m->cpu_model || m->cpu_fallback)
+			vp_xml_set(vp_xml_add(cpu, "model", m->cpu_model), "fallback", m->cpu_fallback);
+		if (m->cpu_vendor)
+			vp_xml_add(cpu, "vendor", m->cpu_vendor);
+	}
+	if (topo) {
+		xmlNodePtr t = vp_xml_add(cpu, "topology", NULL);
+		const unsigned v[4] = { m->sockets, m->dies, m->cores, m->threads };
+		static const char *const names[4] = { "sockets", "dies", "cores", "threads" };
+
+		for (i = 0; i < 4; i++) {
+			snprintf(num, sizeof(num), "%u", v[i] ? v[i] : 1);
+			vp_xml_set(t, names[i], num);
+		}
+	}
+	if (m->cpu_mode && (m->cpu_cache_mode || m->cpu_cache_level)) {
+		xmlNodePtr c = vp_xml_add(cpu, "cache", NULL);
+
+		vp_xml_set(c, "level", m->cpu_cache_level);
+		vp_xml_set(c, "mode", m->cpu_cache_mode);
+	}
+	for (i = 0; m->cpu_mode && i < m->n_cpu_features; i++) {
+		const char *c = strchr(m->cpu_features[i], ':');
+		_cleanup_(freep) char *policy = vp_strndup(m->cpu_features[i],
+							  (size_t)(c - m->cpu_features[i]));
+		xmlNodePtr f = vp_xml_add(cpu, "feature", NULL);
+
+		vp_xml_set(f, "policy", policy);
+		vp_xml_set(f, "name", c + 1);
+	}
+	if (m->mem_hotplug) {
+		/* one cell with every vCPU and all the memory */
+		xmlNodePtr cell = vp_xml_add(vp_xml_add(cpu, "numa", NULL), "cell", NULL);
+		unsigned n = m->vcpus_max ? m->vcpus_max : s->vcpus;
+
+		vp_xml_set(cell, "id", "0");
+		if (n > 1)
+			snprintf(num, sizeof(num), "0-%u", n - 1);
+		else
+			snprintf(num, sizeof(num), "0");
+		vp_xml_set(cell, "cpus", num);
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)(s->memory / 1024));
+		vp_xml_set(cell, "memory", num);
+		vp_xml_set(cell, "unit", "KiB");
+	}
+}
+
+/* A network disk's server and name (source.protocol=, or a URL). */
+static void build_net_source(xmlNodePtr source, const struct vp_disk_spec *d)
+{
+	char port[16];
+
+	vp_xml_set(source, "protocol", d->net_protocol);
+	if (d->net_name)
+		vp_xml_set(source, "name", d->net_name);
+	if (d->net_host) {
+		xmlNodePtr host = vp_xml_add(source, "host", NULL);
+
+		vp_xml_set(host, "name", d->net_host);
+		if (d->net_port) {
+			snprintf(port, sizeof(port), "%u", d->net_port);
+			vp_xml_set(host, "port", port);
+		}
+	}
+}
+
+static void set_uint(xmlNodePtr n, const char *attr, unsigned v)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%u", v);
+	vp_xml_set(n, attr, num);
+}
+
+/* boot_order: the disk's <boot order>, 0 for none */
 static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_disk_spec *d,
-		       bool install)
+		       bool install, unsigned boot_order)
 {
 	const struct vp_disk_source *src = &d->src;
 	xmlNodePtr disk = vp_xml_add_before(devices, before, "disk");
 	xmlNodePtr driver, source, target;
 	bool cdrom = streq(d->device, "cdrom");
+	bool block = streq(src->type, "block") && streq(d->device ? d->device : "disk", "disk");
+	const char *cache = d->cache ? d->cache : block ? "none" : NULL;
+	const char *discard = d->discard;
 
+	/* as virt-install: a block device gets cache=none and native I/O (no
+	 * host page cache between the guest and the device); it and a new
+	 * sparse volume pass the guest's TRIM through, so freed blocks go back
+	 * to the host.  A fully allocated volume (sparse=no) or an existing
+	 * image keeps its allocation unless discard=unmap says otherwise. */
+	if (!discard && streq(d->device ? d->device : "disk", "disk") &&
+	    (block || (src->create && d->sparse != VP_NO)))
+		discard = "unmap";
 	vp_xml_set(disk, "type", src->type);
-	vp_xml_set(disk, "device", cdrom ? "cdrom" : "disk");
+	vp_xml_set(disk, "device", d->device ? d->device : "disk");
 	driver = vp_xml_add(disk, "driver", NULL);
 	vp_xml_set(driver, "name", "qemu");
 	vp_xml_set(driver, "type", src->format);
-	if (d->cache)
-		vp_xml_set(driver, "cache", d->cache);
-	if (!cdrom)
-		vp_xml_set(driver, "discard", "unmap");
+	if (cache)
+		vp_xml_set(driver, "cache", cache);
+	if (d->io)
+		vp_xml_set(driver, "io", d->io);
+	else if (block && (streq(cache, "none") || streq(cache, "directsync")))
+		vp_xml_set(driver, "io", "native");
+	if (discard)
+		vp_xml_set(driver, "discard", discard);
+	if (d->detect_zeroes)
+		vp_xml_set(driver, "detect_zeroes", d->detect_zeroes);
+	if (d->error_policy)
+		vp_xml_set(driver, "error_policy", d->error_policy);
+	if (d->queues)
+		set_uint(driver, "queues", d->queues);
 	/* the installer's ISO is ejected once the install run is over */
 	source = d->install_media && !install ? NULL : vp_xml_add(disk, "source", NULL);
 	if (!source) {
 		vp_xml_set(disk, "type", "file");
+	} else if (streq(src->type, "network")) {
+		build_net_source(source, d);
 	} else if (streq(src->type, "block")) {
 		vp_xml_set(source, "dev", src->path);
 	} else if (streq(src->type, "volume")) {
@@ -96,26 +325,134 @@ static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_di
 	} else {
 		vp_xml_set(source, "file", src->path);
 	}
+	if (source && src->encryption) {
+		/* the image's own encryption: QEMU unlocks it with the
+		 * passphrase of the secret (provision/luks.h) */
+		xmlNodePtr enc = vp_xml_add(source, "encryption", NULL);
+		xmlNodePtr sec;
+
+		vp_xml_set(enc, "format", src->encryption);
+		sec = vp_xml_add(enc, "secret", NULL);
+		vp_xml_set(sec, "type", "passphrase");
+		vp_xml_set(sec, "uuid", src->secret_uuid);
+	}
 	target = vp_xml_add(disk, "target", NULL);
 	vp_xml_set(target, "dev", d->target);
 	vp_xml_set(target, "bus", d->bus);
 	if (cdrom || d->readonly == VP_YES)
 		vp_xml_add(disk, "readonly", NULL);
+	if (d->shareable == VP_YES)
+		vp_xml_add(disk, "shareable", NULL);
+	if (d->serial)
+		vp_xml_add(disk, "serial", d->serial);
+	if (d->wwn)
+		vp_xml_add(disk, "wwn", d->wwn);
+	if (boot_order)
+		set_uint(vp_xml_add(disk, "boot", NULL), "order", boot_order);
+}
+
+static void build_virtualport(xmlNodePtr iface, const struct vp_net_spec *n)
+{
+	xmlNodePtr vp, p;
+
+	if (!n->vport_type && !n->vport_managerid && !n->vport_typeid && !n->vport_typeidversion &&
+	    !n->vport_instanceid && !n->vport_profileid && !n->vport_interfaceid)
+		return;
+	vp = vp_xml_add(iface, "virtualport", NULL);
+	if (n->vport_type)
+		vp_xml_set(vp, "type", n->vport_type);
+	if (!n->vport_managerid && !n->vport_typeid && !n->vport_typeidversion &&
+	    !n->vport_instanceid && !n->vport_profileid && !n->vport_interfaceid)
+		return;
+	p = vp_xml_add(vp, "parameters", NULL);
+	vp_xml_set(p, "managerid", n->vport_managerid);
+	vp_xml_set(p, "typeid", n->vport_typeid);
+	vp_xml_set(p, "typeidversion", n->vport_typeidversion);
+	vp_xml_set(p, "instanceid", n->vport_instanceid);
+	vp_xml_set(p, "profileid", n->vport_profileid);
+	vp_xml_set(p, "interfaceid", n->vport_interfaceid);
 }
 
 static void build_interface(xmlNodePtr devices, xmlNodePtr before, const struct vp_net_spec *n,
-			    const char *model)
+			    const char *model, unsigned boot_order)
 {
 	xmlNodePtr iface = vp_xml_add_before(devices, before, "interface");
+	xmlNodePtr source = NULL, x;
 
 	vp_xml_set(iface, "type", n->type);
+	if (n->trust_rx != VP_UNSET)
+		vp_xml_set(iface, "trustGuestRxFilters", n->trust_rx == VP_YES ? "yes" : "no");
 	if (n->mac)
 		vp_xml_set(vp_xml_add(iface, "mac", NULL), "address", n->mac);
-	if (streq(n->type, "network"))
-		vp_xml_set(vp_xml_add(iface, "source", NULL), "network", n->source);
-	else if (streq(n->type, "bridge"))
+	if (streq(n->type, "network")) {
+		source = vp_xml_add(iface, "source", NULL);
+		vp_xml_set(source, "network", n->source);
+		if (n->portgroup)
+			vp_xml_set(source, "portgroup", n->portgroup);
+	} else if (streq(n->type, "bridge")) {
 		vp_xml_set(vp_xml_add(iface, "source", NULL), "bridge", n->source);
+	} else if (streq(n->type, "direct")) {
+		/* macvtap on a host interface; libvirt's default mode is vepa */
+		source = vp_xml_add(iface, "source", NULL);
+		vp_xml_set(source, "dev", n->source);
+		if (n->source_mode)
+			vp_xml_set(source, "mode", n->source_mode);
+	}
+	build_virtualport(iface, n);
+	if (n->target_dev)
+		vp_xml_set(vp_xml_add(iface, "target", NULL), "dev", n->target_dev);
 	vp_xml_set(vp_xml_add(iface, "model", NULL), "type", n->model ? n->model : model);
+	if (n->driver_name || n->queues) {
+		x = vp_xml_add(iface, "driver", NULL);
+		if (n->driver_name)
+			vp_xml_set(x, "name", n->driver_name);
+		if (n->queues)
+			set_uint(x, "queues", n->queues);
+	}
+	if (n->filterref)
+		vp_xml_set(vp_xml_add(iface, "filterref", NULL), "filter", n->filterref);
+	if (n->link_state)
+		vp_xml_set(vp_xml_add(iface, "link", NULL), "state", n->link_state);
+	if (n->mtu)
+		set_uint(vp_xml_add(iface, "mtu", NULL), "size", n->mtu);
+	if (n->rom_bar != VP_UNSET || n->rom_file) {
+		x = vp_xml_add(iface, "rom", NULL);
+		if (n->rom_bar != VP_UNSET)
+			vp_xml_set(x, "bar", n->rom_bar == VP_YES ? "on" : "off");
+		if (n->rom_file)
+			vp_xml_set(x, "file", n->rom_file);
+	}
+	if (boot_order)
+		set_uint(vp_xml_add(iface, "boot", NULL), "order", boot_order);
+}
+
+/* What a SPICE user expects besides the picture, as virt-install gives it:
+ * the spicevmc channel (the guest's spice-vdagent: shared clipboard, the
+ * display following the window's size, the client's pointer), the guest's
+ * sound played by the viewer (HDA: ich9 on q35, ich6 on the PC), and two
+ * USB redirection slots for the viewer's USB devices (two, not four: four
+ * would take every USB 2 port). */
+static void build_spice_extras(xmlNodePtr devices, xmlNodePtr before, const struct vp_domain_spec *s)
+{
+	xmlNodePtr n;
+	int i;
+
+	n = vp_xml_add_before(devices, before, "channel");
+	vp_xml_set(n, "type", "spicevmc");
+	n = vp_xml_add(n, "target", NULL);
+	vp_xml_set(n, "type", "virtio");
+	vp_xml_set(n, "name", "com.redhat.spice.0");
+	if (s->x86) {
+		n = vp_xml_add_before(devices, before, "sound");
+		vp_xml_set(n, "model", s->q35 ? "ich9" : "ich6");
+	}
+	if (streq(s->dev.usb_model, "none") || !s->x86)
+		return;
+	for (i = 0; i < 2; i++) {
+		n = vp_xml_add_before(devices, before, "redirdev");
+		vp_xml_set(n, "bus", "usb");
+		vp_xml_set(n, "type", "spicevmc");
+	}
 }
 
 static void build_graphics(xmlNodePtr devices, xmlNodePtr before, const struct vp_domain_spec *s)
@@ -141,10 +478,21 @@ static void build_graphics(xmlNodePtr devices, xmlNodePtr before, const struct v
 	l = vp_xml_add(g, "listen", NULL);
 	vp_xml_set(l, "type", "address");
 	vp_xml_set(l, "address", listen);
+	if (streq(s->graphics.type, "spice") && s->local)
+		/* a viewer on this host: compressing its images costs CPU
+		 * on both sides and saves nothing */
+		vp_xml_set(vp_xml_add(g, "image", NULL), "compression", "off");
 	video = vp_xml_add_before(devices, before, "video");
 	model = vp_xml_add(video, "model", NULL);
-	vp_xml_set(model, "type", s->dev.video_model ? s->dev.video_model :
-				  s->q35 || !s->x86 ? "virtio" : "vga");
+	/* no model said: an OS profile without one drives virtio-gpu (on
+	 * either machine); with no profile, virtio on q35, on the PC what
+	 * any OS drives: qxl with SPICE, else VGA */
+	vp_xml_set(model, "type", s->dev.video_model			    ? s->dev.video_model :
+				  s->q35 || !s->x86 || s->os.id	    ? "virtio" :
+				  streq(s->graphics.type, "spice") ? "qxl" :
+								     "vga");
+	if (streq(s->graphics.type, "spice"))
+		build_spice_extras(devices, before, s);
 }
 
 /* USB: qemu-xhci (USB 3) by default; USB 2 (EHCI with its UHCI companions)
@@ -242,6 +590,9 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 		 * vprov uploaded it for this VM */
 		if (s->disks[i].install_media)
 			continue;
+		/* a network disk is the server's, not a volume of this host */
+		if (streq(src->type, "network"))
+			continue;
 		n = vp_xml_add(vm, "volume", NULL);
 		xmlSetNs(n, ns);
 		vp_xml_set(n, "role", s->disks[i].seed ? "seed" : "disk");
@@ -249,6 +600,11 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 		vp_xml_set(n, "pool", src->pool);
 		vp_xml_set(n, "name", src->volume);
 		vp_xml_set(n, "path", src->path);
+		if (src->secret_uuid) {
+			/* the secret goes with the volume */
+			vp_xml_set(n, "encryption", src->encryption);
+			vp_xml_set(n, "secret", src->secret_uuid);
+		}
 		if (src->backing_path || src->backing_volume) {
 			n = vp_xml_add(vm, "volume", NULL);
 			xmlSetNs(n, ns);
@@ -258,6 +614,16 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 			vp_xml_set(n, "name", src->backing_volume);
 			vp_xml_set(n, "path", src->backing_path);
 		}
+	}
+	/* addresses reserved for its NICs: removed with the VM */
+	for (i = 0; i < s->n_nets; i++) {
+		if (!s->nets[i].ip)
+			continue;
+		n = vp_xml_add(vm, "reservation", NULL);
+		xmlSetNs(n, ns);
+		vp_xml_set(n, "network", s->nets[i].source);
+		vp_xml_set(n, "mac", s->nets[i].mac);
+		vp_xml_set(n, "ip", s->nets[i].ip);
 	}
 	/* what the install run boots: removed with the VM */
 	{
@@ -279,6 +645,13 @@ static void build_metadata(xmlNodePtr md, const struct vp_domain_spec *s)
 			vp_xml_set(n, "path", iv[i].path);
 		}
 	}
+	/* the key the seed got, for vprov ssh */
+	if (s->cloud.ssh_user || s->cloud.ssh_key) {
+		n = vp_xml_add(vm, "ssh", NULL);
+		xmlSetNs(n, ns);
+		vp_xml_set(n, "user", s->cloud.ssh_user);
+		vp_xml_set(n, "key", s->cloud.ssh_key);
+	}
 }
 
 static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
@@ -288,6 +661,7 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 	xmlNodePtr root, devices, anchor, n;
 	char num[32];
 	bool scsi = false;
+	unsigned shift = 0;
 	size_t i;
 
 	if (!s->name || !s->virt_type || !s->arch || !s->memory || !s->vcpus)
@@ -309,6 +683,7 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 	vp_xml_set_text(vp_xml_child(root, "currentMemory"), num);
 	snprintf(num, sizeof(num), "%u", s->vcpus);
 	vp_xml_set_text(vp_xml_child(root, "vcpu"), num);
+	build_sizing(root, s);
 	build_os(vp_xml_child(root, "os"), s, install);
 	if (s->cloud.seed_vol) {
 		/* cloud-init's NoCloud source, named in SMBIOS besides the
@@ -320,7 +695,8 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 		vp_xml_set(si, "type", "smbios");
 		vp_xml_set(vp_xml_add(vp_xml_add(si, "system", NULL), "entry", "ds=nocloud"), "name",
 			   "serial");
-		vp_xml_set(vp_xml_add(os, "smbios", NULL), "mode", "sysinfo");
+		if (!s->mach.smbios_mode) /* else the user's mode */
+			vp_xml_set(vp_xml_add(os, "smbios", NULL), "mode", "sysinfo");
 	}
 	if (install) /* the installer's reboot ends the install run */
 		vp_xml_set_text(vp_xml_child(root, "on_reboot"), "destroy");
@@ -332,19 +708,30 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 		while ((n = vp_xml_child(vp_xml_child(root, "clock"), "timer")))
 			vp_xml_drop(n);
 	}
-	if (s->cpu_mode) {
-		n = vp_xml_add_before(root, vp_xml_child(root, "clock"), "cpu");
-		vp_xml_set(n, "mode", s->cpu_mode);
-		if (streq(s->cpu_mode, "host-passthrough"))
-			vp_xml_set(n, "check", "none");
-		vp_xml_set(n, "migratable", "on");
-	}
+	build_cpu(root, s);
 
+	/* per-device boot orders (boot.order=): libvirt refuses them beside
+	 * <os><boot dev=>, which go, as virt-install drops them.  The install
+	 * run boots its ISO (or the network) first: it takes order 1 and the
+	 * orders given move one down. */
+	if (has_boot_orders(s)) {
+		xmlNodePtr os = vp_xml_child(root, "os");
+
+		while ((n = vp_xml_child(os, "boot")))
+			vp_xml_drop(n);
+		if (install && !s->install.kernel &&
+		    (has_install_media(s) || s->install.pxe == VP_YES))
+			shift = 1;
+	}
 	devices = vp_xml_child(root, "devices");
 	/* disks first, in the order given */
 	anchor = devices->children;
 	for (i = 0; i < s->n_disks; i++) {
-		build_disk(devices, anchor, &s->disks[i], install);
+		const struct vp_disk_spec *d = &s->disks[i];
+
+		build_disk(devices, anchor, d, install,
+			   shift && d->install_media ? 1 :
+			   d->boot_order ? d->boot_order + shift : 0);
 		if (streq(s->disks[i].bus, "scsi"))
 			scsi = true;
 	}
@@ -365,9 +752,14 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 			vp_xml_set(n, "model", "pcie-root-port");
 		}
 	}
-	for (i = 0; i < s->n_nets; i++)
-		build_interface(devices, anchor, &s->nets[i],
-				s->dev.net_model ? s->dev.net_model : "virtio");
+	for (i = 0; i < s->n_nets; i++) {
+		const struct vp_net_spec *nt = &s->nets[i];
+		/* a PXE install run boots the first NIC */
+		bool pxe_first = shift && i == 0 && !has_install_media(s);
+
+		build_interface(devices, anchor, nt, s->dev.net_model ? s->dev.net_model : "virtio",
+				pxe_first ? 1 : nt->boot_order ? nt->boot_order + shift : 0);
+	}
 	n = vp_xml_child(vp_xml_child(devices, "serial"), "log");
 	if (s->console_log)
 		vp_xml_set(n, "file", s->console_log);
@@ -380,6 +772,9 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 		vp_xml_drop(vp_xml_child(devices, "channel"));
 	if (s->dev.rng == VP_NO)
 		vp_xml_drop(vp_xml_child(devices, "rng"));
+	else if (s->dev.rng_backend)
+		vp_xml_set_text(vp_xml_child(vp_xml_child(devices, "rng"), "backend"),
+				s->dev.rng_backend);
 	if (s->dev.balloon == VP_NO) /* libvirt adds one unless told 'none' */
 		vp_xml_set(vp_xml_child(devices, "memballoon"), "model", "none");
 	if (s->console_target && streq(s->console_target, "virtio")) {
@@ -389,6 +784,9 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 	}
 	if (s->x86)
 		build_windows_bits(root, s);
+	/* the user's --watchdog, --features, ...: last, so that they win */
+	if (vp_xmlopts_apply(doc, s, err) < 0)
+		return -1;
 
 	*out = TAKE_PTR(doc);
 	return 0;

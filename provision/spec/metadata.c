@@ -48,9 +48,10 @@ static void strip_ns(xmlNodePtr n)
 	}
 }
 
-int vp_meta_take_volume(xmlDocPtr domain, const char *pool, const char *name, const char *path,
-			char **out, struct vp_error *err)
+int vp_meta_take_volume(xmlDocPtr domain, const struct vp_meta_volume *vol, char **out,
+			struct vp_error *err)
 {
+	const char *pool = vol->pool, *name = vol->name, *path = vol->path;
 	xmlNodePtr vm = record(domain), c, v = NULL;
 	xmlDocPtr copy;
 	xmlBufferPtr buf;
@@ -71,6 +72,10 @@ int vp_meta_take_volume(xmlDocPtr domain, const char *pool, const char *name, co
 		vp_xml_set(v, "path", path);
 	}
 	vp_xml_set(v, "owned", "yes");
+	if (vol->secret) {
+		vp_xml_set(v, "encryption", vol->encryption);
+		vp_xml_set(v, "secret", vol->secret);
+	}
 	/* the element alone and without its namespace: libvirt's
 	 * virDomainSetMetadata puts it, and all below it, in the one it is
 	 * given (and refuses an element that declares one) */
@@ -129,7 +134,22 @@ int vp_meta_read(xmlDocPtr domain, struct vp_meta *out, struct vp_error *err)
 			v->pool = vp_xml_prop(c, "pool");
 			v->name = vp_xml_prop(c, "name");
 			v->path = vp_xml_prop(c, "path");
+			v->encryption = vp_xml_prop(c, "encryption");
+			v->secret = vp_xml_prop(c, "secret");
 			free(owned);
+		} else if (is_ours(c, "reservation")) {
+			struct vp_meta_reservation *rv;
+
+			out->resv = vp_grow(out->resv, out->n_resv + 1, sizeof(*out->resv));
+			rv = &out->resv[out->n_resv++];
+			rv->network = vp_xml_prop(c, "network");
+			rv->mac = vp_xml_prop(c, "mac");
+			rv->ip = vp_xml_prop(c, "ip");
+		} else if (is_ours(c, "ssh")) {
+			free(out->ssh_user);
+			free(out->ssh_key);
+			out->ssh_user = vp_xml_prop(c, "user");
+			out->ssh_key = vp_xml_prop(c, "key");
 		}
 	}
 	return 0;
@@ -146,11 +166,21 @@ void vp_meta_clear(struct vp_meta *m)
 		free(m->vols[i].pool);
 		free(m->vols[i].name);
 		free(m->vols[i].path);
+		free(m->vols[i].encryption);
+		free(m->vols[i].secret);
 	}
 	free(m->vols);
+	for (i = 0; i < m->n_resv; i++) {
+		free(m->resv[i].network);
+		free(m->resv[i].mac);
+		free(m->resv[i].ip);
+	}
+	free(m->resv);
 	free(m->version);
 	free(m->spec_hash);
 	free(m->os_id);
 	free(m->os_short_id);
+	free(m->ssh_user);
+	free(m->ssh_key);
 	memset(m, 0, sizeof(*m));
 }

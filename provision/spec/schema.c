@@ -12,6 +12,8 @@ static const char *const schema_files[VP_SCHEMA_COUNT] = {
 	[VP_SCHEMA_DOMAIN] = "domain.rng",
 	[VP_SCHEMA_STORAGEVOL] = "storagevol.rng",
 	[VP_SCHEMA_STORAGEPOOL] = "storagepool.rng",
+	[VP_SCHEMA_SECRET] = "secret.rng",
+	[VP_SCHEMA_NETWORK] = "network.rng",
 };
 
 static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -95,7 +97,9 @@ int vp_schema_validate(enum vp_schema which, xmlDocPtr doc, struct vp_error *err
 		return vp_error_set(err, VP_ERR_RUNTIME,
 				    "the %s XML vprov built does not match libvirt's schema %s (at %s: %s); this is a bug in vprov",
 				    which == VP_SCHEMA_DOMAIN ? "domain" :
-				    which == VP_SCHEMA_STORAGEVOL ? "volume" : "pool",
+				    which == VP_SCHEMA_STORAGEVOL ? "volume" :
+				    which == VP_SCHEMA_SECRET ? "secret" :
+				    which == VP_SCHEMA_NETWORK ? "network" : "pool",
 				    schema_files[which], fe.where[0] ? fe.where : "?",
 				    fe.text[0] ? fe.text : "invalid");
 	return 0;

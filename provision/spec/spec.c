@@ -25,6 +25,8 @@ static void source_clear(struct vp_disk_source *s)
 	free(s->backing_format);
 	free(s->backing_pool);
 	free(s->backing_volume);
+	free(s->encryption);
+	free(s->secret_uuid);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -41,6 +43,19 @@ void vp_disk_spec_clear(struct vp_disk_spec *d)
 	free(d->backing_store);
 	free(d->backing_format);
 	free(d->device);
+	free(d->encryption);
+	free(d->secret_file);
+	free(d->driver_name);
+	free(d->io);
+	free(d->discard);
+	free(d->detect_zeroes);
+	free(d->error_policy);
+	free(d->serial);
+	free(d->wwn);
+	free(d->target_dev);
+	free(d->net_protocol);
+	free(d->net_name);
+	free(d->net_host);
 	free(d->target);
 	source_clear(&d->src);
 	memset(d, 0, sizeof(*d));
@@ -54,6 +69,21 @@ void vp_net_spec_clear(struct vp_net_spec *n)
 	free(n->source);
 	free(n->model);
 	free(n->mac);
+	free(n->ip);
+	free(n->source_mode);
+	free(n->portgroup);
+	free(n->link_state);
+	free(n->driver_name);
+	free(n->target_dev);
+	free(n->filterref);
+	free(n->rom_file);
+	free(n->vport_type);
+	free(n->vport_managerid);
+	free(n->vport_typeid);
+	free(n->vport_typeidversion);
+	free(n->vport_instanceid);
+	free(n->vport_profileid);
+	free(n->vport_interfaceid);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -121,6 +151,8 @@ void vp_cloud_spec_clear(struct vp_cloud_spec *c)
 	vp_strings_free(c->edits, c->n_edits);
 	free(c->seed_pool);
 	free(c->seed_vol);
+	free(c->ssh_user);
+	free(c->ssh_key);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -128,6 +160,19 @@ bool vp_install_requested(const struct vp_install_spec *in)
 {
 	return in->location || in->cdrom || in->tree_os || in->no_install == VP_YES ||
 	       in->pxe == VP_YES;
+}
+
+static void xmlopts_clear(struct vp_domain_spec *spec)
+{
+	size_t i;
+
+	for (i = 0; i < spec->n_xmlopts; i++) {
+		free(spec->xmlopts[i].option);
+		free(spec->xmlopts[i].arg);
+	}
+	free(spec->xmlopts);
+	spec->xmlopts = NULL;
+	spec->n_xmlopts = 0;
 }
 
 void vp_spec_clear(struct vp_domain_spec *spec)
@@ -150,15 +195,18 @@ void vp_spec_clear(struct vp_domain_spec *spec)
 	free(spec->graphics.listen);
 	free(spec->console_target);
 	boot_clear(&spec->boot);
+	vp_machine_spec_clear(&spec->mach);
 	vp_install_spec_clear(&spec->install);
 	vp_cloud_spec_clear(&spec->cloud);
 	free(spec->dev.disk_bus);
 	free(spec->dev.net_model);
 	free(spec->dev.usb_model);
 	free(spec->dev.video_model);
+	free(spec->dev.rng_backend);
 	free(spec->os.id);
 	free(spec->os.short_id);
 	free(spec->os.name);
+	xmlopts_clear(spec);
 	free(spec->uuid);
 	free(spec->cpu_mode);
 	free(spec->console_log);
@@ -199,6 +247,51 @@ static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
 	d->sparse = s->sparse;
 	d->install_media = s->install_media;
 	d->seed = s->seed;
+	d->encryption = vp_strdup(s->encryption);
+	d->secret_file = vp_strdup(s->secret_file);
+	d->shareable = s->shareable;
+	d->driver_name = vp_strdup(s->driver_name);
+	d->io = vp_strdup(s->io);
+	d->discard = vp_strdup(s->discard);
+	d->detect_zeroes = vp_strdup(s->detect_zeroes);
+	d->error_policy = vp_strdup(s->error_policy);
+	d->queues = s->queues;
+	d->boot_order = s->boot_order;
+	d->serial = vp_strdup(s->serial);
+	d->wwn = vp_strdup(s->wwn);
+	d->target_dev = vp_strdup(s->target_dev);
+	d->net_protocol = vp_strdup(s->net_protocol);
+	d->net_name = vp_strdup(s->net_name);
+	d->net_host = vp_strdup(s->net_host);
+	d->net_port = s->net_port;
+}
+
+static void copy_net(struct vp_net_spec *n, const struct vp_net_spec *s)
+{
+	n->type = vp_strdup(s->type);
+	n->source = vp_strdup(s->source);
+	n->model = vp_strdup(s->model);
+	n->mac = vp_strdup(s->mac);
+	n->ip = vp_strdup(s->ip);
+	n->source_mode = vp_strdup(s->source_mode);
+	n->portgroup = vp_strdup(s->portgroup);
+	n->mtu = s->mtu;
+	n->link_state = vp_strdup(s->link_state);
+	n->driver_name = vp_strdup(s->driver_name);
+	n->queues = s->queues;
+	n->boot_order = s->boot_order;
+	n->target_dev = vp_strdup(s->target_dev);
+	n->filterref = vp_strdup(s->filterref);
+	n->trust_rx = s->trust_rx;
+	n->rom_bar = s->rom_bar;
+	n->rom_file = vp_strdup(s->rom_file);
+	n->vport_type = vp_strdup(s->vport_type);
+	n->vport_managerid = vp_strdup(s->vport_managerid);
+	n->vport_typeid = vp_strdup(s->vport_typeid);
+	n->vport_typeidversion = vp_strdup(s->vport_typeidversion);
+	n->vport_instanceid = vp_strdup(s->vport_instanceid);
+	n->vport_profileid = vp_strdup(s->vport_profileid);
+	n->vport_interfaceid = vp_strdup(s->vport_interfaceid);
 }
 
 static void merge_str(char **dst, const char *src)
@@ -211,6 +304,71 @@ static void merge_tri(enum vp_tristate *dst, enum vp_tristate src)
 {
 	if (src != VP_UNSET)
 		*dst = src;
+}
+
+static void merge_strings(char ***dst, size_t *n_dst, char **src, size_t n_src)
+{
+	size_t i;
+
+	if (!n_src)
+		return;
+	vp_strings_free(*dst, *n_dst);
+	*dst = NULL;
+	*n_dst = 0;
+	for (i = 0; i < n_src; i++)
+		vp_strings_add(dst, n_dst, vp_strdup(src[i]));
+}
+
+/* part B: --memory/--vcpus/--cpu/--iothreads and --boot's extras; the
+ * topology and the CPU are each one setting */
+static void merge_machine(struct vp_machine_spec *d, const struct vp_machine_spec *s)
+{
+	if (s->mem_current)
+		d->mem_current = s->mem_current;
+	if (s->mem_hotplug) {
+		d->mem_hotplug = s->mem_hotplug;
+		d->mem_slots = s->mem_slots;
+	}
+	if (s->vcpus_max)
+		d->vcpus_max = s->vcpus_max;
+	if (s->sockets || s->dies || s->cores || s->threads) {
+		d->sockets = s->sockets;
+		d->dies = s->dies;
+		d->cores = s->cores;
+		d->threads = s->threads;
+	}
+	merge_str(&d->vcpu_cpuset, s->vcpu_cpuset);
+	merge_str(&d->vcpu_placement, s->vcpu_placement);
+	if (s->cpu_mode) {
+		vp_set_str(&d->cpu_mode, s->cpu_mode);
+		vp_set_str(&d->cpu_model, s->cpu_model);
+		vp_set_str(&d->cpu_fallback, s->cpu_fallback);
+		vp_set_str(&d->cpu_vendor, s->cpu_vendor);
+		vp_set_str(&d->cpu_match, s->cpu_match);
+		vp_set_str(&d->cpu_check, s->cpu_check);
+		vp_set_str(&d->cpu_cache_mode, s->cpu_cache_mode);
+		vp_set_str(&d->cpu_cache_level, s->cpu_cache_level);
+		d->cpu_migratable = s->cpu_migratable;
+		vp_strings_free(d->cpu_features, d->n_cpu_features);
+		d->cpu_features = NULL;
+		d->n_cpu_features = 0;
+		merge_strings(&d->cpu_features, &d->n_cpu_features, s->cpu_features,
+			      s->n_cpu_features);
+	}
+	if (s->iothreads)
+		d->iothreads = s->iothreads;
+	merge_tri(&d->bootmenu, s->bootmenu);
+	merge_tri(&d->useserial, s->useserial);
+	merge_tri(&d->loader_ro, s->loader_ro);
+	merge_tri(&d->loader_secure, s->loader_secure);
+	merge_str(&d->bootmenu_timeout, s->bootmenu_timeout);
+	merge_str(&d->reboot_timeout, s->reboot_timeout);
+	merge_str(&d->loader, s->loader);
+	merge_str(&d->loader_type, s->loader_type);
+	merge_str(&d->nvram, s->nvram);
+	merge_str(&d->nvram_template, s->nvram_template);
+	merge_str(&d->smbios_mode, s->smbios_mode);
+	merge_strings(&d->fw_features, &d->n_fw_features, s->fw_features, s->n_fw_features);
 }
 
 int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
@@ -243,14 +401,8 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 		free(dst->nets);
 		dst->nets = NULL;
 		dst->n_nets = 0;
-		for (i = 0; i < src->n_nets; i++) {
-			struct vp_net_spec *n = vp_spec_add_net(dst);
-
-			n->type = vp_strdup(src->nets[i].type);
-			n->source = vp_strdup(src->nets[i].source);
-			n->model = vp_strdup(src->nets[i].model);
-			n->mac = vp_strdup(src->nets[i].mac);
-		}
+		for (i = 0; i < src->n_nets; i++)
+			copy_net(vp_spec_add_net(dst), &src->nets[i]);
 		dst->nets_set = true;
 	}
 	merge_str(&dst->graphics.type, src->graphics.type);
@@ -266,6 +418,7 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 		dst->boot.n_devs = src->boot.n_devs;
 	}
 	merge_tri(&dst->boot.uefi, src->boot.uefi);
+	merge_machine(&dst->mach, &src->mach);
 	merge_str(&dst->boot.kernel, src->boot.kernel);
 	merge_str(&dst->boot.initrd, src->boot.initrd);
 	merge_str(&dst->boot.cmdline, src->boot.cmdline);
@@ -343,6 +496,7 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 	merge_str(&dst->dev.usb_model, src->dev.usb_model);
 	merge_str(&dst->dev.video_model, src->dev.video_model);
 	merge_tri(&dst->dev.rng, src->dev.rng);
+	merge_str(&dst->dev.rng_backend, src->dev.rng_backend);
 	merge_tri(&dst->dev.balloon, src->dev.balloon);
 	merge_tri(&dst->dev.agent, src->dev.agent);
 	merge_tri(&dst->dev.tablet, src->dev.tablet);
@@ -352,6 +506,15 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 		vp_set_str(&dst->os.id, src->os.id);
 		vp_set_str(&dst->os.short_id, src->os.short_id);
 		vp_set_str(&dst->os.name, src->os.name);
+	}
+	if (src->n_xmlopts) { /* a list: replaces */
+		xmlopts_clear(dst);
+		dst->xmlopts = vp_calloc(src->n_xmlopts, sizeof(*dst->xmlopts));
+		for (i = 0; i < src->n_xmlopts; i++) {
+			dst->xmlopts[i].option = vp_strdup(src->xmlopts[i].option);
+			dst->xmlopts[i].arg = vp_strdup(src->xmlopts[i].arg);
+		}
+		dst->n_xmlopts = src->n_xmlopts;
 	}
 	return 0;
 }
@@ -450,6 +613,23 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, DK("device"), d->device);
 		buf_addt(&b, DK("readonly"), d->readonly);
 		buf_addt(&b, DK("sparse"), d->sparse);
+		buf_add(&b, DK("encryption"), d->encryption);
+		buf_add(&b, DK("secret-file"), d->secret_file);
+		buf_addt(&b, DK("shareable"), d->shareable);
+		buf_add(&b, DK("driver.name"), d->driver_name);
+		buf_add(&b, DK("io"), d->io);
+		buf_add(&b, DK("discard"), d->discard);
+		buf_add(&b, DK("detect_zeroes"), d->detect_zeroes);
+		buf_add(&b, DK("error_policy"), d->error_policy);
+		buf_addu(&b, DK("queues"), d->queues);
+		buf_addu(&b, DK("boot.order"), d->boot_order);
+		buf_add(&b, DK("serial"), d->serial);
+		buf_add(&b, DK("wwn"), d->wwn);
+		buf_add(&b, DK("target.dev"), d->target_dev);
+		buf_add(&b, DK("source.protocol"), d->net_protocol);
+		buf_add(&b, DK("source.name"), d->net_name);
+		buf_add(&b, DK("source.host.name"), d->net_host);
+		buf_addu(&b, DK("source.host.port"), d->net_port);
 #undef DK
 	}
 	if (s->nets_set)
@@ -462,6 +642,26 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, NK("source"), n->source);
 		buf_add(&b, NK("model"), n->model);
 		buf_add(&b, NK("mac"), n->mac);
+		buf_add(&b, NK("ip"), n->ip);
+		buf_add(&b, NK("source.mode"), n->source_mode);
+		buf_add(&b, NK("portgroup"), n->portgroup);
+		buf_addu(&b, NK("mtu.size"), n->mtu);
+		buf_add(&b, NK("link.state"), n->link_state);
+		buf_add(&b, NK("driver.name"), n->driver_name);
+		buf_addu(&b, NK("driver.queues"), n->queues);
+		buf_addu(&b, NK("boot.order"), n->boot_order);
+		buf_add(&b, NK("target.dev"), n->target_dev);
+		buf_add(&b, NK("filterref"), n->filterref);
+		buf_addt(&b, NK("trustGuestRxFilters"), n->trust_rx);
+		buf_addt(&b, NK("rom.bar"), n->rom_bar);
+		buf_add(&b, NK("rom.file"), n->rom_file);
+		buf_add(&b, NK("virtualport.type"), n->vport_type);
+		buf_add(&b, NK("virtualport.managerid"), n->vport_managerid);
+		buf_add(&b, NK("virtualport.typeid"), n->vport_typeid);
+		buf_add(&b, NK("virtualport.typeidversion"), n->vport_typeidversion);
+		buf_add(&b, NK("virtualport.instanceid"), n->vport_instanceid);
+		buf_add(&b, NK("virtualport.profileid"), n->vport_profileid);
+		buf_add(&b, NK("virtualport.interfaceid"), n->vport_interfaceid);
 #undef NK
 	}
 	buf_add(&b, "graphics", s->graphics.type);
@@ -509,12 +709,56 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 	buf_add(&b, "dev.usb_model", s->dev.usb_model);
 	buf_add(&b, "dev.video_model", s->dev.video_model);
 	buf_addt(&b, "dev.rng", s->dev.rng);
+	buf_add(&b, "dev.rng_backend", s->dev.rng_backend);
 	buf_addt(&b, "dev.balloon", s->dev.balloon);
 	buf_addt(&b, "dev.agent", s->dev.agent);
 	buf_addt(&b, "dev.tablet", s->dev.tablet);
 	buf_addt(&b, "dev.localtime", s->dev.localtime);
 	buf_addt(&b, "dev.hyperv", s->dev.hyperv);
 	buf_add(&b, "os", s->os.id);
+	for (i = 0; i < s->n_xmlopts; i++) {
+		snprintf(key, sizeof(key), "xmlopt%zu.%s", i, s->xmlopts[i].option);
+		buf_add(&b, key, s->xmlopts[i].arg);
+	}
+	{
+		const struct vp_machine_spec *m = &s->mach;
+
+		buf_addu(&b, "memory.current", m->mem_current);
+		buf_addu(&b, "memory.hotplug", m->mem_hotplug);
+		buf_addu(&b, "memory.slots", m->mem_slots);
+		buf_addu(&b, "vcpus.max", m->vcpus_max);
+		buf_addu(&b, "topology.sockets", m->sockets);
+		buf_addu(&b, "topology.dies", m->dies);
+		buf_addu(&b, "topology.cores", m->cores);
+		buf_addu(&b, "topology.threads", m->threads);
+		buf_add(&b, "vcpus.cpuset", m->vcpu_cpuset);
+		buf_add(&b, "vcpus.placement", m->vcpu_placement);
+		buf_add(&b, "cpu.mode", m->cpu_mode);
+		buf_add(&b, "cpu.model", m->cpu_model);
+		buf_add(&b, "cpu.fallback", m->cpu_fallback);
+		buf_add(&b, "cpu.vendor", m->cpu_vendor);
+		buf_add(&b, "cpu.match", m->cpu_match);
+		buf_add(&b, "cpu.check", m->cpu_check);
+		buf_add(&b, "cpu.cache_mode", m->cpu_cache_mode);
+		buf_add(&b, "cpu.cache_level", m->cpu_cache_level);
+		buf_addt(&b, "cpu.migratable", m->cpu_migratable);
+		for (i = 0; i < m->n_cpu_features; i++)
+			buf_add(&b, "cpu.feature", m->cpu_features[i]);
+		buf_addu(&b, "iothreads", m->iothreads);
+		buf_addt(&b, "boot.menu", m->bootmenu);
+		buf_add(&b, "boot.menu_timeout", m->bootmenu_timeout);
+		buf_addt(&b, "boot.useserial", m->useserial);
+		buf_add(&b, "boot.reboot_timeout", m->reboot_timeout);
+		buf_add(&b, "boot.loader", m->loader);
+		buf_addt(&b, "boot.loader_ro", m->loader_ro);
+		buf_add(&b, "boot.loader_type", m->loader_type);
+		buf_addt(&b, "boot.loader_secure", m->loader_secure);
+		buf_add(&b, "boot.nvram", m->nvram);
+		buf_add(&b, "boot.nvram_template", m->nvram_template);
+		buf_add(&b, "boot.smbios_mode", m->smbios_mode);
+		for (i = 0; i < m->n_fw_features; i++)
+			buf_add(&b, "boot.firmware_feature", m->fw_features[i]);
+	}
 	return b.p;
 }
 
@@ -620,14 +864,38 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 		{ "the OS profile's NIC model", s->dev.net_model },
 		{ "the OS profile's USB model", s->dev.usb_model },
 		{ "the OS profile's video model", s->dev.video_model },
+		{ "--rng", s->dev.rng_backend },
 		{ "--os profile id", s->os.id },
 		{ "--os short id", s->os.short_id },
 		{ "--os profile name", s->os.name },
+		{ "--vcpus cpuset", s->mach.vcpu_cpuset },
+		{ "--vcpus placement", s->mach.vcpu_placement },
+		{ "--cpu mode", s->mach.cpu_mode },
+		{ "--cpu model", s->mach.cpu_model },
+		{ "--cpu model.fallback", s->mach.cpu_fallback },
+		{ "--cpu vendor", s->mach.cpu_vendor },
+		{ "--cpu match", s->mach.cpu_match },
+		{ "--cpu check", s->mach.cpu_check },
+		{ "--cpu cache.mode", s->mach.cpu_cache_mode },
+		{ "--cpu cache.level", s->mach.cpu_cache_level },
+		{ "--boot bootmenu.timeout", s->mach.bootmenu_timeout },
+		{ "--boot rebootTimeout", s->mach.reboot_timeout },
+		{ "--boot loader", s->mach.loader },
+		{ "--boot loader.type", s->mach.loader_type },
+		{ "--boot nvram", s->mach.nvram },
+		{ "--boot nvram.template", s->mach.nvram_template },
+		{ "--boot smbios.mode", s->mach.smbios_mode },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(top) / sizeof(top[0]); i++)
 		if (check_field(top[i].what, NULL, 0, 1, top[i].value, err) < 0)
+			return -1;
+	for (i = 0; i < s->mach.n_cpu_features; i++)
+		if (check_field("--cpu feature", NULL, 0, 1, s->mach.cpu_features[i], err) < 0)
+			return -1;
+	for (i = 0; i < s->mach.n_fw_features; i++)
+		if (check_field("--boot firmware.feature", NULL, 0, 1, s->mach.fw_features[i], err) < 0)
 			return -1;
 	for (i = 0; i < s->boot.n_devs && i < VP_MAX_BOOT_DEVS; i++)
 		if (check_field("--boot", NULL, 0, 1, s->boot.devs[i], err) < 0)
@@ -647,6 +915,19 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 			{ "--disk backing_store", d->backing_store },
 			{ "--disk backing_format", d->backing_format },
 			{ "--disk device", d->device },
+			{ "--disk encryption", d->encryption },
+			{ "--disk secret-file", d->secret_file },
+			{ "--disk driver.name", d->driver_name },
+			{ "--disk driver.io", d->io },
+			{ "--disk driver.discard", d->discard },
+			{ "--disk driver.detect_zeroes", d->detect_zeroes },
+			{ "--disk driver.error_policy", d->error_policy },
+			{ "--disk serial", d->serial },
+			{ "--disk wwn", d->wwn },
+			{ "--disk target.dev", d->target_dev },
+			{ "--disk source.protocol", d->net_protocol },
+			{ "--disk source.name", d->net_name },
+			{ "--disk source.host.name", d->net_host },
 		};
 		size_t j;
 
@@ -665,7 +946,38 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 		if (check_field("--network type", "network", i, s->n_nets, n->type, err) < 0 ||
 		    check_field(source, "network", i, s->n_nets, n->source, err) < 0 ||
 		    check_field("--network model", "network", i, s->n_nets, n->model, err) < 0 ||
-		    check_field("--network mac", "network", i, s->n_nets, n->mac, err) < 0)
+		    check_field("--network mac", "network", i, s->n_nets, n->mac, err) < 0 ||
+		    check_field("--network ip", "network", i, s->n_nets, n->ip, err) < 0)
+			return -1;
+		{
+			const struct { const char *what; const char *value; } f[] = {
+				{ "--network source.mode", n->source_mode },
+				{ "--network portgroup", n->portgroup },
+				{ "--network link.state", n->link_state },
+				{ "--network driver.name", n->driver_name },
+				{ "--network target.dev", n->target_dev },
+				{ "--network filterref", n->filterref },
+				{ "--network rom.file", n->rom_file },
+				{ "--network virtualport.type", n->vport_type },
+				{ "--network virtualport.parameters.managerid", n->vport_managerid },
+				{ "--network virtualport.parameters.typeid", n->vport_typeid },
+				{ "--network virtualport.parameters.typeidversion", n->vport_typeidversion },
+				{ "--network virtualport.parameters.instanceid", n->vport_instanceid },
+				{ "--network virtualport.parameters.profileid", n->vport_profileid },
+				{ "--network virtualport.parameters.interfaceid", n->vport_interfaceid },
+			};
+			size_t j;
+
+			for (j = 0; j < sizeof(f) / sizeof(f[0]); j++)
+				if (check_field(f[j].what, "network", i, s->n_nets, f[j].value, err) < 0)
+					return -1;
+		}
+	}
+	for (i = 0; i < s->n_xmlopts; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "--%s", s->xmlopts[i].option);
+		if (check_field(what, NULL, 0, 1, s->xmlopts[i].arg, err) < 0)
 			return -1;
 	}
 	return 0;

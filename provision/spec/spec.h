@@ -43,6 +43,8 @@ struct vp_disk_source {
 	char *backing_path;    /* overlay: the base image's path ... */
 	char *backing_format;  /* ... and format */
 	char *backing_pool, *backing_volume;
+	char *encryption;      /* "luks": the new volume is encrypted ... */
+	char *secret_uuid;     /* ... with the passphrase in this libvirt secret */
 };
 
 struct vp_disk_spec {
@@ -61,6 +63,26 @@ struct vp_disk_spec {
 	enum vp_tristate sparse;
 	bool install_media;    /* the installer's ISO: inserted for the install run only */
 	bool seed;             /* the cloud-init seed vprov uploaded: read-only, the VM's own */
+	char *encryption;      /* encryption=luks: a new LUKS-encrypted volume */
+	char *secret_file;     /* secret-file=F: its passphrase, the whole file; NULL: generated */
+	/* virt-install's further --disk sub-options, written into the <disk> as
+	 * given (NULL / 0 / VP_UNSET: not said); perms=ro|sh set readonly and
+	 * shareable, driver.type= is format= */
+	enum vp_tristate shareable;  /* shareable=on, perms=sh */
+	char *driver_name;           /* driver.name=qemu (QEMU's only one) */
+	char *io;                    /* driver.io, io=: native|threads|io_uring */
+	char *discard;               /* driver.discard, discard=: unmap|ignore */
+	char *detect_zeroes;         /* driver.detect_zeroes, detect_zeroes=: off|on|unmap */
+	char *error_policy;          /* driver.error_policy, error_policy=: stop|report|ignore|enospace */
+	unsigned queues;             /* driver.queues: virtio-blk queues */
+	unsigned boot_order;         /* boot.order, boot_order: per-device boot order */
+	char *serial;                /* serial= */
+	char *wwn;                   /* wwn=: 16 hex digits, 0x optional */
+	char *target_dev;            /* target.dev, target=: the guest's name for it */
+	char *net_protocol;          /* a network disk (source.protocol= or a URL as path): */
+	char *net_name;              /*   nbd|iscsi|rbd|gluster|http(s)|ftp(s)|tftp, the */
+	char *net_host;              /*   export/IQN/image (source.name), the server */
+	unsigned net_port;           /*   (source.host.name, .port; 0: the protocol's) */
 	/* resolved */
 	char *target;          /* vda, sda, hda, ... */
 	struct vp_disk_source src;
@@ -71,6 +93,26 @@ struct vp_net_spec {
 	char *source;          /* network or bridge name */
 	char *model;           /* virtio, e1000e, ... */
 	char *mac;             /* aa:bb:cc:dd:ee:ff */
+	char *ip;              /* network=: an IPv4 address reserved for it (a DHCP host entry) */
+	/* virt-install's further --network sub-options, written into the
+	 * <interface> as given (NULL / 0 / VP_UNSET: not said).  type is also
+	 * "direct" (macvtap on the host interface source) or "default" (what
+	 * virt-install's --network default picks, resolved by vp_create_plan) */
+	char *source_mode;     /* source.mode: direct's bridge|vepa|private|passthrough */
+	char *portgroup;       /* portgroup=, source.portgroup: the network's port group */
+	unsigned mtu;          /* mtu.size */
+	char *link_state;      /* link.state: up|down */
+	char *driver_name;     /* driver.name: vhost|qemu */
+	unsigned queues;       /* driver.queues: multiqueue virtio-net */
+	unsigned boot_order;   /* boot.order */
+	char *target_dev;      /* target.dev: the host's tap device name */
+	char *filterref;       /* filterref=, filterref.filter: an nwfilter */
+	enum vp_tristate trust_rx;     /* trustGuestRxFilters */
+	enum vp_tristate rom_bar;      /* rom.bar */
+	char *rom_file;                /* rom.file */
+	char *vport_type;      /* virtualport.type: 802.1Qbg|802.1Qbh|openvswitch|midonet */
+	char *vport_managerid, *vport_typeid, *vport_typeidversion; /* virtualport.parameters.* */
+	char *vport_instanceid, *vport_profileid, *vport_interfaceid;
 };
 
 struct vp_graphics_spec {
@@ -139,6 +181,8 @@ struct vp_cloud_spec {
 	size_t n_edits;
 	/* resolved */
 	char *seed_pool, *seed_vol;    /* the seed volume vprov uploads for this VM */
+	char *ssh_user, *ssh_key;      /* who logs in with which private key (the seed got
+	                                * its .pub): the metadata's <vprov:ssh> */
 };
 
 /* What devices a guest OS can drive; an OS profile says, the builder obeys.
@@ -149,6 +193,8 @@ struct vp_device_prefs {
 	char *usb_model;               /* qemu-xhci, ich9-ehci1, piix3-uhci, none */
 	char *video_model;             /* virtio, vga, qxl, bochs */
 	enum vp_tristate rng;          /* virtio RNG */
+	char *rng_backend;             /* its host source (/dev/urandom, /dev/random);
+	                                * NULL: the template's /dev/urandom */
 	enum vp_tristate balloon;      /* virtio memory balloon */
 	enum vp_tristate agent;        /* virtio-serial guest-agent channel */
 	enum vp_tristate tablet;       /* USB tablet with graphics */
@@ -162,6 +208,45 @@ struct vp_os_ref {
 	char *short_id;                /* debian12 */
 	char *name;                    /* Debian 12 */
 };
+
+/* An option that is a piece of domain XML (provision/spec/xmlopts.h):
+ * --watchdog i6300esb,action=reset is { "watchdog", "i6300esb,action=reset" }. */
+struct vp_xmlopt {
+	char *option;                  /* without the dashes */
+	char *arg;                     /* as given (checked when it was parsed) */
+};
+
+/* Issue 12, part B: virt-install's --memory, --vcpus, --cpu, --iothreads
+ * sub-options and --boot's firmware/BIOS ones.  Zero / NULL / VP_UNSET:
+ * not said.  Values are checked when parsed (provision/spec/spec_cpu.c). */
+struct vp_machine_spec {
+	/* --memory: spec->memory is <memory> (with maxmemory=, the old
+	 * spelling, that one), this the balloon's start */
+	uint64_t mem_current;          /* <currentMemory>, bytes; 0: = memory */
+	uint64_t mem_hotplug;          /* <maxMemory>, bytes: memory hotplug */
+	unsigned mem_slots;            /* its slots= */
+	/* --vcpus: spec->vcpus is the vCPUs that run (<vcpu current=>) */
+	unsigned vcpus_max;            /* <vcpu>: hotpluggable up to; 0: = vcpus */
+	unsigned sockets, dies, cores, threads; /* <cpu><topology>, all four or none */
+	char *vcpu_cpuset, *vcpu_placement;
+	/* --cpu: cpu_mode set replaces vprov's choice (spec->cpu_mode) */
+	char *cpu_mode;                /* host-passthrough|host-model|maximum|custom */
+	char *cpu_model, *cpu_fallback, *cpu_vendor, *cpu_match, *cpu_check;
+	char *cpu_cache_mode, *cpu_cache_level;
+	enum vp_tristate cpu_migratable;
+	char **cpu_features;           /* "POLICY:NAME", in the document's order */
+	size_t n_cpu_features;
+	/* --iothreads */
+	unsigned iothreads;
+	/* --boot */
+	enum vp_tristate bootmenu, useserial, loader_ro, loader_secure;
+	char *bootmenu_timeout, *reboot_timeout; /* ms, s (-1..65535) as given */
+	char *loader, *loader_type, *nvram, *nvram_template, *smbios_mode;
+	char **fw_features;            /* "NAME:yes|no", firmware.featureN, in N's order */
+	size_t n_fw_features;
+};
+
+void vp_machine_spec_clear(struct vp_machine_spec *m);
 
 struct vp_domain_spec {
 	char *name;
@@ -186,6 +271,10 @@ struct vp_domain_spec {
 	uint64_t disk_size;            /* new disks without size=; 0: not said */
 	struct vp_device_prefs dev;
 	struct vp_os_ref os;
+	struct vp_xmlopt *xmlopts;     /* --watchdog, --controller, --features, ...
+	                                * in command-line order */
+	size_t n_xmlopts;
+	struct vp_machine_spec mach;   /* part B: --memory/--vcpus/--cpu/--iothreads/--boot extras */
 
 	/* resolved */
 	char *uuid;
@@ -194,6 +283,7 @@ struct vp_domain_spec {
 	char *spec_hash;               /* sha256 of vp_spec_canonical() */
 	bool x86;                      /* arch is x86_64 or i686 */
 	bool q35;                      /* machine is a PCIe (q35) machine */
+	bool local;                    /* the host is this machine: its viewers are local */
 };
 
 void vp_spec_clear(struct vp_domain_spec *spec);
@@ -254,6 +344,14 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 int vp_spec_parse_network(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_graphics(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+/* virt-install's older disk options: --file PATH and --file-size GiB (each
+ * repeatable, paired in order: the n-th size goes with the n-th path, a
+ * size without a path is a new disk in the default pool) and --nonsparse
+ * (those disks fully allocated).  Each pair is the disk --disk
+ * path=PATH,size=N[,sparse=no] would give. */
+int vp_spec_parse_file_disks(struct vp_domain_spec *spec, const char *const *paths,
+			     size_t n_paths, const char *const *sizes, size_t n_sizes,
+			     bool nonsparse, struct vp_error *err);
 
 /* The install source and the install run, virt-install's spelling:
  * --location URL|DIR|ISO[,kernel=REL,initrd=REL], --install ID|os=ID|
@@ -269,5 +367,22 @@ int vp_spec_parse_unattended(struct vp_domain_spec *spec, const char *arg, struc
  * meta-data=F,network-config=F,hostname=H] (the key options may repeat),
  * or "none"; "" is the bare option. */
 int vp_spec_parse_cloud_init(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+
+/* virt-install's --memory N[,maxmemory=M,currentMemory=C,maxMemory=H,
+ * maxMemory.slots=S] (and hotplugmemorymax=, hotplugmemoryslots=); sizes
+ * in vprov's units (plain: MiB). */
+int vp_spec_parse_memory(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+/* --vcpus N[,maxvcpus=M,sockets=,dies=,cores=,threads=,cpuset=,placement=] */
+int vp_spec_parse_vcpus(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+/* --cpu MODE|MODEL[,+feat,-feat,POLICY=feat,match=,check=,mode=,model=,
+ * model.fallback=,vendor=,migratable=,cache.mode=,cache.level=,topology.*=] */
+int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+/* --iothreads N */
+int vp_spec_parse_iothreads(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
+/* After --vcpus and --cpu: virt-install's topology rules.  The vCPU count
+ * (maxvcpus, else vcpus; the topology's product when neither was given)
+ * fills the topology's missing values (cores first, then sockets, dies 1,
+ * threads); an impossible one is an error. */
+int vp_spec_topology_fill(struct vp_domain_spec *spec, struct vp_error *err);
 
 #endif

@@ -25,6 +25,8 @@ extern const char vp_template_domain[];
 extern const char vp_template_volume[];
 extern const char vp_template_pool_dir[];
 extern const char vp_template_kvm_probe[];
+extern const char vp_template_secret[];
+extern const char vp_template_network[];
 
 /* Parse a template or any XML text; blanks dropped so output re-indents. */
 int vp_xml_parse(const char *text, const char *what, xmlDocPtr *out, struct vp_error *err);

@@ -86,6 +86,57 @@ e2e_wait_log() {
 	return 1
 }
 
+# e2e_console_tail VM [LINES]: the end of VM's console log on stderr, for a
+# failure's diagnosis (a boot that stopped says where).
+e2e_console_tail() {
+	local log=/var/log/libvirt/qemu/$1-console.log
+	echo "---- the last ${2:-15} lines of $log:" >&2
+	{ tail -n "${2:-15}" "$log" 2>/dev/null; echo; } | tr -d '\r' |
+		sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/^/    /' >&2
+	echo "---- VM state: $(virsh -q domstate "$1" 2>/dev/null)" >&2
+}
+
+# e2e_wait_boot VM PATTERN SECONDS: wait until VM's console log shows
+# PATTERN.  A TCG guest started while the host is saturated (six installer
+# guests of another test, say) has been seen to stop early in its boot and
+# never go on; one that has not got there in SECONDS is shown (its console's
+# end, on stderr), reset once, and given SECONDS again.
+e2e_wait_boot() {
+	local vm=$1 pattern=$2 secs=$3 log=/var/log/libvirt/qemu/$1-console.log
+	e2e_wait_log "$log" "$pattern" "$secs" && return 0
+	echo "note [$E2E_NAME]: $vm did not reach '$pattern' in $secs s; resetting it once" >&2
+	e2e_console_tail "$vm"
+	# the log is appended to: only what the new boot prints counts
+	local before i=0
+	before=$(wc -l <"$log" 2>/dev/null || echo 0)
+	virsh -q reset "$vm" >/dev/null 2>&1 || return 1
+	while [ "$i" -lt $((secs * 5)) ]; do
+		tail -n +$((before + 1)) "$log" 2>/dev/null | grep -qE "$pattern" && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	e2e_console_tail "$vm"
+	return 1
+}
+
+# e2e_console_answers URI VM TAG [SECONDS]: a command typed on the VM's
+# serial console (URI "" = the default connection) answers with TAG42 (the
+# guest's shell computed it: it runs) within SECONDS (300).  A TCG guest on
+# a busy host can take minutes to reach its shell; each try waits 5 s for
+# the answer, then types again (lines typed before the shell are lost).
+e2e_console_answers() {
+	local uri=$1 vm=$2 tag=$3 end=$((SECONDS + ${4:-300})) out
+	local c=()
+	[ -n "$uri" ] && c=(-c "$uri")
+	while [ "$SECONDS" -lt "$end" ]; do
+		out=$(printf 'echo %s$((40+2))\n' "$tag" | timeout 30 "$VPROV" "${c[@]}" console "$vm" --timeout 5 2>/dev/null)
+		grep -aq "${tag}42" <<<"$out" && return 0
+		sleep 1
+	done
+	e2e_console_tail "$vm"
+	return 1
+}
+
 # e2e_vols_named PREFIX: every volume (pool/name) whose name starts with PREFIX.
 e2e_vols_named() {
 	local p
@@ -180,6 +231,57 @@ e2e_second_host() {
 		E2E_R_STARTED=1
 	fi
 	e2e_check "a second libvirt host answers on $E2E_R" "$E2E_ROOT/scripts/libvirtd-second-host.sh" start
+	# a host where libvirt was installed has its default pool: the tests on
+	# B count on it whatever test made (or did not make) it first
+	if ! virsh -q -c "$E2E_R" pool-info default >/dev/null 2>&1; then
+		virsh -q -c "$E2E_R" pool-define-as default dir --target /var/lib/libvirt/images >/dev/null 2>&1
+		virsh -q -c "$E2E_R" pool-autostart default >/dev/null 2>&1
+	fi
+	if [ "$(virsh -q -c "$E2E_R" pool-info default 2>/dev/null | awk '$1 == "State:" {print $2}')" != running ]; then
+		virsh -q -c "$E2E_R" pool-start default >/dev/null 2>&1
+	fi
+	e2e_check "... with its default pool running" \
+		bash -c "virsh -q -c '$E2E_R' pool-info default | grep -q '^State: *running'"
+}
+
+# e2e_netns_host: a libvirt host in a network namespace of its own
+# (scripts/libvirtd-netns-host.sh), for networks with addresses; reach it as
+# $E2E_N, run what must see its addresses with e2e_netns_exec CMD...  Started
+# when none answers (and then stopped at exit); this test's VMs, networks
+# and volumes there go at exit too.  Tests that use it hold the netns_host
+# lock (tests/CMakeLists.txt).
+E2E_N=$("$E2E_ROOT/scripts/libvirtd-netns-host.sh" uri)
+E2E_N_STARTED=0
+e2e_netns_exec() {
+	"$E2E_ROOT/scripts/libvirtd-netns-host.sh" exec "$@"
+}
+e2e_netns_host_cleanup() {
+	local d n v p
+	for d in $(virsh -q -c "$E2E_N" list --all --name 2>/dev/null | grep "^$E2E_PREFIX" || true); do
+		virsh -q -c "$E2E_N" destroy "$d" >/dev/null 2>&1 || true
+		virsh -q -c "$E2E_N" undefine --nvram "$d" >/dev/null 2>&1 || true
+	done
+	for n in $(virsh -q -c "$E2E_N" net-list --all --name 2>/dev/null | grep "^$E2E_PREFIX" || true); do
+		virsh -q -c "$E2E_N" net-destroy "$n" >/dev/null 2>&1 || true
+		virsh -q -c "$E2E_N" net-undefine "$n" >/dev/null 2>&1 || true
+	done
+	for p in $(virsh -q -c "$E2E_N" pool-list --all --name 2>/dev/null | sed 's/ *$//'); do
+		for v in $(virsh -q -c "$E2E_N" vol-list "$p" 2>/dev/null | awk '{print $1}' | grep "^$E2E_PREFIX" || true); do
+			virsh -q -c "$E2E_N" vol-delete --pool "$p" "$v" >/dev/null 2>&1 || true
+		done
+	done
+	if [ "$E2E_N_STARTED" -eq 1 ]; then
+		"$E2E_ROOT/scripts/libvirtd-netns-host.sh" stop
+	fi
+	e2e_cleanup
+}
+e2e_netns_host() {
+	trap e2e_netns_host_cleanup EXIT
+	if ! virsh -q -c "$E2E_N" version >/dev/null 2>&1; then
+		E2E_N_STARTED=1
+	fi
+	e2e_check "a libvirt host in its own network namespace answers on $E2E_N" \
+		"$E2E_ROOT/scripts/libvirtd-netns-host.sh" start
 }
 
 # The kernel arguments that make the Debian initrd print to the serial

@@ -51,12 +51,7 @@ host_state() {
 
 # answers VM: the guest's initramfs shell runs a command typed on its console
 answers() {
-	local out
-	for _ in $(seq 1 24); do
-		out=$(printf 'echo CL$((40+2))\n' | timeout 30 "$VPROV" console "$1" --timeout 5 2>/dev/null)
-		grep -aq CL42 <<<"$out" && return 0
-	done
-	return 1
+	e2e_console_answers "" "$1" CL
 }
 
 macs() {

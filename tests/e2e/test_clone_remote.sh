@@ -56,15 +56,7 @@ virsh -q -c "$R" vol-download --pool default "$SRC.qcow2" "$E2E_TMP/src.qcow2" &
 e2e_check "... with SRC's guest content" qemu-img compare -q "$E2E_TMP/src.qcow2" "$E2E_TMP/full.qcow2"
 e2e_run -c "$R" start "${SRC}f"
 e2e_check "... and it boots there (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
-ok=0
-for _ in $(seq 1 24); do
-	out=$(printf 'echo RC$((40+2))\n' | timeout 30 "$VPROV" -c "$R" console "${SRC}f" --timeout 5 2>/dev/null)
-	if grep -aq RC42 <<<"$out"; then
-		ok=1
-		break
-	fi
-done
-e2e_check "... its console answers over the remote connection" [ "$ok" -eq 1 ]
+e2e_check "... its console answers over the remote connection" e2e_console_answers "$R" "${SRC}f" RC
 e2e_run -c "$R" destroy "${SRC}f"
 
 e2e_run -c "$R" clone "$SRC" "${SRC}l" --linked

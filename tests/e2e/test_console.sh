@@ -245,6 +245,18 @@ if command -v script >/dev/null 2>&1; then
 	e2e_check "create on a terminal shows the console banner" grep -aq "connected to VM '$AC' console" "$E2E_TMP/auto.out"
 	e2e_check "and relays a round trip through the guest" grep -aq "AC5" "$E2E_TMP/auto.out"
 	e2e_check "Ctrl+] leaves the VM running" [ "$(e2e_state "$AC")" = running ]
+
+	# virt-install's --destroy-on-exit: leaving the console powers the VM off
+	DX="${E2E_PREFIX}dexit"
+	(i=0; until grep -aq '(initramfs)' "$E2E_TMP/dexit.out" 2>/dev/null || [ "$i" -ge 300 ]; do
+		sleep 0.5; i=$((i + 1)); done
+	 sleep 1; printf '\035') |
+		timeout 200 script -qfec "$VPROV create $DX --memory 256 --disk none --network none --graphics none --boot '$BOOT' --destroy-on-exit" \
+			/dev/null >"$E2E_TMP/dexit.out" 2>&1
+	e2e_check "--destroy-on-exit: create attached the console" grep -aq "connected to VM '$DX' console" "$E2E_TMP/dexit.out"
+	e2e_check "--destroy-on-exit: leaving it powered the VM off ($(e2e_state "$DX"))" \
+		[ "$(e2e_state "$DX")" = "shut off" ]
+	e2e_check "--destroy-on-exit: and said so" grep -aq "powered off (--destroy-on-exit)" "$E2E_TMP/dexit.out"
 fi
 
 e2e_finish

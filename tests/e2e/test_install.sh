@@ -79,6 +79,23 @@ e2e_check "create --wait returns once the install run ended (rc=$RC: $(cat "$E2E
 e2e_check "... and started the VM from its disks" \
 	bash -c "grep -q 'started it from its disks' '$E2E_TMP/out2' && [ \"\$(virsh -q domstate '${VM}2')\" = running ]"
 
+# --noreboot: the install run's end leaves the VM off
+"$VPROV" create "${VM}3" --os debian12 --location "$LOC" --graphics none --disk size=4 \
+	--network none --wait 300 --noreboot >"$E2E_TMP/out3" 2>"$E2E_TMP/err3" &
+pid=$!
+if e2e_wait_log "$LOG/${VM}3-console.log" "$E2E_DI_FIRST" 360; then
+	e2e_ok "--noreboot: the installer runs"
+else
+	e2e_fail "--noreboot: the installer never showed its first dialog"
+fi
+virsh -q reset "${VM}3" >/dev/null
+wait "$pid"
+RC=$?
+e2e_check "--noreboot: create --wait returns once the install run ended (rc=$RC: $(cat "$E2E_TMP/err3"))" [ "$RC" -eq 0 ]
+e2e_check "--noreboot: ... and left the VM off, saying so ($(e2e_state "${VM}3"))" \
+	bash -c "grep -q 'stays off (--noreboot)' '$E2E_TMP/out3' && [ \"\$(virsh -q domstate '${VM}3')\" = 'shut off' ]"
+e2e_run delete "${VM}3"
+
 # the seed's own virt-install line, as typed but for the mirror's host (this
 # machine reaches no archive): an Ubuntu focal mirror's legacy netboot
 # layout, served here with the Debian installer's files in it

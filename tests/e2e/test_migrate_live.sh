@@ -62,16 +62,6 @@ mig_cleanup() {
 e2e_second_host
 trap mig_cleanup EXIT
 
-# console_says URI VM TAG: a command typed on the VM's console (on host URI)
-# answers with TAG42 (the shell computed it: the guest runs).
-console_says() {
-	local out
-	for _ in $(seq 1 12); do
-		out=$(printf 'echo %s$((40+2))\n' "$3" | timeout 30 "$VPROV" -c "$1" console "$2" --timeout 5 2>/dev/null)
-		grep -aq "${3}42" <<<"$out" && return 0
-	done
-	return 1
-}
 b_state() {
 	virsh -q -c "$R" domstate "$1" 2>/dev/null | head -n 1
 }
@@ -100,7 +90,7 @@ done
 
 e2e_run create "$G1" "${VMARGS[@]}" --disk "pool=$SHPOOL,size=1"
 e2e_check "create $G1 on A in the shared pool (rc=$RC${ERR:+: $ERR})" [ "$RC" -eq 0 ]
-e2e_check "its console answers on A" console_says qemu:///system "$G1" A1X
+e2e_check "its console answers on A" e2e_console_answers qemu:///system "$G1" A1X
 
 # a name clash on B: refused, nothing changed on either host
 virsh -q -c "$R" define /dev/stdin >/dev/null <<EOX
@@ -128,7 +118,7 @@ e2e_check "migrate --unsafe A->B (rc=$RC${ERR:+: $ERR})" [ "$RC" -eq 0 ]
 e2e_check "... says so ($OUT)" [ "$OUT" = "migrated VM '$G1' live to '$R'" ]
 e2e_check "... it runs on B" [ "$(b_state "$G1")" = running ]
 e2e_check "... and is gone from A" eval '! e2e_domain_exists "$G1"'
-e2e_check "... its console over B answers with new output" console_says "$R" "$G1" B1X
+e2e_check "... its console over B answers with new output" e2e_console_answers "$R" "$G1" B1X
 e2e_check "... it is persistent on B" eval 'virsh -q -c "$R" dominfo "$G1" | grep -q "^Persistent: *yes"'
 e2e_run -c "$R" info "$G1" --json
 e2e_check "... with vprov's record: managed, its disk in the shared pool and owned" \
@@ -141,7 +131,7 @@ e2e_run -c "$R" migrate "$G1" qemu:///system --unsafe
 e2e_check "migrate B->A with 'vprov -c B migrate VM qemu:///system' (rc=$RC${ERR:+: $ERR})" [ "$RC" -eq 0 ]
 e2e_check "... it runs on A" [ "$(e2e_state "$G1")" = running ]
 e2e_check "... and is gone from B" eval '! b_has "$G1"'
-e2e_check "... its console on A answers with new output" console_says qemu:///system "$G1" A2X
+e2e_check "... its console on A answers with new output" e2e_console_answers qemu:///system "$G1" A2X
 e2e_check "... persistent on A, with vprov's record" \
 	eval 'virsh -q dominfo "$G1" | grep -q "^Persistent: *yes" && "$VPROV" info "$G1" --json | grep -q "\"managed\":true"'
 e2e_run destroy "$G1"
@@ -150,7 +140,7 @@ e2e_run destroy "$G1"
 
 e2e_run create "$G2" "${VMARGS[@]}" --disk size=1
 e2e_check "create $G2 on A in A's pool 'default' (rc=$RC${ERR:+: $ERR})" [ "$RC" -eq 0 ]
-e2e_check "its console answers on A" console_says qemu:///system "$G2" A3X
+e2e_check "its console answers on A" e2e_console_answers qemu:///system "$G2" A3X
 
 e2e_run migrate "$G2" "$R" --copy-storage --dry-run
 e2e_check "--copy-storage --dry-run names the volume it would make on B and the source's it would delete" \
@@ -162,7 +152,7 @@ e2e_check "migrate --copy-storage A->B (rc=$RC${ERR:+: $ERR})" [ "$RC" -eq 0 ]
 e2e_check "... it runs on B" [ "$(b_state "$G2")" = running ]
 e2e_check "... its volume is in B's pool 'default' ($(b_vols "$G2"))" [ "$(b_vols "$G2")" = "default/$G2.qcow2" ]
 e2e_check "... and gone from A with the VM" eval '! e2e_domain_exists "$G2" && [ -z "$(e2e_vols_named "$G2")" ]'
-e2e_check "... its console over B answers with new output" console_says "$R" "$G2" B2X
+e2e_check "... its console over B answers with new output" e2e_console_answers "$R" "$G2" B2X
 e2e_run -c "$R" info "$G2" --json
 e2e_check "... vprov's record on B: its disk owned, at B's path" \
 	python3 -c "import json,sys; j=json.loads(sys.argv[1]); d=j['disks'][0]; sys.exit(not (j['managed'] and d['owned'] and d['source']=='/var/lib/libvirt/images/'+sys.argv[2]+'.qcow2'))" \
@@ -173,7 +163,7 @@ e2e_check "migrate --copy-storage B->A through the client (rc=$RC${ERR:+: $ERR})
 e2e_check "... it runs on A" [ "$(e2e_state "$G2")" = running ]
 e2e_check "... its volume is back in A's pool only" \
 	eval '[ "$(e2e_vols_named "$G2")" = "default/$G2.qcow2" ] && [ -z "$(b_vols "$G2")" ] && ! b_has "$G2"'
-e2e_check "... its console on A answers" console_says qemu:///system "$G2" A4X
+e2e_check "... its console on A answers" e2e_console_answers qemu:///system "$G2" A4X
 
 # ---- 3. faults ---------------------------------------------------------------------
 
@@ -184,7 +174,7 @@ e2e_check "--timeout 3 at 1 MiB/s: exit 1 (rc=$RC)" [ "$RC" -eq 1 ]
 e2e_check "... one line: aborted after the timeout, runs on A ($ERR)" \
 	eval 'one_line && [[ $ERR == *"aborted after the --timeout of 3 s; it goes on running on this host" ]]'
 e2e_check "... the guest runs on A" [ "$(e2e_state "$G2")" = running ]
-e2e_check "... its console on A answers" console_says qemu:///system "$G2" A5X
+e2e_check "... its console on A answers" e2e_console_answers qemu:///system "$G2" A5X
 e2e_check "... no domain of it on B" eval '! b_has "$G2"'
 e2e_check "... no volume of it on B (the one made for the copy was removed)" eval '[ -z "$(b_vols "$G2")" ]'
 e2e_check "... its volume on A is still there" [ "$(e2e_vols_named "$G2")" = "default/$G2.qcow2" ]
@@ -243,7 +233,7 @@ ERR=$(cat "$E2E_TMP/k.err")
 e2e_check "host B killed: the migration fails, exit 1 (rc=$RC)" [ "$RC" -eq 1 ]
 e2e_check "... in one line ($ERR)" one_line
 e2e_check "... the guest runs on A" [ "$(e2e_state "$G2")" = running ]
-e2e_check "... its console on A answers" console_says qemu:///system "$G2" A6X
+e2e_check "... its console on A answers" e2e_console_answers qemu:///system "$G2" A6X
 e2e_check "host B starts again" "$E2E_ROOT/scripts/libvirtd-second-host.sh" start
 KILLED_B=0
 e2e_run -c "$R" list --all

@@ -206,15 +206,7 @@ e2e_check "... its volume gone from A" [ ! -e "$disk" ]
 e2e_check "... its disk on B with the same sha256" [ "$(sha "$HB/varlib/images/$dname" 2>/dev/null)" = "$DSUM" ]
 e2e_run -c "$R" start "$VM"
 e2e_check "it starts on B (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
-ok=0
-for _ in $(seq 1 12); do
-	out=$(printf 'echo MG$((40+2))\n' | timeout 30 "$VPROV" -c "$R" console "$VM" --timeout 5 2>/dev/null)
-	if grep -aq MG42 <<<"$out"; then
-		ok=1
-		break
-	fi
-done
-e2e_check "... and its console answers there" [ "$ok" -eq 1 ]
+e2e_check "... and its console answers there" e2e_console_answers "$R" "$VM" MG
 e2e_run -c "$R" stop "$VM" --timeout 2 --force
 BSUM=$(sha "$HB/varlib/images/$dname")
 

@@ -45,7 +45,7 @@ if grep -q "created VM 'ubuntu20'" "$E2E_TMP/demo.out"; then
 	e2e_check "... which runs" [ "$(e2e_state ubuntu20)" = running ]
 else
 	e2e_check "which could not have Ubuntu's cloud image, and said where from and what else to do" bash -c "
-		grep -q \"^vprov create: cannot download cloud image from 'https://cloud-images.ubuntu.com/focal/.*'.*--location.*vprov image import\" '$E2E_TMP/demo.out'"
+		grep -q \"^vprov create: cannot download ubuntu20.04's cloud image from 'https://cloud-images.ubuntu.com/focal/.*'.*--location.*vprov image import\" '$E2E_TMP/demo.out'"
 	e2e_check "... having made nothing (no VM, no volume)" \
 		bash -c "! virsh -q dominfo ubuntu20 >/dev/null 2>&1 && ! virsh -q vol-list default | grep -q ' ubuntu20'"
 fi

@@ -325,7 +325,11 @@ shared_case() {
 	pa=$(vinfo "$a" 'd["disks"][0]["source"]')
 	# one writer at a time: QEMU locks the image
 	e2e_run destroy "$a"
+	# A's disk is A's: refused, as virt-install refuses it, unless the check is off
 	e2e_run create "$b" "${C[@]}" --disk "path=$pa" "${extra[@]}"
+	[ "$RC" -eq 2 ] && grep -qF "is in use by VM '$a' (--check path_in_use=off allows it)" <<<"$ERR" ||
+		{ echo "create $b on $a's disk was not refused: $RC $ERR" >&2; return 1; }
+	e2e_run create "$b" "${C[@]}" --disk "path=$pa" "${extra[@]}" --check path_in_use=off
 	[ "$RC" -eq 0 ] || { echo "create $b: $ERR" >&2; return 1; }
 	[ "$(vinfo "$b" 'd["disks"][0]["source"]')" = "$pa" ] || return 1
 	e2e_run delete "$a"
@@ -368,10 +372,13 @@ e2e_check "... and makes nothing" nothing_made "${N}ide"
 
 # the second disk is in use by the running VM ${N}two: QEMU's image lock
 # makes the start fail, after the pool, its directory and the volume exist
+# (with the check path_in_use off: it refuses that disk before anything is made)
 P_TWO=$(vol_path default "${N}two.qcow2")
-e2e_run create "${N}late" "${C[@]}" --disk "path=$D_GONE/${N}sub/disk.qcow2,size=1" --disk "path=$P_TWO"
+e2e_run create "${N}late" "${C[@]}" --disk "path=$D_GONE/${N}sub/disk.qcow2,size=1" --disk "path=$P_TWO" \
+	--check path_in_use=off
 e2e_check "a create that fails at start exits 1" test "$RC" -eq 1
-e2e_check "... with one line" test "$(printf '%s\n' "$ERR" | wc -l)" -eq 1
+e2e_check "... with the check's warning and one line" eval \
+	'[ "$(printf "%s\n" "$ERR" | grep -vc "warning: disk .* is in use by VM .* as well (check path_in_use is off)")" -eq 1 ]'
 e2e_check "... leaves no VM and no volume" eval 'nothing_made "${N}late" && [ ! -e "$D_GONE/${N}sub/disk.qcow2" ]'
 e2e_check "... leaves no pool" test -z "$(pool_of_dir "$D_GONE/${N}sub")"
 e2e_check "... and removes the directories it made" test ! -e "$D_GONE"

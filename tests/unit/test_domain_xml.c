@@ -408,14 +408,243 @@ static void test_volume_xml(void **state)
 	free(all);
 }
 
+/* --rng: a source of the user's choice, and none at all */
+static void test_rng(void **state)
+{
+	struct vp_domain_spec s;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_error err = { 0 };
+	char *xml;
+
+	(void)state;
+	base_spec(&s, "rng1");
+	s.dev.rng = VP_YES;
+	s.dev.rng_backend = vp_strdup("/dev/random");
+	check(&s, "rng-random.xml");
+	vp_spec_clear(&s);
+
+	base_spec(&s, "rng2");
+	s.dev.rng = VP_NO;
+	s.dev.rng_backend = vp_strdup("/dev/random"); /* none wins over a source */
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	xml = vp_xml_format(doc);
+	assert_null(strstr(xml, "<rng"));
+	assert_null(strstr(xml, "/dev/random"));
+	free(xml);
+	vp_spec_clear(&s);
+}
+
+/* --disk and --network sub-options as the builder writes them, the
+ * per-device boot orders replacing <os><boot dev>, and the discard/cache
+ * defaults of each kind of disk */
+static void test_disk_net_options(void **state)
+{
+	struct vp_domain_spec s;
+	struct vp_disk_spec *d;
+	struct vp_net_spec *n;
+
+	(void)state;
+	base_spec(&s, "opt1");
+	d = &s.disks[0];
+	d->io = vp_strdup("io_uring");
+	d->detect_zeroes = vp_strdup("unmap");
+	d->error_policy = vp_strdup("enospace");
+	d->queues = 4;
+	d->serial = vp_strdup("OPT-1");
+	d->boot_order = 2;
+	/* fully allocated: keeps its allocation (no discard) */
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("scsi");
+	d->target = vp_strdup("sda");
+	d->sparse = VP_NO;
+	d->shareable = VP_YES;
+	d->wwn = vp_strdup("0x5000c50015ea71ac");
+	d->src.type = vp_strdup("file");
+	d->src.path = vp_strdup("/var/lib/libvirt/images/opt1-shared.img");
+	d->src.pool = vp_strdup("default");
+	d->src.volume = vp_strdup("opt1-shared.img");
+	d->src.format = vp_strdup("raw");
+	d->src.capacity = VP_GiB;
+	d->src.create = true;
+	/* an existing block device: cache=none, native I/O, discard */
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("virtio");
+	d->target = vp_strdup("vdb");
+	d->src.type = vp_strdup("block");
+	d->src.path = vp_strdup("/dev/vg0/data");
+	d->src.format = vp_strdup("raw");
+	/* a network disk, read-only */
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("virtio");
+	d->target = vp_strdup("vdc");
+	d->readonly = VP_YES;
+	d->net_protocol = vp_strdup("nbd");
+	d->net_host = vp_strdup("127.0.0.1");
+	d->net_port = 10809;
+	d->net_name = vp_strdup("exp");
+	d->src.type = vp_strdup("network");
+	d->src.format = vp_strdup("raw");
+	d = vp_spec_add_disk(&s);
+	d->device = vp_strdup("floppy");
+	d->bus = vp_strdup("fdc");
+	d->target = vp_strdup("fda");
+	d->src.type = vp_strdup("file");
+	d->src.path = vp_strdup("/srv/floppy.img");
+	d->src.format = vp_strdup("raw");
+	n = vp_spec_add_net(&s);
+	n->type = vp_strdup("direct");
+	n->source = vp_strdup("eth0");
+	n->source_mode = vp_strdup("bridge");
+	n->mtu = 9000;
+	n->link_state = vp_strdup("down");
+	n->driver_name = vp_strdup("vhost");
+	n->queues = 2;
+	n->trust_rx = VP_YES;
+	n->boot_order = 1;
+	n->vport_type = vp_strdup("802.1Qbh");
+	n->vport_profileid = vp_strdup("finance");
+	n = vp_spec_add_net(&s);
+	n->type = vp_strdup("network");
+	n->source = vp_strdup("default");
+	n->portgroup = vp_strdup("eng");
+	n->target_dev = vp_strdup("opt1-tap");
+	n->filterref = vp_strdup("clean-traffic");
+	n->rom_bar = VP_NO;
+	n->vport_interfaceid = vp_strdup("09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f");
+	check(&s, "disk-net-options.xml");
+	vp_spec_clear(&s);
+}
+
+/* The install run boots its ISO first even where the disks have their own
+ * boot orders: the ISO takes order 1, the others move one down */
+static void test_install_boot_orders(void **state)
+{
+	struct vp_domain_spec s;
+	struct vp_error err = { 0 };
+	struct vp_disk_spec *d;
+	xmlDocPtr inst = NULL, fin = NULL;
+	char *v;
+
+	(void)state;
+	base_spec(&s, "ord1");
+	s.disks[0].boot_order = 1;
+	s.install.run = true;
+	d = vp_spec_add_disk(&s);
+	d->device = vp_strdup("cdrom");
+	d->bus = vp_strdup("sata");
+	d->target = vp_strdup("sda");
+	d->install_media = true;
+	d->src.type = vp_strdup("file");
+	d->src.path = vp_strdup("/srv/iso/debian-12.iso");
+	d->src.format = vp_strdup("raw");
+	assert_int_equal(vp_domain_build_install_xml(&s, &inst, &err), 0);
+	assert_int_equal(vp_schema_validate(VP_SCHEMA_DOMAIN, inst, &err), 0);
+	assert_int_equal(vp_domain_build_xml(&s, &fin, &err), 0);
+	v = xpath_str(inst, "string(count(/domain/os/boot))");
+	assert_string_equal(v, "0");
+	free(v);
+	v = xpath_str(inst, "string(/domain/devices/disk[@device='cdrom']/boot/@order)");
+	assert_string_equal(v, "1");
+	free(v);
+	v = xpath_str(inst, "string(/domain/devices/disk[@device='disk']/boot/@order)");
+	assert_string_equal(v, "2");
+	free(v);
+	/* the final VM: the disk's own order, no <os><boot> */
+	v = xpath_str(fin, "string(/domain/devices/disk[@device='disk']/boot/@order)");
+	assert_string_equal(v, "1");
+	free(v);
+	v = xpath_str(fin, "string(count(/domain/devices/disk[@device='cdrom']/boot))");
+	assert_string_equal(v, "0");
+	free(v);
+	v = xpath_str(fin, "string(count(/domain/os/boot))");
+	assert_string_equal(v, "0");
+	free(v);
+	xmlFreeDoc(inst);
+	xmlFreeDoc(fin);
+	vp_spec_clear(&s);
+}
+
+/* Part B: the user's --cpu replaces vprov's; hotpluggable vCPUs and
+ * memory; the topology; a NUMA cell with maxMemory; --boot's BIOS items. */
+static void expect_xpath(xmlDocPtr doc, const char *expr, const char *want)
+{
+	_cleanup_(freep) char *v = xpath_str(doc, expr);
+
+	if (!v || strcmp(v, want))
+		fail_msg("%s is '%s', wanted '%s'", expr, v ? v : "(none)", want);
+}
+
+static void test_machine(void **state)
+{
+	struct vp_domain_spec s;
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc2 = NULL;
+
+	(void)state;
+	base_spec(&s, "m1");
+	s.vcpus = 2;
+	s.mach.vcpus_max = 8;
+	s.mach.sockets = 2;
+	s.mach.dies = 1;
+	s.mach.cores = 4;
+	s.mach.threads = 1;
+	s.mach.mem_current = 1 * VP_GiB;
+	s.mach.mem_hotplug = 8 * VP_GiB;
+	s.mach.mem_slots = 4;
+	s.mach.iothreads = 2;
+	s.mach.cpu_mode = vp_strdup("custom");
+	s.mach.cpu_model = vp_strdup("Haswell");
+	s.mach.cpu_match = vp_strdup("exact");
+	vp_strings_add(&s.mach.cpu_features, &s.mach.n_cpu_features, vp_strdup("require:vmx"));
+	s.mach.useserial = VP_NO;
+	s.mach.reboot_timeout = vp_strdup("0");
+	s.mach.bootmenu_timeout = vp_strdup("500");
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	expect_xpath(doc, "string(/domain/vcpu)", "8");
+	expect_xpath(doc, "string(/domain/vcpu/@current)", "2");
+	expect_xpath(doc, "string(/domain/vcpu/following-sibling::*[1][self::iothreads])", "2");
+	expect_xpath(doc, "string(/domain/currentMemory)", "1048576");
+	expect_xpath(doc, "string(/domain/memory)", "2097152");
+	expect_xpath(doc, "string(/domain/maxMemory)", "8388608");
+	expect_xpath(doc, "string(/domain/maxMemory/@slots)", "4");
+	/* the user's CPU, none of vprov's attributes */
+	expect_xpath(doc, "string(/domain/cpu/@mode)", "custom");
+	expect_xpath(doc, "string(count(/domain/cpu/@check))", "0");
+	expect_xpath(doc, "string(/domain/cpu/model)", "Haswell");
+	expect_xpath(doc, "string(/domain/cpu/topology/@cores)", "4");
+	expect_xpath(doc, "string(/domain/cpu/feature[@name='vmx']/@policy)", "require");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell/@cpus)", "0-7");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell/@memory)", "2097152");
+	/* useserial=off: the bios element only for the reboot timeout */
+	expect_xpath(doc, "string(count(/domain/os/bios/@useserial))", "0");
+	expect_xpath(doc, "string(/domain/os/bios/@rebootTimeout)", "0");
+	expect_xpath(doc, "string(/domain/os/bootmenu/@enable)", "yes");
+	/* vprov's own CPU stays with a topology alone */
+	vp_machine_spec_clear(&s.mach);
+	s.mach.sockets = 1;
+	s.mach.dies = 1;
+	s.mach.cores = 2;
+	s.mach.threads = 1;
+	assert_int_equal(vp_domain_build_xml(&s, &doc2, &err), 0);
+	expect_xpath(doc2, "string(/domain/cpu/@mode)", "host-passthrough");
+	expect_xpath(doc2, "string(/domain/cpu/@check)", "none");
+	expect_xpath(doc2, "string(/domain/cpu/topology/@cores)", "2");
+	expect_xpath(doc2, "string(/domain/vcpu)", "2");
+	expect_xpath(doc2, "string(count(/domain/vcpu/@current))", "0");
+	expect_xpath(doc2, "string(/domain/os/bios/@useserial)", "yes");
+	vp_spec_clear(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_q35_kvm_default), cmocka_unit_test(test_qemu_kernel_boot),
-		cmocka_unit_test(test_devices),         cmocka_unit_test(test_pc_uefi),
+		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine),         cmocka_unit_test(test_pc_uefi),
 		cmocka_unit_test(test_aarch64),         cmocka_unit_test(test_linked_clone),
 		cmocka_unit_test(test_hostile_values),  cmocka_unit_test(test_unresolved_is_refused),
 		cmocka_unit_test(test_volume_xml),      cmocka_unit_test(test_install_run),
+		cmocka_unit_test(test_disk_net_options), cmocka_unit_test(test_install_boot_orders),
 	};
 
 	vp_init();

@@ -612,11 +612,20 @@ static void test_linked_clone_and_ownership(void **state)
 	vp_create_result_clear(&res);
 	vp_spec_clear(&s);
 
-	/* another VM uses lc's own disk: delete keeps it, and hands it over */
+	/* another VM uses lc's own disk (refused unless --check
+	 * path_in_use=off, as virt-install does): delete keeps it, and
+	 * hands it over */
 	request(&s, "other", NULL);
 	assert_int_equal(vp_spec_parse_disk(&s, "vol=default/lc.qcow2", &err), 0);
-	if (create(f, &s, &err) < 0)
-		fail_msg("%s", err.msg);
+	assert_int_equal(create(f, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "disk '/var/lib/libvirt/images/lc.qcow2' is in use by VM 'lc'"));
+	{
+		struct vp_create_opts shared = { .mode = VP_CREATE_REAL,
+						 .checks_off = VP_CHECK_PATH_IN_USE };
+
+		if (create_opts(f, &s, &shared, &err) < 0)
+			fail_msg("%s", err.msg);
+	}
 	vp_spec_clear(&s);
 
 	assert_int_equal(vp_domain_lookup(c, "lc", &dom, &err), 0);

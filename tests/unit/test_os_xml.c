@@ -17,6 +17,7 @@
 #include <libvirt/libvirt.h>
 
 #include "osinfo.h"
+#include "index.h"
 #include "cleanup.h"
 #include "golden.h"
 #include "create.h"
@@ -150,6 +151,40 @@ static void test_winxp(void **state)
 	check_os("winxp");
 }
 
+/* Every profile built into vprov (osinfo/db) resolves by its main short-id
+ * and yields a valid domain, pinned by tests/data/os-<short-id>.xml. Where
+ * another database has the same id, the golden file shows the entry that
+ * wins. */
+static void test_every_bundled_profile(void **state)
+{
+	size_t i, j, tested = 0;
+
+	(void)state;
+	assert_true(vp_osinfo_bundle_count > 0);
+	for (i = 0; i < vp_osinfo_bundle_count; i++) {
+		const char *text = vp_osinfo_bundle[i].text;
+		struct vp_os *list = NULL;
+		struct vp_error err = { 0 };
+		size_t n = 0;
+
+		if (vp_os_parse(text, strlen(text), vp_osinfo_bundle[i].path, "bundled", &list, &n,
+				&err) < 0)
+			fail_msg("osinfo/db/%s: %s", vp_osinfo_bundle[i].path, err.msg);
+		if (n == 0)
+			fail_msg("osinfo/db/%s has no <os>", vp_osinfo_bundle[i].path);
+		for (j = 0; j < n; j++) {
+			if (list[j].n_short_ids == 0)
+				fail_msg("%s (osinfo/db/%s) has no short-id", list[j].id,
+					 vp_osinfo_bundle[i].path);
+			check_os(list[j].short_ids[0]);
+			tested++;
+			vp_os_free(&list[j]);
+		}
+		free(list);
+	}
+	assert_int_equal(tested, vp_osinfo_bundle_count);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_fedora40),   cmocka_unit_test(test_win10),
 		cmocka_unit_test(test_winxp),
 		cmocka_unit_test(test_debian12_cloud_default),
+		cmocka_unit_test(test_every_bundled_profile),
 	};
 
 	vp_init();

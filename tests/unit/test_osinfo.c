@@ -155,7 +155,7 @@ static void test_legacy_devices(void **state)
 	assert_string_equal(l.machine, "pc");
 	assert_string_equal(l.dev.disk_bus, "ide");
 	assert_string_equal(l.dev.net_model, "e1000");
-	assert_string_equal(l.dev.usb_model, "piix3-uhci");
+	assert_string_equal(l.dev.usb_model, "ich9-ehci1");
 	assert_string_equal(l.dev.video_model, "vga");
 	assert_int_equal(l.dev.rng, VP_NO);
 	assert_int_equal(l.dev.balloon, VP_NO);
@@ -694,34 +694,187 @@ static void test_bundled_profiles(void **state)
 	xmlRelaxNGFree(schema);
 }
 
-/* A system profile with the id of a built-in one wins, and says what it hides. */
-static void test_bundled_never_shadows_system(void **state)
+/* Which definition of a built-in id wins, with the system database dated
+ * by VERSION as given (NULL: no VERSION file), a user directory (NULL:
+ * none), eager or lazy; the profile resolved is in *p. */
+struct prec_case {
+	const char *version;   /* the system's VERSION, NULL: none */
+	bool user;             /* a user-directory copy too */
+	bool lazy;
+	bool alias_only;       /* the system's copy has another id, the same short-id */
+};
+
+static void precedence_db(const char *tmp, const struct prec_case *c, struct vp_os_profile *p,
+			  char **sid_out)
+{
+	_cleanup_(freep) char *sys = vp_strdup_printf("%s/sys", tmp);
+	_cleanup_(freep) char *usr = vp_strdup_printf("%s/usr", tmp);
+	_cleanup_(freep) char *cache = vp_strdup_printf("%s/cache", tmp);
+	const char *rel = vp_osinfo_bundle[0].path; /* os/<vendor>/<name>.xml */
+	_cleanup_(freep) char *sysf = vp_strdup_printf("%s/%s", sys, rel);
+	_cleanup_(freep) char *usrf = vp_strdup_printf("%s/%s", usr, rel);
+	_cleanup_(freep) char *cmd = NULL;
+	_cleanup_(freep) char *text = NULL;
+	_cleanup_(freep) char *utext = NULL;
+	struct vp_osinfo_opts o = { .system_dir = sys, .user_dir = c->user ? usr : NULL,
+				    .cache_dir = cache, .lazy = c->lazy, .reporter = &counter };
+	struct vp_os *list = NULL;
+	struct vp_error err = { 0 };
+	struct vp_osinfo *db = NULL;
+	size_t n = 0, j;
+
+	assert_int_equal(vp_os_parse(vp_osinfo_bundle[0].text, strlen(vp_osinfo_bundle[0].text),
+				     rel, "bundled", &list, &n, &err), 0);
+	cmd = vp_strdup_printf("rm -rf '%s' '%s' '%s' && mkdir -p \"$(dirname '%s')\" \"$(dirname '%s')\"",
+			       sys, usr, cache, sysf, usrf);
+	assert_int_equal(system(cmd), 0);
+	text = one_os(c->alias_only ? "http://example.org/other/1" : list[0].id,
+		      c->alias_only ? list[0].short_ids[0] : "systemcopy", "3221225472");
+	write_file(sysf, text);
+	if (c->version) {
+		_cleanup_(freep) char *v = vp_strdup_printf("%s/VERSION", sys);
+
+		write_file(v, c->version);
+	}
+	if (c->user) {
+		utext = one_os(list[0].id, "usercopy", "5368709120");
+		write_file(usrf, utext);
+	}
+	assert_int_equal(vp_osinfo_open(&o, &db, NULL, &err), 0);
+	if (vp_osinfo_profile(db, c->alias_only ? list[0].short_ids[0] : list[0].id, "x86_64", p,
+			      &err) < 0)
+		fail_msg("%s", err.msg);
+	if (sid_out)
+		*sid_out = vp_strdup(list[0].short_ids[0]);
+	vp_osinfo_close(db);
+	for (j = 0; j < n; j++)
+		vp_os_free(&list[j]);
+	free(list);
+}
+
+/* Between the system database and the built-in profiles the newer wins,
+ * by the dates they carry; an undated system database wins; the user's
+ * directory always wins.  The same answers with and without the index. */
+static void test_precedence_by_date(void **state)
+{
+	_cleanup_(freep) char *tmp = mkdtemp_or_fail();
+	struct vp_os_profile p;
+	int lazy;
+
+	(void)state;
+	assert_true(vp_osinfo_bundle_count > 0);
+	assert_int_equal(strlen(vp_osinfo_bundle_version), 8);
+	for (lazy = 0; lazy < 2; lazy++) {
+		struct prec_case undated = { .lazy = lazy }, older = { .version = "20221203\n", .lazy = lazy };
+		struct prec_case newer = { .version = "29991231", .lazy = lazy };
+		struct prec_case user = { .version = "20221203", .user = true, .lazy = lazy };
+		struct prec_case user_new = { .version = "29991231", .user = true, .lazy = lazy };
+
+		/* no VERSION: the system's copy, as before dates were compared */
+		precedence_db(tmp, &undated, &p, NULL);
+		assert_string_equal(p.os->source, "system");
+		assert_int_equal(p.use.ram, 3 * VP_GiB);
+		assert_string_equal(p.shadowed_source, "bundled");
+		assert_non_null(strstr(p.shadowed, vp_osinfo_bundle[0].path));
+		assert_non_null(strstr(p.why, "no VERSION"));
+		vp_os_profile_clear(&p);
+
+		/* an older system database: the built-in copy wins */
+		precedence_db(tmp, &older, &p, NULL);
+		assert_string_equal(p.os->source, "bundled");
+		assert_string_equal(p.shadowed_source, "system");
+		assert_non_null(strstr(p.shadowed, "/sys/os/"));
+		assert_non_null(strstr(p.why, "are newer than the system database"));
+		assert_non_null(strstr(p.why, "2022-12-03"));
+		vp_os_profile_clear(&p);
+
+		/* a newer one: the system's copy */
+		precedence_db(tmp, &newer, &p, NULL);
+		assert_string_equal(p.os->source, "system");
+		assert_int_equal(p.use.ram, 3 * VP_GiB);
+		assert_string_equal(p.shadowed_source, "bundled");
+		assert_non_null(strstr(p.why, "2999-12-31) is newer than vprov's built-in profiles"));
+		vp_os_profile_clear(&p);
+
+		/* the user's directory beats both, old system or new */
+		precedence_db(tmp, &user, &p, NULL);
+		assert_string_equal(p.os->source, "user");
+		assert_int_equal(p.use.ram, 5 * VP_GiB);
+		assert_string_equal(p.shadowed_source, "bundled");
+		assert_non_null(strstr(p.why, "always wins"));
+		vp_os_profile_clear(&p);
+		precedence_db(tmp, &user_new, &p, NULL);
+		assert_string_equal(p.os->source, "user");
+		assert_string_equal(p.shadowed_source, "system");
+		vp_os_profile_clear(&p);
+	}
+	rm_rf(tmp);
+}
+
+/* A short-id that two databases give to different ids (ubuntu-lts-latest
+ * moving between releases) names the newer database's OS.  Needs the
+ * index (a lookup by an alias reads everything). */
+static void test_precedence_short_id(void **state)
+{
+	_cleanup_(freep) char *tmp = mkdtemp_or_fail();
+	_cleanup_(freep) char *sid = NULL;
+	struct vp_os_profile p;
+	struct prec_case older = { .version = "20221203", .alias_only = true };
+	struct prec_case newer = { .version = "29991231", .alias_only = true };
+
+	(void)state;
+	precedence_db(tmp, &older, &p, &sid);
+	assert_string_equal(p.os->source, "bundled");
+	assert_string_equal(p.os->short_ids[0], sid);
+	assert_null(p.shadowed); /* another id: nothing replaced */
+	vp_os_profile_clear(&p);
+	precedence_db(tmp, &newer, &p, NULL);
+	assert_string_equal(p.os->source, "system");
+	assert_string_equal(p.os->id, "http://example.org/other/1");
+	vp_os_profile_clear(&p);
+	rm_rf(tmp);
+}
+
+/* A new VERSION (the distribution's osinfo-db upgraded) rebuilds the
+ * index and turns the choice, with no file of the database changed. */
+static void test_precedence_version_change(void **state)
 {
 	_cleanup_(freep) char *tmp = mkdtemp_or_fail();
 	_cleanup_(freep) char *sys = vp_strdup_printf("%s/sys", tmp);
 	_cleanup_(freep) char *os = vp_strdup_printf("%s/sys/os", tmp);
-	_cleanup_(freep) char *f = vp_strdup_printf("%s/newer.xml", os);
+	_cleanup_(freep) char *cache = vp_strdup_printf("%s/cache", tmp);
+	_cleanup_(freep) char *v = vp_strdup_printf("%s/VERSION", sys);
+	_cleanup_(freep) char *f = vp_strdup_printf("%s/copy.xml", os);
+	_cleanup_(freep) char *text = NULL;
 	struct vp_os *list = NULL;
 	struct vp_os_profile p;
 	struct vp_error err = { 0 };
 	struct vp_osinfo *db;
-	_cleanup_(freep) char *text = NULL;
+	bool rebuilt;
 	size_t n = 0, j;
 
 	(void)state;
-	assert_true(vp_osinfo_bundle_count > 0);
 	assert_int_equal(vp_os_parse(vp_osinfo_bundle[0].text, strlen(vp_osinfo_bundle[0].text),
 				     vp_osinfo_bundle[0].path, "bundled", &list, &n, &err), 0);
 	assert_int_equal(mkdir(sys, 0755), 0);
 	assert_int_equal(mkdir(os, 0755), 0);
 	text = one_os(list[0].id, "systemcopy", "3221225472");
 	write_file(f, text);
-	db = open_db(sys, NULL, NULL, true, NULL);
+	write_file(v, "20221203");
+	db = open_db(sys, NULL, cache, true, &rebuilt);
+	assert_true(rebuilt);
+	profile(db, list[0].id, "x86_64", &p);
+	assert_string_equal(p.os->source, "bundled");
+	vp_os_profile_clear(&p);
+	vp_osinfo_close(db);
+	db = open_db(sys, NULL, cache, true, &rebuilt);
+	assert_false(rebuilt); /* nothing changed: the cached index serves */
+	vp_osinfo_close(db);
+	write_file(v, "29991231");
+	db = open_db(sys, NULL, cache, true, &rebuilt);
+	assert_true(rebuilt);
 	profile(db, list[0].id, "x86_64", &p);
 	assert_string_equal(p.os->source, "system");
-	assert_int_equal(p.use.ram, 3 * VP_GiB);
-	assert_non_null(p.shadowed);
-	assert_non_null(strstr(p.shadowed, vp_osinfo_bundle[0].path));
 	vp_os_profile_clear(&p);
 	vp_osinfo_close(db);
 	for (j = 0; j < n; j++)
@@ -746,7 +899,9 @@ int main(void)
 		cmocka_unit_test(test_fuzz_parser),
 		cmocka_unit_test(test_system_database), cmocka_unit_test(test_line_pick),
 		cmocka_unit_test(test_bundled_profiles),
-		cmocka_unit_test(test_bundled_never_shadows_system),
+		cmocka_unit_test(test_precedence_by_date),
+		cmocka_unit_test(test_precedence_short_id),
+		cmocka_unit_test(test_precedence_version_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

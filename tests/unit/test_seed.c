@@ -247,6 +247,7 @@ static void test_instance_id(void **state)
 	expr = vp_strdup_printf("d == {'instance-id': '%s', 'local-hostname': 'my-vm-1'}",
 				a.instance_id);
 	check_py(a.meta_data, expr);
+	assert_true(a.password_expires);
 	check_py(a.user_data, "d['hostname'] == 'my-vm-1' and d['chpasswd']['expire'] is True "
 			      "and 'runcmd' not in d and 'users' not in d");
 	o.instance_id = "fixed-1";
@@ -274,9 +275,12 @@ static void test_bare(void **state)
 		setenv("HOME", old, 1);
 	assert_true(s.defaulted);
 	assert_non_null(s.generated_password);
+	assert_false(s.password_expires);
 	assert_int_equal(check_hashes(s.user_data, s.generated_password), 1);
 	assert_null(strstr(s.user_data, "PRIVATE"));
-	check_py(s.user_data, "d['chpasswd']['expire'] is True and "
+	/* root gets a key: the password does not expire (sshd would refuse
+	 * key logins that run a command) */
+	check_py(s.user_data, "d['chpasswd']['expire'] is False and "
 			      "d['runcmd'] == [['touch', '/etc/cloud/cloud-init.disabled']] and "
 			      "d['users'][1]['ssh_authorized_keys'] == ['" KEY_HOME "'] and "
 			      "d['hostname'] == 'bare'");

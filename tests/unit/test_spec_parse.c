@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "spec.h"
+#include "spec_int.h"
 #include "units.h"
 
 static void expect_error(int (*fn)(struct vp_domain_spec *, const char *, struct vp_error *),
@@ -220,6 +221,188 @@ static void test_graphics(void **state)
 	expect_error(vp_spec_parse_graphics, "listen=127.0.0.1", "none, vnc or spice");
 }
 
+/* ---- virt-install's comma rule for free-text values ---------------------- */
+
+static bool join_known(const struct kv *kv, void *opaque)
+{
+	const char *const *keys = opaque;
+
+	return kv->key ? vp_one_of(kv->key, keys) : !strcmp(kv->value, "hd");
+}
+
+/* arg split, joined with free-text keys ft; the result as "k=v|v|..." */
+static void expect_joined(const char *arg, const char *const *ft, const char *want)
+{
+	static const char *const keys[] = { "kernel", "kernel_args", "initrd", NULL };
+	struct kvlist l;
+	struct vp_error err = { 0 };
+	char got[256] = "";
+	size_t i;
+
+	assert_int_equal(vp_kv_split(arg, "--test", &l, &err), 0);
+	vp_kv_join_free_text(&l, join_known, (void *)keys, ft);
+	for (i = 0; i < l.n; i++) {
+		if (i)
+			strcat(got, "|");
+		if (l.items[i].key) {
+			strcat(got, l.items[i].key);
+			strcat(got, "=");
+		}
+		strcat(got, l.items[i].value);
+	}
+	if (strcmp(got, want))
+		fail_msg("'%s' joined to '%s', wanted '%s'", arg, got, want);
+	vp_kvlist_clear(&l);
+}
+
+static void test_join_free_text(void **state)
+{
+	static const char *const ka[] = { "kernel_args", NULL };
+	static const char *const bare[] = { "", NULL };
+	static const char *const none[] = { NULL };
+
+	(void)state;
+	/* the shell took the quotes: the pieces go back into the value */
+	expect_joined("kernel=/k,kernel_args=console=ttyS0,115200n8 quiet", ka,
+		      "kernel=/k|kernel_args=console=ttyS0,115200n8 quiet");
+	/* an unknown KEY=VALUE piece too, and several in a row */
+	expect_joined("kernel_args=a,root=/dev/vda1,ro,initrd=/i", ka,
+		      "kernel_args=a,root=/dev/vda1,ro|initrd=/i");
+	/* a known sub-option or bare item ends the value */
+	expect_joined("kernel_args=a,b,hd,c", ka, "kernel_args=a,b|hd|c");
+	expect_joined("kernel_args=a,kernel=/k,b", ka, "kernel_args=a|kernel=/k|b");
+	/* only after a free-text key: elsewhere an unknown piece stays, to be refused */
+	expect_joined("kernel=/k,b,kernel_args=x", ka, "kernel=/k|b|kernel_args=x");
+	expect_joined("bogus=1,kernel_args=a,c", ka, "bogus=1|kernel_args=a,c");
+	expect_joined("kernel_args=a,b", none, "kernel_args=a|b");
+	/* "" is the bare positional value */
+	expect_joined("http://h/a,b,kernel=k,initrd=i", bare, "http://h/a,b|kernel=k|initrd=i");
+	expect_joined("kernel=k,x,y", bare, "kernel=k|x|y");
+	/* ",," and quotes are the tokenizer's: unchanged */
+	expect_joined("kernel_args='a,b',c,,d", ka, "kernel_args=a,b,c,d");
+	/* an empty value takes pieces too */
+	expect_joined("kernel_args=,x", ka, "kernel_args=,x");
+}
+
+/* --memory, --vcpus, --cpu, --iothreads: virt-install's names, old and new */
+static void test_machine(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_memory(&s, "2G", &err), 0);
+	assert_int_equal(s.memory, 2048ULL << 20);
+	assert_int_equal(s.mach.mem_current, 0);
+	/* maxmemory is <memory>; the count is then the balloon's start */
+	assert_int_equal(vp_spec_parse_memory(&s, "1024,maxmemory=4096", &err), 0);
+	assert_int_equal(s.memory, 4096ULL << 20);
+	assert_int_equal(s.mach.mem_current, 1024ULL << 20);
+	assert_int_equal(vp_spec_parse_memory(&s, "memory=2G,currentMemory=1G", &err), 0);
+	assert_int_equal(s.memory, 2048ULL << 20);
+	assert_int_equal(s.mach.mem_current, 1024ULL << 20);
+	assert_int_equal(vp_spec_parse_memory(&s, "1024,hotplugmemorymax=8G,hotplugmemoryslots=4", &err), 0);
+	assert_int_equal(s.mach.mem_hotplug, 8192ULL << 20);
+	assert_int_equal(s.mach.mem_slots, 4);
+	vp_spec_clear(&s);
+	/* only sub-options: the memory stays unsaid (a profile's shows through) */
+	assert_int_equal(vp_spec_parse_memory(&s, "maxMemory=8G,maxMemory.slots=2", &err), 0);
+	assert_int_equal(s.memory, 0);
+	assert_int_equal(s.mach.mem_hotplug, 8192ULL << 20);
+	vp_spec_clear(&s);
+	expect_error(vp_spec_parse_memory, "1024,maxmemory.slots=16", "maxMemory.slots");
+	expect_error(vp_spec_parse_memory, "memory=2048,currentMemory=4096", "more than the maximum");
+	expect_error(vp_spec_parse_memory, "4096,maxMemory=2048", "less than the memory");
+	expect_error(vp_spec_parse_memory, "1024,maxMemory.slots=2", "needs maxMemory");
+	expect_error(vp_spec_parse_memory, "1024,memory=2048", "'memory' is given twice");
+	expect_error(vp_spec_parse_memory, "1024,maxMemory=4G,hotplugmemorymax=4G", "one setting");
+
+	/* --vcpus: maxvcpus is <vcpu>, the count its current= */
+	assert_int_equal(vp_spec_parse_vcpus(&s, "2,maxvcpus=8,cpuset=0-3,6,placement=static", &err), 0);
+	assert_int_equal(s.vcpus, 2);
+	assert_int_equal(s.mach.vcpus_max, 8);
+	assert_string_equal(s.mach.vcpu_cpuset, "0-3,6");
+	assert_string_equal(s.mach.vcpu_placement, "static");
+	assert_int_equal(vp_spec_parse_vcpus(&s, "vcpu.current=2,vcpu=4", &err), 0);
+	assert_int_equal(s.vcpus, 2);
+	assert_int_equal(s.mach.vcpus_max, 4);
+	vp_spec_clear(&s);
+	expect_error(vp_spec_parse_vcpus, "8,maxvcpus=4", "more vCPUs running");
+	expect_error(vp_spec_parse_vcpus, "4,sockets=0", "--vcpus sockets");
+	expect_error(vp_spec_parse_vcpus, "4,cpuset=a-b", "host CPUs");
+	expect_error(vp_spec_parse_vcpus, "4,bogus=1", "unknown --vcpus option 'bogus'");
+
+	/* topology: virt-install's fill order (cores, sockets, dies 1, threads) */
+	{
+		static const struct { const char *arg; unsigned v, s, d, c, t; } tc[] = {
+			{ "4,sockets=2", 4, 2, 1, 2, 1 },
+			{ "4,cores=2", 4, 2, 1, 2, 1 },
+			{ "4,threads=2", 4, 1, 1, 2, 2 },
+			{ "sockets=2,cores=2", 4, 2, 1, 2, 1 },
+			{ "sockets=2,cores=2,threads=2", 8, 2, 1, 2, 2 },
+			{ "cores=4", 4, 1, 1, 4, 1 },
+			{ "4,dies=2,sockets=1,cores=2", 4, 1, 2, 2, 1 },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
+			assert_int_equal(vp_spec_parse_vcpus(&s, tc[i].arg, &err), 0);
+			if (vp_spec_topology_fill(&s, &err) < 0)
+				fail_msg("%s: %s", tc[i].arg, err.msg);
+			assert_int_equal(s.vcpus, tc[i].v);
+			assert_int_equal(s.mach.sockets, tc[i].s);
+			assert_int_equal(s.mach.dies, tc[i].d);
+			assert_int_equal(s.mach.cores, tc[i].c);
+			assert_int_equal(s.mach.threads, tc[i].t);
+			vp_spec_clear(&s);
+		}
+	}
+	assert_int_equal(vp_spec_parse_vcpus(&s, "4,maxvcpus=8,sockets=2", &err), 0);
+	assert_int_equal(vp_spec_topology_fill(&s, &err), 0);
+	assert_int_equal(s.mach.cores, 4); /* the maximum counts */
+	vp_spec_clear(&s);
+	assert_int_equal(vp_spec_parse_vcpus(&s, "4,sockets=3", &err), 0);
+	assert_int_equal(vp_spec_topology_fill(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "not the 4 asked for"));
+	vp_spec_clear(&s);
+
+	/* --cpu */
+	assert_int_equal(vp_spec_parse_cpu(&s, "Skylake-Client,+vmx,-hle,require=pcid,disable=x2apic,"
+					       "forbid=aes,optional=avx,force=sse,check=partial", &err), 0);
+	assert_string_equal(s.mach.cpu_mode, "custom");
+	assert_string_equal(s.mach.cpu_match, "exact");
+	assert_string_equal(s.mach.cpu_model, "Skylake-Client");
+	assert_int_equal(s.mach.n_cpu_features, 7);
+	assert_string_equal(s.mach.cpu_features[0], "force:sse");
+	assert_string_equal(s.mach.cpu_features[1], "force:vmx");
+	assert_string_equal(s.mach.cpu_features[2], "require:pcid");
+	assert_string_equal(s.mach.cpu_features[3], "optional:avx");
+	assert_string_equal(s.mach.cpu_features[4], "disable:x2apic");
+	assert_string_equal(s.mach.cpu_features[5], "disable:hle");
+	assert_string_equal(s.mach.cpu_features[6], "forbid:aes");
+	assert_int_equal(vp_spec_parse_cpu(&s, "host-copy", &err), 0);
+	assert_string_equal(s.mach.cpu_mode, "host-model");
+	assert_null(s.mach.cpu_model);
+	assert_int_equal(s.mach.n_cpu_features, 0);
+	assert_int_equal(vp_spec_parse_cpu(&s, "host-passthrough,migratable=off,cache.mode=passthrough,"
+					       "topology.sockets=2", &err), 0);
+	assert_int_equal(s.mach.cpu_migratable, VP_NO);
+	assert_int_equal(s.mach.sockets, 2);
+	vp_spec_clear(&s);
+	expect_error(vp_spec_parse_cpu, "mode=custom", "needs a model");
+	expect_error(vp_spec_parse_cpu, "host-model,mode=host-passthrough", "contradict");
+	expect_error(vp_spec_parse_cpu, "Haswell,match=loose", "exact, minimum or strict");
+	expect_error(vp_spec_parse_cpu, "Haswell,+vmx,disable=vmx", "given twice");
+	expect_error(vp_spec_parse_cpu, "Has<well", "invalid --cpu model");
+	expect_error(vp_spec_parse_cpu, "Haswell,sockets=2", "unknown --cpu option 'sockets'");
+
+	assert_int_equal(vp_spec_parse_iothreads(&s, "4", &err), 0);
+	assert_int_equal(s.mach.iothreads, 4);
+	vp_spec_clear(&s);
+	expect_error(vp_spec_parse_iothreads, "0", "--iothreads");
+	expect_error(vp_spec_parse_iothreads, "2,iothreadids.iothread0.id=1", "number of I/O threads");
+}
+
 static void test_boot(void **state)
 {
 	struct vp_domain_spec s = { 0 };
@@ -241,6 +424,13 @@ static void test_boot(void **state)
 	assert_string_equal(s.boot.cmdline, "console=ttyS0,115200n8 root=/dev/vda1");
 	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k,kernel_args=a=b c='d'", &err), 0);
 	assert_string_equal(s.boot.cmdline, "a=b c=d");
+	/* the shell ate the quotes: the pieces that are no sub-option are the value's */
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k,kernel_args=console=ttyS0,115200n8 quiet,hd", &err), 0);
+	assert_string_equal(s.boot.cmdline, "console=ttyS0,115200n8 quiet");
+	assert_string_equal(s.boot.devs[0], "hd");
+	assert_int_equal(vp_spec_parse_boot(&s, "cmdline=a,root=/dev/vda1,ro,initrd=/i", &err), 0);
+	assert_string_equal(s.boot.cmdline, "a,root=/dev/vda1,ro");
+	assert_string_equal(s.boot.initrd, "/i");
 	vp_spec_clear(&s);
 	expect_error(vp_spec_parse_boot, "floppydisk", "invalid --boot item");
 	expect_error(vp_spec_parse_boot, "hd,hd", "twice");
@@ -248,7 +438,60 @@ static void test_boot(void **state)
 	expect_error(vp_spec_parse_boot, "kernel_args=quiet", "need kernel=");
 	expect_error(vp_spec_parse_boot, "kernel=", "needs a value");
 	expect_error(vp_spec_parse_boot, "firmware=coreboot", "efi or bios");
-	expect_error(vp_spec_parse_boot, "menu=on", "unknown --boot option 'menu'");
+	expect_error(vp_spec_parse_boot, "bogus=on", "unknown --boot option 'bogus'");
+	expect_error(vp_spec_parse_boot, "init=/sbin/init", "container");
+	expect_error(vp_spec_parse_boot, "loader.type=flash", "rom or pflash");
+	expect_error(vp_spec_parse_boot, "menu=on,bootmenu.enable=off", "one setting");
+	expect_error(vp_spec_parse_boot, "firmware=efi,firmware.feature0.name=secure-boot",
+		     "needs both");
+	expect_error(vp_spec_parse_boot, "bootmenu.timeout=70000", "--boot bootmenu.timeout");
+}
+
+/* --boot's firmware and BIOS sub-options, virt-install's names and aliases */
+static void test_boot_firmware(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_boot(&s,
+		"menu=on,bootmenu.timeout=3000,bios.useserial=off,rebootTimeout=-1,"
+		"firmware=efi,firmware.feature1.name=enrolled-keys,firmware.feature1.enabled=no,"
+		"firmware.feature0.enabled=yes,firmware.feature0.name=secure-boot,smbios_mode=host",
+		&err), 0);
+	assert_int_equal(s.mach.n_fw_features, 2);
+	assert_string_equal(s.mach.fw_features[0], "secure-boot:yes");
+	assert_string_equal(s.mach.fw_features[1], "enrolled-keys:no");
+	/* a loader names the firmware the features would have libvirt pick */
+	assert_int_equal(vp_spec_parse_boot(&s, "loader=/l.fd,firmware.feature0.name=secure-boot,"
+					       "firmware.feature0.enabled=yes", &err), -1);
+	assert_non_null(strstr(err.msg, "give one"));
+	vp_strings_free(s.mach.fw_features, s.mach.n_fw_features);
+	s.mach.fw_features = NULL;
+	s.mach.n_fw_features = 0;
+	assert_int_equal(vp_spec_parse_boot(&s,
+		"loader=/l.fd,loader_ro=yes,loader_type=pflash,loader.secure=no,nvram=/n.fd,nvram_template=/t.fd",
+		&err), 0);
+	assert_int_equal(s.mach.bootmenu, VP_YES);
+	assert_string_equal(s.mach.bootmenu_timeout, "3000");
+	assert_int_equal(s.mach.useserial, VP_NO);
+	assert_string_equal(s.mach.reboot_timeout, "-1");
+	assert_string_equal(s.mach.loader, "/l.fd");
+	assert_int_equal(s.mach.loader_ro, VP_YES);
+	assert_string_equal(s.mach.loader_type, "pflash");
+	assert_int_equal(s.mach.loader_secure, VP_NO);
+	assert_string_equal(s.mach.nvram, "/n.fd");
+	assert_string_equal(s.mach.nvram_template, "/t.fd");
+	assert_int_equal(s.boot.uefi, VP_YES);
+	assert_string_equal(s.mach.smbios_mode, "host");
+	/* a later --boot keeps what it does not say */
+	assert_int_equal(vp_spec_parse_boot(&s, "useserial=on", &err), 0);
+	assert_int_equal(s.mach.useserial, VP_YES);
+	assert_string_equal(s.mach.loader, "/l.fd");
+	/* a failing --boot changes nothing */
+	assert_int_equal(vp_spec_parse_boot(&s, "loader=/x.fd,loader.type=bogus", &err), -1);
+	assert_string_equal(s.mach.loader, "/l.fd");
+	vp_spec_clear(&s);
 }
 
 /* A sub-option given twice is refused, whichever spelling it came in;
@@ -269,11 +512,19 @@ static void test_install_options(void **state)
 	/* a URL with a query string is still one location */
 	assert_int_equal(vp_spec_parse_location(&s, "http://h/tree?arch=x86_64", &err), 0);
 	assert_string_equal(s.install.location, "http://h/tree?arch=x86_64");
+	/* a comma in it, undoubled (virt-install's rule) */
+	assert_int_equal(vp_spec_parse_location(&s, "/srv/a,b,kernel=k,initrd=i,j", &err), 0);
+	assert_string_equal(s.install.location, "/srv/a,b");
+	assert_string_equal(s.install.initrd_hint, "i,j");
 	expect_error(vp_spec_parse_location, "/srv/tree,kernel=/boot/vmlinuz,initrd=i", "inside the tree");
 	expect_error(vp_spec_parse_location, "/srv/tree,kernel=../../etc/passwd,initrd=i", "stay inside the tree");
 	expect_error(vp_spec_parse_location, "/srv/tree,kernel=k", "both kernel= and initrd=");
 	expect_error(vp_spec_parse_location, "/srv/tree,kernel=k,kernel=k2,initrd=i", "twice");
-	expect_error(vp_spec_parse_location, "/srv/tree,menu=on", "unknown --location option 'menu'");
+	/* after a location, an unknown piece is part of it (virt-install's
+	 * comma rule); after kernel= it is too; first, it is refused */
+	assert_int_equal(vp_spec_parse_location(&s, "/srv/tree,menu=on", &err), 0);
+	assert_string_equal(s.install.location, "/srv/tree,menu=on");
+	expect_error(vp_spec_parse_location, "menu=on,kernel=k,initrd=i", "write ',' in it as ',,'");
 	expect_error(vp_spec_parse_location, "", "needs a value");
 
 	assert_int_equal(vp_spec_parse_install(&s, "debian12", &err), 0);
@@ -521,16 +772,277 @@ static void test_names(void **state)
 	assert_non_null(strstr(err.msg, "64"));
 }
 
+/* virt-install's --file/--file-size/--nonsparse: paired in order, a size
+ * without a path a new disk of its own; nothing beside --disk none */
+static void test_file_disks(void **state)
+{
+	const char *paths[] = { "/p/a.qcow2", "/p/b.img" }, *sizes[] = { "3", "1.5" };
+	const char *one_size[] = { "4" }, *bad_size[] = { "0" }, *rel[] = { "a.img" };
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	/* two paths, one size: the size goes with the first */
+	assert_int_equal(vp_spec_parse_file_disks(&s, paths, 2, sizes, 1, false, &err), 0);
+	assert_int_equal(s.n_disks, 2);
+	assert_string_equal(s.disks[0].path, "/p/a.qcow2");
+	assert_int_equal(s.disks[0].size, 3 * VP_GiB);
+	assert_string_equal(s.disks[1].path, "/p/b.img");
+	assert_int_equal(s.disks[1].size, 0);
+	assert_int_equal(s.disks[0].sparse, VP_UNSET);
+	vp_spec_clear(&s);
+	memset(&s, 0, sizeof(s));
+	/* two of each, fully allocated; a fraction of a GiB as virt-install takes it */
+	assert_int_equal(vp_spec_parse_file_disks(&s, paths, 2, sizes, 2, true, &err), 0);
+	assert_int_equal(s.disks[1].size, 3 * VP_GiB / 2);
+	assert_int_equal(s.disks[0].sparse, VP_NO);
+	assert_int_equal(s.disks[1].sparse, VP_NO);
+	vp_spec_clear(&s);
+	memset(&s, 0, sizeof(s));
+	/* a size alone: a new disk where the defaults put it */
+	assert_int_equal(vp_spec_parse_file_disks(&s, NULL, 0, one_size, 1, false, &err), 0);
+	assert_int_equal(s.n_disks, 1);
+	assert_null(s.disks[0].path);
+	assert_int_equal(s.disks[0].size, 4 * VP_GiB);
+	vp_spec_clear(&s);
+	memset(&s, 0, sizeof(s));
+	/* --nonsparse alone makes no disk (virt-install's way) */
+	assert_int_equal(vp_spec_parse_file_disks(&s, NULL, 0, NULL, 0, true, &err), 0);
+	assert_int_equal(s.n_disks, 0);
+	assert_false(s.disks_set);
+	/* errors: one sentence naming the option, no disk added */
+	assert_int_equal(vp_spec_parse_file_disks(&s, paths, 1, bad_size, 1, false, &err), -1);
+	assert_non_null(strstr(err.msg, "--file-size '0'"));
+	assert_int_equal(s.n_disks, 0);
+	assert_int_equal(vp_spec_parse_file_disks(&s, rel, 1, NULL, 0, false, &err), -1);
+	assert_non_null(strstr(err.msg, "--file 'a.img' must be an absolute path"));
+	assert_int_equal(vp_spec_parse_disk(&s, "none", &err), 0);
+	assert_int_equal(vp_spec_parse_file_disks(&s, paths, 1, NULL, 0, false, &err), -1);
+	assert_non_null(strstr(err.msg, "--nodisks"));
+	assert_int_equal(s.n_disks, 0);
+	vp_spec_clear(&s);
+}
+
+/* --disk: virt-install's further sub-options, their older names, perms= */
+static void test_disk_more(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	const struct vp_disk_spec *d;
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_disk(&s,
+		"size=1,driver.type=raw,perms=sh,driver.cache=none,driver.io=native,driver.discard=unmap,"
+		"driver.detect_zeroes=unmap,driver.error_policy=stop,driver.queues=4,boot.order=3,"
+		"serial=S 1,wwn=5000c50015ea71ac,target.dev=vdc,driver.name=qemu", &err), 0);
+	d = &s.disks[0];
+	assert_string_equal(d->format, "raw");
+	assert_int_equal(d->shareable, VP_YES);
+	assert_int_equal(d->readonly, VP_UNSET);
+	assert_string_equal(d->cache, "none");
+	assert_string_equal(d->io, "native");
+	assert_string_equal(d->discard, "unmap");
+	assert_string_equal(d->detect_zeroes, "unmap");
+	assert_string_equal(d->error_policy, "stop");
+	assert_int_equal(d->queues, 4);
+	assert_int_equal(d->boot_order, 3);
+	assert_string_equal(d->serial, "S 1");
+	assert_string_equal(d->wwn, "5000c50015ea71ac");
+	assert_string_equal(d->target_dev, "vdc");
+	assert_string_equal(d->driver_name, "qemu");
+	/* the older names go to the same fields */
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,perms=ro,io=threads,discard=ignore,"
+		"detect_zeroes=off,error_policy=report,boot_order=1,target=sdb,bus=scsi,cache=unsafe", &err), 0);
+	d = &s.disks[1];
+	assert_int_equal(d->readonly, VP_YES);
+	assert_string_equal(d->io, "threads");
+	assert_string_equal(d->discard, "ignore");
+	assert_string_equal(d->detect_zeroes, "off");
+	assert_string_equal(d->error_policy, "report");
+	assert_int_equal(d->boot_order, 1);
+	assert_string_equal(d->target_dev, "sdb");
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,perms=rw,target.bus=sata", &err), 0);
+	assert_int_equal(s.disks[2].readonly, VP_NO);
+	assert_string_equal(s.disks[2].bus, "sata");
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,device=floppy,format=raw", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,device=lun,bus=scsi", &err), 0);
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_disk, "size=1,perms=xx", "invalid --disk perms 'xx'");
+	expect_error(vp_spec_parse_disk, "size=1,perms=ro,readonly=on", "'perms' and 'readonly' are one setting");
+	expect_error(vp_spec_parse_disk, "size=1,perms=sh,shareable=on", "one setting");
+	expect_error(vp_spec_parse_disk, "size=1,cache=none,driver.cache=none", "'cache' and 'driver.cache' are one setting");
+	expect_error(vp_spec_parse_disk, "size=1,format=raw,driver.type=raw", "one setting");
+	expect_error(vp_spec_parse_disk, "size=1,bus=sata,target.bus=sata", "one setting");
+	expect_error(vp_spec_parse_disk, "size=1,io=aio", "invalid --disk io 'aio': use native, threads or io_uring");
+	expect_error(vp_spec_parse_disk, "size=1,driver.discard=on", "use unmap or ignore");
+	expect_error(vp_spec_parse_disk, "size=1,detect_zeroes=yes", "use off, on or unmap");
+	expect_error(vp_spec_parse_disk, "size=1,error_policy=retry", "use stop, report, ignore or enospace");
+	expect_error(vp_spec_parse_disk, "size=1,driver.name=tap", "driver.name");
+	expect_error(vp_spec_parse_disk, "size=1,driver.queues=1025", "driver.queues");
+	expect_error(vp_spec_parse_disk, "size=1,driver.iothread=1", "--iothreads");
+	expect_error(vp_spec_parse_disk, "size=1,boot.order=0", "boot.order");
+	expect_error(vp_spec_parse_disk, "size=1,serial=a;b", "serial");
+	expect_error(vp_spec_parse_disk, "size=1,wwn=0x5000c50015ea71a", "16 hex digits");
+	expect_error(vp_spec_parse_disk, "size=1,wwn=5000c50015ea71ag", "16 hex digits");
+	expect_error(vp_spec_parse_disk, "size=1,target.dev=vd", "target.dev");
+	expect_error(vp_spec_parse_disk, "size=1,target.dev=vda1", "target.dev");
+	expect_error(vp_spec_parse_disk, "size=1,target.dev=xvda", "target.dev");
+	expect_error(vp_spec_parse_disk, "size=1,device=floppy,bus=virtio", "bus fdc");
+	expect_error(vp_spec_parse_disk, "size=1,bus=fdc", "device=floppy");
+	expect_error(vp_spec_parse_disk, "size=1,device=lun,bus=virtio", "bus=scsi");
+	expect_error(vp_spec_parse_disk, "size=1,format=qcow2,shareable=on", "format=raw");
+	expect_error(vp_spec_parse_disk, "size=1,speed=9", "unknown --disk option 'speed'");
+}
+
+/* --disk: network disks by URL and by source.*, and what they refuse */
+static void test_disk_network(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	const struct vp_disk_spec *d;
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_disk(&s, "nbd://127.0.0.1:10809/exp", &err), 0);
+	d = &s.disks[0];
+	assert_string_equal(d->net_protocol, "nbd");
+	assert_string_equal(d->net_host, "127.0.0.1");
+	assert_int_equal(d->net_port, 10809);
+	assert_string_equal(d->net_name, "exp");
+	assert_null(d->path);
+	assert_int_equal(vp_spec_parse_disk(&s, "path=iscsi://[fd00::2]/iqn.2013-06.com.example:t/1,device=lun,bus=scsi", &err), 0);
+	d = &s.disks[1];
+	assert_string_equal(d->net_protocol, "iscsi");
+	assert_string_equal(d->net_host, "fd00::2");
+	assert_int_equal(d->net_port, 0);
+	assert_string_equal(d->net_name, "iqn.2013-06.com.example:t/1");
+	assert_int_equal(vp_spec_parse_disk(&s, "nbd://nbd.example.com", &err), 0);
+	assert_null(s.disks[2].net_name); /* nbd's default export */
+	assert_int_equal(vp_spec_parse_disk(&s, "source.protocol=rbd,source.name=pool/img", &err), 0);
+	assert_null(s.disks[3].net_host); /* rbd: the monitors of ceph.conf */
+	assert_int_equal(vp_spec_parse_disk(&s, "source.protocol=nbd,source.host.name=h1,source.host.port=10809,source.name=e,format=qcow2", &err), 0);
+	assert_string_equal(s.disks[4].format, "qcow2");
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_disk, "nbd://h/e,size=1", "a network disk is not a volume");
+	expect_error(vp_spec_parse_disk, "nbd://h/e,pool=default", "a network disk is not a volume");
+	expect_error(vp_spec_parse_disk, "nbd://h/e,sparse=no", "a network disk is not a volume");
+	expect_error(vp_spec_parse_disk, "nbd://h/e,source.host.port=1", "URL or as source.protocol=");
+	expect_error(vp_spec_parse_disk, "nbd://h/e,source.protocol=nbd", "URL or as source.protocol=");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,path=/x/y", "a network disk is not a volume");
+	expect_error(vp_spec_parse_disk, "source.name=e,source.host.name=h", "add source.protocol=");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.name=e", "source.host.name=");
+	expect_error(vp_spec_parse_disk, "source.protocol=rbd,source.host.port=6789,source.name=p/i", "needs source.host.name=");
+	expect_error(vp_spec_parse_disk, "iscsi://127.0.0.1", "IQN/LUN");
+	expect_error(vp_spec_parse_disk, "sheepdog://h/v", "protocol");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e", "protocol");
+	expect_error(vp_spec_parse_disk, "nbd://h:0/e", "source.host.port");
+	expect_error(vp_spec_parse_disk, "nbd://h:x/e", "source.host.port");
+	expect_error(vp_spec_parse_disk, "nbd://:10809/e", "PROTOCOL://HOST");
+	expect_error(vp_spec_parse_disk, "nbd://[::1/e", "[ADDRESS]");
+	expect_error(vp_spec_parse_disk, "nbd://a_b/e", "host name");
+	expect_error(vp_spec_parse_disk, "rbd://u@mon/p/i", "auth");
+	expect_error(vp_spec_parse_disk, "http://h/x?y=1", "query");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.host.name=-h", "host name");
+}
+
+/* --network: virt-install's further sub-options and kinds */
+static void test_network_more(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	const struct vp_net_spec *n;
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_network(&s,
+		"type=direct,source=eth0,source.mode=passthrough,mtu.size=9000,link.state=on,"
+		"driver.name=vhost,driver.queues=8,boot.order=2,trustGuestRxFilters=yes,"
+		"virtualport.type=802.1Qbg,virtualport.parameters.managerid=1,"
+		"virtualport.parameters.typeid=2,virtualport.parameters.typeidversion=3,"
+		"virtualport.parameters.instanceid=09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f,"
+		"rom.bar=off,rom.file=/x.rom,mac.address=52:54:00:00:00:01,model.type=virtio", &err), 0);
+	n = &s.nets[0];
+	assert_string_equal(n->type, "direct");
+	assert_string_equal(n->source, "eth0");
+	assert_string_equal(n->source_mode, "passthrough");
+	assert_int_equal(n->mtu, 9000);
+	assert_string_equal(n->link_state, "up");
+	assert_string_equal(n->driver_name, "vhost");
+	assert_int_equal(n->queues, 8);
+	assert_int_equal(n->boot_order, 2);
+	assert_int_equal(n->trust_rx, VP_YES);
+	assert_string_equal(n->vport_type, "802.1Qbg");
+	assert_string_equal(n->vport_typeid, "2");
+	assert_int_equal(n->rom_bar, VP_NO);
+	assert_string_equal(n->rom_file, "/x.rom");
+	assert_string_equal(n->mac, "52:54:00:00:00:01");
+	assert_string_equal(n->model, "virtio");
+	assert_int_equal(vp_spec_parse_network(&s, "default", &err), 0);
+	assert_string_equal(s.nets[1].type, "default");
+	assert_null(s.nets[1].source);
+	assert_int_equal(vp_spec_parse_network(&s, "type=default,model=e1000", &err), 0);
+	assert_int_equal(vp_spec_parse_network(&s, "network=lab,source.portgroup=pg1,filterref.filter=clean-traffic,target.dev=tap-a", &err), 0);
+	n = &s.nets[3];
+	assert_string_equal(n->type, "network");
+	assert_string_equal(n->source, "lab");
+	assert_string_equal(n->portgroup, "pg1");
+	assert_string_equal(n->filterref, "clean-traffic");
+	assert_string_equal(n->target_dev, "tap-a");
+	assert_int_equal(vp_spec_parse_network(&s, "user,mac=RANDOM,link.state=down", &err), 0);
+	assert_null(s.nets[4].mac);
+	assert_int_equal(vp_spec_parse_network(&s, "type=bridge,source=br0,virtualport.type=openvswitch", &err), 0);
+	assert_int_equal(vp_spec_parse_network(&s, "direct,source=eth1", &err), 0);
+	assert_string_equal(s.nets[6].type, "direct");
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_network, "type=direct", "type=direct needs source=IFACE");
+	expect_error(vp_spec_parse_network, "type=direct,source=eth0,network=x", "one of");
+	expect_error(vp_spec_parse_network, "bridge=br0,source=br1", "source= cannot go with it");
+	expect_error(vp_spec_parse_network, "default,source=x", "takes no source=");
+	expect_error(vp_spec_parse_network, "type=direct,source=averyveryverylongname", "1 to 15 bytes");
+	expect_error(vp_spec_parse_network, "type=direct,source=eth0,source.mode=x", "source.mode 'x'");
+	expect_error(vp_spec_parse_network, "user,source.mode=vepa", "type=direct");
+	expect_error(vp_spec_parse_network, "default,portgroup=x", "network=NAME");
+	expect_error(vp_spec_parse_network, "network=a,portgroup=a/b", "portgroup");
+	expect_error(vp_spec_parse_network, "user,mtu.size=65536", "mtu.size");
+	expect_error(vp_spec_parse_network, "user,mtu.size=1500,model=e1000e", "model=virtio");
+	expect_error(vp_spec_parse_network, "user,driver.queues=2,model=rtl8139", "model=virtio");
+	expect_error(vp_spec_parse_network, "user,link.state=maybe", "link.state");
+	expect_error(vp_spec_parse_network, "user,driver.name=tap", "vhost or qemu");
+	expect_error(vp_spec_parse_network, "user,driver.queues=0", "driver.queues");
+	expect_error(vp_spec_parse_network, "user,boot.order=x", "boot.order");
+	expect_error(vp_spec_parse_network, "bridge=br0,target.dev=macvtap0", "libvirt keeps");
+	expect_error(vp_spec_parse_network, "bridge=br0,target.dev=a b", "target.dev");
+	expect_error(vp_spec_parse_network, "user,filterref=x", "user networking");
+	expect_error(vp_spec_parse_network, "bridge=b,filterref=a b", "filter name");
+	expect_error(vp_spec_parse_network, "user,trustGuestRxFilters=yes", "direct");
+	expect_error(vp_spec_parse_network, "user,rom.bar=maybe", "rom.bar");
+	expect_error(vp_spec_parse_network, "user,rom.file=x.rom", "absolute");
+	expect_error(vp_spec_parse_network, "bridge=b,virtualport.type=x", "virtualport.type");
+	expect_error(vp_spec_parse_network, "type=direct,source=e,virtualport.type=openvswitch", "802.1Qbg or 802.1Qbh");
+	expect_error(vp_spec_parse_network, "type=direct,source=e,virtualport.type=802.1Qbh", "needs profileid");
+	expect_error(vp_spec_parse_network, "bridge=b,virtualport.type=midonet", "needs interfaceid");
+	expect_error(vp_spec_parse_network, "bridge=b,virtualport.type=midonet,virtualport.parameters.profileid=p,virtualport.parameters.interfaceid=09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f", "takes interfaceid");
+	expect_error(vp_spec_parse_network, "bridge=b,virtualport.parameters.typeid=16777216", "typeid");
+	expect_error(vp_spec_parse_network, "bridge=b,virtualport.parameters.instanceid=09b11c53", "UUID");
+	expect_error(vp_spec_parse_network, "bridge=b,virtualport.parameters.profileid=a.b", "profileid");
+	expect_error(vp_spec_parse_network, "user,virtualport.parameters.interfaceid=09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f", "switch port");
+	expect_error(vp_spec_parse_network, "user,mac=52:54:00:00:00:01,mac.address=52:54:00:00:00:02", "one setting");
+	expect_error(vp_spec_parse_network, "user,model=virtio,model.type=virtio", "one setting");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cloud_init),
+		cmocka_unit_test(test_cloud_init), cmocka_unit_test(test_file_disks),
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
-		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot),
+		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_schema_values), cmocka_unit_test(test_control_characters),
+		cmocka_unit_test(test_disk_more), cmocka_unit_test(test_disk_network),
+		cmocka_unit_test(test_network_more),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,577 @@
+/* provision/spec/spec_cpu.c — the VM's memory, vCPUs, CPU and I/O threads,
+ * virt-install's spelling
+ *
+ *   --memory 1024,maxmemory=4096      --memory 2G,maxMemory=8G,maxMemory.slots=16
+ *   --vcpus 4,maxvcpus=8,sockets=2    --vcpus sockets=2,cores=2,threads=2
+ *   --cpu host-model                  --cpu Haswell,+vmx,-hle,match=exact
+ *   --iothreads 2
+ *
+ * virt-install's older names keep their meaning: --memory's maxmemory= is
+ * <memory> (the bare value then <currentMemory>), --vcpus's maxvcpus= is
+ * <vcpu> (the bare value then its current=).
+ */
+#include "spec.h"
+#include "spec_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "units.h"
+
+/* Free the part --cpu sets (a later --cpu replaces it whole). */
+static void cpu_part_free(struct vp_machine_spec *m)
+{
+	free(m->cpu_mode);
+	free(m->cpu_model);
+	free(m->cpu_fallback);
+	free(m->cpu_vendor);
+	free(m->cpu_match);
+	free(m->cpu_check);
+	free(m->cpu_cache_mode);
+	free(m->cpu_cache_level);
+	vp_strings_free(m->cpu_features, m->n_cpu_features);
+}
+
+void vp_machine_spec_clear(struct vp_machine_spec *m)
+{
+	free(m->vcpu_cpuset);
+	free(m->vcpu_placement);
+	cpu_part_free(m);
+	free(m->bootmenu_timeout);
+	free(m->reboot_timeout);
+	free(m->loader);
+	free(m->loader_type);
+	free(m->nvram);
+	free(m->nvram_template);
+	free(m->smbios_mode);
+	vp_strings_free(m->fw_features, m->n_fw_features);
+	memset(m, 0, sizeof(*m));
+}
+
+/* the item's key, or for a bare first item the option's positional name */
+static const char *item_key(const struct kv *kv, size_t i, const char *first)
+{
+	return kv->key ? kv->key : i == 0 ? first : NULL;
+}
+
+/* ---- --memory -------------------------------------------------------------- */
+
+static const char *const memory_keys[] = { "memory", "currentMemory", "maxmemory", "maxMemory",
+					   "hotplugmemorymax", "maxMemory.slots",
+					   "hotplugmemoryslots", NULL };
+
+/* virt-install's pair of an amount and its maximum (--memory N,maxmemory=M,
+ * --vcpus N,maxvcpus=M): without an explicit current one, N is the current
+ * amount and M the total; with one, M (when given) is the total. */
+static void older_names(uint64_t *total, uint64_t *cur, uint64_t max)
+{
+	if (*cur) {
+		if (max)
+			*total = max;
+	} else if (max) {
+		*cur = *total;
+		*total = max;
+	}
+}
+
+int vp_spec_parse_memory(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	struct kvlist l;
+	struct seen seen = { 0 };
+	uint64_t mem = 0, cur = 0, max = 0, hot = 0, slots = 0;
+	size_t i;
+	int r = -1;
+
+	if (vp_kv_split(arg, "--memory", &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		const struct kv *kv = &l.items[i];
+		const char *k = item_key(kv, i, "memory");
+		char what[48];
+
+		if (!k || !vp_one_of(k, memory_keys)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     !k || strcmp(k, "maxmemory.slots") ?
+					     "unknown --memory option '%s' (known: memory, currentMemory, maxmemory, maxMemory, maxMemory.slots, hotplugmemorymax, hotplugmemoryslots)" :
+					     "unknown --memory option '%s': the hotplug slots are maxMemory.slots (maxmemory is <memory>)",
+				     k ? k : kv->value);
+			goto out;
+		}
+		if (kv->key)
+			snprintf(what, sizeof(what), "--memory %s", k);
+		else
+			snprintf(what, sizeof(what), "--memory");
+		if (vp_seen_once(&seen, !strcmp(k, "hotplugmemorymax") ? "maxMemory" :
+					!strcmp(k, "hotplugmemoryslots") ? "maxMemory.slots" : k,
+				 k, "--memory", arg, err) < 0 ||
+		    vp_kv_need_value(kv, "--memory", err) < 0)
+			goto out;
+		if (strstr(k, "slots")) {
+			if (vp_parse_uint(kv->value, 1, 255, what, &slots, err) < 0)
+				goto out;
+			continue;
+		}
+		if (vp_parse_size(kv->value, VP_MiB, VP_MIN_MEMORY, VP_MAX_MEMORY, what,
+				  !strcmp(k, "memory")        ? &mem :
+				  !strcmp(k, "currentMemory") ? &cur :
+				  !strcmp(k, "maxmemory")     ? &max :
+								&hot,
+				  err) < 0)
+			goto out;
+	}
+	/* virt-install's older names: without currentMemory=, memory is the
+	 * balloon's start and maxmemory the <memory> */
+	older_names(&mem, &cur, max);
+	if (cur && mem && cur > mem) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "invalid --memory '%s': the current memory is more than the maximum", arg);
+		goto out;
+	}
+	if (hot && mem && hot < mem) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "invalid --memory '%s': maxMemory (the hotplug limit) is less than the memory",
+			     arg);
+		goto out;
+	}
+	if (slots && !hot) {
+		vp_error_set(err, VP_ERR_INVALID, "invalid --memory '%s': maxMemory.slots needs maxMemory=",
+			     arg);
+		goto out;
+	}
+	if (mem)
+		spec->memory = mem;
+	spec->mach.mem_current = cur == mem ? 0 : cur;
+	spec->mach.mem_hotplug = hot;
+	spec->mach.mem_slots = (unsigned)slots;
+	r = 0;
+out:
+	vp_kvlist_clear(&l);
+	return r;
+}
+
+/* ---- --vcpus --------------------------------------------------------------- */
+
+static const char *const vcpus_keys[] = { "vcpus", "vcpu", "maxvcpus", "vcpu.current", "sockets",
+					  "dies", "cores", "threads", "cpuset", "vcpu.cpuset",
+					  "placement", "vcpu.placement", NULL };
+
+static bool vcpus_known(const struct kv *kv, void *opaque)
+{
+	(void)opaque;
+	return kv->key && vp_one_of(kv->key, vcpus_keys);
+}
+
+/* a host CPU list as libvirt reads it: 0-3,^2,6 */
+static int cpuset_check(const char *what, const char *v, struct vp_error *err)
+{
+	if (!*v || strspn(v, "0123456789,-^") != strlen(v))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s '%s': give host CPUs such as 0-3,6", what, v);
+	return 0;
+}
+
+static int topo_set(unsigned *field, const struct kv *kv, const char *what, struct vp_error *err)
+{
+	uint64_t v;
+
+	if (vp_parse_uint(kv->value, 1, VP_MAX_VCPUS, what, &v, err) < 0)
+		return -1;
+	*field = (unsigned)v;
+	return 0;
+}
+
+int vp_spec_parse_vcpus(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	static const char *const free_text[] = { "cpuset", "vcpu.cpuset", NULL };
+	struct vp_machine_spec *m = &spec->mach;
+	struct kvlist l;
+	struct seen seen = { 0 };
+	uint64_t vcpu = 0, cur = 0, max = 0;
+	unsigned topo[4] = { 0 };
+	const char *cpuset = NULL, *placement = NULL;
+	size_t i;
+	int r = -1;
+
+	if (vp_kv_split(arg, "--vcpus", &l, err) < 0)
+		return -1;
+	vp_kv_join_free_text(&l, vcpus_known, NULL, free_text);
+	for (i = 0; i < l.n; i++) {
+		const struct kv *kv = &l.items[i];
+		const char *k = item_key(kv, i, "vcpus");
+		const char *field;
+		char what[48];
+
+		if (!k || !vp_one_of(k, vcpus_keys)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --vcpus option '%s' (known: vcpus, maxvcpus, vcpu.current, sockets, dies, cores, threads, cpuset, placement)",
+				     k ? k : kv->value);
+			goto out;
+		}
+		field = !strcmp(k, "vcpus") ? "vcpu" : !strncmp(k, "vcpu.", 5) && strcmp(k, "vcpu.current") ? k + 5 : k;
+		if (kv->key)
+			snprintf(what, sizeof(what), "--vcpus %s", k);
+		else
+			snprintf(what, sizeof(what), "--vcpus");
+		if (vp_seen_once(&seen, field, k, "--vcpus", arg, err) < 0 ||
+		    vp_kv_need_value(kv, "--vcpus", err) < 0)
+			goto out;
+		if (!strcmp(field, "vcpu") || !strcmp(field, "maxvcpus") || !strcmp(field, "vcpu.current")) {
+			if (vp_parse_uint(kv->value, 1, VP_MAX_VCPUS, what,
+					  !strcmp(field, "vcpu") ? &vcpu : !strcmp(field, "maxvcpus") ? &max : &cur,
+					  err) < 0)
+				goto out;
+		} else if (!strcmp(field, "cpuset")) {
+			if (strcmp(kv->value, "auto") && cpuset_check(what, kv->value, err) < 0)
+				goto out;
+			cpuset = kv->value;
+		} else if (!strcmp(field, "placement")) {
+			if (strcmp(kv->value, "static") && strcmp(kv->value, "auto")) {
+				vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': use static or auto", what,
+					     kv->value);
+				goto out;
+			}
+			placement = kv->value;
+		} else if (topo_set(&topo[!strcmp(k, "sockets") ? 0 : !strcmp(k, "dies") ? 1 :
+					  !strcmp(k, "cores") ? 2 : 3],
+				    kv, what, err) < 0) {
+			goto out;
+		}
+	}
+	/* virt-install's older names: maxvcpus is <vcpu>, the count then its current */
+	older_names(&vcpu, &cur, max);
+	if (cur && vcpu && cur > vcpu) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "invalid --vcpus '%s': more vCPUs running (%llu) than the maximum (%llu)", arg,
+			     (unsigned long long)cur, (unsigned long long)vcpu);
+		goto out;
+	}
+	if (cpuset && !strcmp(cpuset, "auto")) {
+		/* virt-install: cpuset=auto is placement=auto */
+		if (placement && strcmp(placement, "auto")) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "invalid --vcpus '%s': cpuset=auto is placement=auto", arg);
+			goto out;
+		}
+		placement = "auto";
+		cpuset = NULL;
+	}
+	if (vcpu && cur && cur != vcpu) {
+		spec->vcpus = (unsigned)cur;
+		m->vcpus_max = (unsigned)vcpu;
+	} else if (vcpu || cur) {
+		spec->vcpus = (unsigned)(vcpu ? vcpu : cur);
+		m->vcpus_max = 0;
+	}
+	if (topo[0] || topo[1] || topo[2] || topo[3]) {
+		m->sockets = topo[0];
+		m->dies = topo[1];
+		m->cores = topo[2];
+		m->threads = topo[3];
+	}
+	if (cpuset)
+		vp_set_str(&m->vcpu_cpuset, cpuset);
+	if (placement)
+		vp_set_str(&m->vcpu_placement, placement);
+	r = 0;
+out:
+	vp_kvlist_clear(&l);
+	return r;
+}
+
+int vp_spec_topology_fill(struct vp_domain_spec *spec, struct vp_error *err)
+{
+	struct vp_machine_spec *m = &spec->mach;
+	unsigned long long total, n;
+
+	if (!m->sockets && !m->dies && !m->cores && !m->threads)
+		return 0;
+#define OR1(x) ((unsigned long long)((x) ? (x) : 1))
+	total = OR1(m->sockets) * OR1(m->dies) * OR1(m->cores) * OR1(m->threads);
+	n = m->vcpus_max ? m->vcpus_max : spec->vcpus;
+	if (!n) {
+		/* the topology says how many */
+		if (total > VP_MAX_VCPUS)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid CPU topology: %llu vCPUs, more than %d", total,
+					    VP_MAX_VCPUS);
+		spec->vcpus = (unsigned)total;
+		n = total;
+	}
+	/* virt-install's order: cores take what is left, then sockets, then
+	 * threads; dies stay 1 */
+	if (!m->cores && n / total)
+		m->cores = (unsigned)(n / total);
+	total = OR1(m->sockets) * OR1(m->dies) * OR1(m->cores) * OR1(m->threads);
+	if (!m->sockets && n / total)
+		m->sockets = (unsigned)(n / total);
+	if (!m->dies)
+		m->dies = 1;
+	total = OR1(m->sockets) * OR1(m->dies) * OR1(m->cores) * OR1(m->threads);
+	if (!m->threads && n / total)
+		m->threads = (unsigned)(n / total);
+	total = OR1(m->sockets) * OR1(m->dies) * OR1(m->cores) * OR1(m->threads);
+	if (total != n)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid CPU topology: sockets=%llu * dies=%llu * cores=%llu * threads=%llu is %llu vCPUs, not the %llu asked for",
+				    OR1(m->sockets), OR1(m->dies), OR1(m->cores), OR1(m->threads),
+				    total, n);
+#undef OR1
+	if (!m->sockets)
+		m->sockets = 1;
+	if (!m->cores)
+		m->cores = 1;
+	if (!m->threads)
+		m->threads = 1;
+	return 0;
+}
+
+/* ---- --cpu ----------------------------------------------------------------- */
+
+static const char *const cpu_policies[] = { "force", "require", "optional", "disable", "forbid",
+					    NULL };
+static const char *const cpu_keys[] = { "model", "mode", "match", "check", "migratable",
+					"model.fallback", "vendor", "cache.mode", "cache.level",
+					"topology.sockets", "topology.dies", "topology.cores",
+					"topology.threads", NULL };
+
+/* a CPU model or feature name as QEMU spells them */
+static int cpu_name_check(const char *what, const char *v, struct vp_error *err)
+{
+	size_t i;
+
+	if (!*v)
+		return vp_error_set(err, VP_ERR_INVALID, "%s needs a name", what);
+	for (i = 0; v[i]; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= '0' && v[i] <= '9') || strchr("-_.", v[i])))
+			return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s'", what, v);
+	return 0;
+}
+
+static int cpu_word(const char *what, const char *v, const char *const *set, const char *use,
+		    char **out, struct vp_error *err)
+{
+	if (!vp_one_of(v, set))
+		return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': use %s", what, v, use);
+	vp_set_str(out, v);
+	return 0;
+}
+
+int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	static const char *const modes[] = { "host-passthrough", "host-model", "custom", "maximum",
+					     NULL };
+	static const char *const matches[] = { "exact", "minimum", "strict", NULL };
+	static const char *const checks[] = { "none", "partial", "full", NULL };
+	static const char *const fallbacks[] = { "allow", "forbid", NULL };
+	static const char *const cache_modes[] = { "emulate", "passthrough", "disable", NULL };
+	struct vp_machine_spec n = { 0 };
+	struct vp_machine_spec *m = &spec->mach;
+	/* the features by policy, in virt-install's order: POLICY= items first */
+	char **feats[5] = { 0 }, **signs[5] = { 0 };
+	size_t n_feats[5] = { 0 }, n_signs[5] = { 0 };
+	unsigned topo[4] = { 0 };
+	struct kvlist l;
+	struct seen seen = { 0 };
+	size_t i, j;
+	int r = -1;
+
+	if (vp_kv_split(arg, "--cpu", &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		const struct kv *kv = &l.items[i];
+		const char *k = kv->key;
+		char what[48];
+
+		if (!k && (kv->value[0] == '+' || kv->value[0] == '-')) {
+			size_t p = kv->value[0] == '+' ? 0 : 3;
+
+			if (cpu_name_check("--cpu feature", kv->value + 1, err) < 0)
+				goto out;
+			vp_strings_add(&signs[p], &n_signs[p], vp_strdup(kv->value + 1));
+			continue;
+		}
+		if (!k && i == 0)
+			k = "model";
+		if (!k || (!vp_one_of(k, cpu_keys) && !vp_one_of(k, cpu_policies))) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --cpu option '%s' (known: a mode or model, +FEATURE, -FEATURE, force=, require=, optional=, disable=, forbid=, mode, model, match, check, migratable, model.fallback, vendor, cache.mode, cache.level, topology.sockets|dies|cores|threads)",
+				     k ? k : kv->value);
+			goto out;
+		}
+		snprintf(what, sizeof(what), "--cpu %s", k);
+		if (vp_kv_need_value(kv, "--cpu", err) < 0)
+			goto out;
+		if (vp_one_of(k, cpu_policies)) {
+			for (j = 0; strcmp(cpu_policies[j], k); j++)
+				;
+			if (cpu_name_check(what, kv->value, err) < 0)
+				goto out;
+			vp_strings_add(&feats[j], &n_feats[j], vp_strdup(kv->value));
+			continue;
+		}
+		if (vp_seen_once(&seen, k, k, "--cpu", arg, err) < 0)
+			goto out;
+		if (!strcmp(k, "model")) {
+			const char *v = kv->value;
+
+			/* the special models are modes */
+			if (!strcmp(v, "host") || !strcmp(v, "host-copy"))
+				v = "host-model";
+			if (vp_one_of(v, modes) && strcmp(v, "custom")) {
+				if (n.cpu_mode && strcmp(n.cpu_mode, v)) {
+					vp_error_set(err, VP_ERR_INVALID,
+						     "invalid --cpu '%s': model %s and mode=%s contradict", arg,
+						     kv->value, n.cpu_mode);
+					goto out;
+				}
+				vp_set_str(&n.cpu_mode, v);
+				continue;
+			}
+			if (cpu_name_check(what, v, err) < 0)
+				goto out;
+			vp_set_str(&n.cpu_model, v);
+		} else if (!strcmp(k, "mode")) {
+			if (n.cpu_mode && strcmp(n.cpu_mode, kv->value)) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --cpu '%s': model %s and mode=%s contradict", arg,
+					     n.cpu_mode, kv->value);
+				goto out;
+			}
+			if (cpu_word(what, kv->value, modes, "host-passthrough, host-model, maximum or custom",
+				     &n.cpu_mode, err) < 0)
+				goto out;
+		} else if (!strcmp(k, "match")) {
+			if (cpu_word(what, kv->value, matches, "exact, minimum or strict", &n.cpu_match, err) < 0)
+				goto out;
+		} else if (!strcmp(k, "check")) {
+			if (cpu_word(what, kv->value, checks, "none, partial or full", &n.cpu_check, err) < 0)
+				goto out;
+		} else if (!strcmp(k, "model.fallback")) {
+			if (cpu_word(what, kv->value, fallbacks, "allow or forbid", &n.cpu_fallback, err) < 0)
+				goto out;
+		} else if (!strcmp(k, "cache.mode")) {
+			if (cpu_word(what, kv->value, cache_modes, "emulate, passthrough or disable",
+				     &n.cpu_cache_mode, err) < 0)
+				goto out;
+		} else if (!strcmp(k, "cache.level")) {
+			uint64_t v;
+
+			if (vp_parse_uint(kv->value, 1, 3, what, &v, err) < 0)
+				goto out;
+			vp_set_str(&n.cpu_cache_level, kv->value);
+		} else if (!strcmp(k, "vendor")) {
+			if (cpu_name_check(what, kv->value, err) < 0)
+				goto out;
+			vp_set_str(&n.cpu_vendor, kv->value);
+		} else if (!strcmp(k, "migratable")) {
+			if (vp_parse_bool(kv->value, what, &n.cpu_migratable, err) < 0)
+				goto out;
+		} else {
+			const char *t = k + strlen("topology.");
+
+			if (topo_set(&topo[!strcmp(t, "sockets") ? 0 : !strcmp(t, "dies") ? 1 :
+					   !strcmp(t, "cores") ? 2 : 3],
+				     kv, what, err) < 0)
+				goto out;
+		}
+	}
+	if (n.cpu_model && (!n.cpu_mode || !strcmp(n.cpu_mode, "custom"))) {
+		vp_set_str(&n.cpu_mode, "custom");
+		if (!n.cpu_match)
+			vp_set_str(&n.cpu_match, "exact"); /* virt-install's */
+	}
+	if (!n.cpu_mode) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "invalid --cpu '%s': give a mode (host-passthrough, host-model, maximum) or a CPU model",
+			     arg);
+		goto out;
+	}
+	if (!strcmp(n.cpu_mode, "custom") && !n.cpu_model) {
+		vp_error_set(err, VP_ERR_INVALID, "invalid --cpu '%s': mode=custom needs a model", arg);
+		goto out;
+	}
+	if (n.cpu_model && strcmp(n.cpu_mode, "custom")) {
+		vp_error_set(err, VP_ERR_INVALID, "invalid --cpu '%s': a model goes with mode=custom", arg);
+		goto out;
+	}
+	for (j = 0; j < 5; j++) {
+		for (i = 0; i < n_feats[j]; i++)
+			vp_strings_add(&n.cpu_features, &n.n_cpu_features,
+				       vp_strdup_printf("%s:%s", cpu_policies[j], feats[j][i]));
+		for (i = 0; i < n_signs[j]; i++)
+			vp_strings_add(&n.cpu_features, &n.n_cpu_features,
+				       vp_strdup_printf("%s:%s", cpu_policies[j], signs[j][i]));
+	}
+	/* a feature named twice is refused (virt-install keeps the last policy) */
+	for (i = 0; i < n.n_cpu_features; i++)
+		for (j = i + 1; j < n.n_cpu_features; j++)
+			if (!strcmp(strchr(n.cpu_features[i], ':'), strchr(n.cpu_features[j], ':'))) {
+				vp_error_set(err, VP_ERR_INVALID, "invalid --cpu '%s': feature '%s' is given twice",
+					     arg, strchr(n.cpu_features[i], ':') + 1);
+				goto out;
+			}
+	/* the whole CPU part is this --cpu's */
+	cpu_part_free(m);
+	m->cpu_mode = TAKE_PTR(n.cpu_mode);
+	m->cpu_model = TAKE_PTR(n.cpu_model);
+	m->cpu_fallback = TAKE_PTR(n.cpu_fallback);
+	m->cpu_vendor = TAKE_PTR(n.cpu_vendor);
+	m->cpu_match = TAKE_PTR(n.cpu_match);
+	m->cpu_check = TAKE_PTR(n.cpu_check);
+	m->cpu_cache_mode = TAKE_PTR(n.cpu_cache_mode);
+	m->cpu_cache_level = TAKE_PTR(n.cpu_cache_level);
+	m->cpu_migratable = n.cpu_migratable;
+	m->cpu_features = TAKE_PTR(n.cpu_features);
+	m->n_cpu_features = n.n_cpu_features;
+	n.n_cpu_features = 0;
+	/* topology.*: the same settings as --vcpus sockets= ...; said in both,
+	 * they must agree */
+	for (j = 0; j < 4; j++) {
+		unsigned *f = j == 0 ? &m->sockets : j == 1 ? &m->dies : j == 2 ? &m->cores : &m->threads;
+
+		if (!topo[j])
+			continue;
+		if (*f && *f != topo[j]) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "invalid --cpu '%s': its topology differs from --vcpus's", arg);
+			goto out;
+		}
+		*f = topo[j];
+	}
+	r = 0;
+out:
+	for (j = 0; j < 5; j++) {
+		vp_strings_free(feats[j], n_feats[j]);
+		vp_strings_free(signs[j], n_signs[j]);
+	}
+	vp_machine_spec_clear(&n);
+	vp_kvlist_clear(&l);
+	return r;
+}
+
+/* ---- --iothreads ------------------------------------------------------------ */
+
+int vp_spec_parse_iothreads(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
+{
+	struct kvlist l;
+	uint64_t v;
+	int r = -1;
+
+	if (vp_kv_split(arg, "--iothreads", &l, err) < 0)
+		return -1;
+	if (l.n != 1 || (l.items[0].key && strcmp(l.items[0].key, "iothreads"))) {
+		vp_error_set(err, VP_ERR_INVALID, "invalid --iothreads '%s': give a number of I/O threads",
+			     arg);
+		goto out;
+	}
+	if (vp_parse_uint(l.items[0].value, 1, 1024, "--iothreads", &v, err) < 0)
+		goto out;
+	spec->mach.iothreads = (unsigned)v;
+	r = 0;
+out:
+	vp_kvlist_clear(&l);
+	return r;
+}
