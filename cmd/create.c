@@ -386,6 +386,11 @@ static const struct vp_opt options[] = {
 				"quarter as many CPUs as it has vCPUs (warnings then)"),
 	VP_OPT_FLAG(0, "json", "print the result (or with --dry-run the plan) as JSON;\n"
 			       "notes and progress go to stderr as JSON lines"),
+	VP_OPT_FLAG('q', "quiet", "errors only: no summary, notes, warnings or progress\n"
+				  "(--print-xml, --dry-run and --json still print\n"
+				  "their result)"),
+	VP_OPT_FLAG('d', "debug", "each step and transfer as a line on stderr with the\n"
+				  "time since the start, and the documents made"),
 	VP_OPT_END,
 };
 
@@ -907,14 +912,16 @@ static int start_final(struct vp_ctx *ctx, const char *name, bool noreboot)
 	bool was_running;
 
 	if (noreboot) {
-		printf("the install run of VM '%s' ended; it stays off (--noreboot): 'vprov start %s' boots it\n",
-		       name, name);
+		if (!ctx->quiet)
+			printf("the install run of VM '%s' ended; it stays off (--noreboot): 'vprov start %s' boots it\n",
+			       name, name);
 		return VP_EXIT_OK;
 	}
 	if (vp_domain_lookup(ctx->conn, name, &dom, &err) < 0 ||
 	    vp_domain_start(dom, &was_running, &err) < 0)
 		return vp_fail(ctx, &err);
-	printf("the install run of VM '%s' ended; started it from its disks\n", name);
+	if (!ctx->quiet)
+		printf("the install run of VM '%s' ended; started it from its disks\n", name);
 	return VP_EXIT_OK;
 }
 
@@ -994,8 +1001,15 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 
 			printf("checked %s\n", sum);
 		}
-	} else if (opts.mode == VP_CREATE_REAL) {
+	} else if (opts.mode == VP_CREATE_REAL && !ctx->quiet) {
 		print_summary(&res);
+	}
+	if (ctx->debug && opts.mode == VP_CREATE_REAL) {
+		if (res.install_xml)
+			fprintf(stderr, "%s: debug: the install run's document:\n%s", ctx->prog,
+				res.install_xml);
+		if (res.xml)
+			fprintf(stderr, "%s: debug: the VM's document:\n%s", ctx->prog, res.xml);
 	}
 	if (opts.mode != VP_CREATE_REAL)
 		goto out;
@@ -1024,7 +1038,7 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 			if (vp_domain_lookup(ctx->conn, res.spec.name, &dom, &err) < 0 ||
 			    vp_domain_destroy(dom, &was_running, &err) < 0)
 				rc = vp_fail(ctx, &err);
-			else if (was_running)
+			else if (was_running && !ctx->quiet)
 				printf("the console closed: VM '%s' powered off (--destroy-on-exit)\n",
 				       res.spec.name);
 		} else if (rc == VP_EXIT_OK && res.spec.install.run &&
@@ -1033,7 +1047,7 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 			/* the console ends with the install run: the VM goes on from its disks */
 			rc = start_final(ctx, res.spec.name, a.noreboot);
 		}
-	} else if (res.spec.install.run && !ctx->json) {
+	} else if (res.spec.install.run && !ctx->json && !ctx->quiet) {
 		printf("  the install runs now: when the installer reboots, the VM powers off;\n"
 		       "  'vprov start %s' boots the installed system (or create with --wait)\n",
 		       res.spec.name);

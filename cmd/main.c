@@ -214,6 +214,13 @@ static int run(struct vp_ctx *ctx, const struct vp_cmd *cmd, int argc, char **ar
 		return p > 0 ? VP_EXIT_OK : VP_EXIT_USAGE;
 	}
 	ctx->json = declares(cmd, "json") && vp_arg_flag(&a, "json");
+	ctx->quiet = declares(cmd, "quiet") && vp_arg_flag(&a, "quiet");
+	ctx->debug = declares(cmd, "debug") && vp_arg_flag(&a, "debug");
+	if (ctx->quiet && ctx->debug) {
+		vp_usage_error(ctx, "--quiet and --debug cannot go together");
+		vp_args_clear(&a);
+		return VP_EXIT_USAGE;
+	}
 	ctx->name = vp_arg_pos(&a, 0);
 	if (cmd->check && (rc = cmd->check(ctx, &a)) != VP_EXIT_OK)
 		goto out;

@@ -12,6 +12,8 @@
 
 struct term {
 	bool tty;
+	int64_t t0;              /* when the command began (--debug's clock) */
+	char last[128];          /* --debug: the last stage shown */
 	bool line;               /* a progress line is on the screen */
 	struct {                 /* transfers under way: when each began */
 		char stage[64];
@@ -34,6 +36,8 @@ static void message(void *opaque, const char *scope, enum vp_report_level level,
 {
 	const struct vp_ctx *ctx = opaque;
 
+	if (ctx->quiet)
+		return;  /* errors are not reported through here */
 	if (ctx->json) {
 		json_object *o = json_object_new_object();
 
@@ -52,11 +56,50 @@ static void message(void *opaque, const char *scope, enum vp_report_level level,
 	fflush(stderr);
 }
 
+/* --debug: a stage as a line with the time since the command began, once
+ * per stage (a transfer's many updates are one line at its start and one at
+ * its end) */
+static void debug_line(const struct vp_ctx *ctx, const char *scope, const char *stage,
+		       uint64_t done, uint64_t total, bool is_bytes)
+{
+	char key[sizeof(term.last)], d[32] = "", t[32] = "";
+	double secs = (double)(vp_now_ms() - term.t0) / 1000.0;
+	bool end = total && done >= total;
+
+	snprintf(key, sizeof(key), "%s/%s/%d", scope ? scope : "", stage, end);
+	if (!strcmp(key, term.last))
+		return;
+	snprintf(term.last, sizeof(term.last), "%s", key);
+	clear_line();
+	if (is_bytes) {
+		vp_format_size(done, d, sizeof(d));
+		if (total)
+			vp_format_size(total, t, sizeof(t));
+		fprintf(stderr, "%s: debug: +%.3f s %s%s%s: %s%s%s%s\n", ctx->prog, secs,
+			scope ? scope : "", scope ? ": " : "", stage, end ? "done, " : "", d,
+			total ? " of " : "", t);
+	} else if (total) {
+		fprintf(stderr, "%s: debug: +%.3f s [%llu/%llu] %s%s%s\n", ctx->prog, secs,
+			(unsigned long long)(end ? done : done + 1), (unsigned long long)total,
+			scope ? scope : "", scope ? ": " : "", stage);
+	} else {
+		fprintf(stderr, "%s: debug: +%.3f s %s%s%s\n", ctx->prog, secs, scope ? scope : "",
+			scope ? ": " : "", stage);
+	}
+	fflush(stderr);
+}
+
 static void progress(void *opaque, const char *scope, const char *stage, uint64_t done,
 		     uint64_t total)
 {
 	const struct vp_ctx *ctx = opaque;
 
+	if (ctx->quiet)
+		return;
+	if (ctx->debug && !ctx->json) {
+		debug_line(ctx, scope, stage, done, total, false);
+		return;
+	}
 	if (ctx->json) {
 		json_object *o = json_object_new_object();
 
@@ -96,6 +139,12 @@ static void bytes(void *opaque, const char *scope, const char *stage, uint64_t d
 	size_t i, slot = 0, fill;
 	double bps = 0;
 
+	if (ctx->quiet)
+		return;
+	if (ctx->debug && !ctx->json) {
+		debug_line(ctx, scope, stage, done, total, true);
+		return;
+	}
 	if (ctx->json || !term.tty) {
 		progress(opaque, scope, stage, done, total);
 		return;
@@ -154,6 +203,7 @@ static const struct vp_reporter_ops ops = {
 void vp_reporter_init(struct vp_ctx *ctx)
 {
 	term.tty = isatty(STDERR_FILENO);
+	term.t0 = vp_now_ms();
 	ctx->reporter.ops = &ops;
 	ctx->reporter.opaque = ctx;
 	ctx->reporter.cancel = &vp_interrupted;

@@ -125,6 +125,8 @@ struct vp_ctx {
 	const char *name;          /* the first argument */
 	struct vp_reporter reporter;
 	bool json;                 /* --json: progress and messages as JSON lines on stderr */
+	bool quiet;                /* -q/--quiet: errors only (no notes, warnings, progress) */
+	bool debug;                /* -d/--debug: every step and transfer as a timed line */
 	bool events;               /* the event loop thread runs */
 	bool no_recover;           /* connect without rolling back dead operations (completion) */
 };

@@ -1289,5 +1289,19 @@ usage_error "--xml: the root stays" "the root element stays" create x1 --disk no
 usage_error "--xml: a real create refused before anything is made" "after the --xml edits" \
 	create x1 --disk size=1 --network none --xml ./@type=bogus --noautoconsole
 
+# ---- -q/--quiet and -d/--debug (virt-install's) --------------------------------
+expect 0 "--quiet: a real create" create q1 --osinfo debian12 --disk size=1 --network none --quiet --noautoconsole
+if [ -s "$TMP/out" ] || [ -s "$TMP/err" ]; then fail "--quiet printed something"; else pass; fi
+expect 0 "without --quiet the same create says what it made" create q1 --osinfo debian12 --disk size=1 \
+	--network none --noautoconsole &&
+	out_has "create: the summary" "created VM 'q1'" && err_has "create: the empty-disk warning" "nothing to boot"
+expect 0 "--debug: a real create" create q1 --osinfo debian12 --disk size=1 --network none -d --noautoconsole &&
+	err_has "--debug: the define step, timed" "vprov create: debug: +" &&
+	err_has "--debug: the steps counted" "] define VM 'q1'" &&
+	err_has "--debug: the VM's document" "debug: the VM's document:" &&
+	out_has "--debug: the summary still on stdout" "created VM 'q1'"
+if grep -q 'debug:' "$TMP/out"; then fail "--debug wrote to stdout"; else pass; fi
+usage_error "--quiet with --debug" "--quiet and --debug cannot go together" create q1 -q -d --disk none
+
 echo "cli: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
