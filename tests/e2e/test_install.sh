@@ -60,10 +60,11 @@ e2e_run start "$VM"
 e2e_check "vprov start then boots the disk (an empty one: the firmware says so)" \
 	e2e_wait_log "$LOG/$VM-console.log" "Booting from Hard Disk|No bootable device" 60
 
-# a second VM from the same tree: the cache answers, --wait starts the
+# a second VM from the same tree: the cache answers, --wait (longer than the
+# dialog wait below, as for --noreboot) starts the
 # final VM once the install run ends
 "$VPROV" create "${VM}2" --os debian12 --location "$LOC" --graphics none --disk size=4 \
-	--network none --wait 300 >"$E2E_TMP/out2" 2>"$E2E_TMP/err2" &
+	--network none --wait 1200 >"$E2E_TMP/out2" 2>"$E2E_TMP/err2" &
 pid=$!
 if e2e_wait_log "$LOG/${VM}2-console.log" "$E2E_DI_FIRST" 360; then
 	e2e_ok "the second VM's installer runs"
@@ -79,9 +80,12 @@ e2e_check "create --wait returns once the install run ended (rc=$RC: $(cat "$E2E
 e2e_check "... and started the VM from its disks" \
 	bash -c "grep -q 'started it from its disks' '$E2E_TMP/out2' && [ \"\$(virsh -q domstate '${VM}2')\" = running ]"
 
-# --noreboot: the install run's end leaves the VM off
+# --noreboot: the install run's end leaves the VM off.  --wait must outlast
+# the wait for the installer's first dialog below (the reset that ends the
+# run comes after it): CI once saw the dialog come after --wait 300 had
+# expired, on a host loaded far beyond its two cores
 "$VPROV" create "${VM}3" --os debian12 --location "$LOC" --graphics none --disk size=4 \
-	--network none --wait 300 --noreboot >"$E2E_TMP/out3" 2>"$E2E_TMP/err3" &
+	--network none --wait 1200 --noreboot >"$E2E_TMP/out3" 2>"$E2E_TMP/err3" &
 pid=$!
 if e2e_wait_log "$LOG/${VM}3-console.log" "$E2E_DI_FIRST" 360; then
 	e2e_ok "--noreboot: the installer runs"
