@@ -24,8 +24,7 @@ e2e_check "its memory is the profile's (2 GiB)" [ "$(json "$INFO" "j['memory_mib
 e2e_check "info names the profile" [ "$(json "$INFO" "j['os']")" = debian12 ]
 XML=$("$VPROV" xml "${P}deb")
 e2e_check "libvirt's tools see the OS too" grep -q 'libosinfo:os id="http://debian.org/debian/12"' <<<"$XML"
-e2e_check "the Debian kernel boots on it" \
-	e2e_wait_log "/var/log/libvirt/qemu/${P}deb-console.log" '\(initramfs\)' 120
+e2e_check "the Debian kernel boots on it" e2e_wait_boot "${P}deb" '\(initramfs\)' 300
 "$VPROV" delete "${P}deb" >/dev/null
 
 # winxp: no virtio, no q35, no USB 3 in osinfo-db; QEMU must take that
