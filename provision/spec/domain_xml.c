@@ -130,6 +130,38 @@ static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install
 	}
 }
 
+/* <iothreads>, <iothreadids>, <defaultiothread> after <vcpu> */
+static void build_iothreads(xmlNodePtr vcpu, const struct vp_machine_spec *m)
+{
+	xmlNodePtr after = vcpu, n, t;
+	char num[32];
+	size_t i;
+
+	if (m->iothreads) {
+		n = xmlNewNode(NULL, BAD_CAST "iothreads");
+		snprintf(num, sizeof(num), "%u", m->iothreads);
+		xmlNodeSetContent(n, BAD_CAST num);
+		after = xmlAddNextSibling(after, n);
+	}
+	if (m->n_iothread_ids) {
+		n = xmlNewNode(NULL, BAD_CAST "iothreadids");
+		after = xmlAddNextSibling(after, n);
+		for (i = 0; i < m->n_iothread_ids; i++) {
+			t = vp_xml_add(n, "iothread", NULL);
+			snprintf(num, sizeof(num), "%u", m->iothread_ids[i].id);
+			vp_xml_set(t, "id", num);
+			vp_xml_set(t, "thread_pool_min", m->iothread_ids[i].pool_min);
+			vp_xml_set(t, "thread_pool_max", m->iothread_ids[i].pool_max);
+		}
+	}
+	if (m->defio_pool_min || m->defio_pool_max) {
+		n = xmlNewNode(NULL, BAD_CAST "defaultiothread");
+		xmlAddNextSibling(after, n);
+		vp_xml_set(n, "thread_pool_min", m->defio_pool_min);
+		vp_xml_set(n, "thread_pool_max", m->defio_pool_max);
+	}
+}
+
 /* <vcpu>, <iothreads>, <maxMemory>, <currentMemory>: part B */
 static void build_sizing(xmlNodePtr root, const struct vp_domain_spec *s)
 {
@@ -147,13 +179,7 @@ static void build_sizing(xmlNodePtr root, const struct vp_domain_spec *s)
 		vp_xml_set(vcpu, "cpuset", m->vcpu_cpuset);
 	if (m->vcpu_placement) /* else the template's static */
 		vp_xml_set(vcpu, "placement", m->vcpu_placement);
-	if (m->iothreads) {
-		xmlNodePtr io = xmlNewNode(NULL, BAD_CAST "iothreads");
-
-		snprintf(num, sizeof(num), "%u", m->iothreads);
-		xmlNodeSetContent(io, BAD_CAST num);
-		xmlAddNextSibling(vcpu, io);
-	}
+	build_iothreads(vcpu, m);
 	if (m->mem_current && m->mem_current < s->memory) {
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)(m->mem_current / 1024));
 		vp_xml_set_text(vp_xml_child(root, "currentMemory"), num);
@@ -311,6 +337,8 @@ static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_di
 		vp_xml_set(driver, "error_policy", d->error_policy);
 	if (d->queues)
 		set_uint(driver, "queues", d->queues);
+	if (d->iothread)
+		set_uint(driver, "iothread", d->iothread);
 	/* the installer's ISO is ejected once the install run is over */
 	source = d->install_media && !install ? NULL : vp_xml_add(disk, "source", NULL);
 	if (!source) {

@@ -264,6 +264,7 @@ static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
 	d->net_name = vp_strdup(s->net_name);
 	d->net_host = vp_strdup(s->net_host);
 	d->net_port = s->net_port;
+	d->iothread = s->iothread;
 }
 
 static void copy_net(struct vp_net_spec *n, const struct vp_net_spec *s)
@@ -355,8 +356,29 @@ static void merge_machine(struct vp_machine_spec *d, const struct vp_machine_spe
 		merge_strings(&d->cpu_features, &d->n_cpu_features, s->cpu_features,
 			      s->n_cpu_features);
 	}
-	if (s->iothreads)
+	if (s->iothreads || s->n_iothread_ids || s->defio_pool_min || s->defio_pool_max) {
+		/* --iothreads is one setting */
+		size_t i;
+
+		for (i = 0; i < d->n_iothread_ids; i++) {
+			free(d->iothread_ids[i].pool_min);
+			free(d->iothread_ids[i].pool_max);
+		}
+		free(d->iothread_ids);
+		d->iothread_ids = NULL;
 		d->iothreads = s->iothreads;
+		if (s->n_iothread_ids) {
+			d->iothread_ids = vp_grow(NULL, s->n_iothread_ids, sizeof(*d->iothread_ids));
+			for (i = 0; i < s->n_iothread_ids; i++) {
+				d->iothread_ids[i].id = s->iothread_ids[i].id;
+				d->iothread_ids[i].pool_min = vp_strdup(s->iothread_ids[i].pool_min);
+				d->iothread_ids[i].pool_max = vp_strdup(s->iothread_ids[i].pool_max);
+			}
+		}
+		d->n_iothread_ids = s->n_iothread_ids;
+		vp_set_str(&d->defio_pool_min, s->defio_pool_min);
+		vp_set_str(&d->defio_pool_max, s->defio_pool_max);
+	}
 	merge_tri(&d->bootmenu, s->bootmenu);
 	merge_tri(&d->useserial, s->useserial);
 	merge_tri(&d->loader_ro, s->loader_ro);
@@ -630,6 +652,7 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, DK("source.name"), d->net_name);
 		buf_add(&b, DK("source.host.name"), d->net_host);
 		buf_addu(&b, DK("source.host.port"), d->net_port);
+		buf_addu(&b, DK("driver.iothread"), d->iothread);
 #undef DK
 	}
 	if (s->nets_set)
@@ -745,6 +768,13 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		for (i = 0; i < m->n_cpu_features; i++)
 			buf_add(&b, "cpu.feature", m->cpu_features[i]);
 		buf_addu(&b, "iothreads", m->iothreads);
+		for (i = 0; i < m->n_iothread_ids; i++) {
+			buf_addu(&b, "iothreadids.id", m->iothread_ids[i].id);
+			buf_add(&b, "iothreadids.thread_pool_min", m->iothread_ids[i].pool_min);
+			buf_add(&b, "iothreadids.thread_pool_max", m->iothread_ids[i].pool_max);
+		}
+		buf_add(&b, "defaultiothread.thread_pool_min", m->defio_pool_min);
+		buf_add(&b, "defaultiothread.thread_pool_max", m->defio_pool_max);
 		buf_addt(&b, "boot.menu", m->bootmenu);
 		buf_add(&b, "boot.menu_timeout", m->bootmenu_timeout);
 		buf_addt(&b, "boot.useserial", m->useserial);

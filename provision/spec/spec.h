@@ -83,6 +83,7 @@ struct vp_disk_spec {
 	char *net_name;              /*   nbd|iscsi|rbd|gluster|http(s)|ftp(s)|tftp, the */
 	char *net_host;              /*   export/IQN/image (source.name), the server */
 	unsigned net_port;           /*   (source.host.name, .port; 0: the protocol's) */
+	unsigned iothread;           /* driver.iothread: an I/O thread of --iothreads (its id) */
 	/* resolved */
 	char *target;          /* vda, sda, hda, ... */
 	struct vp_disk_source src;
@@ -216,6 +217,12 @@ struct vp_xmlopt {
 	char *arg;                     /* as given (checked when it was parsed) */
 };
 
+/* One <iothread> of <iothreadids>: --iothreads iothreadids.iothreadN.* */
+struct vp_iothread_id {
+	unsigned id;                   /* 1.. */
+	char *pool_min, *pool_max;     /* thread_pool_min/max as given (checked); NULL: not said */
+};
+
 /* Issue 12, part B: virt-install's --memory, --vcpus, --cpu, --iothreads
  * sub-options and --boot's firmware/BIOS ones.  Zero / NULL / VP_UNSET:
  * not said.  Values are checked when parsed (provision/spec/spec_cpu.c). */
@@ -236,8 +243,13 @@ struct vp_machine_spec {
 	enum vp_tristate cpu_migratable;
 	char **cpu_features;           /* "POLICY:NAME", in the document's order */
 	size_t n_cpu_features;
-	/* --iothreads */
+	/* --iothreads: the count, the ids (libvirt gives the threads the ids
+	 * doesn't name the smallest free ids, and takes max(count, ids) threads)
+	 * and the default I/O thread's worker pool */
 	unsigned iothreads;
+	struct vp_iothread_id *iothread_ids; /* iothreadids.iothreadN, in N's order */
+	size_t n_iothread_ids;
+	char *defio_pool_min, *defio_pool_max; /* defaultiothread.thread_pool_min/max */
 	/* --boot */
 	enum vp_tristate bootmenu, useserial, loader_ro, loader_secure;
 	char *bootmenu_timeout, *reboot_timeout; /* ms, s (-1..65535) as given */
@@ -377,12 +389,18 @@ int vp_spec_parse_vcpus(struct vp_domain_spec *spec, const char *arg, struct vp_
 /* --cpu MODE|MODEL[,+feat,-feat,POLICY=feat,match=,check=,mode=,model=,
  * model.fallback=,vendor=,migratable=,cache.mode=,cache.level=,topology.*=] */
 int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
-/* --iothreads N */
+/* --iothreads N[,iothreadids.iothreadN.id=,.thread_pool_min=,.thread_pool_max=,
+ * defaultiothread.thread_pool_min=,defaultiothread.thread_pool_max=] */
 int vp_spec_parse_iothreads(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
 /* After --vcpus and --cpu: virt-install's topology rules.  The vCPU count
  * (maxvcpus, else vcpus; the topology's product when neither was given)
  * fills the topology's missing values (cores first, then sockets, dies 1,
  * threads); an impossible one is an error. */
 int vp_spec_topology_fill(struct vp_domain_spec *spec, struct vp_error *err);
+/* The VM has the I/O thread id (libvirt's numbering: the ids given, the
+ * rest of the count filled with the smallest free ones). */
+bool vp_iothread_defined(const struct vp_machine_spec *m, unsigned id);
+/* Those ids, comma-separated (the listed ones first); caller frees. */
+char *vp_iothread_list(const struct vp_machine_spec *m);
 
 #endif

@@ -4,7 +4,7 @@
  *   --memory 1024,maxmemory=4096      --memory 2G,maxMemory=8G,maxMemory.slots=16
  *   --vcpus 4,maxvcpus=8,sockets=2    --vcpus sockets=2,cores=2,threads=2
  *   --cpu host-model                  --cpu Haswell,+vmx,-hle,match=exact
- *   --iothreads 2
+ *   --iothreads 2                     --iothreads 2,iothreadids.iothread0.id=4
  *
  * virt-install's older names keep their meaning: --memory's maxmemory= is
  * <memory> (the bare value then <currentMemory>), --vcpus's maxvcpus= is
@@ -19,6 +19,8 @@
 
 #include "cleanup.h"
 #include "units.h"
+
+static void iothread_ids_free(struct vp_iothread_id *ids, size_t n);
 
 /* Free the part --cpu sets (a later --cpu replaces it whole). */
 static void cpu_part_free(struct vp_machine_spec *m)
@@ -47,6 +49,9 @@ void vp_machine_spec_clear(struct vp_machine_spec *m)
 	free(m->nvram_template);
 	free(m->smbios_mode);
 	vp_strings_free(m->fw_features, m->n_fw_features);
+	iothread_ids_free(m->iothread_ids, m->n_iothread_ids);
+	free(m->defio_pool_min);
+	free(m->defio_pool_max);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -554,24 +559,214 @@ out:
 
 /* ---- --iothreads ------------------------------------------------------------ */
 
+static void iothread_ids_free(struct vp_iothread_id *ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(ids[i].pool_min);
+		free(ids[i].pool_max);
+	}
+	free(ids);
+}
+
+/* The ids libvirt gives the threads: the ids listed, then the smallest free
+ * ones until there are max(count, ids) threads. */
+bool vp_iothread_defined(const struct vp_machine_spec *m, unsigned id)
+{
+	size_t i, count = m->iothreads > m->n_iothread_ids ? m->iothreads : m->n_iothread_ids;
+	size_t fill = count - m->n_iothread_ids, free_below = 0;
+	unsigned k;
+
+	if (!id)
+		return false;
+	for (i = 0; i < m->n_iothread_ids; i++)
+		if (m->iothread_ids[i].id == id)
+			return true;
+	/* id is free: filled when it is among the first `fill` free ids */
+	for (k = 1; k <= id && free_below <= fill; k++) {
+		for (i = 0; i < m->n_iothread_ids && m->iothread_ids[i].id != k; i++)
+			;
+		if (i == m->n_iothread_ids)
+			free_below++;
+	}
+	return free_below <= fill;
+}
+
+char *vp_iothread_list(const struct vp_machine_spec *m)
+{
+	size_t i, count = m->iothreads > m->n_iothread_ids ? m->iothreads : m->n_iothread_ids;
+	size_t n = 0, len = 0;
+	char *out = vp_grow(NULL, count * 12 + 1, 1);
+	unsigned k;
+
+	out[0] = '\0';
+	for (i = 0; i < m->n_iothread_ids; i++, n++)
+		len += (size_t)sprintf(out + len, "%s%u", n ? "," : "", m->iothread_ids[i].id);
+	for (k = 1; n < count; k++) {
+		for (i = 0; i < m->n_iothread_ids && m->iothread_ids[i].id != k; i++)
+			;
+		if (i == m->n_iothread_ids)
+			len += (size_t)sprintf(out + len, "%s%u", n++ ? "," : "", k);
+	}
+	return out;
+}
+
+#define MAX_IOTHREAD_IDX 1024
+
+/* thread_pool_min/max of what (a prefix such as "--iothreads defaultiothread"):
+ * libvirt's int, max at least 1, min <= max */
+static int pool_check(const char *what, const char *min, const char *max, struct vp_error *err)
+{
+	char name[96];
+	uint64_t lo = 0, hi = 0;
+
+	snprintf(name, sizeof(name), "%s.thread_pool_min", what);
+	if (min && vp_parse_uint(min, 0, 2147483647, name, &lo, err) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.thread_pool_max", what);
+	if (max && vp_parse_uint(max, 1, 2147483647, name, &hi, err) < 0)
+		return -1;
+	if (min && max && lo > hi)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid %s: thread_pool_min %s is more than thread_pool_max %s", what,
+				    min, max);
+	return 0;
+}
+
 int vp_spec_parse_iothreads(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
+	static const char pre[] = "iothreadids.iothread";
+	struct vp_machine_spec *m = &spec->mach;
+	struct {
+		bool used;
+		const char *id, *min, *max;
+	} *slot = NULL;
+	struct vp_iothread_id *ids = NULL;
+	const char *dmin = NULL, *dmax = NULL;
+	size_t n_ids = 0, i, j;
+	uint64_t count = 0;
+	bool have_count = false;
 	struct kvlist l;
-	uint64_t v;
 	int r = -1;
 
 	if (vp_kv_split(arg, "--iothreads", &l, err) < 0)
 		return -1;
-	if (l.n != 1 || (l.items[0].key && strcmp(l.items[0].key, "iothreads"))) {
+	slot = vp_grow(NULL, MAX_IOTHREAD_IDX, sizeof(*slot));
+	memset(slot, 0, MAX_IOTHREAD_IDX * sizeof(*slot));
+	for (i = 0; i < l.n; i++) {
+		const struct kv *kv = &l.items[i];
+		const char *k = item_key(kv, i, "iothreads");
+		const char **field = NULL;
+		char what[80];
+
+		if (!k) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "invalid --iothreads '%s': '%s' is not a key=value item (the number of I/O threads goes first)",
+				     arg, kv->value);
+			goto out;
+		}
+		if (kv->key)
+			snprintf(what, sizeof(what), "--iothreads %s", k);
+		else
+			snprintf(what, sizeof(what), "--iothreads");
+		if (vp_kv_need_value(kv, "--iothreads", err) < 0)
+			goto out;
+		if (!strcmp(k, "iothreads")) {
+			if (have_count) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --iothreads '%s': 'iothreads' is given twice", arg);
+				goto out;
+			}
+			if (vp_parse_uint(kv->value, 1, 1024, what, &count, err) < 0)
+				goto out;
+			have_count = true;
+			continue;
+		}
+		if (!strncmp(k, pre, sizeof(pre) - 1)) {
+			const char *p = k + sizeof(pre) - 1, *dot;
+			char *end;
+			unsigned long n;
+
+			dot = strchr(p, '.');
+			n = strtoul(p, &end, 10);
+			if (dot && end == dot && p != dot && *p != '-' && *p != '+' &&
+			    n < MAX_IOTHREAD_IDX) {
+				field = !strcmp(dot, ".id")		 ? &slot[n].id :
+					!strcmp(dot, ".thread_pool_min") ? &slot[n].min :
+					!strcmp(dot, ".thread_pool_max") ? &slot[n].max :
+									   NULL;
+				if (field)
+					slot[n].used = true;
+			}
+		} else if (!strcmp(k, "defaultiothread.thread_pool_min")) {
+			field = &dmin;
+		} else if (!strcmp(k, "defaultiothread.thread_pool_max")) {
+			field = &dmax;
+		}
+		if (!field) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "unknown --iothreads option '%s' (known: iothreads, iothreadids.iothreadN.id|thread_pool_min|thread_pool_max with N below %d, defaultiothread.thread_pool_min|thread_pool_max)",
+				     k, MAX_IOTHREAD_IDX);
+			goto out;
+		}
+		if (*field) {
+			vp_error_set(err, VP_ERR_INVALID, "invalid --iothreads '%s': '%s' is given twice",
+				     arg, k);
+			goto out;
+		}
+		*field = kv->value;
+	}
+	if (pool_check("--iothreads defaultiothread", dmin, dmax, err) < 0)
+		goto out;
+	for (i = 0; i < MAX_IOTHREAD_IDX; i++) {
+		char what[64];
+		uint64_t id;
+
+		if (!slot[i].used)
+			continue;
+		if (!slot[i].id) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "invalid --iothreads '%s': iothreadids.iothread%zu needs its id= (libvirt's <iothread id>)",
+				     arg, i);
+			goto out;
+		}
+		snprintf(what, sizeof(what), "--iothreads iothreadids.iothread%zu.id", i);
+		if (vp_parse_uint(slot[i].id, 1, 4294967295ULL, what, &id, err) < 0)
+			goto out;
+		snprintf(what, sizeof(what), "--iothreads iothreadids.iothread%zu", i);
+		if (pool_check(what, slot[i].min, slot[i].max, err) < 0)
+			goto out;
+		for (j = 0; j < n_ids; j++)
+			if (ids[j].id == id) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --iothreads '%s': I/O thread id %llu is given twice",
+					     arg, (unsigned long long)id);
+				goto out;
+			}
+		ids = vp_grow(ids, n_ids + 1, sizeof(*ids));
+		ids[n_ids].id = (unsigned)id;
+		ids[n_ids].pool_min = vp_strdup(slot[i].min);
+		ids[n_ids].pool_max = vp_strdup(slot[i].max);
+		n_ids++;
+	}
+	if (!have_count && !n_ids && !dmin && !dmax) {
 		vp_error_set(err, VP_ERR_INVALID, "invalid --iothreads '%s': give a number of I/O threads",
 			     arg);
 		goto out;
 	}
-	if (vp_parse_uint(l.items[0].value, 1, 1024, "--iothreads", &v, err) < 0)
-		goto out;
-	spec->mach.iothreads = (unsigned)v;
+	/* the option is one setting: it replaces what a lower layer said */
+	m->iothreads = (unsigned)count;
+	iothread_ids_free(m->iothread_ids, m->n_iothread_ids);
+	m->iothread_ids = TAKE_PTR(ids);
+	m->n_iothread_ids = n_ids;
+	n_ids = 0;
+	vp_set_str(&m->defio_pool_min, dmin);
+	vp_set_str(&m->defio_pool_max, dmax);
 	r = 0;
 out:
+	iothread_ids_free(ids, n_ids);
+	free(slot);
 	vp_kvlist_clear(&l);
 	return r;
 }

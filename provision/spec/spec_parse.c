@@ -546,8 +546,35 @@ static int disk_choice(const char *what, const char *v, const char *const *set, 
 	return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': use %s", what, v, list);
 }
 
+/* driver.iothread=N: QEMU runs a virtio-blk disk's I/O in one of the VM's
+ * I/O threads (--iothreads, read before the disks), named by its id;
+ * libvirt refuses an id the VM lacks and QEMU any other bus. */
+static int disk_iothread_check(const struct vp_domain_spec *spec, const struct vp_disk_spec *d,
+			       struct vp_error *err)
+{
+	const struct vp_machine_spec *m = &spec->mach;
+
+	if (d->bus ? strcmp(d->bus, "virtio") != 0 :
+		     d->device && strcmp(d->device, "disk") != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread= is for virtio disks (QEMU runs no other disk in an I/O thread), not %s%s",
+				    d->bus ? "bus=" : "device=", d->bus ? d->bus : d->device);
+	if (!m->iothreads && !m->n_iothread_ids)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread=%u needs I/O threads in the VM: add --iothreads",
+				    d->iothread);
+	if (!vp_iothread_defined(m, d->iothread)) {
+		_cleanup_(freep) char *ids = vp_iothread_list(m);
+
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread=%u: the VM has no I/O thread %u (its I/O threads, from --iothreads: %s)",
+				    d->iothread, d->iothread, ids);
+	}
+	return 0;
+}
+
 static const char disk_known[] =
-	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port";
+	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, driver.iothread, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port";
 
 int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
@@ -721,9 +748,11 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 				goto out;
 			d.queues = (unsigned)v;
 		} else if (!strcmp(f, "iothread")) {
-			vp_error_set(err, VP_ERR_INVALID,
-				     "--disk driver.iothread= needs I/O threads in the VM (--iothreads), which vprov does not make yet");
-			goto out;
+			uint64_t v;
+
+			if (vp_parse_uint(kv->value, 1, 4294967295ULL, what, &v, err) < 0)
+				goto out;
+			d.iothread = (unsigned)v;
 		} else if (!strcmp(f, "boot.order")) {
 			uint64_t v;
 
@@ -831,6 +860,8 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			     d.format);
 		goto out;
 	}
+	if (d.iothread && disk_iothread_check(spec, &d, err) < 0)
+		goto out;
 	if (spec->disks_set && spec->n_disks == 0) {
 		/* an earlier --disk none */
 		vp_error_set(err, VP_ERR_INVALID, "--disk none cannot be combined with other disks");

@@ -78,6 +78,12 @@ CASES = [
     {"id": "cpu-mode-model", "modes": K, "args": "--name c1 --osinfo debian11 --cpu mode=custom,model=Nehalem " + NOD},
     # --iothreads
     {"id": "iothreads", "args": "--name c1 --osinfo debian11 --iothreads 2 " + NOD},
+    {"id": "iothreads-ids", "args": "--name c1 --osinfo debian11 --iothreads 2,iothreadids.iothread0.id=1,"
+                                    "iothreadids.iothread1.id=3,iothreadids.iothread1.thread_pool_min=1,"
+                                    "iothreadids.iothread1.thread_pool_max=4 " + NOD},
+    {"id": "iothreads-ids-only", "args": "--name c1 --osinfo debian11 --iothreads iothreadids.iothread0.id=5 " + NOD},
+    {"id": "iothreads-default", "args": "--name c1 --osinfo debian11 --iothreads 1,defaultiothread.thread_pool_min=2,"
+                                        "defaultiothread.thread_pool_max=8 " + NOD},
     # --boot
     {"id": "boot-menu", "args": "--name c1 --osinfo debian11 --boot hd,menu=on,bootmenu.timeout=3000 " + NOD},
     {"id": "boot-useserial-reboot", "args": "--name c1 --osinfo debian11 --boot useserial=on,rebootTimeout=0 " + NOD},

@@ -31,6 +31,9 @@ CASES = [
     {"id": "disk-detect-zeroes", "args": "--name c1 --osinfo debian11 --disk size=1,detect_zeroes=on " + NOI},
     {"id": "disk-error-policy", "args": "--name c1 --osinfo debian11 --disk size=1,error_policy=report " + NOI},
     {"id": "disk-driver-error-policy", "args": "--name c1 --osinfo debian11 --disk size=1,driver.error_policy=enospace " + NOI},
+    {"id": "disk-driver-iothread", "args": "--name c1 --osinfo debian11 --iothreads 2 --disk size=1,driver.iothread=2 " + NOI},
+    {"id": "disk-driver-iothread-id", "args": "--name c1 --osinfo debian11 --iothreads iothreadids.iothread0.id=7 "
+                                              "--disk size=1,driver.iothread=7 " + NOI},
     {"id": "disk-driver-queues", "args": "--name c1 --osinfo debian11 --disk size=1,driver.queues=4 " + NOI},
     {"id": "disk-driver-name", "args": "--name c1 --osinfo debian11 --disk size=1,driver.name=qemu,driver.cache=writeback " + NOI},
     {"id": "disk-nonsparse", "args": "--name c1 --osinfo debian11 --disk size=1,sparse=no " + NOI},

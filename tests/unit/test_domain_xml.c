@@ -593,6 +593,11 @@ static void test_machine(void **state)
 	s.mach.mem_hotplug = 8 * VP_GiB;
 	s.mach.mem_slots = 4;
 	s.mach.iothreads = 2;
+	s.mach.iothread_ids = vp_grow(NULL, 1, sizeof(*s.mach.iothread_ids));
+	s.mach.iothread_ids[0] = (struct vp_iothread_id){ .id = 5, .pool_max = vp_strdup("4") };
+	s.mach.n_iothread_ids = 1;
+	s.mach.defio_pool_min = vp_strdup("1");
+	s.disks[0].iothread = 5;
 	s.mach.cpu_mode = vp_strdup("custom");
 	s.mach.cpu_model = vp_strdup("Haswell");
 	s.mach.cpu_match = vp_strdup("exact");
@@ -604,6 +609,12 @@ static void test_machine(void **state)
 	expect_xpath(doc, "string(/domain/vcpu)", "8");
 	expect_xpath(doc, "string(/domain/vcpu/@current)", "2");
 	expect_xpath(doc, "string(/domain/vcpu/following-sibling::*[1][self::iothreads])", "2");
+	expect_xpath(doc, "string(/domain/iothreads/following-sibling::*[1][self::iothreadids]/iothread/@id)", "5");
+	expect_xpath(doc, "string(/domain/iothreadids/iothread/@thread_pool_max)", "4");
+	expect_xpath(doc, "string(count(/domain/iothreadids/iothread/@thread_pool_min))", "0");
+	expect_xpath(doc, "string(/domain/iothreadids/following-sibling::*[1][self::defaultiothread]/@thread_pool_min)", "1");
+	expect_xpath(doc, "string(count(/domain/defaultiothread/@thread_pool_max))", "0");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/driver/@iothread)", "5");
 	expect_xpath(doc, "string(/domain/currentMemory)", "1048576");
 	expect_xpath(doc, "string(/domain/memory)", "2097152");
 	expect_xpath(doc, "string(/domain/maxMemory)", "8388608");

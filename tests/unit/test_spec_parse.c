@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -400,7 +401,69 @@ static void test_machine(void **state)
 	assert_int_equal(s.mach.iothreads, 4);
 	vp_spec_clear(&s);
 	expect_error(vp_spec_parse_iothreads, "0", "--iothreads");
-	expect_error(vp_spec_parse_iothreads, "2,iothreadids.iothread0.id=1", "number of I/O threads");
+	expect_error(vp_spec_parse_iothreads, "2,bogus=1", "unknown --iothreads option 'bogus'");
+	expect_error(vp_spec_parse_iothreads, "2,iothreadids.iothread0.thread_pool_max=2", "needs its id=");
+	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread0.id=0", "between 1 and");
+	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread0.id=3,iothreadids.iothread2.id=3",
+		     "id 3 is given twice");
+	expect_error(vp_spec_parse_iothreads, "2,iothreads=3", "'iothreads' is given twice");
+	expect_error(vp_spec_parse_iothreads,
+		     "iothreadids.iothread0.id=1,iothreadids.iothread0.thread_pool_min=3,iothreadids.iothread0.thread_pool_max=2",
+		     "thread_pool_min 3 is more than thread_pool_max 2");
+	expect_error(vp_spec_parse_iothreads, "defaultiothread.thread_pool_max=0", "thread_pool_max '0'");
+	expect_error(vp_spec_parse_iothreads, "defaultiothread.thread_pool_min=-1", "thread_pool_min");
+	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread1024.id=1", "unknown --iothreads option");
+}
+
+/* --iothreads' ids, and the disks that run in one (driver.iothread=) */
+static void test_iothreads(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	char *ids;
+
+	(void)state;
+	/* grouped by N, in N's order (not the items') */
+	assert_int_equal(vp_spec_parse_iothreads(&s,
+		"3,iothreadids.iothread1.id=2,iothreadids.iothread1.thread_pool_max=4,iothreadids.iothread0.id=9,"
+		"defaultiothread.thread_pool_min=1", &err), 0);
+	assert_int_equal(s.mach.iothreads, 3);
+	assert_int_equal(s.mach.n_iothread_ids, 2);
+	assert_int_equal(s.mach.iothread_ids[0].id, 9);
+	assert_null(s.mach.iothread_ids[0].pool_max);
+	assert_int_equal(s.mach.iothread_ids[1].id, 2);
+	assert_string_equal(s.mach.iothread_ids[1].pool_max, "4");
+	assert_string_equal(s.mach.defio_pool_min, "1");
+	assert_null(s.mach.defio_pool_max);
+	/* libvirt's numbering: 9 and 2 named, the third thread the smallest free id */
+	ids = vp_iothread_list(&s.mach);
+	assert_string_equal(ids, "9,2,1");
+	free(ids);
+	assert_true(vp_iothread_defined(&s.mach, 1));
+	assert_true(vp_iothread_defined(&s.mach, 2));
+	assert_true(vp_iothread_defined(&s.mach, 9));
+	assert_false(vp_iothread_defined(&s.mach, 3));
+	assert_false(vp_iothread_defined(&s.mach, 0));
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,driver.iothread=9", &err), 0);
+	assert_int_equal(s.disks[0].iothread, 9);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=virtio,driver.iothread=1", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,driver.iothread=3", &err), -1);
+	assert_non_null(strstr(err.msg, "no I/O thread 3 (its I/O threads, from --iothreads: 9,2,1)"));
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=scsi,driver.iothread=1", &err), -1);
+	assert_non_null(strstr(err.msg, "virtio disks"));
+	assert_int_equal(vp_spec_parse_disk(&s, "device=cdrom,driver.iothread=1", &err), -1);
+	assert_non_null(strstr(err.msg, "not device=cdrom"));
+	/* more ids than the count: libvirt takes them all */
+	assert_int_equal(vp_spec_parse_iothreads(&s, "1,iothreadids.iothread0.id=5,iothreadids.iothread1.id=6", &err), 0);
+	assert_int_equal(s.mach.n_iothread_ids, 2);
+	assert_false(vp_iothread_defined(&s.mach, 1));
+	assert_true(vp_iothread_defined(&s.mach, 6));
+	/* a count alone: 1..N */
+	assert_int_equal(vp_spec_parse_iothreads(&s, "2", &err), 0);
+	assert_int_equal(s.mach.n_iothread_ids, 0);
+	assert_true(vp_iothread_defined(&s.mach, 2));
+	assert_false(vp_iothread_defined(&s.mach, 3));
+	vp_spec_clear(&s);
 }
 
 static void test_boot(void **state)
@@ -880,7 +943,8 @@ static void test_disk_more(void **state)
 	expect_error(vp_spec_parse_disk, "size=1,error_policy=retry", "use stop, report, ignore or enospace");
 	expect_error(vp_spec_parse_disk, "size=1,driver.name=tap", "driver.name");
 	expect_error(vp_spec_parse_disk, "size=1,driver.queues=1025", "driver.queues");
-	expect_error(vp_spec_parse_disk, "size=1,driver.iothread=1", "--iothreads");
+	expect_error(vp_spec_parse_disk, "size=1,driver.iothread=1", "needs I/O threads in the VM: add --iothreads");
+	expect_error(vp_spec_parse_disk, "size=1,driver.iothread=0", "driver.iothread");
 	expect_error(vp_spec_parse_disk, "size=1,boot.order=0", "boot.order");
 	expect_error(vp_spec_parse_disk, "size=1,serial=a;b", "serial");
 	expect_error(vp_spec_parse_disk, "size=1,wwn=0x5000c50015ea71a", "16 hex digits");
@@ -1038,7 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
-		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine),
+		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_schema_values), cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_disk_more), cmocka_unit_test(test_disk_network),
