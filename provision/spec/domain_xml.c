@@ -298,6 +298,27 @@ static void set_uint(xmlNodePtr n, const char *attr, unsigned v)
 	vp_xml_set(n, attr, num);
 }
 
+/* <address>, its attributes in virt-install's order */
+static void build_address(xmlNodePtr dev, const struct vp_dev_address *a)
+{
+	static const struct {
+		int i;
+		const char *name;
+	} order[] = { { VP_ADDR_DOMAIN, "domain" }, { VP_ADDR_CONTROLLER, "controller" },
+		      { VP_ADDR_BUS, "bus" },       { VP_ADDR_SLOT, "slot" },
+		      { VP_ADDR_FUNCTION, "function" }, { VP_ADDR_TARGET, "target" },
+		      { VP_ADDR_UNIT, "unit" } };
+	xmlNodePtr n = vp_xml_add(dev, "address", NULL);
+	size_t k;
+
+	vp_xml_set(n, "type", a->type);
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		if (a->set & (1u << order[k].i))
+			set_uint(n, order[k].name, a->v[order[k].i]);
+	if (a->multifunction != VP_UNSET)
+		vp_xml_set(n, "multifunction", a->multifunction == VP_YES ? "on" : "off");
+}
+
 /* boot_order: the disk's <boot order>, 0 for none */
 static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_disk_spec *d,
 		       bool install, unsigned boot_order)
@@ -377,6 +398,8 @@ static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_di
 		vp_xml_add(disk, "wwn", d->wwn);
 	if (boot_order)
 		set_uint(vp_xml_add(disk, "boot", NULL), "order", boot_order);
+	if (d->addr.type)
+		build_address(disk, &d->addr);
 }
 
 static void build_virtualport(xmlNodePtr iface, const struct vp_net_spec *n)

@@ -56,6 +56,7 @@ void vp_disk_spec_clear(struct vp_disk_spec *d)
 	free(d->net_protocol);
 	free(d->net_name);
 	free(d->net_host);
+	free(d->addr.type);
 	free(d->target);
 	source_clear(&d->src);
 	memset(d, 0, sizeof(*d));
@@ -265,6 +266,8 @@ static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
 	d->net_host = vp_strdup(s->net_host);
 	d->net_port = s->net_port;
 	d->iothread = s->iothread;
+	d->addr = s->addr;
+	d->addr.type = vp_strdup(s->addr.type);
 }
 
 static void copy_net(struct vp_net_spec *n, const struct vp_net_spec *s)
@@ -653,6 +656,22 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, DK("source.host.name"), d->net_host);
 		buf_addu(&b, DK("source.host.port"), d->net_port);
 		buf_addu(&b, DK("driver.iothread"), d->iothread);
+		buf_add(&b, DK("address.type"), d->addr.type);
+		{
+			static const char *const an[VP_ADDR_N] = { "controller", "bus", "target", "unit",
+								   "domain", "slot", "function" };
+			size_t a;
+			char v[16];
+
+			for (a = 0; a < VP_ADDR_N; a++) {
+				if (!(d->addr.set & (1u << a)))
+					continue;
+				snprintf(v, sizeof(v), "%u", d->addr.v[a]);
+				snprintf(key, sizeof(key), "disk%zu.address.%s", i, an[a]);
+				buf_add(&b, key, v);
+			}
+		}
+		buf_addt(&b, DK("address.multifunction"), d->addr.multifunction);
 #undef DK
 	}
 	if (s->nets_set)

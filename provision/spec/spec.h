@@ -47,6 +47,18 @@ struct vp_disk_source {
 	char *secret_uuid;     /* ... with the passphrase in this libvirt secret */
 };
 
+/* --disk address.*: where a disk sits, on its controller (type drive) or
+ * on the PCI bus (type pci, a virtio disk) */
+enum { VP_ADDR_CONTROLLER, VP_ADDR_BUS, VP_ADDR_TARGET, VP_ADDR_UNIT, VP_ADDR_DOMAIN,
+       VP_ADDR_SLOT, VP_ADDR_FUNCTION, VP_ADDR_N };
+
+struct vp_dev_address {
+	char *type;                    /* drive|pci; NULL: libvirt's choice */
+	unsigned v[VP_ADDR_N];         /* the values said ... */
+	unsigned set;                  /* ... 1 << VP_ADDR_x for each */
+	enum vp_tristate multifunction;
+};
+
 struct vp_disk_spec {
 	/* requested */
 	char *path;            /* path=PATH, or a bare PATH */
@@ -84,6 +96,7 @@ struct vp_disk_spec {
 	char *net_host;              /*   export/IQN/image (source.name), the server */
 	unsigned net_port;           /*   (source.host.name, .port; 0: the protocol's) */
 	unsigned iothread;           /* driver.iothread: an I/O thread of --iothreads (its id) */
+	struct vp_dev_address addr;  /* address.* */
 	/* resolved */
 	char *target;          /* vda, sda, hda, ... */
 	struct vp_disk_source src;
@@ -345,6 +358,13 @@ int vp_spec_check_value(const char *what, const char *value, struct vp_error *er
  * For specs not made by vp_spec_parse_*() (fleet files, profiles, tools
  * calling the library), before anything is built from them. */
 int vp_spec_check_text(const struct vp_domain_spec *spec, struct vp_error *err);
+
+/* What a disk's sub-options need of its bus once the bus is known (given,
+ * or resolved by vp_create_plan from the device, the profile and the
+ * machine): an address of the bus's kind within its controller's range,
+ * an I/O thread only for virtio. */
+int vp_disk_bus_check(const struct vp_domain_spec *spec, const struct vp_disk_spec *d,
+		      struct vp_error *err);
 
 /* --disk, --network, --graphics and --boot values, virt-install spelling:
  * comma-separated key=value items, values may be quoted ('..' or "..") and

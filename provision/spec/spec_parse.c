@@ -325,6 +325,15 @@ static const struct {
 	{ "source.name", "source.name" },
 	{ "source.host.name", "source.host.name" },
 	{ "source.host.port", "source.host.port" },
+	{ "address.type", "address.type" },
+	{ "address.controller", "address.controller" },
+	{ "address.bus", "address.bus" },
+	{ "address.target", "address.target" },
+	{ "address.unit", "address.unit" },
+	{ "address.domain", "address.domain" },
+	{ "address.slot", "address.slot" },
+	{ "address.function", "address.function" },
+	{ "address.multifunction", "address.multifunction" },
 };
 static const char *const disk_formats[] = { "qcow2", "raw", NULL };
 static const char *const backing_formats[] = { "qcow2", "raw", "vmdk", "vdi", "vpc", "vhdx",
@@ -573,8 +582,185 @@ static int disk_iothread_check(const struct vp_domain_spec *spec, const struct v
 	return 0;
 }
 
+/* ---- --disk address.* ---- */
+
+static const char *const addr_names[VP_ADDR_N] = { "controller", "bus", "target", "unit",
+						   "domain", "slot", "function" };
+/* what each type takes */
+#define ADDR_DRIVE ((1u << VP_ADDR_CONTROLLER) | (1u << VP_ADDR_BUS) | (1u << VP_ADDR_TARGET) | \
+		    (1u << VP_ADDR_UNIT))
+#define ADDR_PCI ((1u << VP_ADDR_DOMAIN) | (1u << VP_ADDR_BUS) | (1u << VP_ADDR_SLOT) | \
+		  (1u << VP_ADDR_FUNCTION))
+
+/* a number as virt-install reads one: decimal, or hex after 0x */
+static int addr_number(const char *what, const char *v, unsigned max, unsigned *out,
+		       struct vp_error *err)
+{
+	bool hex = !strncmp(v, "0x", 2) || !strncmp(v, "0X", 2);
+	const char *d = hex ? v + 2 : v;
+	unsigned long long n;
+	char *end;
+
+	if (!*d || strspn(d, hex ? "0123456789abcdefABCDEF" : "0123456789") != strlen(d) ||
+	    strlen(d) > 10)
+		goto bad;
+	n = strtoull(d, &end, hex ? 16 : 10);
+	if (n > max)
+		goto bad;
+	*out = (unsigned)n;
+	return 0;
+bad:
+	return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': give a number from 0 to %u", what,
+			    v, max);
+}
+
+static unsigned addr_val(const struct vp_dev_address *a, int i)
+{
+	return a->set & (1u << i) ? a->v[i] : 0;
+}
+
+/* A drive address within what the bus's controller has (QEMU's PIIX IDE:
+ * one controller, 2 buses of 2 units; AHCI: 6 ports on bus 0; the floppy
+ * controller: 2 drives; virtio-scsi: targets and LUNs, one bus); bus is
+ * the disk's, given or resolved. */
+static int drive_address_check(const struct vp_dev_address *a, const char *bus,
+			       struct vp_error *err)
+{
+	static const struct {
+		const char *bus;
+		unsigned max[4]; /* controller, bus, target, unit */
+		const char *what;
+	} lim[] = {
+		{ "ide", { 0, 1, 0, 1 }, "the IDE controller has 2 buses of 2 units (controller 0, bus 0-1, target 0, unit 0-1)" },
+		{ "sata", { 99, 0, 0, 5 }, "a SATA (AHCI) controller has 6 ports on bus 0 (bus 0, target 0, unit 0-5)" },
+		{ "fdc", { 0, 0, 0, 1 }, "the floppy controller has 2 drives (controller 0, bus 0, target 0, unit 0-1)" },
+		{ "scsi", { 99, 0, 99, 16383 }, "a SCSI controller has one bus of targets 0-99 and LUNs 0-16383 (bus 0)" },
+	};
+	size_t i, j;
+
+	if (!a->type || strcmp(a->type, "drive") != 0)
+		return 0;
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		if (strcmp(lim[i].bus, bus) != 0)
+			continue;
+		for (j = 0; j < 4; j++)
+			if (addr_val(a, (int)j) > lim[i].max[j])
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "--disk address.%s=%u does not exist on bus %s: %s",
+						    addr_names[j], addr_val(a, (int)j), bus, lim[i].what);
+		return 0;
+	}
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "--disk address.type=drive is for sata, scsi, ide and fdc disks; a %s disk's address is %s",
+			    bus, !strcmp(bus, "virtio") ? "PCI (address.type=pci)" : "its own (libvirt's choice)");
+}
+
+int vp_disk_bus_check(const struct vp_domain_spec *spec, const struct vp_disk_spec *d,
+		      struct vp_error *err)
+{
+	const struct vp_dev_address *a = &d->addr;
+	size_t i, j, n;
+	bool controllers = false;
+
+	if (!d->bus)
+		return 0;
+	if (d->iothread && strcmp(d->bus, "virtio") != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread= is for virtio disks (QEMU runs no other disk in an I/O thread), not bus=%s",
+				    d->bus);
+	if (!a->type)
+		return 0;
+	/* libvirt: "Found duplicate drive address", "double use of PCI
+	 * address"; the disks before this one (all, while it is parsed) */
+	n = d >= spec->disks && d < spec->disks + spec->n_disks ? (size_t)(d - spec->disks) :
+								  spec->n_disks;
+	for (i = 0; i < n; i++) {
+		const struct vp_disk_spec *o = &spec->disks[i];
+
+		if (!o->addr.type || strcmp(o->addr.type, a->type) != 0 || !o->bus ||
+		    strcmp(o->bus, d->bus) != 0)
+			continue;
+		for (j = 0; j < VP_ADDR_N; j++)
+			if (addr_val(&o->addr, (int)j) != addr_val(a, (int)j))
+				break;
+		if (j == VP_ADDR_N)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address: disk %zu has the same %s address", i + 1,
+					    !strcmp(a->type, "pci") ? "PCI" : d->bus);
+	}
+	if (!strcmp(a->type, "pci")) {
+		if (strcmp(d->bus, "virtio") != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.type=pci is a virtio disk's; a %s disk's address is type drive",
+					    d->bus);
+		/* what the machine itself has on bus 0 (libvirt: "double use") */
+		if (spec->x86 && addr_val(a, VP_ADDR_BUS) == 0 &&
+		    addr_val(a, VP_ADDR_SLOT) == (spec->q35 ? 0x1f : 1))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.slot=%u on PCI bus 0 is the %s machine's own %s",
+					    addr_val(a, VP_ADDR_SLOT), spec->q35 ? "q35" : "pc",
+					    spec->q35 ? "ISA bridge (LPC, SATA, SMBus)" : "PIIX3 (ISA, IDE, USB)");
+		/* q35's buses past 0 are PCIe root ports (libvirt adds them),
+		 * which have slot 0 only; a --controller may make other buses */
+		for (i = 0; i < spec->n_xmlopts; i++)
+			if (!strcmp(spec->xmlopts[i].option, "controller"))
+				controllers = true;
+		if (spec->q35 && !controllers && addr_val(a, VP_ADDR_BUS) > 0 &&
+		    addr_val(a, VP_ADDR_SLOT) > 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.slot=%u on PCI bus %u: on q35 that bus is a PCIe root port, which has slot 0 only",
+					    addr_val(a, VP_ADDR_SLOT), addr_val(a, VP_ADDR_BUS));
+		return 0;
+	}
+	return drive_address_check(a, d->bus, err);
+}
+
+/* The address.* items read, against each other and the disks before. */
+static int disk_address_check(const struct vp_domain_spec *spec, struct vp_disk_spec *d,
+			      struct vp_error *err)
+{
+	const struct vp_dev_address *a = &d->addr;
+	unsigned takes;
+	size_t i;
+
+	if (!a->type) {
+		if (a->set || a->multifunction != VP_UNSET)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.* needs address.type=drive (sata, scsi, ide, fdc) or address.type=pci (virtio)");
+		return 0;
+	}
+	takes = !strcmp(a->type, "pci") ? ADDR_PCI : ADDR_DRIVE;
+	for (i = 0; i < VP_ADDR_N; i++)
+		if ((a->set & (1u << i)) && !(takes & (1u << i)))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.%s is not a %s address's: address.type=%s takes %s",
+					    addr_names[i], a->type, a->type,
+					    takes == ADDR_PCI ? "domain, bus, slot, function and multifunction" :
+								"controller, bus, target and unit");
+	if (a->multifunction != VP_UNSET && takes != ADDR_PCI)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk address.multifunction is a PCI address's: address.type=drive takes controller, bus, target and unit");
+	if (takes == ADDR_PCI) {
+		if (d->device && strcmp(d->device, "disk") != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.type=pci is a virtio disk's; a %s sits on sata, scsi, ide or fdc (address.type=drive)",
+					    d->device);
+		if (addr_val(a, VP_ADDR_DOMAIN) != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.domain=%u: QEMU has PCI domain 0 only",
+					    addr_val(a, VP_ADDR_DOMAIN));
+		if (addr_val(a, VP_ADDR_BUS) == 0 && addr_val(a, VP_ADDR_SLOT) == 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.type=pci needs address.slot= from 1 to 31 on bus 0 (slot 0 is the host bridge's)");
+		/* the only disk on the PCI bus: one not said is virtio */
+		if (!d->bus)
+			vp_set_str(&d->bus, "virtio");
+	}
+	return vp_disk_bus_check(spec, d, err);
+}
+
 static const char disk_known[] =
-	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, driver.iothread, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port";
+	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, driver.iothread, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port, address.type, address.controller|bus|target|unit (drive), address.domain|bus|slot|function|multifunction (pci)";
 
 int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
@@ -610,6 +796,12 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			k = "path"; /* a bare PATH */
 		}
 		f = disk_field(k);
+		if (!f && !strncmp(k, "address.", 8)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "--disk %s is not a disk's on x86: address.type=drive takes controller, bus, target and unit, address.type=pci domain, bus, slot, function and multifunction",
+				     k);
+			goto out;
+		}
 		if (!f) {
 			vp_error_set(err, VP_ERR_INVALID, "unknown --disk option '%s' (known: %s)", k,
 				     disk_known);
@@ -771,6 +963,29 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			if (disk_target_check(kv->value, err) < 0)
 				goto out;
 			vp_set_str(&d.target_dev, kv->value);
+		} else if (!strcmp(f, "address.type")) {
+			static const char *const types[] = { "drive", "pci", NULL };
+
+			if (!vp_one_of(kv->value, types)) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --disk address.type '%s': a disk's address on x86 is drive (sata, scsi, ide, fdc) or pci (virtio)",
+					     kv->value);
+				goto out;
+			}
+			vp_set_str(&d.addr.type, kv->value);
+		} else if (!strcmp(f, "address.multifunction")) {
+			if (vp_parse_bool(kv->value, what, &d.addr.multifunction, err) < 0)
+				goto out;
+		} else if (!strncmp(f, "address.", 8)) {
+			/* the schema's ranges; the bus's own are checked after */
+			static const unsigned max[VP_ADDR_N] = { 99, 255, 99, 99999, 0xffff, 31, 7 };
+			int a;
+
+			for (a = 0; strcmp(addr_names[a], f + 8); a++)
+				;
+			if (addr_number(what, kv->value, max[a], &d.addr.v[a], err) < 0)
+				goto out;
+			d.addr.set |= 1u << a;
 		} else if (!strcmp(f, "source.protocol")) {
 			if (disk_choice(what, kv->value, disk_protocols, &d.net_protocol, err) < 0)
 				goto out;
@@ -861,6 +1076,8 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		goto out;
 	}
 	if (d.iothread && disk_iothread_check(spec, &d, err) < 0)
+		goto out;
+	if (disk_address_check(spec, &d, err) < 0)
 		goto out;
 	if (spec->disks_set && spec->n_disks == 0) {
 		/* an earlier --disk none */

@@ -34,6 +34,18 @@ CASES = [
     {"id": "disk-driver-iothread", "args": "--name c1 --osinfo debian11 --iothreads 2 --disk size=1,driver.iothread=2 " + NOI},
     {"id": "disk-driver-iothread-id", "args": "--name c1 --osinfo debian11 --iothreads iothreadids.iothread0.id=7 "
                                               "--disk size=1,driver.iothread=7 " + NOI},
+    # --disk address.*
+    {"id": "disk-address-pci", "modes": K,
+     "args": "--name c1 --osinfo debian11 --disk size=1,address.type=pci,address.domain=0,address.bus=0,"
+             "address.slot=7,address.function=0 " + NOI},
+    {"id": "disk-address-pci-multifunction", "modes": K,
+     "args": "--name c1 --osinfo debian11 --disk size=1,address.type=pci,address.bus=0x0,address.slot=0x9,"
+             "address.multifunction=on " + NOI},
+    {"id": "disk-address-drive-scsi",
+     "args": "--name c1 --osinfo debian11 --disk size=1,bus=scsi,address.type=drive,address.controller=0,"
+             "address.bus=0,address.target=1,address.unit=2 " + NOI},
+    {"id": "disk-address-drive-sata",
+     "args": "--name c1 --osinfo debian11 --disk size=1,bus=sata,address.type=drive,address.unit=3 " + NOI},
     {"id": "disk-driver-queues", "args": "--name c1 --osinfo debian11 --disk size=1,driver.queues=4 " + NOI},
     {"id": "disk-driver-name", "args": "--name c1 --osinfo debian11 --disk size=1,driver.name=qemu,driver.cache=writeback " + NOI},
     {"id": "disk-nonsparse", "args": "--name c1 --osinfo debian11 --disk size=1,sparse=no " + NOI},

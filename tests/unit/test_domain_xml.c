@@ -598,6 +598,11 @@ static void test_machine(void **state)
 	s.mach.n_iothread_ids = 1;
 	s.mach.defio_pool_min = vp_strdup("1");
 	s.disks[0].iothread = 5;
+	s.disks[0].addr.type = vp_strdup("pci");
+	s.disks[0].addr.v[VP_ADDR_SLOT] = 9;
+	s.disks[0].addr.v[VP_ADDR_FUNCTION] = 0;
+	s.disks[0].addr.set = (1u << VP_ADDR_SLOT) | (1u << VP_ADDR_FUNCTION);
+	s.disks[0].addr.multifunction = VP_YES;
 	s.mach.cpu_mode = vp_strdup("custom");
 	s.mach.cpu_model = vp_strdup("Haswell");
 	s.mach.cpu_match = vp_strdup("exact");
@@ -615,6 +620,11 @@ static void test_machine(void **state)
 	expect_xpath(doc, "string(/domain/iothreadids/following-sibling::*[1][self::defaultiothread]/@thread_pool_min)", "1");
 	expect_xpath(doc, "string(count(/domain/defaultiothread/@thread_pool_max))", "0");
 	expect_xpath(doc, "string(/domain/devices/disk[1]/driver/@iothread)", "5");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@type)", "pci");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@slot)", "9");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@function)", "0");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@multifunction)", "on");
+	expect_xpath(doc, "string(count(/domain/devices/disk[1]/address/@bus))", "0");
 	expect_xpath(doc, "string(/domain/currentMemory)", "1048576");
 	expect_xpath(doc, "string(/domain/memory)", "2097152");
 	expect_xpath(doc, "string(/domain/maxMemory)", "8388608");

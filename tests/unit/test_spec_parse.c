@@ -415,6 +415,64 @@ static void test_machine(void **state)
 	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread1024.id=1", "unknown --iothreads option");
 }
 
+/* --disk address.*: the type's keys, the bus's ranges, one address a disk */
+static void test_disk_address(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,address.type=pci,address.bus=0x10,address.slot=0,"
+					    "address.function=7,address.multifunction=off", &err), 0);
+	/* a PCI address makes the disk virtio */
+	assert_string_equal(s.disks[0].bus, "virtio");
+	assert_string_equal(s.disks[0].addr.type, "pci");
+	assert_int_equal(s.disks[0].addr.v[VP_ADDR_BUS], 16);
+	assert_int_equal(s.disks[0].addr.v[VP_ADDR_FUNCTION], 7);
+	assert_int_equal(s.disks[0].addr.set,
+			 (1u << VP_ADDR_BUS) | (1u << VP_ADDR_SLOT) | (1u << VP_ADDR_FUNCTION));
+	assert_int_equal(s.disks[0].addr.multifunction, VP_NO);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=scsi,address.type=drive,address.target=99,"
+					    "address.unit=16383", &err), 0);
+	assert_int_equal(s.disks[1].addr.v[VP_ADDR_UNIT], 16383);
+	/* the same tuple on another bus is another controller's */
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=sata,address.type=drive,address.unit=0", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=scsi,address.type=drive,address.unit=0", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=sata,address.type=drive,address.controller=0", &err), -1);
+	assert_non_null(strstr(err.msg, "disk 3 has the same sata address"));
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,address.type=pci,address.bus=16,address.function=7", &err), -1);
+	assert_non_null(strstr(err.msg, "disk 1 has the same PCI address"));
+	/* resolved: the machine's own slots */
+	s.x86 = true;
+	s.q35 = true;
+	vp_set_str(&s.disks[0].bus, "virtio");
+	s.disks[0].addr.v[VP_ADDR_BUS] = 0;
+	s.disks[0].addr.v[VP_ADDR_SLOT] = 31;
+	assert_int_equal(vp_disk_bus_check(&s, &s.disks[0], &err), -1);
+	assert_non_null(strstr(err.msg, "ISA bridge"));
+	s.q35 = false;
+	assert_int_equal(vp_disk_bus_check(&s, &s.disks[0], &err), 0);
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_disk, "size=1,address.bus=1", "needs address.type=drive");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=isa", "invalid --disk address.type 'isa'");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=drive,address.iobase=0x1f0", "address.iobase is not a disk's");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=drive,address.slot=1", "address.slot is not a drive address's");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.controller=1", "address.controller is not a pci address's");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.slot=3,address.type=drive", "given twice");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.slot=0x", "address.slot");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.slot=+3", "address.slot");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.bus=256", "from 0 to 255");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.bus=1,address.domain=2", "PCI domain 0 only");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci", "slot 0 is the host bridge's");
+	expect_error(vp_spec_parse_disk, "size=1,bus=usb,address.type=pci,address.slot=3", "a usb disk's address is type drive");
+	expect_error(vp_spec_parse_disk, "size=1,bus=usb,address.type=drive", "its own");
+	expect_error(vp_spec_parse_disk, "size=1,device=lun,bus=scsi,address.type=pci,address.slot=3", "a lun sits on");
+	expect_error(vp_spec_parse_disk, "size=1,bus=ide,address.type=drive,address.controller=1", "2 buses of 2 units");
+	expect_error(vp_spec_parse_disk, "size=1,bus=fdc,device=floppy,address.type=drive,address.unit=2", "2 drives");
+	expect_error(vp_spec_parse_disk, "size=1,bus=sata,address.type=drive,address.target=1", "6 ports");
+}
+
 /* --iothreads' ids, and the disks that run in one (driver.iothread=) */
 static void test_iothreads(void **state)
 {
@@ -1102,7 +1160,7 @@ int main(void)
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
-		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads),
+		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads), cmocka_unit_test(test_disk_address),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_schema_values), cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_disk_more), cmocka_unit_test(test_disk_network),
