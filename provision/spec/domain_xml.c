@@ -197,6 +197,46 @@ static void build_sizing(xmlNodePtr root, const struct vp_domain_spec *s)
 	}
 }
 
+/* --cpu numa.cellN.*: the user's cells, their attributes in virt-install's order */
+static void build_numa(xmlNodePtr cpu, const struct vp_machine_spec *m)
+{
+	xmlNodePtr numa = vp_xml_add(cpu, "numa", NULL);
+	char num[32];
+	size_t i, j;
+
+	for (i = 0; i < m->n_cells; i++) {
+		const struct vp_numa_cell *c = &m->cells[i];
+		xmlNodePtr cell = vp_xml_add(numa, "cell", NULL), d;
+
+		if (c->id >= 0) {
+			snprintf(num, sizeof(num), "%d", c->id);
+			vp_xml_set(cell, "id", num);
+		}
+		vp_xml_set(cell, "cpus", c->cpus);
+		if (c->unit) {
+			vp_xml_set(cell, "memory", c->mem_given);
+			vp_xml_set(cell, "unit", c->unit);
+		} else {
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)(c->memory / 1024));
+			vp_xml_set(cell, "memory", num);
+		}
+		vp_xml_set(cell, "memAccess", c->mem_access);
+		if (c->discard != VP_UNSET)
+			vp_xml_set(cell, "discard", c->discard == VP_YES ? "yes" : "no");
+		if (!c->n_sib)
+			continue;
+		d = vp_xml_add(cell, "distances", NULL);
+		for (j = 0; j < c->n_sib; j++) {
+			xmlNodePtr sib = vp_xml_add(d, "sibling", NULL);
+
+			snprintf(num, sizeof(num), "%u", c->sib_ids[j]);
+			vp_xml_set(sib, "id", num);
+			snprintf(num, sizeof(num), "%u", c->sib_values[j]);
+			vp_xml_set(sib, "value", num);
+		}
+	}
+}
+
 /* <cpu>: the user's --cpu, else vprov's choice (spec->cpu_mode); the
  * topology; a NUMA cell when memory is hotpluggable (libvirt needs one) */
 static void build_cpu(xmlNodePtr root, const struct vp_domain_spec *s)
@@ -208,7 +248,7 @@ static void build_cpu(xmlNodePtr root, const struct vp_domain_spec *s)
 	char num[32];
 	size_t i;
 
-	if (!mode && !topo && !m->mem_hotplug)
+	if (!mode && !topo && !m->mem_hotplug && !m->n_cells)
 		return;
 	cpu = vp_xml_add_before(root, vp_xml_child(root, "clock"), "cpu");
 	if (mode)
@@ -254,7 +294,9 @@ static void build_cpu(xmlNodePtr root, const struct vp_domain_spec *s)
 		vp_xml_set(f, "policy", policy);
 		vp_xml_set(f, "name", c + 1);
 	}
-	if (m->mem_hotplug) {
+	if (m->n_cells) {
+		build_numa(cpu, m);
+	} else if (m->mem_hotplug) {
 		/* one cell with every vCPU and all the memory */
 		xmlNodePtr cell = vp_xml_add(vp_xml_add(cpu, "numa", NULL), "cell", NULL);
 		unsigned n = m->vcpus_max ? m->vcpus_max : s->vcpus;

@@ -358,6 +358,31 @@ static void merge_machine(struct vp_machine_spec *d, const struct vp_machine_spe
 		d->n_cpu_features = 0;
 		merge_strings(&d->cpu_features, &d->n_cpu_features, s->cpu_features,
 			      s->n_cpu_features);
+		vp_numa_cells_free(d->cells, d->n_cells);
+		d->cells = NULL;
+		d->n_cells = 0;
+		if (s->n_cells) {
+			size_t i;
+
+			d->cells = vp_grow(NULL, s->n_cells, sizeof(*d->cells));
+			for (i = 0; i < s->n_cells; i++) {
+				const struct vp_numa_cell *c = &s->cells[i];
+				struct vp_numa_cell *o = &d->cells[i];
+
+				*o = *c;
+				o->cpus = vp_strdup(c->cpus);
+				o->mem_given = vp_strdup(c->mem_given);
+				o->unit = vp_strdup(c->unit);
+				o->mem_access = vp_strdup(c->mem_access);
+				o->sib_ids = c->n_sib ? vp_grow(NULL, c->n_sib, sizeof(unsigned)) : NULL;
+				o->sib_values = c->n_sib ? vp_grow(NULL, c->n_sib, sizeof(unsigned)) : NULL;
+				if (c->n_sib) {
+					memcpy(o->sib_ids, c->sib_ids, c->n_sib * sizeof(unsigned));
+					memcpy(o->sib_values, c->sib_values, c->n_sib * sizeof(unsigned));
+				}
+			}
+			d->n_cells = s->n_cells;
+		}
 	}
 	if (s->iothreads || s->n_iothread_ids || s->defio_pool_min || s->defio_pool_max) {
 		/* --iothreads is one setting */
@@ -786,6 +811,27 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_addt(&b, "cpu.migratable", m->cpu_migratable);
 		for (i = 0; i < m->n_cpu_features; i++)
 			buf_add(&b, "cpu.feature", m->cpu_features[i]);
+		for (i = 0; i < m->n_cells; i++) {
+			const struct vp_numa_cell *c = &m->cells[i];
+			size_t j;
+
+			snprintf(key, sizeof(key), "cpu.numa%zu.id", i);
+			buf_addu(&b, key, (uint64_t)(c->id + 1));
+			snprintf(key, sizeof(key), "cpu.numa%zu.cpus", i);
+			buf_add(&b, key, c->cpus);
+			snprintf(key, sizeof(key), "cpu.numa%zu.memory", i);
+			buf_addu(&b, key, c->memory);
+			snprintf(key, sizeof(key), "cpu.numa%zu.unit", i);
+			buf_add(&b, key, c->unit);
+			snprintf(key, sizeof(key), "cpu.numa%zu.memAccess", i);
+			buf_add(&b, key, c->mem_access);
+			snprintf(key, sizeof(key), "cpu.numa%zu.discard", i);
+			buf_addt(&b, key, c->discard);
+			for (j = 0; j < c->n_sib; j++) {
+				snprintf(key, sizeof(key), "cpu.numa%zu.distance%u", i, c->sib_ids[j]);
+				buf_addu(&b, key, c->sib_values[j]);
+			}
+		}
 		buf_addu(&b, "iothreads", m->iothreads);
 		for (i = 0; i < m->n_iothread_ids; i++) {
 			buf_addu(&b, "iothreadids.id", m->iothread_ids[i].id);

@@ -236,6 +236,18 @@ struct vp_iothread_id {
 	char *pool_min, *pool_max;     /* thread_pool_min/max as given (checked); NULL: not said */
 };
 
+/* A guest NUMA node: --cpu numa.cellN.* */
+struct vp_numa_cell {
+	int id;                        /* id= as given; -1: not said (libvirt: its place) */
+	char *cpus;                    /* the vCPUs, a cpuset (0-1,4); NULL: none */
+	uint64_t memory;               /* bytes */
+	char *mem_given, *unit;        /* with unit=: memory= and unit= as given (written so) */
+	char *mem_access;              /* shared|private */
+	enum vp_tristate discard;
+	unsigned *sib_ids, *sib_values; /* distances.siblingM.id/value, in M's order */
+	size_t n_sib;
+};
+
 /* Issue 12, part B: virt-install's --memory, --vcpus, --cpu, --iothreads
  * sub-options and --boot's firmware/BIOS ones.  Zero / NULL / VP_UNSET:
  * not said.  Values are checked when parsed (provision/spec/spec_cpu.c). */
@@ -256,6 +268,9 @@ struct vp_machine_spec {
 	enum vp_tristate cpu_migratable;
 	char **cpu_features;           /* "POLICY:NAME", in the document's order */
 	size_t n_cpu_features;
+	struct vp_numa_cell *cells;    /* numa.cellN, in N's order (they replace the
+	                                * cell vprov adds for maxMemory) */
+	size_t n_cells;
 	/* --iothreads: the count, the ids (libvirt gives the threads the ids
 	 * doesn't name the smallest free ids, and takes max(count, ids) threads)
 	 * and the default I/O thread's worker pool */
@@ -272,6 +287,7 @@ struct vp_machine_spec {
 };
 
 void vp_machine_spec_clear(struct vp_machine_spec *m);
+void vp_numa_cells_free(struct vp_numa_cell *cells, size_t n);
 
 struct vp_domain_spec {
 	char *name;
@@ -412,7 +428,9 @@ int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_er
 /* --iothreads N[,iothreadids.iothreadN.id=,.thread_pool_min=,.thread_pool_max=,
  * defaultiothread.thread_pool_min=,defaultiothread.thread_pool_max=] */
 int vp_spec_parse_iothreads(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
-/* After --vcpus and --cpu: virt-install's topology rules.  The vCPU count
+/* After --memory, --vcpus and --cpu: virt-install's topology rules, then
+ * the NUMA cells against the vCPUs and the memory (the cells fill what was
+ * not said).  The vCPU count
  * (maxvcpus, else vcpus; the topology's product when neither was given)
  * fills the topology's missing values (cores first, then sockets, dies 1,
  * threads); an impossible one is an error. */

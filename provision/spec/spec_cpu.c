@@ -21,6 +21,27 @@
 #include "units.h"
 
 static void iothread_ids_free(struct vp_iothread_id *ids, size_t n);
+struct numa_slot;
+static bool numa_key(const char *k, unsigned long *n, const char **rest);
+static int numa_item(struct numa_slot *slots, const struct kv *kv, struct vp_error *err);
+static int numa_cells(struct numa_slot *slots, struct vp_machine_spec *n, struct vp_error *err);
+static int numa_fit(struct vp_domain_spec *spec, struct vp_error *err);
+static struct numa_slot *numa_slots_new(void);
+
+void vp_numa_cells_free(struct vp_numa_cell *cells, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(cells[i].cpus);
+		free(cells[i].mem_given);
+		free(cells[i].unit);
+		free(cells[i].mem_access);
+		free(cells[i].sib_ids);
+		free(cells[i].sib_values);
+	}
+	free(cells);
+}
 
 /* Free the part --cpu sets (a later --cpu replaces it whole). */
 static void cpu_part_free(struct vp_machine_spec *m)
@@ -34,6 +55,7 @@ static void cpu_part_free(struct vp_machine_spec *m)
 	free(m->cpu_cache_mode);
 	free(m->cpu_cache_level);
 	vp_strings_free(m->cpu_features, m->n_cpu_features);
+	vp_numa_cells_free(m->cells, m->n_cells);
 }
 
 void vp_machine_spec_clear(struct vp_machine_spec *m)
@@ -291,7 +313,7 @@ int vp_spec_topology_fill(struct vp_domain_spec *spec, struct vp_error *err)
 	unsigned long long total, n;
 
 	if (!m->sockets && !m->dies && !m->cores && !m->threads)
-		return 0;
+		return numa_fit(spec, err);
 #define OR1(x) ((unsigned long long)((x) ? (x) : 1))
 	total = OR1(m->sockets) * OR1(m->dies) * OR1(m->cores) * OR1(m->threads);
 	n = m->vcpus_max ? m->vcpus_max : spec->vcpus;
@@ -329,7 +351,7 @@ int vp_spec_topology_fill(struct vp_domain_spec *spec, struct vp_error *err)
 		m->cores = 1;
 	if (!m->threads)
 		m->threads = 1;
-	return 0;
+	return numa_fit(spec, err);
 }
 
 /* ---- --cpu ----------------------------------------------------------------- */
@@ -339,7 +361,26 @@ static const char *const cpu_policies[] = { "force", "require", "optional", "dis
 static const char *const cpu_keys[] = { "model", "mode", "match", "check", "migratable",
 					"model.fallback", "vendor", "cache.mode", "cache.level",
 					"topology.sockets", "topology.dies", "topology.cores",
-					"topology.threads", NULL };
+					"topology.threads", "secure", NULL };
+
+
+static bool is_numa_key(const char *k)
+{
+	unsigned long n;
+	const char *rest;
+
+	return !strncmp(k, "numa.", 5) || numa_key(k, &n, &rest);
+}
+
+/* a sub-option of --cpu (for the free-text cpus= of a NUMA cell) */
+static bool cpu_known(const struct kv *kv, void *opaque)
+{
+	(void)opaque;
+	if (!kv->key)
+		return kv->value[0] == '+' || kv->value[0] == '-';
+	return vp_one_of(kv->key, cpu_keys) || vp_one_of(kv->key, cpu_policies) ||
+	       is_numa_key(kv->key);
+}
 
 /* a CPU model or feature name as QEMU spells them */
 static int cpu_name_check(const char *what, const char *v, struct vp_error *err)
@@ -380,15 +421,34 @@ int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_er
 	unsigned topo[4] = { 0 };
 	struct kvlist l;
 	struct seen seen = { 0 };
+	const char **free_text = NULL;
+	struct numa_slot *slots = NULL;
+	enum vp_tristate secure = VP_UNSET;
 	size_t i, j;
 	int r = -1;
 
 	if (vp_kv_split(arg, "--cpu", &l, err) < 0)
 		return -1;
+	/* a cell's cpus= is a list with commas (0-1,4), as virt-install reads it */
+	free_text = vp_grow(NULL, l.n + 1, sizeof(*free_text));
+	for (i = 0, j = 0; i < l.n; i++)
+		if (l.items[i].key && is_numa_key(l.items[i].key) &&
+		    strlen(l.items[i].key) > 5 &&
+		    !strcmp(l.items[i].key + strlen(l.items[i].key) - 5, ".cpus"))
+			free_text[j++] = l.items[i].key;
+	free_text[j] = NULL;
+	vp_kv_join_free_text(&l, cpu_known, NULL, free_text);
+	slots = numa_slots_new();
 	for (i = 0; i < l.n; i++) {
 		const struct kv *kv = &l.items[i];
 		const char *k = kv->key;
 		char what[48];
+
+		if (k && is_numa_key(k)) {
+			if (vp_kv_need_value(kv, "--cpu", err) < 0 || numa_item(slots, kv, err) < 0)
+				goto out;
+			continue;
+		}
 
 		if (!k && (kv->value[0] == '+' || kv->value[0] == '-')) {
 			size_t p = kv->value[0] == '+' ? 0 : 3;
@@ -419,6 +479,11 @@ int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_er
 		}
 		if (vp_seen_once(&seen, k, k, "--cpu", arg, err) < 0)
 			goto out;
+		if (!strcmp(k, "secure")) {
+			if (vp_parse_bool(kv->value, what, &secure, err) < 0)
+				goto out;
+			continue;
+		}
 		if (!strcmp(k, "model")) {
 			const char *v = kv->value;
 
@@ -510,6 +575,18 @@ int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_er
 			vp_strings_add(&n.cpu_features, &n.n_cpu_features,
 				       vp_strdup_printf("%s:%s", cpu_policies[j], signs[j][i]));
 	}
+	/* virt-install's secure=on (its default) adds to a named model the
+	 * security features (spec-ctrl, ssbd, ibpb, virt-ssbd, md-clear) the
+	 * host's host-model CPU has, which vprov does not look up; off is
+	 * what vprov does.  host-model and host-passthrough pass the host's
+	 * features anyway: there it means nothing, in virt-install too. */
+	if (secure == VP_YES && !strcmp(n.cpu_mode, "custom")) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "--cpu secure=on: vprov does not add the host's security features to a named model; name them (require=spec-ctrl,require=ssbd,...) or use host-model");
+		goto out;
+	}
+	if (numa_cells(slots, &n, err) < 0)
+		goto out;
 	/* a feature named twice is refused (virt-install keeps the last policy) */
 	for (i = 0; i < n.n_cpu_features; i++)
 		for (j = i + 1; j < n.n_cpu_features; j++)
@@ -532,6 +609,9 @@ int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_er
 	m->cpu_features = TAKE_PTR(n.cpu_features);
 	m->n_cpu_features = n.n_cpu_features;
 	n.n_cpu_features = 0;
+	m->cells = TAKE_PTR(n.cells);
+	m->n_cells = n.n_cells;
+	n.n_cells = 0;
 	/* topology.*: the same settings as --vcpus sockets= ...; said in both,
 	 * they must agree */
 	for (j = 0; j < 4; j++) {
@@ -553,8 +633,336 @@ out:
 		vp_strings_free(signs[j], n_signs[j]);
 	}
 	vp_machine_spec_clear(&n);
+	free(free_text);
+	free(slots);
 	vp_kvlist_clear(&l);
 	return r;
+}
+
+/* ---- --cpu numa.cellN.* ------------------------------------------------------ */
+
+#define MAX_NUMA 128 /* QEMU's MAX_NODES */
+
+/* what one numa.cellN / cellN gathered while the items were read */
+struct numa_slot {
+	bool used;
+	const char *id, *cpus, *memory, *unit, *mem_access, *discard;
+	const char *sib_id[MAX_NUMA], *sib_value[MAX_NUMA];
+	bool sib_used[MAX_NUMA];
+};
+
+/* "numa.cellN.REST" or virt-install's older "cellN.REST": N and REST */
+static bool numa_key(const char *k, unsigned long *n, const char **rest)
+{
+	const char *p;
+	char *end;
+
+	if (!strncmp(k, "numa.cell", 9))
+		p = k + 9;
+	else if (!strncmp(k, "cell", 4))
+		p = k + 4;
+	else
+		return false;
+	if (*p < '0' || *p > '9')
+		return false;
+	*n = strtoul(p, &end, 10);
+	if (*end != '.' || *n >= MAX_NUMA)
+		return false;
+	*rest = end + 1;
+	return true;
+}
+
+static struct numa_slot *numa_slots_new(void)
+{
+	struct numa_slot *s = vp_grow(NULL, MAX_NUMA, sizeof(*s));
+
+	memset(s, 0, MAX_NUMA * sizeof(*s));
+	return s;
+}
+
+/* Take one numa.* item into slots; -1 with err for a key that is not one */
+static int numa_item(struct numa_slot *slots, const struct kv *kv, struct vp_error *err)
+{
+	unsigned long n, sib;
+	const char *rest, **field = NULL;
+	char *end;
+
+	if (!strncmp(kv->key, "numa.interconnects.", 19) ||
+	    (numa_key(kv->key, &n, &rest) && !strncmp(rest, "cache", 5)))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--cpu %s: NUMA caches and interconnects (ACPI HMAT) are not something vprov writes; give them with --xml",
+				    kv->key);
+	if (!numa_key(kv->key, &n, &rest))
+		goto unknown;
+	if (!strcmp(rest, "id"))
+		field = &slots[n].id;
+	else if (!strcmp(rest, "cpus"))
+		field = &slots[n].cpus;
+	else if (!strcmp(rest, "memory"))
+		field = &slots[n].memory;
+	else if (!strcmp(rest, "unit"))
+		field = &slots[n].unit;
+	else if (!strcmp(rest, "memAccess"))
+		field = &slots[n].mem_access;
+	else if (!strcmp(rest, "discard"))
+		field = &slots[n].discard;
+	else if (!strncmp(rest, "distances.sibling", 17) && rest[17] >= '0' && rest[17] <= '9') {
+		sib = strtoul(rest + 17, &end, 10);
+		if (sib < MAX_NUMA && !strcmp(end, ".id"))
+			field = &slots[n].sib_id[sib];
+		else if (sib < MAX_NUMA && !strcmp(end, ".value"))
+			field = &slots[n].sib_value[sib];
+		if (field)
+			slots[n].sib_used[sib] = true;
+	}
+	if (!field)
+		goto unknown;
+	if (*field)
+		return vp_error_set(err, VP_ERR_INVALID, "invalid --cpu: '%s' is given twice", kv->key);
+	*field = kv->value;
+	slots[n].used = true;
+	return 0;
+unknown:
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "unknown --cpu option '%s' (NUMA: numa.cellN.id|cpus|memory|unit|memAccess|discard, numa.cellN.distances.siblingM.id|value, N below %d)",
+			    kv->key, MAX_NUMA);
+}
+
+/* libvirt's memory units (the schema's 'unit') in bytes */
+static uint64_t unit_bytes(const char *u)
+{
+	static const struct {
+		const char *name;
+		uint64_t bytes;
+	} units[] = {
+		{ "b", 1 }, { "bytes", 1 }, { "KB", 1000ULL }, { "k", VP_KiB }, { "KiB", VP_KiB },
+		{ "MB", 1000000ULL }, { "M", VP_MiB }, { "MiB", VP_MiB }, { "GB", 1000000000ULL },
+		{ "G", VP_GiB }, { "GiB", VP_GiB }, { "TB", 1000000000000ULL },
+		{ "T", VP_GiB * 1024 }, { "TiB", VP_GiB * 1024 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(units[i].name, u))
+			return units[i].bytes;
+	return 0;
+}
+
+/* a vCPU list into bits; -1 with err when it is not one */
+static int cpuset_bits(const char *what, const char *v, unsigned char *bits, unsigned *highest,
+		       struct vp_error *err)
+{
+	const char *p = v;
+
+	*highest = 0;
+	for (;;) {
+		unsigned long a, b;
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		a = b = strtoul(p, &end, 10);
+		p = end;
+		if (*p == '-') {
+			if (p[1] < '0' || p[1] > '9')
+				goto bad;
+			b = strtoul(p + 1, &end, 10);
+			p = end;
+		}
+		if (a > b || b >= VP_MAX_VCPUS)
+			goto bad;
+		for (; a <= b; a++)
+			bits[a / 8] |= (unsigned char)(1u << (a % 8));
+		if (b > *highest)
+			*highest = (unsigned)b;
+		if (!*p)
+			return 0;
+		if (*p++ != ',')
+			goto bad;
+	}
+bad:
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "invalid %s '%s': give vCPUs such as 0-3 or 0,2 (below %d; no ^)", what, v,
+			    VP_MAX_VCPUS);
+}
+
+/* The cells the slots say, checked as libvirt checks them. */
+static int numa_cells(struct numa_slot *slots, struct vp_machine_spec *n, struct vp_error *err)
+{
+	unsigned char seen_cpus[VP_MAX_VCPUS / 8] = { 0 };
+	int ids[MAX_NUMA];
+	size_t i, j;
+	char what[80];
+
+	for (i = 0; i < MAX_NUMA; i++) {
+		struct numa_slot *sl = &slots[i];
+		struct vp_numa_cell c = { .id = -1 };
+		struct vp_numa_cell *into;
+		uint64_t v;
+
+		if (!sl->used)
+			continue;
+		snprintf(what, sizeof(what), "--cpu numa.cell%zu", i);
+		if (!sl->memory)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "%s needs its memory= (libvirt's cells all have one)", what);
+		if (sl->id) {
+			snprintf(what, sizeof(what), "--cpu numa.cell%zu.id", i);
+			if (vp_parse_uint(sl->id, 0, MAX_NUMA - 1, what, &v, err) < 0)
+				return -1;
+			c.id = (int)v;
+		}
+		if (sl->unit) {
+			uint64_t u = unit_bytes(sl->unit);
+
+			snprintf(what, sizeof(what), "--cpu numa.cell%zu.memory", i);
+			if (!u)
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "invalid --cpu numa.cell%zu.unit '%s': use b, KiB (k), MiB (M), GiB (G), TiB (T), KB, MB, GB or TB",
+						    i, sl->unit);
+			if (vp_parse_uint(sl->memory, 1, VP_MAX_MEMORY / u, what, &v, err) < 0)
+				return -1;
+			/* libvirt rounds up to KiB */
+			c.memory = (v * u + VP_KiB - 1) / VP_KiB * VP_KiB;
+		} else {
+			snprintf(what, sizeof(what), "--cpu numa.cell%zu.memory", i);
+			if (vp_parse_size(sl->memory, VP_MiB, VP_MiB, VP_MAX_MEMORY, what, &c.memory,
+					  err) < 0)
+				return -1;
+		}
+		if (sl->mem_access && strcmp(sl->mem_access, "shared") && strcmp(sl->mem_access, "private"))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid --cpu numa.cell%zu.memAccess '%s': use shared or private", i,
+					    sl->mem_access);
+		if (sl->discard) {
+			snprintf(what, sizeof(what), "--cpu numa.cell%zu.discard", i);
+			if (vp_parse_bool(sl->discard, what, &c.discard, err) < 0)
+				return -1;
+		}
+		if (sl->cpus) {
+			unsigned char bits[VP_MAX_VCPUS / 8] = { 0 };
+			unsigned hi, k;
+
+			snprintf(what, sizeof(what), "--cpu numa.cell%zu.cpus", i);
+			if (cpuset_bits(what, sl->cpus, bits, &hi, err) < 0)
+				return -1;
+			for (k = 0; k <= hi; k++)
+				if (bits[k / 8] & seen_cpus[k / 8] & (1u << (k % 8)))
+					return vp_error_set(err, VP_ERR_INVALID,
+							    "invalid --cpu numa.cell%zu.cpus '%s': vCPU %u is in another cell too",
+							    i, sl->cpus, k);
+			for (k = 0; k < sizeof(bits); k++)
+				seen_cpus[k] |= bits[k];
+		}
+		for (j = 0; j < MAX_NUMA; j++) {
+			if (!sl->sib_used[j])
+				continue;
+			if (!sl->sib_id[j] || !sl->sib_value[j])
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "--cpu numa.cell%zu.distances.sibling%zu needs both id= and value=",
+						    i, j);
+			c.sib_ids = vp_grow(c.sib_ids, c.n_sib + 1, sizeof(*c.sib_ids));
+			c.sib_values = vp_grow(c.sib_values, c.n_sib + 1, sizeof(*c.sib_values));
+			snprintf(what, sizeof(what), "--cpu numa.cell%zu.distances.sibling%zu.id", i, j);
+			if (vp_parse_uint(sl->sib_id[j], 0, MAX_NUMA - 1, what, &v, err) < 0)
+				goto bad_cell;
+			c.sib_ids[c.n_sib] = (unsigned)v;
+			snprintf(what, sizeof(what), "--cpu numa.cell%zu.distances.sibling%zu.value", i, j);
+			if (vp_parse_uint(sl->sib_value[j], 10, 255, what, &v, err) < 0)
+				goto bad_cell;
+			c.sib_values[c.n_sib++] = (unsigned)v;
+		}
+		c.cpus = vp_strdup(sl->cpus);
+		if (sl->unit) {
+			c.mem_given = vp_strdup(sl->memory);
+			c.unit = vp_strdup(sl->unit);
+		}
+		c.mem_access = vp_strdup(sl->mem_access);
+		n->cells = vp_grow(n->cells, n->n_cells + 1, sizeof(*n->cells));
+		into = &n->cells[n->n_cells++];
+		*into = c;
+		continue;
+bad_cell:
+		free(c.sib_ids);
+		free(c.sib_values);
+		return -1;
+	}
+	/* libvirt: one cell per id, ids 0..cells-1 (a cell without one takes its place) */
+	for (i = 0; i < n->n_cells; i++) {
+		ids[i] = n->cells[i].id >= 0 ? n->cells[i].id : (int)i;
+		if ((size_t)ids[i] >= n->n_cells)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid --cpu: NUMA cell id %d with %zu cells (ids go from 0 to %zu)",
+					    ids[i], n->n_cells, n->n_cells - 1);
+		for (j = 0; j < i; j++)
+			if (ids[j] == ids[i])
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "invalid --cpu: two NUMA cells have id %d", ids[i]);
+	}
+	/* distances: to itself 10, to another cell more (11-255) */
+	for (i = 0; i < n->n_cells; i++)
+		for (j = 0; j < n->cells[i].n_sib; j++) {
+			unsigned sid = n->cells[i].sib_ids[j], val = n->cells[i].sib_values[j];
+
+			if (sid >= n->n_cells)
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "invalid --cpu: NUMA cell %d's distance names cell %u, which does not exist",
+						    ids[i], sid);
+			if ((int)sid == ids[i] ? val != 10 : val == 10)
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "invalid --cpu: NUMA cell %d's distance to cell %u is %u: a cell's own is 10, another's 11 to 255",
+						    ids[i], sid, val);
+		}
+	return 0;
+}
+
+/* After --memory, --vcpus and --cpu: the cells hold every vCPU and all the
+ * memory (libvirt takes <memory> from the cells; a vCPU in none is a QEMU
+ * warning and a guest without it on any node).  Said nowhere else, the
+ * cells say how much of each. */
+static int numa_fit(struct vp_domain_spec *spec, struct vp_error *err)
+{
+	const struct vp_machine_spec *m = &spec->mach;
+	unsigned char bits[VP_MAX_VCPUS / 8] = { 0 };
+	uint64_t sum = 0;
+	unsigned hi = 0, any = 0, n, h, k;
+	size_t i;
+
+	if (!m->n_cells)
+		return 0;
+	for (i = 0; i < m->n_cells; i++) {
+		struct vp_error ignore = { 0 };
+
+		sum += m->cells[i].memory;
+		if (m->cells[i].cpus && cpuset_bits("", m->cells[i].cpus, bits, &h, &ignore) == 0) {
+			any = 1;
+			if (h > hi)
+				hi = h;
+		}
+	}
+	if (!spec->memory)
+		spec->memory = sum;
+	else if (sum != spec->memory)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--cpu numa.cell*.memory add up to %llu MiB, not the VM's %llu MiB (--memory): libvirt takes the cells' sum",
+				    (unsigned long long)(sum / VP_MiB),
+				    (unsigned long long)(spec->memory / VP_MiB));
+	if (!any)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--cpu numa.cell*: give each cell's vCPUs (numa.cellN.cpus=)");
+	n = m->vcpus_max ? m->vcpus_max : spec->vcpus;
+	if (!n)
+		spec->vcpus = n = hi + 1;
+	if (hi >= n)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--cpu numa.cell*.cpus name vCPU %u, and the VM has %u (0-%u)", hi, n,
+				    n - 1);
+	for (k = 0; k < n; k++)
+		if (!(bits[k / 8] & (1u << (k % 8))))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--cpu numa.cell*.cpus: vCPU %u is in no NUMA cell (give every vCPU, 0-%u, a cell)",
+					    k, n - 1);
+	return 0;
 }
 
 /* ---- --iothreads ------------------------------------------------------------ */

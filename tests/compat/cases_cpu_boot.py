@@ -21,6 +21,10 @@ HOST_COPY = (r"^cpu(@mode|@match|/model\[0\]#text|/feature\[\d+\]@(policy|name))
 NUMA_CELL = (r"^cpu/numa\[0\]/cell\[0\]@(id|cpus|memory|unit)$", K,
              "memory hotplug (maxMemory) needs a NUMA cell, which libvirt demands "
              "and virt-install leaves out (the VM would not start)")
+# a cell's memory= without unit= is in vprov's units (MiB, or 2G), as --memory's
+NUMA_MIB = (r"^cpu/numa\[0\]/cell\[\d+\]@memory$", K,
+            "--cpu numa.cellN.memory= without unit= is in vprov's units (MiB, 1G), "
+            "as --memory is; virt-install writes the number as KiB")
 # vprov's BIOS prints to the serial console unless told otherwise
 USESERIAL = (r"^os/bios\[0\]@useserial$", KT,
              "vprov's SeaBIOS guests print to the serial console (README: create)")
@@ -76,6 +80,23 @@ CASES = [
     {"id": "cpu-cache-level", "modes": K,
      "args": "--name c1 --osinfo debian11 --cpu host-passthrough,cache.level=3,cache.mode=emulate " + NOD},
     {"id": "cpu-mode-model", "modes": K, "args": "--name c1 --osinfo debian11 --cpu mode=custom,model=Nehalem " + NOD},
+    # --cpu numa.cellN.*, secure=
+    {"id": "cpu-numa-cells", "modes": K,
+     "args": "--name c1 --osinfo debian11 --memory 2048 --vcpus 4 --cpu host-passthrough,"
+             "numa.cell0.id=0,numa.cell0.cpus=0-1,numa.cell0.memory=1048576,numa.cell0.unit=KiB,"
+             "numa.cell0.memAccess=shared,numa.cell0.discard=on,"
+             "numa.cell0.distances.sibling0.id=0,numa.cell0.distances.sibling0.value=10,"
+             "numa.cell0.distances.sibling1.id=1,numa.cell0.distances.sibling1.value=21,"
+             "numa.cell1.id=1,numa.cell1.cpus=2-3,numa.cell1.memory=1,numa.cell1.unit=GiB " + NOD},
+    {"id": "cpu-numa-old-names", "modes": K,
+     "args": "--name c1 --osinfo debian11 --memory 2048 --vcpus 4 --cpu host-model,"
+             "cell0.cpus=0,2,cell0.memory=1024,cell1.cpus=1,3,cell1.memory=1024 " + NOD,
+     "deliberate": [NUMA_MIB]},
+    {"id": "cpu-numa-hotplug", "modes": K,
+     "args": "--name c1 --osinfo debian11 --memory 1024,maxMemory=4096,maxMemory.slots=2 --vcpus 2 "
+             "--cpu host-passthrough,numa.cell0.cpus=0-1,numa.cell0.memory=1048576,numa.cell0.unit=KiB " + NOD},
+    {"id": "cpu-secure-off", "modes": K, "args": "--name c1 --osinfo debian11 --cpu Haswell,secure=off " + NOD},
+    {"id": "cpu-secure-host-model", "modes": K, "args": "--name c1 --osinfo debian11 --cpu host-model,secure=on " + NOD},
     # --iothreads
     {"id": "iothreads", "args": "--name c1 --osinfo debian11 --iothreads 2 " + NOD},
     {"id": "iothreads-ids", "args": "--name c1 --osinfo debian11 --iothreads 2,iothreadids.iothread0.id=1,"

@@ -657,11 +657,52 @@ static void test_machine(void **state)
 	vp_spec_clear(&s);
 }
 
+/* --cpu numa.cellN.*: the user's cells replace the one vprov adds for maxMemory */
+static void test_numa_cells(void **state)
+{
+	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	(void)state;
+	base_spec(&s, "n1");
+	s.vcpus = 2;
+	s.memory = 2 * VP_GiB;
+	s.mach.mem_hotplug = 8 * VP_GiB;
+	s.mach.cpu_mode = vp_strdup("host-model");
+	s.mach.cells = vp_grow(NULL, 2, sizeof(*s.mach.cells));
+	memset(s.mach.cells, 0, 2 * sizeof(*s.mach.cells));
+	s.mach.n_cells = 2;
+	s.mach.cells[0] = (struct vp_numa_cell){ .id = -1, .cpus = vp_strdup("0"), .memory = VP_GiB,
+						 .mem_access = vp_strdup("shared"), .discard = VP_YES };
+	s.mach.cells[0].sib_ids = vp_grow(NULL, 2, sizeof(unsigned));
+	s.mach.cells[0].sib_values = vp_grow(NULL, 2, sizeof(unsigned));
+	s.mach.cells[0].sib_ids[0] = 0;
+	s.mach.cells[0].sib_values[0] = 10;
+	s.mach.cells[0].sib_ids[1] = 1;
+	s.mach.cells[0].sib_values[1] = 30;
+	s.mach.cells[0].n_sib = 2;
+	s.mach.cells[1] = (struct vp_numa_cell){ .id = 1, .cpus = vp_strdup("1"), .memory = VP_GiB,
+						 .mem_given = vp_strdup("1"), .unit = vp_strdup("GiB") };
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	expect_xpath(doc, "string(count(/domain/cpu/numa/cell))", "2");
+	expect_xpath(doc, "string(count(/domain/cpu/numa/cell[1]/@id))", "0");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/@memory)", "1048576");
+	expect_xpath(doc, "string(count(/domain/cpu/numa/cell[1]/@unit))", "0");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/@memAccess)", "shared");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/@discard)", "yes");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/distances/sibling[2]/@value)", "30");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[2]/@id)", "1");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[2]/@memory)", "1");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[2]/@unit)", "GiB");
+	expect_xpath(doc, "string(/domain/maxMemory)", "8388608");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_q35_kvm_default), cmocka_unit_test(test_qemu_kernel_boot),
-		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine),         cmocka_unit_test(test_pc_uefi),
+		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine), cmocka_unit_test(test_numa_cells),         cmocka_unit_test(test_pc_uefi),
 		cmocka_unit_test(test_aarch64),         cmocka_unit_test(test_linked_clone),
 		cmocka_unit_test(test_hostile_values),  cmocka_unit_test(test_unresolved_is_refused),
 		cmocka_unit_test(test_volume_xml),      cmocka_unit_test(test_install_run),

@@ -415,6 +415,84 @@ static void test_machine(void **state)
 	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread1024.id=1", "unknown --iothreads option");
 }
 
+/* --cpu numa.cellN.* and secure= */
+static void test_cpu_numa(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	/* cells in N's order; cpus= takes its comma pieces; a bare +feature
+	 * after it is a feature again */
+	assert_int_equal(vp_spec_parse_cpu(&s, "Haswell,numa.cell1.cpus=1,3,numa.cell1.memory=1,"
+					   "numa.cell1.unit=GiB,+vmx,cell0.cpus=0,2,cell0.memory=512M,"
+					   "cell0.memAccess=private,cell0.discard=off,"
+					   "numa.cell0.distances.sibling1.id=1,numa.cell0.distances.sibling1.value=20,"
+					   "numa.cell0.distances.sibling0.id=0,numa.cell0.distances.sibling0.value=10,"
+					   "secure=off", &err), 0);
+	assert_int_equal(s.mach.n_cells, 2);
+	assert_string_equal(s.mach.cells[0].cpus, "0,2");
+	assert_int_equal(s.mach.cells[0].memory, 512 * VP_MiB);
+	assert_null(s.mach.cells[0].unit);
+	assert_int_equal(s.mach.cells[0].id, -1);
+	assert_string_equal(s.mach.cells[0].mem_access, "private");
+	assert_int_equal(s.mach.cells[0].discard, VP_NO);
+	assert_int_equal(s.mach.cells[0].n_sib, 2);
+	assert_int_equal(s.mach.cells[0].sib_ids[0], 0);
+	assert_int_equal(s.mach.cells[0].sib_values[1], 20);
+	assert_string_equal(s.mach.cells[1].cpus, "1,3");
+	assert_int_equal(s.mach.cells[1].memory, VP_GiB);
+	assert_string_equal(s.mach.cells[1].mem_given, "1");
+	assert_string_equal(s.mach.cells[1].unit, "GiB");
+	assert_int_equal(s.mach.n_cpu_features, 1);
+	assert_string_equal(s.mach.cpu_features[0], "force:vmx");
+	/* nothing else said: the cells give the memory and the vCPUs */
+	assert_int_equal(vp_spec_topology_fill(&s, &err), 0);
+	assert_int_equal(s.memory, 1536 * VP_MiB);
+	assert_int_equal(s.vcpus, 4);
+	/* said: they must agree */
+	s.memory = VP_GiB;
+	assert_int_equal(vp_spec_topology_fill(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "add up to 1536 MiB, not the VM's 1024 MiB"));
+	s.memory = 1536 * VP_MiB;
+	s.vcpus = 2;
+	s.mach.vcpus_max = 6;
+	assert_int_equal(vp_spec_topology_fill(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "vCPU 4 is in no NUMA cell"));
+	s.mach.vcpus_max = 0;
+	assert_int_equal(vp_spec_topology_fill(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "name vCPU 3, and the VM has 2"));
+	/* a later --cpu replaces the cells with the rest of the CPU */
+	assert_int_equal(vp_spec_parse_cpu(&s, "host-model", &err), 0);
+	assert_int_equal(s.mach.n_cells, 0);
+	/* bytes round up to KiB, as libvirt does */
+	assert_int_equal(vp_spec_parse_cpu(&s, "host-model,numa.cell0.cpus=0,numa.cell0.memory=1048577,"
+					   "numa.cell0.unit=b", &err), 0);
+	assert_int_equal(s.mach.cells[0].memory, VP_MiB + VP_KiB);
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.memory=1024,numa.cell0.cpus=0-1,numa.cell0.cpus=2",
+		     "'numa.cell0.cpus' is given twice");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=0,numa.cell0.memory=0", "numa.cell0.memory");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=3-1,numa.cell0.memory=1G", "give vCPUs such as");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=1-,numa.cell0.memory=1G", "give vCPUs such as");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell0.id=128",
+		     "numa.cell0.id");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell128.cpus=0", "unknown --cpu option 'numa.cell128.cpus'");
+	expect_error(vp_spec_parse_cpu,
+		     "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell1.cpus=1,numa.cell1.memory=1G,"
+		     "numa.cell0.distances.sibling0.id=1,numa.cell0.distances.sibling0.value=10",
+		     "distance to cell 1 is 10");
+	expect_error(vp_spec_parse_cpu,
+		     "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell0.distances.sibling0.id=0,"
+		     "numa.cell0.distances.sibling0.value=256", "sibling0.value");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell0.cache0.level=3",
+		     "ACPI HMAT");
+	expect_error(vp_spec_parse_cpu, "Haswell,secure=on", "secure=on");
+	expect_error(vp_spec_parse_cpu, "Haswell,secure=maybe", "--cpu secure");
+	expect_error(vp_spec_parse_cpu, "Haswell,secure=off,secure=off", "given twice");
+}
+
 /* --disk address.*: the type's keys, the bus's ranges, one address a disk */
 static void test_disk_address(void **state)
 {
@@ -1160,7 +1238,7 @@ int main(void)
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
-		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads), cmocka_unit_test(test_disk_address),
+		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads), cmocka_unit_test(test_cpu_numa), cmocka_unit_test(test_disk_address),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_schema_values), cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_disk_more), cmocka_unit_test(test_disk_network),
