@@ -44,6 +44,15 @@ static bool has_boot_orders(const struct vp_domain_spec *s)
 	return false;
 }
 
+/* --boot acpi.table=: a table QEMU adds to the guest's ACPI (SLIC) */
+static void build_acpi(xmlNodePtr os, const struct vp_machine_spec *m)
+{
+	if (!m->acpi_table)
+		return;
+	vp_xml_set(vp_xml_add(vp_xml_add(os, "acpi", NULL), "table", m->acpi_table), "type",
+		   m->acpi_table_type ? m->acpi_table_type : "slic");
+}
+
 static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install)
 {
 	xmlNodePtr type = vp_xml_child(os, "type");
@@ -91,20 +100,25 @@ static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install
 			vp_xml_add(os, "initrd", s->install.initrd);
 		if (s->install.cmdline)
 			vp_xml_add(os, "cmdline", s->install.cmdline);
+		build_acpi(os, m);
 	} else if (install) {
+		build_acpi(os, m);
 		/* the installer's ISO, or the network, first; then the disks */
 		if (has_install_media(s))
 			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "cdrom");
 		if (s->install.pxe == VP_YES)
 			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "network");
 		vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "hd");
-	} else if (s->boot.kernel) {
-		vp_xml_add(os, "kernel", s->boot.kernel);
-		if (s->boot.initrd)
-			vp_xml_add(os, "initrd", s->boot.initrd);
-		if (s->boot.cmdline)
-			vp_xml_add(os, "cmdline", s->boot.cmdline);
 	} else {
+		if (s->boot.kernel) {
+			vp_xml_add(os, "kernel", s->boot.kernel);
+			if (s->boot.initrd)
+				vp_xml_add(os, "initrd", s->boot.initrd);
+			if (s->boot.cmdline)
+				vp_xml_add(os, "cmdline", s->boot.cmdline);
+		}
+		build_acpi(os, m);
+		/* beside a kernel too, as virt-install writes --boot kernel=K,hd */
 		for (i = 0; i < s->boot.n_devs; i++)
 			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", s->boot.devs[i]);
 	}

@@ -419,6 +419,8 @@ static void merge_machine(struct vp_machine_spec *d, const struct vp_machine_spe
 	merge_str(&d->nvram_template, s->nvram_template);
 	merge_str(&d->smbios_mode, s->smbios_mode);
 	merge_strings(&d->fw_features, &d->n_fw_features, s->fw_features, s->n_fw_features);
+	merge_str(&d->acpi_table, s->acpi_table);
+	merge_str(&d->acpi_table_type, s->acpi_table_type);
 }
 
 int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
@@ -853,6 +855,8 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, "boot.smbios_mode", m->smbios_mode);
 		for (i = 0; i < m->n_fw_features; i++)
 			buf_add(&b, "boot.firmware_feature", m->fw_features[i]);
+		buf_add(&b, "boot.acpi_table", m->acpi_table);
+		buf_add(&b, "boot.acpi_table_type", m->acpi_table_type);
 	}
 	return b.p;
 }

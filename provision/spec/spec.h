@@ -284,6 +284,7 @@ struct vp_machine_spec {
 	char *loader, *loader_type, *nvram, *nvram_template, *smbios_mode;
 	char **fw_features;            /* "NAME:yes|no", firmware.featureN, in N's order */
 	size_t n_fw_features;
+	char *acpi_table, *acpi_table_type; /* acpi.table=PATH, .type (slic, libvirt 9.0's only) */
 };
 
 void vp_machine_spec_clear(struct vp_machine_spec *m);

@@ -71,6 +71,8 @@ void vp_machine_spec_clear(struct vp_machine_spec *m)
 	free(m->nvram_template);
 	free(m->smbios_mode);
 	vp_strings_free(m->fw_features, m->n_fw_features);
+	free(m->acpi_table);
+	free(m->acpi_table_type);
 	iothread_ids_free(m->iothread_ids, m->n_iothread_ids);
 	free(m->defio_pool_min);
 	free(m->defio_pool_max);

@@ -1756,6 +1756,7 @@ static const char *const boot_fw_keys[][2] = {
 	{ "loader.secure", "loader.secure" }, { "loader_secure", "loader.secure" },
 	{ "nvram", "nvram" }, { "nvram.template", "nvram.template" }, { "nvram_template", "nvram.template" },
 	{ "smbios.mode", "smbios.mode" }, { "smbios_mode", "smbios.mode" },
+	{ "acpi.table", "acpi.table" }, { "acpi.table.type", "acpi.table.type" },
 };
 #define N_BOOT_FW_KEYS (sizeof(boot_fw_keys) / sizeof(boot_fw_keys[0]))
 #define MAX_FW_FEATURES 8
@@ -1816,6 +1817,15 @@ static int boot_fw_item(struct vp_machine_spec *m, const char *field, const stru
 		vp_set_str(&m->reboot_timeout, kv->value);
 		return 0;
 	}
+	if (!strcmp(field, "acpi.table.type")) {
+		/* libvirt 9.0's schema: SLIC (a licence table) is the one type */
+		if (strcmp(kv->value, "slic") != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid %s '%s': libvirt adds ACPI tables of type slic only",
+					    what, kv->value);
+		vp_set_str(&m->acpi_table_type, kv->value);
+		return 0;
+	}
 	if (!strcmp(field, "loader.type") || !strcmp(field, "smbios.mode")) {
 		bool lt = !strcmp(field, "loader.type");
 
@@ -1825,12 +1835,13 @@ static int boot_fw_item(struct vp_machine_spec *m, const char *field, const stru
 		vp_set_str(lt ? &m->loader_type : &m->smbios_mode, kv->value);
 		return 0;
 	}
-	/* loader, nvram, nvram.template: files on the host */
+	/* loader, nvram, nvram.template, acpi.table: files on the host */
 	if (vp_path_check(what, kv->value, err) < 0)
 		return -1;
-	vp_set_str(!strcmp(field, "loader") ? &m->loader :
-		   !strcmp(field, "nvram")  ? &m->nvram :
-					      &m->nvram_template,
+	vp_set_str(!strcmp(field, "loader")	? &m->loader :
+		   !strcmp(field, "nvram")	? &m->nvram :
+		   !strcmp(field, "acpi.table") ? &m->acpi_table :
+						  &m->nvram_template,
 		   kv->value);
 	return 0;
 }
@@ -1838,6 +1849,37 @@ static const char *const boot_bare[] = { "hd", "disk", "cdrom", "network", "pxe"
 					 "uefi", "efi", NULL };
 /* kernel arguments hold commas: virt-install's cmdline (kernel_args) */
 static const char *const boot_free_text[] = { "kernel_args", "cmdline", "extra_args", NULL };
+
+#define MAX_BOOT_INDEX 100
+
+/* bootN.dev: N */
+static bool boot_dev_index(const char *k, unsigned *n)
+{
+	char *end;
+	unsigned long v;
+
+	if (strncmp(k, "boot", 4) || !(k[4] >= '0' && k[4] <= '9'))
+		return false;
+	v = strtoul(k + 4, &end, 10);
+	if (v >= MAX_BOOT_INDEX || strcmp(end, ".dev"))
+		return false;
+	*n = (unsigned)v;
+	return true;
+}
+
+/* a boot device as virt-install and libvirt name it (and vprov's older names) */
+static const char *boot_dev_name(const char *v)
+{
+	if (!strcmp(v, "hd") || !strcmp(v, "disk"))
+		return "hd";
+	if (!strcmp(v, "cdrom"))
+		return "cdrom";
+	if (!strcmp(v, "network") || !strcmp(v, "pxe"))
+		return "network";
+	if (!strcmp(v, "fd") || !strcmp(v, "floppy"))
+		return "fd";
+	return NULL;
+}
 
 static bool boot_known(const struct kv *kv, void *opaque)
 {
@@ -1848,7 +1890,8 @@ static bool boot_known(const struct kv *kv, void *opaque)
 	if (!kv->key)
 		return vp_one_of(kv->value, boot_bare);
 	return vp_one_of(kv->key, boot_keys) || boot_fw_field(kv->key) || !strcmp(kv->key, "init") ||
-	       boot_fw_feature(kv->key, &n, &name);
+	       !strcmp(kv->key, "dtb") || boot_fw_feature(kv->key, &n, &name) ||
+	       boot_dev_index(kv->key, &n);
 }
 
 int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
@@ -1864,6 +1907,8 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 	char *feat_name[MAX_FW_FEATURES] = { 0 };
 	enum vp_tristate feat_on[MAX_FW_FEATURES] = { 0 };
 	char feat_field[MAX_FW_FEATURES][2][32];
+	const char *by_index[MAX_BOOT_INDEX] = { 0 }; /* bootN.dev */
+	bool bare;
 	int r = -1;
 
 	if (vp_kv_split(arg, "--boot", &l, err) < 0)
@@ -1888,14 +1933,7 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 				uefi = VP_YES;
 				continue;
 			}
-			if (!strcmp(v, "hd") || !strcmp(v, "disk"))
-				dev = "hd";
-			else if (!strcmp(v, "cdrom"))
-				dev = "cdrom";
-			else if (!strcmp(v, "network") || !strcmp(v, "pxe"))
-				dev = "network";
-			else if (!strcmp(v, "fd") || !strcmp(v, "floppy"))
-				dev = "fd";
+			dev = boot_dev_name(v);
 			if (!dev) {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "invalid --boot item '%s': use hd, cdrom, network, uefi or kernel=,initrd=,kernel_args=",
@@ -1915,6 +1953,30 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			}
 			devs[n_devs++] = vp_strdup(dev);
 			continue;
+		}
+		if (!strcmp(k, "dtb")) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "--boot dtb= is a device tree for ARM and other non-x86 guests; an x86 guest's firmware describes it with ACPI");
+			goto out;
+		}
+		{
+			unsigned bn;
+
+			if (boot_dev_index(k, &bn)) {
+				const char *dev;
+
+				if (vp_seen_once(&seen, k, k, "--boot", arg, err) < 0 ||
+				    vp_kv_need_value(kv, "--boot", err) < 0)
+					goto out;
+				if (!(dev = boot_dev_name(kv->value))) {
+					vp_error_set(err, VP_ERR_INVALID,
+						     "invalid --boot %s '%s': use hd, cdrom, network or fd", k,
+						     kv->value);
+					goto out;
+				}
+				by_index[bn] = dev;
+				continue;
+			}
 		}
 		if (!strcmp(k, "init")) {
 			vp_error_set(err, VP_ERR_INVALID,
@@ -1957,7 +2019,7 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		}
 		if (!vp_one_of(k, boot_keys)) {
 			vp_error_set(err, VP_ERR_INVALID,
-				     "unknown --boot option '%s' (known: hd, cdrom, network, uefi, kernel, initrd, kernel_args, menu, bootmenu.timeout, useserial, rebootTimeout, loader, loader.readonly, loader.type, loader.secure, nvram, nvram.template, firmware, firmware.featureN.name|enabled, smbios.mode)",
+				     "unknown --boot option '%s' (known: hd, cdrom, network, fd, bootN.dev, uefi, kernel, initrd, kernel_args, menu, bootmenu.timeout, useserial, rebootTimeout, loader, loader.readonly, loader.type, loader.secure, nvram, nvram.template, firmware, firmware.featureN.name|enabled, smbios.mode, acpi.table, acpi.table.type)",
 				     k);
 			goto out;
 		}
@@ -1989,6 +2051,32 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		} else if (vp_parse_bool(kv->value, "--boot uefi", &uefi, err) < 0) {
 			goto out;
 		}
+	}
+	/* bootN.dev: the list in N's order (virt-install lets them overwrite
+	 * a bare list's places: one way or the other here) */
+	bare = n_devs > 0;
+	for (i = 0; i < MAX_BOOT_INDEX; i++) {
+		size_t j;
+
+		if (!by_index[i])
+			continue;
+		if (bare) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "invalid --boot '%s': give the boot devices as a list (cdrom,hd) or as bootN.dev=, not both",
+				     arg);
+			goto out;
+		}
+		for (j = 0; j < n_devs; j++)
+			if (!strcmp(devs[j], by_index[i])) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --boot '%s': '%s' is listed twice", arg, by_index[i]);
+				goto out;
+			}
+		devs[n_devs++] = vp_strdup(by_index[i]);
+	}
+	if (fw.acpi_table_type && !fw.acpi_table && !spec->mach.acpi_table) {
+		vp_error_set(err, VP_ERR_INVALID, "--boot acpi.table.type= needs acpi.table=PATH");
+		goto out;
 	}
 	if ((initrd || cmdline) && !kernel && !b->kernel) {
 		vp_error_set(err, VP_ERR_INVALID, "--boot initrd= and kernel_args= need kernel=");
@@ -2056,6 +2144,8 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		FW_TAKE(nvram)
 		FW_TAKE(nvram_template)
 		FW_TAKE(smbios_mode)
+		FW_TAKE(acpi_table)
+		FW_TAKE(acpi_table_type)
 #undef FW_TAKE
 		if (fw.n_fw_features) {
 			vp_strings_free(m->fw_features, m->n_fw_features);

@@ -25,6 +25,10 @@ NUMA_CELL = (r"^cpu/numa\[0\]/cell\[0\]@(id|cpus|memory|unit)$", K,
 NUMA_MIB = (r"^cpu/numa\[0\]/cell\[\d+\]@memory$", K,
             "--cpu numa.cellN.memory= without unit= is in vprov's units (MiB, 1G), "
             "as --memory is; virt-install writes the number as KiB")
+# libvirt 9.0 takes ACPI tables of type slic only, and needs the type
+ACPI_TYPE = (r"^os/acpi\[0\]/table\[0\]@type$", KT,
+             "--boot acpi.table= without .type: vprov writes type='slic', libvirt 9.0's "
+             "one type, which its schema requires (virt-install leaves it out)")
 # vprov's BIOS prints to the serial console unless told otherwise
 USESERIAL = (r"^os/bios\[0\]@useserial$", KT,
              "vprov's SeaBIOS guests print to the serial console (README: create)")
@@ -117,6 +121,12 @@ CASES = [
      "args": "--name c1 --osinfo debian11 --boot firmware=efi,firmware.feature0.name=secure-boot,"
              "firmware.feature0.enabled=yes,firmware.feature1.name=enrolled-keys,"
              "firmware.feature1.enabled=no " + NOD},
+    {"id": "boot-index", "args": "--name c1 --osinfo debian11 --boot boot1.dev=hd,boot0.dev=network,boot2.dev=cdrom " + NOD},
+    {"id": "boot-acpi-table", "args": "--name c1 --osinfo debian11 --boot hd,acpi.table={tmp}/vmlinuz,acpi.table.type=slic " + NOD},
+    {"id": "boot-acpi-table-notype", "args": "--name c1 --osinfo debian11 --boot acpi.table={tmp}/vmlinuz " + NOD,
+     "deliberate": [ACPI_TYPE]},
+    {"id": "boot-kernel-hd",
+     "args": "--name c1 --osinfo debian11 --boot kernel={tmp}/vmlinuz,initrd={tmp}/initrd.img,hd " + NOD},
     {"id": "boot-kernel-args-comma",
      "args": "--name c1 --osinfo debian11 --boot 'kernel={tmp}/vmlinuz,initrd={tmp}/initrd.img,"
              "kernel_args=console=ttyS0,115200n8 quiet' " + NOD},

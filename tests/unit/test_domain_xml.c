@@ -658,6 +658,27 @@ static void test_machine(void **state)
 }
 
 /* --cpu numa.cellN.*: the user's cells replace the one vprov adds for maxMemory */
+/* --boot kernel=K,hd: the device list beside the kernel; acpi.table= */
+static void test_kernel_devs_acpi(void **state)
+{
+	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	(void)state;
+	base_spec(&s, "k1");
+	s.boot.kernel = vp_strdup("/boot/vmlinuz");
+	s.boot.devs[0] = vp_strdup("hd");
+	s.boot.n_devs = 1;
+	s.mach.acpi_table = vp_strdup("/srv/slic.bin");
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	expect_xpath(doc, "string(/domain/os/kernel)", "/boot/vmlinuz");
+	expect_xpath(doc, "string(/domain/os/boot/@dev)", "hd");
+	expect_xpath(doc, "string(/domain/os/acpi/table)", "/srv/slic.bin");
+	expect_xpath(doc, "string(/domain/os/acpi/table/@type)", "slic");
+	expect_xpath(doc, "string(count(/domain/os/acpi/following-sibling::boot))", "1");
+}
+
 static void test_numa_cells(void **state)
 {
 	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
@@ -702,7 +723,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_q35_kvm_default), cmocka_unit_test(test_qemu_kernel_boot),
-		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine), cmocka_unit_test(test_numa_cells),         cmocka_unit_test(test_pc_uefi),
+		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine), cmocka_unit_test(test_numa_cells), cmocka_unit_test(test_kernel_devs_acpi),         cmocka_unit_test(test_pc_uefi),
 		cmocka_unit_test(test_aarch64),         cmocka_unit_test(test_linked_clone),
 		cmocka_unit_test(test_hostile_values),  cmocka_unit_test(test_unresolved_is_refused),
 		cmocka_unit_test(test_volume_xml),      cmocka_unit_test(test_install_run),

@@ -415,6 +415,40 @@ static void test_machine(void **state)
 	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread1024.id=1", "unknown --iothreads option");
 }
 
+/* --boot bootN.dev=, acpi.table=, dtb= */
+static void test_boot_index_acpi(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_boot(&s, "boot2.dev=fd,boot0.dev=pxe,boot10.dev=cdrom", &err), 0);
+	assert_int_equal(s.boot.n_devs, 3);
+	assert_string_equal(s.boot.devs[0], "network");
+	assert_string_equal(s.boot.devs[1], "fd");
+	assert_string_equal(s.boot.devs[2], "cdrom");
+	/* kernel arguments end at a bootN.dev (a sub-option) */
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k,kernel_args=a,b,boot0.dev=hd", &err), 0);
+	assert_string_equal(s.boot.cmdline, "a,b");
+	assert_int_equal(s.boot.n_devs, 1);
+	assert_int_equal(vp_spec_parse_boot(&s, "acpi.table=/srv/slic.bin", &err), 0);
+	assert_string_equal(s.mach.acpi_table, "/srv/slic.bin");
+	assert_null(s.mach.acpi_table_type);
+	/* the type alone, for the table an earlier --boot named */
+	assert_int_equal(vp_spec_parse_boot(&s, "acpi.table.type=slic", &err), 0);
+	assert_string_equal(s.mach.acpi_table_type, "slic");
+	vp_spec_clear(&s);
+	expect_error(vp_spec_parse_boot, "hd,boot1.dev=cdrom", "not both");
+	expect_error(vp_spec_parse_boot, "boot0.dev=cdrom,boot3.dev=cdrom", "'cdrom' is listed twice");
+	expect_error(vp_spec_parse_boot, "boot0.dev=", "boot0.dev");
+	expect_error(vp_spec_parse_boot, "boot100.dev=hd", "unknown --boot option 'boot100.dev'");
+	expect_error(vp_spec_parse_boot, "boot0.devs=hd", "unknown --boot option");
+	expect_error(vp_spec_parse_boot, "acpi.table.type=slic", "needs acpi.table=PATH");
+	expect_error(vp_spec_parse_boot, "acpi.table=/a,acpi.table.type=SLIC", "slic only");
+	expect_error(vp_spec_parse_boot, "acpi.table=/a,acpi.table=/b", "given twice");
+	expect_error(vp_spec_parse_boot, "dtb=/x.dtb", "ARM");
+}
+
 /* --cpu numa.cellN.* and secure= */
 static void test_cpu_numa(void **state)
 {
@@ -1238,7 +1272,7 @@ int main(void)
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
-		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads), cmocka_unit_test(test_cpu_numa), cmocka_unit_test(test_disk_address),
+		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads), cmocka_unit_test(test_boot_index_acpi), cmocka_unit_test(test_cpu_numa), cmocka_unit_test(test_disk_address),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_schema_values), cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_disk_more), cmocka_unit_test(test_disk_network),
