@@ -335,6 +335,13 @@ static void build_net_source(xmlNodePtr source, const struct vp_disk_spec *d)
 	vp_xml_set(source, "protocol", d->net_protocol);
 	if (d->net_name)
 		vp_xml_set(source, "name", d->net_name);
+	if (d->net_socket) {
+		/* the server's UNIX socket on the host (nbd+unix://) */
+		xmlNodePtr host = vp_xml_add(source, "host", NULL);
+
+		vp_xml_set(host, "transport", "unix");
+		vp_xml_set(host, "socket", d->net_socket);
+	}
 	if (d->net_host) {
 		xmlNodePtr host = vp_xml_add(source, "host", NULL);
 

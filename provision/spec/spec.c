@@ -56,6 +56,7 @@ void vp_disk_spec_clear(struct vp_disk_spec *d)
 	free(d->net_protocol);
 	free(d->net_name);
 	free(d->net_host);
+	free(d->net_socket);
 	free(d->addr.type);
 	free(d->target);
 	source_clear(&d->src);
@@ -265,6 +266,7 @@ static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
 	d->net_name = vp_strdup(s->net_name);
 	d->net_host = vp_strdup(s->net_host);
 	d->net_port = s->net_port;
+	d->net_socket = vp_strdup(s->net_socket);
 	d->iothread = s->iothread;
 	d->addr = s->addr;
 	d->addr.type = vp_strdup(s->addr.type);
@@ -682,6 +684,7 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, DK("source.name"), d->net_name);
 		buf_add(&b, DK("source.host.name"), d->net_host);
 		buf_addu(&b, DK("source.host.port"), d->net_port);
+		buf_add(&b, DK("source.host.socket"), d->net_socket);
 		buf_addu(&b, DK("driver.iothread"), d->iothread);
 		buf_add(&b, DK("address.type"), d->addr.type);
 		{
@@ -1027,6 +1030,7 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 			{ "--disk source.protocol", d->net_protocol },
 			{ "--disk source.name", d->net_name },
 			{ "--disk source.host.name", d->net_host },
+			{ "--disk source.host.socket", d->net_socket },
 		};
 		size_t j;
 

@@ -95,6 +95,7 @@ struct vp_disk_spec {
 	char *net_name;              /*   nbd|iscsi|rbd|gluster|http(s)|ftp(s)|tftp, the */
 	char *net_host;              /*   export/IQN/image (source.name), the server */
 	unsigned net_port;           /*   (source.host.name, .port; 0: the protocol's) */
+	char *net_socket;            /*   or its UNIX socket (nbd+unix://, source.host.socket) */
 	unsigned iothread;           /* driver.iothread: an I/O thread of --iothreads (its id) */
 	struct vp_dev_address addr;  /* address.* */
 	/* resolved */

@@ -325,6 +325,8 @@ static const struct {
 	{ "source.name", "source.name" },
 	{ "source.host.name", "source.host.name" },
 	{ "source.host.port", "source.host.port" },
+	{ "source.host.socket", "source.host.socket" },
+	{ "source.host.transport", "source.host.transport" },
 	{ "address.type", "address.type" },
 	{ "address.controller", "address.controller" },
 	{ "address.bus", "address.bus" },
@@ -448,6 +450,40 @@ static bool is_disk_url(const char *v)
 	return n && !strncmp(v + n, "://", 3);
 }
 
+/* nbd+unix:///EXPORT?socket=PATH (the NBD URI QEMU reads), or virt-install's
+ * nbd+unix:///PATH, whose path is the socket: an NBD server on this host's
+ * UNIX socket (libvirt's <host transport='unix' socket=>) */
+static int disk_url_unix(struct vp_disk_spec *d, const char *v, struct vp_error *err)
+{
+	const char *p = v + strlen("nbd+unix://"), *q = strchr(p, '?');
+	_cleanup_(freep) char *path = vp_strndup(p, q ? (size_t)(q - p) : strlen(p));
+	const char *sock;
+
+	if (*p != '/')
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': an nbd+unix URL has no host: nbd+unix:///EXPORT?socket=/PATH",
+				    v);
+	if (strchr(v, '#'))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': use nbd+unix:///EXPORT?socket=/PATH", v);
+	if (q) {
+		if (strncmp(q + 1, "socket=", 7) != 0 || strchr(q + 1, '&'))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid --disk '%s': an nbd+unix URL's one query is socket=/PATH",
+					    v);
+		sock = q + 8;
+		if (path[1])
+			vp_set_str(&d->net_name, path + 1);
+	} else {
+		sock = path; /* virt-install's reading */
+	}
+	if (vp_path_check("--disk nbd+unix socket", sock, err) < 0)
+		return -1;
+	vp_set_str(&d->net_protocol, "nbd");
+	vp_set_str(&d->net_socket, sock);
+	return 0;
+}
+
 static int disk_url(struct vp_disk_spec *d, const char *v, struct vp_error *err)
 {
 	const char *sep = strstr(v, "://"), *host = sep + 3, *end, *colon = NULL;
@@ -455,9 +491,11 @@ static int disk_url(struct vp_disk_spec *d, const char *v, struct vp_error *err)
 	_cleanup_(freep) char *h = NULL;
 	uint64_t port = 0;
 
+	if (!strcmp(proto, "nbd+unix"))
+		return disk_url_unix(d, v, err);
 	if (!vp_one_of(proto, disk_protocols))
 		return vp_error_set(err, VP_ERR_INVALID,
-				    "invalid --disk '%s': a network disk's protocol is nbd, iscsi, rbd, gluster, http, https, ftp, ftps or tftp",
+				    "invalid --disk '%s': a network disk's protocol is nbd (nbd+unix), iscsi, rbd, gluster, http, https, ftp, ftps or tftp",
 				    v);
 	if (strpbrk(host, "?#"))
 		return vp_error_set(err, VP_ERR_INVALID,
@@ -520,6 +558,16 @@ static int disk_network_check(const struct vp_disk_spec *d, const char *arg, boo
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "invalid --disk '%s': a network disk is not a volume vprov makes or finds: it takes no path=, pool=, vol=, size=, sparse=, backing_store= or encryption=",
 				    arg);
+	if (d->net_socket && (d->net_host || d->net_port))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': a server on a UNIX socket has no source.host.name= or .port=",
+				    arg);
+	if (d->net_socket && strcmp(d->net_protocol, "nbd") != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': vprov reaches only NBD servers over a UNIX socket, not %s",
+				    arg, d->net_protocol);
+	if (d->net_socket)
+		return 0;
 	if (!d->net_host && strcmp(d->net_protocol, "rbd") != 0)
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "invalid --disk '%s': a %s disk needs its server: source.host.name=", arg,
@@ -760,14 +808,14 @@ static int disk_address_check(const struct vp_domain_spec *spec, struct vp_disk_
 }
 
 static const char disk_known[] =
-	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, driver.iothread, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port, address.type, address.controller|bus|target|unit (drive), address.domain|bus|slot|function|multifunction (pci)";
+	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, driver.iothread, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port, source.host.transport=unix, source.host.socket, address.type, address.controller|bus|target|unit (drive), address.domain|bus|slot|function|multifunction (pci)";
 
 int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
 	struct kvlist l;
 	struct vp_disk_spec d = { 0 };
 	struct seen seen = { 0 };
-	bool any_source = false, url = false;
+	bool any_source = false, url = false, unix_transport = false;
 	size_t i;
 	int r = -1;
 
@@ -786,6 +834,16 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		const char *f;
 		char what[48];
 
+		if (k && i == 0 && is_disk_url(k)) {
+			/* a bare URL whose query holds '=' (nbd+unix:///e?socket=/s) */
+			char *v = vp_strdup_printf("%s=%s", k, kv->value);
+
+			free(kv->key);
+			kv->key = NULL;
+			free(kv->value);
+			kv->value = v;
+			k = NULL;
+		}
 		if (!k) {
 			if (i != 0) {
 				vp_error_set(err, VP_ERR_INVALID,
@@ -992,6 +1050,20 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		} else if (!strcmp(f, "source.name")) {
 			any_source = true;
 			vp_set_str(&d.net_name, kv->value);
+		} else if (!strcmp(f, "source.host.socket")) {
+			any_source = true;
+			if (vp_path_check(what, kv->value, err) < 0)
+				goto out;
+			vp_set_str(&d.net_socket, kv->value);
+		} else if (!strcmp(f, "source.host.transport")) {
+			/* tcp is the default; unix goes with .socket */
+			if (strcmp(kv->value, "unix") != 0 && strcmp(kv->value, "tcp") != 0) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --disk source.host.transport '%s': use tcp or unix",
+					     kv->value);
+				goto out;
+			}
+			unix_transport = !strcmp(kv->value, "unix");
 		} else if (!strcmp(f, "source.host.name")) {
 			any_source = true;
 			if (disk_host_check(what, kv->value, err) < 0)
@@ -1010,6 +1082,12 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 	if (url && (any_source || vp_seen_has(&seen, "source.protocol"))) {
 		vp_error_set(err, VP_ERR_INVALID,
 			     "invalid --disk '%s': give a network disk as a URL or as source.protocol=, not both",
+			     arg);
+		goto out;
+	}
+	if (unix_transport != !!d.net_socket && vp_seen_has(&seen, "source.host.transport")) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "invalid --disk '%s': source.host.transport=unix goes with source.host.socket= (and tcp without it)",
 			     arg);
 		goto out;
 	}

@@ -679,6 +679,34 @@ static void test_kernel_devs_acpi(void **state)
 	expect_xpath(doc, "string(count(/domain/os/acpi/following-sibling::boot))", "1");
 }
 
+/* nbd+unix://: an NBD server on the host's UNIX socket */
+static void test_nbd_unix(void **state)
+{
+	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_disk_spec *d;
+
+	(void)state;
+	base_spec(&s, "u1");
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("virtio");
+	d->target = vp_strdup("vdb");
+	d->net_protocol = vp_strdup("nbd");
+	d->net_socket = vp_strdup("/run/nbd.sock");
+	d->net_name = vp_strdup("exp");
+	d->src.type = vp_strdup("network");
+	d->src.format = vp_strdup("raw");
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	assert_int_equal(vp_schema_validate(VP_SCHEMA_DOMAIN, doc, &err), 0);
+	expect_xpath(doc, "string(/domain/devices/disk[2]/@type)", "network");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/@protocol)", "nbd");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/@name)", "exp");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/host/@transport)", "unix");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/host/@socket)", "/run/nbd.sock");
+	expect_xpath(doc, "string(count(/domain/devices/disk[2]/source/host/@name))", "0");
+}
+
 static void test_numa_cells(void **state)
 {
 	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
@@ -723,7 +751,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_q35_kvm_default), cmocka_unit_test(test_qemu_kernel_boot),
-		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine), cmocka_unit_test(test_numa_cells), cmocka_unit_test(test_kernel_devs_acpi),         cmocka_unit_test(test_pc_uefi),
+		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine), cmocka_unit_test(test_numa_cells), cmocka_unit_test(test_kernel_devs_acpi), cmocka_unit_test(test_nbd_unix),         cmocka_unit_test(test_pc_uefi),
 		cmocka_unit_test(test_aarch64),         cmocka_unit_test(test_linked_clone),
 		cmocka_unit_test(test_hostile_values),  cmocka_unit_test(test_unresolved_is_refused),
 		cmocka_unit_test(test_volume_xml),      cmocka_unit_test(test_install_run),

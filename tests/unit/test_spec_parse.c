@@ -1156,6 +1156,21 @@ static void test_disk_network(void **state)
 	assert_null(s.disks[3].net_host); /* rbd: the monitors of ceph.conf */
 	assert_int_equal(vp_spec_parse_disk(&s, "source.protocol=nbd,source.host.name=h1,source.host.port=10809,source.name=e,format=qcow2", &err), 0);
 	assert_string_equal(s.disks[4].format, "qcow2");
+	/* an NBD server on a UNIX socket: QEMU's URI (the '=' of its query is
+	 * no key's), virt-install's (the path is the socket), source.host.* */
+	assert_int_equal(vp_spec_parse_disk(&s, "nbd+unix:///exp?socket=/run/n.sock,readonly=on", &err), 0);
+	assert_string_equal(s.disks[5].net_protocol, "nbd");
+	assert_string_equal(s.disks[5].net_name, "exp");
+	assert_string_equal(s.disks[5].net_socket, "/run/n.sock");
+	assert_null(s.disks[5].net_host);
+	assert_int_equal(s.disks[5].readonly, VP_YES);
+	assert_int_equal(vp_spec_parse_disk(&s, "nbd+unix:///run/n.sock", &err), 0);
+	assert_null(s.disks[6].net_name);
+	assert_string_equal(s.disks[6].net_socket, "/run/n.sock");
+	assert_int_equal(vp_spec_parse_disk(&s, "path=nbd+unix:///?socket=/run/n.sock", &err), 0);
+	assert_null(s.disks[7].net_name);
+	assert_int_equal(vp_spec_parse_disk(&s, "source.protocol=nbd,source.host.transport=unix,source.host.socket=/s", &err), 0);
+	assert_string_equal(s.disks[8].net_socket, "/s");
 	vp_spec_clear(&s);
 
 	expect_error(vp_spec_parse_disk, "nbd://h/e,size=1", "a network disk is not a volume");
@@ -1169,7 +1184,16 @@ static void test_disk_network(void **state)
 	expect_error(vp_spec_parse_disk, "source.protocol=rbd,source.host.port=6789,source.name=p/i", "needs source.host.name=");
 	expect_error(vp_spec_parse_disk, "iscsi://127.0.0.1", "IQN/LUN");
 	expect_error(vp_spec_parse_disk, "sheepdog://h/v", "protocol");
-	expect_error(vp_spec_parse_disk, "nbd+unix:///e", "protocol");
+	expect_error(vp_spec_parse_disk, "gluster+unix:///v/p?socket=/s", "protocol");
+	expect_error(vp_spec_parse_disk, "nbd+unix://h/e?socket=/s", "has no host");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=/s&y=1", "one query is socket=");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=s", "absolute path");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=/s#x", "EXPORT?socket=");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=/s,source.host.socket=/t", "URL or as source.protocol=");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.host.socket=/s,source.host.port=1", "UNIX socket");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.host.transport=unix,source.host.name=h", "goes with source.host.socket=");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.host.transport=tcp,source.host.socket=/s", "goes with source.host.socket=");
+	expect_error(vp_spec_parse_disk, "source.host.socket=/s", "add source.protocol=");
 	expect_error(vp_spec_parse_disk, "nbd://h:0/e", "source.host.port");
 	expect_error(vp_spec_parse_disk, "nbd://h:x/e", "source.host.port");
 	expect_error(vp_spec_parse_disk, "nbd://:10809/e", "PROTOCOL://HOST");
