@@ -667,9 +667,7 @@ static void test_kernel_devs_acpi(void **state)
 
 	(void)state;
 	base_spec(&s, "k1");
-	s.boot.kernel = vp_strdup("/boot/vmlinuz");
-	s.boot.devs[0] = vp_strdup("hd");
-	s.boot.n_devs = 1;
+	s.boot.kernel = vp_strdup("/boot/vmlinuz"); /* base_spec's list is hd */
 	s.mach.acpi_table = vp_strdup("/srv/slic.bin");
 	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
 	expect_xpath(doc, "string(/domain/os/kernel)", "/boot/vmlinuz");
