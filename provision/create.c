@@ -1301,7 +1301,7 @@ static int bus_check(const struct vp_domain_spec *s, const struct vp_disk_spec *
 	if (d->wwn && !streq(d->bus, "ide") && !streq(d->bus, "scsi"))
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "--disk wwn= needs bus=scsi or bus=ide (libvirt gives a WWN to no other disk)");
-	return 0;
+	return vp_disk_bus_check(s, d, err); /* address.*, driver.iothread */
 }
 
 /* Bus and target name (vda, sda, hda, fda) of every disk: the names given

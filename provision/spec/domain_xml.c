@@ -44,6 +44,15 @@ static bool has_boot_orders(const struct vp_domain_spec *s)
 	return false;
 }
 
+/* --boot acpi.table=: a table QEMU adds to the guest's ACPI (SLIC) */
+static void build_acpi(xmlNodePtr os, const struct vp_machine_spec *m)
+{
+	if (!m->acpi_table)
+		return;
+	vp_xml_set(vp_xml_add(vp_xml_add(os, "acpi", NULL), "table", m->acpi_table), "type",
+		   m->acpi_table_type ? m->acpi_table_type : "slic");
+}
+
 static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install)
 {
 	xmlNodePtr type = vp_xml_child(os, "type");
@@ -91,20 +100,25 @@ static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install
 			vp_xml_add(os, "initrd", s->install.initrd);
 		if (s->install.cmdline)
 			vp_xml_add(os, "cmdline", s->install.cmdline);
+		build_acpi(os, m);
 	} else if (install) {
+		build_acpi(os, m);
 		/* the installer's ISO, or the network, first; then the disks */
 		if (has_install_media(s))
 			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "cdrom");
 		if (s->install.pxe == VP_YES)
 			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "network");
 		vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", "hd");
-	} else if (s->boot.kernel) {
-		vp_xml_add(os, "kernel", s->boot.kernel);
-		if (s->boot.initrd)
-			vp_xml_add(os, "initrd", s->boot.initrd);
-		if (s->boot.cmdline)
-			vp_xml_add(os, "cmdline", s->boot.cmdline);
 	} else {
+		if (s->boot.kernel) {
+			vp_xml_add(os, "kernel", s->boot.kernel);
+			if (s->boot.initrd)
+				vp_xml_add(os, "initrd", s->boot.initrd);
+			if (s->boot.cmdline)
+				vp_xml_add(os, "cmdline", s->boot.cmdline);
+		}
+		build_acpi(os, m);
+		/* beside a kernel too, as virt-install writes --boot kernel=K,hd */
 		for (i = 0; i < s->boot.n_devs; i++)
 			vp_xml_set(vp_xml_add(os, "boot", NULL), "dev", s->boot.devs[i]);
 	}
@@ -130,6 +144,38 @@ static void build_os(xmlNodePtr os, const struct vp_domain_spec *s, bool install
 	}
 }
 
+/* <iothreads>, <iothreadids>, <defaultiothread> after <vcpu> */
+static void build_iothreads(xmlNodePtr vcpu, const struct vp_machine_spec *m)
+{
+	xmlNodePtr after = vcpu, n, t;
+	char num[32];
+	size_t i;
+
+	if (m->iothreads) {
+		n = xmlNewNode(NULL, BAD_CAST "iothreads");
+		snprintf(num, sizeof(num), "%u", m->iothreads);
+		xmlNodeSetContent(n, BAD_CAST num);
+		after = xmlAddNextSibling(after, n);
+	}
+	if (m->n_iothread_ids) {
+		n = xmlNewNode(NULL, BAD_CAST "iothreadids");
+		after = xmlAddNextSibling(after, n);
+		for (i = 0; i < m->n_iothread_ids; i++) {
+			t = vp_xml_add(n, "iothread", NULL);
+			snprintf(num, sizeof(num), "%u", m->iothread_ids[i].id);
+			vp_xml_set(t, "id", num);
+			vp_xml_set(t, "thread_pool_min", m->iothread_ids[i].pool_min);
+			vp_xml_set(t, "thread_pool_max", m->iothread_ids[i].pool_max);
+		}
+	}
+	if (m->defio_pool_min || m->defio_pool_max) {
+		n = xmlNewNode(NULL, BAD_CAST "defaultiothread");
+		xmlAddNextSibling(after, n);
+		vp_xml_set(n, "thread_pool_min", m->defio_pool_min);
+		vp_xml_set(n, "thread_pool_max", m->defio_pool_max);
+	}
+}
+
 /* <vcpu>, <iothreads>, <maxMemory>, <currentMemory>: part B */
 static void build_sizing(xmlNodePtr root, const struct vp_domain_spec *s)
 {
@@ -147,13 +193,7 @@ static void build_sizing(xmlNodePtr root, const struct vp_domain_spec *s)
 		vp_xml_set(vcpu, "cpuset", m->vcpu_cpuset);
 	if (m->vcpu_placement) /* else the template's static */
 		vp_xml_set(vcpu, "placement", m->vcpu_placement);
-	if (m->iothreads) {
-		xmlNodePtr io = xmlNewNode(NULL, BAD_CAST "iothreads");
-
-		snprintf(num, sizeof(num), "%u", m->iothreads);
-		xmlNodeSetContent(io, BAD_CAST num);
-		xmlAddNextSibling(vcpu, io);
-	}
+	build_iothreads(vcpu, m);
 	if (m->mem_current && m->mem_current < s->memory) {
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)(m->mem_current / 1024));
 		vp_xml_set_text(vp_xml_child(root, "currentMemory"), num);
@@ -171,6 +211,46 @@ static void build_sizing(xmlNodePtr root, const struct vp_domain_spec *s)
 	}
 }
 
+/* --cpu numa.cellN.*: the user's cells, their attributes in virt-install's order */
+static void build_numa(xmlNodePtr cpu, const struct vp_machine_spec *m)
+{
+	xmlNodePtr numa = vp_xml_add(cpu, "numa", NULL);
+	char num[32];
+	size_t i, j;
+
+	for (i = 0; i < m->n_cells; i++) {
+		const struct vp_numa_cell *c = &m->cells[i];
+		xmlNodePtr cell = vp_xml_add(numa, "cell", NULL), d;
+
+		if (c->id >= 0) {
+			snprintf(num, sizeof(num), "%d", c->id);
+			vp_xml_set(cell, "id", num);
+		}
+		vp_xml_set(cell, "cpus", c->cpus);
+		if (c->unit) {
+			vp_xml_set(cell, "memory", c->mem_given);
+			vp_xml_set(cell, "unit", c->unit);
+		} else {
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)(c->memory / 1024));
+			vp_xml_set(cell, "memory", num);
+		}
+		vp_xml_set(cell, "memAccess", c->mem_access);
+		if (c->discard != VP_UNSET)
+			vp_xml_set(cell, "discard", c->discard == VP_YES ? "yes" : "no");
+		if (!c->n_sib)
+			continue;
+		d = vp_xml_add(cell, "distances", NULL);
+		for (j = 0; j < c->n_sib; j++) {
+			xmlNodePtr sib = vp_xml_add(d, "sibling", NULL);
+
+			snprintf(num, sizeof(num), "%u", c->sib_ids[j]);
+			vp_xml_set(sib, "id", num);
+			snprintf(num, sizeof(num), "%u", c->sib_values[j]);
+			vp_xml_set(sib, "value", num);
+		}
+	}
+}
+
 /* <cpu>: the user's --cpu, else vprov's choice (spec->cpu_mode); the
  * topology; a NUMA cell when memory is hotpluggable (libvirt needs one) */
 static void build_cpu(xmlNodePtr root, const struct vp_domain_spec *s)
@@ -182,7 +262,7 @@ static void build_cpu(xmlNodePtr root, const struct vp_domain_spec *s)
 	char num[32];
 	size_t i;
 
-	if (!mode && !topo && !m->mem_hotplug)
+	if (!mode && !topo && !m->mem_hotplug && !m->n_cells)
 		return;
 	cpu = vp_xml_add_before(root, vp_xml_child(root, "clock"), "cpu");
 	if (mode)
@@ -228,7 +308,9 @@ static void build_cpu(xmlNodePtr root, const struct vp_domain_spec *s)
 		vp_xml_set(f, "policy", policy);
 		vp_xml_set(f, "name", c + 1);
 	}
-	if (m->mem_hotplug) {
+	if (m->n_cells) {
+		build_numa(cpu, m);
+	} else if (m->mem_hotplug) {
 		/* one cell with every vCPU and all the memory */
 		xmlNodePtr cell = vp_xml_add(vp_xml_add(cpu, "numa", NULL), "cell", NULL);
 		unsigned n = m->vcpus_max ? m->vcpus_max : s->vcpus;
@@ -253,6 +335,13 @@ static void build_net_source(xmlNodePtr source, const struct vp_disk_spec *d)
 	vp_xml_set(source, "protocol", d->net_protocol);
 	if (d->net_name)
 		vp_xml_set(source, "name", d->net_name);
+	if (d->net_socket) {
+		/* the server's UNIX socket on the host (nbd+unix://) */
+		xmlNodePtr host = vp_xml_add(source, "host", NULL);
+
+		vp_xml_set(host, "transport", "unix");
+		vp_xml_set(host, "socket", d->net_socket);
+	}
 	if (d->net_host) {
 		xmlNodePtr host = vp_xml_add(source, "host", NULL);
 
@@ -270,6 +359,27 @@ static void set_uint(xmlNodePtr n, const char *attr, unsigned v)
 
 	snprintf(num, sizeof(num), "%u", v);
 	vp_xml_set(n, attr, num);
+}
+
+/* <address>, its attributes in virt-install's order */
+static void build_address(xmlNodePtr dev, const struct vp_dev_address *a)
+{
+	static const struct {
+		int i;
+		const char *name;
+	} order[] = { { VP_ADDR_DOMAIN, "domain" }, { VP_ADDR_CONTROLLER, "controller" },
+		      { VP_ADDR_BUS, "bus" },       { VP_ADDR_SLOT, "slot" },
+		      { VP_ADDR_FUNCTION, "function" }, { VP_ADDR_TARGET, "target" },
+		      { VP_ADDR_UNIT, "unit" } };
+	xmlNodePtr n = vp_xml_add(dev, "address", NULL);
+	size_t k;
+
+	vp_xml_set(n, "type", a->type);
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		if (a->set & (1u << order[k].i))
+			set_uint(n, order[k].name, a->v[order[k].i]);
+	if (a->multifunction != VP_UNSET)
+		vp_xml_set(n, "multifunction", a->multifunction == VP_YES ? "on" : "off");
 }
 
 /* boot_order: the disk's <boot order>, 0 for none */
@@ -311,6 +421,8 @@ static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_di
 		vp_xml_set(driver, "error_policy", d->error_policy);
 	if (d->queues)
 		set_uint(driver, "queues", d->queues);
+	if (d->iothread)
+		set_uint(driver, "iothread", d->iothread);
 	/* the installer's ISO is ejected once the install run is over */
 	source = d->install_media && !install ? NULL : vp_xml_add(disk, "source", NULL);
 	if (!source) {
@@ -349,6 +461,8 @@ static void build_disk(xmlNodePtr devices, xmlNodePtr before, const struct vp_di
 		vp_xml_add(disk, "wwn", d->wwn);
 	if (boot_order)
 		set_uint(vp_xml_add(disk, "boot", NULL), "order", boot_order);
+	if (d->addr.type)
+		build_address(disk, &d->addr);
 }
 
 static void build_virtualport(xmlNodePtr iface, const struct vp_net_spec *n)

@@ -56,6 +56,8 @@ void vp_disk_spec_clear(struct vp_disk_spec *d)
 	free(d->net_protocol);
 	free(d->net_name);
 	free(d->net_host);
+	free(d->net_socket);
+	free(d->addr.type);
 	free(d->target);
 	source_clear(&d->src);
 	memset(d, 0, sizeof(*d));
@@ -264,6 +266,10 @@ static void copy_disk(struct vp_disk_spec *d, const struct vp_disk_spec *s)
 	d->net_name = vp_strdup(s->net_name);
 	d->net_host = vp_strdup(s->net_host);
 	d->net_port = s->net_port;
+	d->net_socket = vp_strdup(s->net_socket);
+	d->iothread = s->iothread;
+	d->addr = s->addr;
+	d->addr.type = vp_strdup(s->addr.type);
 }
 
 static void copy_net(struct vp_net_spec *n, const struct vp_net_spec *s)
@@ -354,9 +360,55 @@ static void merge_machine(struct vp_machine_spec *d, const struct vp_machine_spe
 		d->n_cpu_features = 0;
 		merge_strings(&d->cpu_features, &d->n_cpu_features, s->cpu_features,
 			      s->n_cpu_features);
+		vp_numa_cells_free(d->cells, d->n_cells);
+		d->cells = NULL;
+		d->n_cells = 0;
+		if (s->n_cells) {
+			size_t i;
+
+			d->cells = vp_grow(NULL, s->n_cells, sizeof(*d->cells));
+			for (i = 0; i < s->n_cells; i++) {
+				const struct vp_numa_cell *c = &s->cells[i];
+				struct vp_numa_cell *o = &d->cells[i];
+
+				*o = *c;
+				o->cpus = vp_strdup(c->cpus);
+				o->mem_given = vp_strdup(c->mem_given);
+				o->unit = vp_strdup(c->unit);
+				o->mem_access = vp_strdup(c->mem_access);
+				o->sib_ids = c->n_sib ? vp_grow(NULL, c->n_sib, sizeof(unsigned)) : NULL;
+				o->sib_values = c->n_sib ? vp_grow(NULL, c->n_sib, sizeof(unsigned)) : NULL;
+				if (c->n_sib) {
+					memcpy(o->sib_ids, c->sib_ids, c->n_sib * sizeof(unsigned));
+					memcpy(o->sib_values, c->sib_values, c->n_sib * sizeof(unsigned));
+				}
+			}
+			d->n_cells = s->n_cells;
+		}
 	}
-	if (s->iothreads)
+	if (s->iothreads || s->n_iothread_ids || s->defio_pool_min || s->defio_pool_max) {
+		/* --iothreads is one setting */
+		size_t i;
+
+		for (i = 0; i < d->n_iothread_ids; i++) {
+			free(d->iothread_ids[i].pool_min);
+			free(d->iothread_ids[i].pool_max);
+		}
+		free(d->iothread_ids);
+		d->iothread_ids = NULL;
 		d->iothreads = s->iothreads;
+		if (s->n_iothread_ids) {
+			d->iothread_ids = vp_grow(NULL, s->n_iothread_ids, sizeof(*d->iothread_ids));
+			for (i = 0; i < s->n_iothread_ids; i++) {
+				d->iothread_ids[i].id = s->iothread_ids[i].id;
+				d->iothread_ids[i].pool_min = vp_strdup(s->iothread_ids[i].pool_min);
+				d->iothread_ids[i].pool_max = vp_strdup(s->iothread_ids[i].pool_max);
+			}
+		}
+		d->n_iothread_ids = s->n_iothread_ids;
+		vp_set_str(&d->defio_pool_min, s->defio_pool_min);
+		vp_set_str(&d->defio_pool_max, s->defio_pool_max);
+	}
 	merge_tri(&d->bootmenu, s->bootmenu);
 	merge_tri(&d->useserial, s->useserial);
 	merge_tri(&d->loader_ro, s->loader_ro);
@@ -369,6 +421,8 @@ static void merge_machine(struct vp_machine_spec *d, const struct vp_machine_spe
 	merge_str(&d->nvram_template, s->nvram_template);
 	merge_str(&d->smbios_mode, s->smbios_mode);
 	merge_strings(&d->fw_features, &d->n_fw_features, s->fw_features, s->n_fw_features);
+	merge_str(&d->acpi_table, s->acpi_table);
+	merge_str(&d->acpi_table_type, s->acpi_table_type);
 }
 
 int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
@@ -630,6 +684,24 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, DK("source.name"), d->net_name);
 		buf_add(&b, DK("source.host.name"), d->net_host);
 		buf_addu(&b, DK("source.host.port"), d->net_port);
+		buf_add(&b, DK("source.host.socket"), d->net_socket);
+		buf_addu(&b, DK("driver.iothread"), d->iothread);
+		buf_add(&b, DK("address.type"), d->addr.type);
+		{
+			static const char *const an[VP_ADDR_N] = { "controller", "bus", "target", "unit",
+								   "domain", "slot", "function" };
+			size_t a;
+			char v[16];
+
+			for (a = 0; a < VP_ADDR_N; a++) {
+				if (!(d->addr.set & (1u << a)))
+					continue;
+				snprintf(v, sizeof(v), "%u", d->addr.v[a]);
+				snprintf(key, sizeof(key), "disk%zu.address.%s", i, an[a]);
+				buf_add(&b, key, v);
+			}
+		}
+		buf_addt(&b, DK("address.multifunction"), d->addr.multifunction);
 #undef DK
 	}
 	if (s->nets_set)
@@ -744,7 +816,35 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_addt(&b, "cpu.migratable", m->cpu_migratable);
 		for (i = 0; i < m->n_cpu_features; i++)
 			buf_add(&b, "cpu.feature", m->cpu_features[i]);
+		for (i = 0; i < m->n_cells; i++) {
+			const struct vp_numa_cell *c = &m->cells[i];
+			size_t j;
+
+			snprintf(key, sizeof(key), "cpu.numa%zu.id", i);
+			buf_addu(&b, key, (uint64_t)(c->id + 1));
+			snprintf(key, sizeof(key), "cpu.numa%zu.cpus", i);
+			buf_add(&b, key, c->cpus);
+			snprintf(key, sizeof(key), "cpu.numa%zu.memory", i);
+			buf_addu(&b, key, c->memory);
+			snprintf(key, sizeof(key), "cpu.numa%zu.unit", i);
+			buf_add(&b, key, c->unit);
+			snprintf(key, sizeof(key), "cpu.numa%zu.memAccess", i);
+			buf_add(&b, key, c->mem_access);
+			snprintf(key, sizeof(key), "cpu.numa%zu.discard", i);
+			buf_addt(&b, key, c->discard);
+			for (j = 0; j < c->n_sib; j++) {
+				snprintf(key, sizeof(key), "cpu.numa%zu.distance%u", i, c->sib_ids[j]);
+				buf_addu(&b, key, c->sib_values[j]);
+			}
+		}
 		buf_addu(&b, "iothreads", m->iothreads);
+		for (i = 0; i < m->n_iothread_ids; i++) {
+			buf_addu(&b, "iothreadids.id", m->iothread_ids[i].id);
+			buf_add(&b, "iothreadids.thread_pool_min", m->iothread_ids[i].pool_min);
+			buf_add(&b, "iothreadids.thread_pool_max", m->iothread_ids[i].pool_max);
+		}
+		buf_add(&b, "defaultiothread.thread_pool_min", m->defio_pool_min);
+		buf_add(&b, "defaultiothread.thread_pool_max", m->defio_pool_max);
 		buf_addt(&b, "boot.menu", m->bootmenu);
 		buf_add(&b, "boot.menu_timeout", m->bootmenu_timeout);
 		buf_addt(&b, "boot.useserial", m->useserial);
@@ -758,6 +858,8 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 		buf_add(&b, "boot.smbios_mode", m->smbios_mode);
 		for (i = 0; i < m->n_fw_features; i++)
 			buf_add(&b, "boot.firmware_feature", m->fw_features[i]);
+		buf_add(&b, "boot.acpi_table", m->acpi_table);
+		buf_add(&b, "boot.acpi_table_type", m->acpi_table_type);
 	}
 	return b.p;
 }
@@ -928,6 +1030,7 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 			{ "--disk source.protocol", d->net_protocol },
 			{ "--disk source.name", d->net_name },
 			{ "--disk source.host.name", d->net_host },
+			{ "--disk source.host.socket", d->net_socket },
 		};
 		size_t j;
 

@@ -47,6 +47,18 @@ struct vp_disk_source {
 	char *secret_uuid;     /* ... with the passphrase in this libvirt secret */
 };
 
+/* --disk address.*: where a disk sits, on its controller (type drive) or
+ * on the PCI bus (type pci, a virtio disk) */
+enum { VP_ADDR_CONTROLLER, VP_ADDR_BUS, VP_ADDR_TARGET, VP_ADDR_UNIT, VP_ADDR_DOMAIN,
+       VP_ADDR_SLOT, VP_ADDR_FUNCTION, VP_ADDR_N };
+
+struct vp_dev_address {
+	char *type;                    /* drive|pci; NULL: libvirt's choice */
+	unsigned v[VP_ADDR_N];         /* the values said ... */
+	unsigned set;                  /* ... 1 << VP_ADDR_x for each */
+	enum vp_tristate multifunction;
+};
+
 struct vp_disk_spec {
 	/* requested */
 	char *path;            /* path=PATH, or a bare PATH */
@@ -83,6 +95,9 @@ struct vp_disk_spec {
 	char *net_name;              /*   nbd|iscsi|rbd|gluster|http(s)|ftp(s)|tftp, the */
 	char *net_host;              /*   export/IQN/image (source.name), the server */
 	unsigned net_port;           /*   (source.host.name, .port; 0: the protocol's) */
+	char *net_socket;            /*   or its UNIX socket (nbd+unix://, source.host.socket) */
+	unsigned iothread;           /* driver.iothread: an I/O thread of --iothreads (its id) */
+	struct vp_dev_address addr;  /* address.* */
 	/* resolved */
 	char *target;          /* vda, sda, hda, ... */
 	struct vp_disk_source src;
@@ -216,6 +231,24 @@ struct vp_xmlopt {
 	char *arg;                     /* as given (checked when it was parsed) */
 };
 
+/* One <iothread> of <iothreadids>: --iothreads iothreadids.iothreadN.* */
+struct vp_iothread_id {
+	unsigned id;                   /* 1.. */
+	char *pool_min, *pool_max;     /* thread_pool_min/max as given (checked); NULL: not said */
+};
+
+/* A guest NUMA node: --cpu numa.cellN.* */
+struct vp_numa_cell {
+	int id;                        /* id= as given; -1: not said (libvirt: its place) */
+	char *cpus;                    /* the vCPUs, a cpuset (0-1,4); NULL: none */
+	uint64_t memory;               /* bytes */
+	char *mem_given, *unit;        /* with unit=: memory= and unit= as given (written so) */
+	char *mem_access;              /* shared|private */
+	enum vp_tristate discard;
+	unsigned *sib_ids, *sib_values; /* distances.siblingM.id/value, in M's order */
+	size_t n_sib;
+};
+
 /* Issue 12, part B: virt-install's --memory, --vcpus, --cpu, --iothreads
  * sub-options and --boot's firmware/BIOS ones.  Zero / NULL / VP_UNSET:
  * not said.  Values are checked when parsed (provision/spec/spec_cpu.c). */
@@ -236,17 +269,27 @@ struct vp_machine_spec {
 	enum vp_tristate cpu_migratable;
 	char **cpu_features;           /* "POLICY:NAME", in the document's order */
 	size_t n_cpu_features;
-	/* --iothreads */
+	struct vp_numa_cell *cells;    /* numa.cellN, in N's order (they replace the
+	                                * cell vprov adds for maxMemory) */
+	size_t n_cells;
+	/* --iothreads: the count, the ids (libvirt gives the threads the ids
+	 * doesn't name the smallest free ids, and takes max(count, ids) threads)
+	 * and the default I/O thread's worker pool */
 	unsigned iothreads;
+	struct vp_iothread_id *iothread_ids; /* iothreadids.iothreadN, in N's order */
+	size_t n_iothread_ids;
+	char *defio_pool_min, *defio_pool_max; /* defaultiothread.thread_pool_min/max */
 	/* --boot */
 	enum vp_tristate bootmenu, useserial, loader_ro, loader_secure;
 	char *bootmenu_timeout, *reboot_timeout; /* ms, s (-1..65535) as given */
 	char *loader, *loader_type, *nvram, *nvram_template, *smbios_mode;
 	char **fw_features;            /* "NAME:yes|no", firmware.featureN, in N's order */
 	size_t n_fw_features;
+	char *acpi_table, *acpi_table_type; /* acpi.table=PATH, .type (slic, libvirt 9.0's only) */
 };
 
 void vp_machine_spec_clear(struct vp_machine_spec *m);
+void vp_numa_cells_free(struct vp_numa_cell *cells, size_t n);
 
 struct vp_domain_spec {
 	char *name;
@@ -334,6 +377,13 @@ int vp_spec_check_value(const char *what, const char *value, struct vp_error *er
  * calling the library), before anything is built from them. */
 int vp_spec_check_text(const struct vp_domain_spec *spec, struct vp_error *err);
 
+/* What a disk's sub-options need of its bus once the bus is known (given,
+ * or resolved by vp_create_plan from the device, the profile and the
+ * machine): an address of the bus's kind within its controller's range,
+ * an I/O thread only for virtio. */
+int vp_disk_bus_check(const struct vp_domain_spec *spec, const struct vp_disk_spec *d,
+		      struct vp_error *err);
+
 /* --disk, --network, --graphics and --boot values, virt-install spelling:
  * comma-separated key=value items, values may be quoted ('..' or "..") and
  * ",," stands for a literal comma.  Each parses into the spec.  A
@@ -377,12 +427,20 @@ int vp_spec_parse_vcpus(struct vp_domain_spec *spec, const char *arg, struct vp_
 /* --cpu MODE|MODEL[,+feat,-feat,POLICY=feat,match=,check=,mode=,model=,
  * model.fallback=,vendor=,migratable=,cache.mode=,cache.level=,topology.*=] */
 int vp_spec_parse_cpu(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
-/* --iothreads N */
+/* --iothreads N[,iothreadids.iothreadN.id=,.thread_pool_min=,.thread_pool_max=,
+ * defaultiothread.thread_pool_min=,defaultiothread.thread_pool_max=] */
 int vp_spec_parse_iothreads(struct vp_domain_spec *spec, const char *arg, struct vp_error *err);
-/* After --vcpus and --cpu: virt-install's topology rules.  The vCPU count
+/* After --memory, --vcpus and --cpu: virt-install's topology rules, then
+ * the NUMA cells against the vCPUs and the memory (the cells fill what was
+ * not said).  The vCPU count
  * (maxvcpus, else vcpus; the topology's product when neither was given)
  * fills the topology's missing values (cores first, then sockets, dies 1,
  * threads); an impossible one is an error. */
 int vp_spec_topology_fill(struct vp_domain_spec *spec, struct vp_error *err);
+/* The VM has the I/O thread id (libvirt's numbering: the ids given, the
+ * rest of the count filled with the smallest free ones). */
+bool vp_iothread_defined(const struct vp_machine_spec *m, unsigned id);
+/* Those ids, comma-separated (the listed ones first); caller frees. */
+char *vp_iothread_list(const struct vp_machine_spec *m);
 
 #endif

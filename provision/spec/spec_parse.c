@@ -325,6 +325,17 @@ static const struct {
 	{ "source.name", "source.name" },
 	{ "source.host.name", "source.host.name" },
 	{ "source.host.port", "source.host.port" },
+	{ "source.host.socket", "source.host.socket" },
+	{ "source.host.transport", "source.host.transport" },
+	{ "address.type", "address.type" },
+	{ "address.controller", "address.controller" },
+	{ "address.bus", "address.bus" },
+	{ "address.target", "address.target" },
+	{ "address.unit", "address.unit" },
+	{ "address.domain", "address.domain" },
+	{ "address.slot", "address.slot" },
+	{ "address.function", "address.function" },
+	{ "address.multifunction", "address.multifunction" },
 };
 static const char *const disk_formats[] = { "qcow2", "raw", NULL };
 static const char *const backing_formats[] = { "qcow2", "raw", "vmdk", "vdi", "vpc", "vhdx",
@@ -439,6 +450,40 @@ static bool is_disk_url(const char *v)
 	return n && !strncmp(v + n, "://", 3);
 }
 
+/* nbd+unix:///EXPORT?socket=PATH (the NBD URI QEMU reads), or virt-install's
+ * nbd+unix:///PATH, whose path is the socket: an NBD server on this host's
+ * UNIX socket (libvirt's <host transport='unix' socket=>) */
+static int disk_url_unix(struct vp_disk_spec *d, const char *v, struct vp_error *err)
+{
+	const char *p = v + strlen("nbd+unix://"), *q = strchr(p, '?');
+	_cleanup_(freep) char *path = vp_strndup(p, q ? (size_t)(q - p) : strlen(p));
+	const char *sock;
+
+	if (*p != '/')
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': an nbd+unix URL has no host: nbd+unix:///EXPORT?socket=/PATH",
+				    v);
+	if (strchr(v, '#'))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': use nbd+unix:///EXPORT?socket=/PATH", v);
+	if (q) {
+		if (strncmp(q + 1, "socket=", 7) != 0 || strchr(q + 1, '&'))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid --disk '%s': an nbd+unix URL's one query is socket=/PATH",
+					    v);
+		sock = q + 8;
+		if (path[1])
+			vp_set_str(&d->net_name, path + 1);
+	} else {
+		sock = path; /* virt-install's reading */
+	}
+	if (vp_path_check("--disk nbd+unix socket", sock, err) < 0)
+		return -1;
+	vp_set_str(&d->net_protocol, "nbd");
+	vp_set_str(&d->net_socket, sock);
+	return 0;
+}
+
 static int disk_url(struct vp_disk_spec *d, const char *v, struct vp_error *err)
 {
 	const char *sep = strstr(v, "://"), *host = sep + 3, *end, *colon = NULL;
@@ -446,9 +491,11 @@ static int disk_url(struct vp_disk_spec *d, const char *v, struct vp_error *err)
 	_cleanup_(freep) char *h = NULL;
 	uint64_t port = 0;
 
+	if (!strcmp(proto, "nbd+unix"))
+		return disk_url_unix(d, v, err);
 	if (!vp_one_of(proto, disk_protocols))
 		return vp_error_set(err, VP_ERR_INVALID,
-				    "invalid --disk '%s': a network disk's protocol is nbd, iscsi, rbd, gluster, http, https, ftp, ftps or tftp",
+				    "invalid --disk '%s': a network disk's protocol is nbd (nbd+unix), iscsi, rbd, gluster, http, https, ftp, ftps or tftp",
 				    v);
 	if (strpbrk(host, "?#"))
 		return vp_error_set(err, VP_ERR_INVALID,
@@ -511,6 +558,16 @@ static int disk_network_check(const struct vp_disk_spec *d, const char *arg, boo
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "invalid --disk '%s': a network disk is not a volume vprov makes or finds: it takes no path=, pool=, vol=, size=, sparse=, backing_store= or encryption=",
 				    arg);
+	if (d->net_socket && (d->net_host || d->net_port))
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': a server on a UNIX socket has no source.host.name= or .port=",
+				    arg);
+	if (d->net_socket && strcmp(d->net_protocol, "nbd") != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --disk '%s': vprov reaches only NBD servers over a UNIX socket, not %s",
+				    arg, d->net_protocol);
+	if (d->net_socket)
+		return 0;
 	if (!d->net_host && strcmp(d->net_protocol, "rbd") != 0)
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "invalid --disk '%s': a %s disk needs its server: source.host.name=", arg,
@@ -546,15 +603,219 @@ static int disk_choice(const char *what, const char *v, const char *const *set, 
 	return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': use %s", what, v, list);
 }
 
+/* driver.iothread=N: QEMU runs a virtio-blk disk's I/O in one of the VM's
+ * I/O threads (--iothreads, read before the disks), named by its id;
+ * libvirt refuses an id the VM lacks and QEMU any other bus. */
+static int disk_iothread_check(const struct vp_domain_spec *spec, const struct vp_disk_spec *d,
+			       struct vp_error *err)
+{
+	const struct vp_machine_spec *m = &spec->mach;
+
+	if (d->bus ? strcmp(d->bus, "virtio") != 0 :
+		     d->device && strcmp(d->device, "disk") != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread= is for virtio disks (QEMU runs no other disk in an I/O thread), not %s%s",
+				    d->bus ? "bus=" : "device=", d->bus ? d->bus : d->device);
+	if (!m->iothreads && !m->n_iothread_ids)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread=%u needs I/O threads in the VM: add --iothreads",
+				    d->iothread);
+	if (!vp_iothread_defined(m, d->iothread)) {
+		_cleanup_(freep) char *ids = vp_iothread_list(m);
+
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread=%u: the VM has no I/O thread %u (its I/O threads, from --iothreads: %s)",
+				    d->iothread, d->iothread, ids);
+	}
+	return 0;
+}
+
+/* ---- --disk address.* ---- */
+
+static const char *const addr_names[VP_ADDR_N] = { "controller", "bus", "target", "unit",
+						   "domain", "slot", "function" };
+/* what each type takes */
+#define ADDR_DRIVE ((1u << VP_ADDR_CONTROLLER) | (1u << VP_ADDR_BUS) | (1u << VP_ADDR_TARGET) | \
+		    (1u << VP_ADDR_UNIT))
+#define ADDR_PCI ((1u << VP_ADDR_DOMAIN) | (1u << VP_ADDR_BUS) | (1u << VP_ADDR_SLOT) | \
+		  (1u << VP_ADDR_FUNCTION))
+
+/* a number as virt-install reads one: decimal, or hex after 0x */
+static int addr_number(const char *what, const char *v, unsigned max, unsigned *out,
+		       struct vp_error *err)
+{
+	bool hex = !strncmp(v, "0x", 2) || !strncmp(v, "0X", 2);
+	const char *d = hex ? v + 2 : v;
+	unsigned long long n;
+	char *end;
+
+	if (!*d || strspn(d, hex ? "0123456789abcdefABCDEF" : "0123456789") != strlen(d) ||
+	    strlen(d) > 10)
+		goto bad;
+	n = strtoull(d, &end, hex ? 16 : 10);
+	if (n > max)
+		goto bad;
+	*out = (unsigned)n;
+	return 0;
+bad:
+	return vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': give a number from 0 to %u", what,
+			    v, max);
+}
+
+static unsigned addr_val(const struct vp_dev_address *a, int i)
+{
+	return a->set & (1u << i) ? a->v[i] : 0;
+}
+
+/* A drive address within what the bus's controller has (QEMU's PIIX IDE:
+ * one controller, 2 buses of 2 units; AHCI: 6 ports on bus 0; the floppy
+ * controller: 2 drives; virtio-scsi: targets and LUNs, one bus); bus is
+ * the disk's, given or resolved. */
+static int drive_address_check(const struct vp_dev_address *a, const char *bus,
+			       struct vp_error *err)
+{
+	static const struct {
+		const char *bus;
+		unsigned max[4]; /* controller, bus, target, unit */
+		const char *what;
+	} lim[] = {
+		{ "ide", { 0, 1, 0, 1 }, "the IDE controller has 2 buses of 2 units (controller 0, bus 0-1, target 0, unit 0-1)" },
+		{ "sata", { 99, 0, 0, 5 }, "a SATA (AHCI) controller has 6 ports on bus 0 (bus 0, target 0, unit 0-5)" },
+		{ "fdc", { 0, 0, 0, 1 }, "the floppy controller has 2 drives (controller 0, bus 0, target 0, unit 0-1)" },
+		{ "scsi", { 99, 0, 99, 16383 }, "a SCSI controller has one bus of targets 0-99 and LUNs 0-16383 (bus 0)" },
+	};
+	size_t i, j;
+
+	if (!a->type || strcmp(a->type, "drive") != 0)
+		return 0;
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		if (strcmp(lim[i].bus, bus) != 0)
+			continue;
+		for (j = 0; j < 4; j++)
+			if (addr_val(a, (int)j) > lim[i].max[j])
+				return vp_error_set(err, VP_ERR_INVALID,
+						    "--disk address.%s=%u does not exist on bus %s: %s",
+						    addr_names[j], addr_val(a, (int)j), bus, lim[i].what);
+		return 0;
+	}
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "--disk address.type=drive is for sata, scsi, ide and fdc disks; a %s disk's address is %s",
+			    bus, !strcmp(bus, "virtio") ? "PCI (address.type=pci)" : "its own (libvirt's choice)");
+}
+
+int vp_disk_bus_check(const struct vp_domain_spec *spec, const struct vp_disk_spec *d,
+		      struct vp_error *err)
+{
+	const struct vp_dev_address *a = &d->addr;
+	size_t i, j, n;
+	bool controllers = false;
+
+	if (!d->bus)
+		return 0;
+	if (d->iothread && strcmp(d->bus, "virtio") != 0)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk driver.iothread= is for virtio disks (QEMU runs no other disk in an I/O thread), not bus=%s",
+				    d->bus);
+	if (!a->type)
+		return 0;
+	/* libvirt: "Found duplicate drive address", "double use of PCI
+	 * address"; the disks before this one (all, while it is parsed) */
+	n = d >= spec->disks && d < spec->disks + spec->n_disks ? (size_t)(d - spec->disks) :
+								  spec->n_disks;
+	for (i = 0; i < n; i++) {
+		const struct vp_disk_spec *o = &spec->disks[i];
+
+		if (!o->addr.type || strcmp(o->addr.type, a->type) != 0 || !o->bus ||
+		    strcmp(o->bus, d->bus) != 0)
+			continue;
+		for (j = 0; j < VP_ADDR_N; j++)
+			if (addr_val(&o->addr, (int)j) != addr_val(a, (int)j))
+				break;
+		if (j == VP_ADDR_N)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address: disk %zu has the same %s address", i + 1,
+					    !strcmp(a->type, "pci") ? "PCI" : d->bus);
+	}
+	if (!strcmp(a->type, "pci")) {
+		if (strcmp(d->bus, "virtio") != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.type=pci is a virtio disk's; a %s disk's address is type drive",
+					    d->bus);
+		/* what the machine itself has on bus 0 (libvirt: "double use") */
+		if (spec->x86 && addr_val(a, VP_ADDR_BUS) == 0 &&
+		    addr_val(a, VP_ADDR_SLOT) == (spec->q35 ? 0x1f : 1))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.slot=%u on PCI bus 0 is the %s machine's own %s",
+					    addr_val(a, VP_ADDR_SLOT), spec->q35 ? "q35" : "pc",
+					    spec->q35 ? "ISA bridge (LPC, SATA, SMBus)" : "PIIX3 (ISA, IDE, USB)");
+		/* q35's buses past 0 are PCIe root ports (libvirt adds them),
+		 * which have slot 0 only; a --controller may make other buses */
+		for (i = 0; i < spec->n_xmlopts; i++)
+			if (!strcmp(spec->xmlopts[i].option, "controller"))
+				controllers = true;
+		if (spec->q35 && !controllers && addr_val(a, VP_ADDR_BUS) > 0 &&
+		    addr_val(a, VP_ADDR_SLOT) > 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.slot=%u on PCI bus %u: on q35 that bus is a PCIe root port, which has slot 0 only",
+					    addr_val(a, VP_ADDR_SLOT), addr_val(a, VP_ADDR_BUS));
+		return 0;
+	}
+	return drive_address_check(a, d->bus, err);
+}
+
+/* The address.* items read, against each other and the disks before. */
+static int disk_address_check(const struct vp_domain_spec *spec, struct vp_disk_spec *d,
+			      struct vp_error *err)
+{
+	const struct vp_dev_address *a = &d->addr;
+	unsigned takes;
+	size_t i;
+
+	if (!a->type) {
+		if (a->set || a->multifunction != VP_UNSET)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.* needs address.type=drive (sata, scsi, ide, fdc) or address.type=pci (virtio)");
+		return 0;
+	}
+	takes = !strcmp(a->type, "pci") ? ADDR_PCI : ADDR_DRIVE;
+	for (i = 0; i < VP_ADDR_N; i++)
+		if ((a->set & (1u << i)) && !(takes & (1u << i)))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.%s is not a %s address's: address.type=%s takes %s",
+					    addr_names[i], a->type, a->type,
+					    takes == ADDR_PCI ? "domain, bus, slot, function and multifunction" :
+								"controller, bus, target and unit");
+	if (a->multifunction != VP_UNSET && takes != ADDR_PCI)
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "--disk address.multifunction is a PCI address's: address.type=drive takes controller, bus, target and unit");
+	if (takes == ADDR_PCI) {
+		if (d->device && strcmp(d->device, "disk") != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.type=pci is a virtio disk's; a %s sits on sata, scsi, ide or fdc (address.type=drive)",
+					    d->device);
+		if (addr_val(a, VP_ADDR_DOMAIN) != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.domain=%u: QEMU has PCI domain 0 only",
+					    addr_val(a, VP_ADDR_DOMAIN));
+		if (addr_val(a, VP_ADDR_BUS) == 0 && addr_val(a, VP_ADDR_SLOT) == 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--disk address.type=pci needs address.slot= from 1 to 31 on bus 0 (slot 0 is the host bridge's)");
+		/* the only disk on the PCI bus: one not said is virtio */
+		if (!d->bus)
+			vp_set_str(&d->bus, "virtio");
+	}
+	return vp_disk_bus_check(spec, d, err);
+}
+
 static const char disk_known[] =
-	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port";
+	"path, pool, vol, size, format, bus, cache, backing_store, backing_format, device, readonly, shareable, perms, sparse, encryption, secret-file, driver.name, driver.type, driver.cache, driver.io, driver.discard, driver.detect_zeroes, driver.error_policy, driver.queues, driver.iothread, boot.order, serial, wwn, target.bus, target.dev, source.protocol, source.name, source.host.name, source.host.port, source.host.transport=unix, source.host.socket, address.type, address.controller|bus|target|unit (drive), address.domain|bus|slot|function|multifunction (pci)";
 
 int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
 {
 	struct kvlist l;
 	struct vp_disk_spec d = { 0 };
 	struct seen seen = { 0 };
-	bool any_source = false, url = false;
+	bool any_source = false, url = false, unix_transport = false;
 	size_t i;
 	int r = -1;
 
@@ -573,6 +834,16 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		const char *f;
 		char what[48];
 
+		if (k && i == 0 && is_disk_url(k)) {
+			/* a bare URL whose query holds '=' (nbd+unix:///e?socket=/s) */
+			char *v = vp_strdup_printf("%s=%s", k, kv->value);
+
+			free(kv->key);
+			kv->key = NULL;
+			free(kv->value);
+			kv->value = v;
+			k = NULL;
+		}
 		if (!k) {
 			if (i != 0) {
 				vp_error_set(err, VP_ERR_INVALID,
@@ -583,6 +854,12 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			k = "path"; /* a bare PATH */
 		}
 		f = disk_field(k);
+		if (!f && !strncmp(k, "address.", 8)) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "--disk %s is not a disk's on x86: address.type=drive takes controller, bus, target and unit, address.type=pci domain, bus, slot, function and multifunction",
+				     k);
+			goto out;
+		}
 		if (!f) {
 			vp_error_set(err, VP_ERR_INVALID, "unknown --disk option '%s' (known: %s)", k,
 				     disk_known);
@@ -721,9 +998,11 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 				goto out;
 			d.queues = (unsigned)v;
 		} else if (!strcmp(f, "iothread")) {
-			vp_error_set(err, VP_ERR_INVALID,
-				     "--disk driver.iothread= needs I/O threads in the VM (--iothreads), which vprov does not make yet");
-			goto out;
+			uint64_t v;
+
+			if (vp_parse_uint(kv->value, 1, 4294967295ULL, what, &v, err) < 0)
+				goto out;
+			d.iothread = (unsigned)v;
 		} else if (!strcmp(f, "boot.order")) {
 			uint64_t v;
 
@@ -742,12 +1021,49 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			if (disk_target_check(kv->value, err) < 0)
 				goto out;
 			vp_set_str(&d.target_dev, kv->value);
+		} else if (!strcmp(f, "address.type")) {
+			static const char *const types[] = { "drive", "pci", NULL };
+
+			if (!vp_one_of(kv->value, types)) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --disk address.type '%s': a disk's address on x86 is drive (sata, scsi, ide, fdc) or pci (virtio)",
+					     kv->value);
+				goto out;
+			}
+			vp_set_str(&d.addr.type, kv->value);
+		} else if (!strcmp(f, "address.multifunction")) {
+			if (vp_parse_bool(kv->value, what, &d.addr.multifunction, err) < 0)
+				goto out;
+		} else if (!strncmp(f, "address.", 8)) {
+			/* the schema's ranges; the bus's own are checked after */
+			static const unsigned max[VP_ADDR_N] = { 99, 255, 99, 99999, 0xffff, 31, 7 };
+			int a;
+
+			for (a = 0; strcmp(addr_names[a], f + 8); a++)
+				;
+			if (addr_number(what, kv->value, max[a], &d.addr.v[a], err) < 0)
+				goto out;
+			d.addr.set |= 1u << a;
 		} else if (!strcmp(f, "source.protocol")) {
 			if (disk_choice(what, kv->value, disk_protocols, &d.net_protocol, err) < 0)
 				goto out;
 		} else if (!strcmp(f, "source.name")) {
 			any_source = true;
 			vp_set_str(&d.net_name, kv->value);
+		} else if (!strcmp(f, "source.host.socket")) {
+			any_source = true;
+			if (vp_path_check(what, kv->value, err) < 0)
+				goto out;
+			vp_set_str(&d.net_socket, kv->value);
+		} else if (!strcmp(f, "source.host.transport")) {
+			/* tcp is the default; unix goes with .socket */
+			if (strcmp(kv->value, "unix") != 0 && strcmp(kv->value, "tcp") != 0) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --disk source.host.transport '%s': use tcp or unix",
+					     kv->value);
+				goto out;
+			}
+			unix_transport = !strcmp(kv->value, "unix");
 		} else if (!strcmp(f, "source.host.name")) {
 			any_source = true;
 			if (disk_host_check(what, kv->value, err) < 0)
@@ -766,6 +1082,12 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 	if (url && (any_source || vp_seen_has(&seen, "source.protocol"))) {
 		vp_error_set(err, VP_ERR_INVALID,
 			     "invalid --disk '%s': give a network disk as a URL or as source.protocol=, not both",
+			     arg);
+		goto out;
+	}
+	if (unix_transport != !!d.net_socket && vp_seen_has(&seen, "source.host.transport")) {
+		vp_error_set(err, VP_ERR_INVALID,
+			     "invalid --disk '%s': source.host.transport=unix goes with source.host.socket= (and tcp without it)",
 			     arg);
 		goto out;
 	}
@@ -831,6 +1153,10 @@ int vp_spec_parse_disk(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			     d.format);
 		goto out;
 	}
+	if (d.iothread && disk_iothread_check(spec, &d, err) < 0)
+		goto out;
+	if (disk_address_check(spec, &d, err) < 0)
+		goto out;
 	if (spec->disks_set && spec->n_disks == 0) {
 		/* an earlier --disk none */
 		vp_error_set(err, VP_ERR_INVALID, "--disk none cannot be combined with other disks");
@@ -1508,6 +1834,7 @@ static const char *const boot_fw_keys[][2] = {
 	{ "loader.secure", "loader.secure" }, { "loader_secure", "loader.secure" },
 	{ "nvram", "nvram" }, { "nvram.template", "nvram.template" }, { "nvram_template", "nvram.template" },
 	{ "smbios.mode", "smbios.mode" }, { "smbios_mode", "smbios.mode" },
+	{ "acpi.table", "acpi.table" }, { "acpi.table.type", "acpi.table.type" },
 };
 #define N_BOOT_FW_KEYS (sizeof(boot_fw_keys) / sizeof(boot_fw_keys[0]))
 #define MAX_FW_FEATURES 8
@@ -1568,6 +1895,15 @@ static int boot_fw_item(struct vp_machine_spec *m, const char *field, const stru
 		vp_set_str(&m->reboot_timeout, kv->value);
 		return 0;
 	}
+	if (!strcmp(field, "acpi.table.type")) {
+		/* libvirt 9.0's schema: SLIC (a licence table) is the one type */
+		if (strcmp(kv->value, "slic") != 0)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "invalid %s '%s': libvirt adds ACPI tables of type slic only",
+					    what, kv->value);
+		vp_set_str(&m->acpi_table_type, kv->value);
+		return 0;
+	}
 	if (!strcmp(field, "loader.type") || !strcmp(field, "smbios.mode")) {
 		bool lt = !strcmp(field, "loader.type");
 
@@ -1577,12 +1913,13 @@ static int boot_fw_item(struct vp_machine_spec *m, const char *field, const stru
 		vp_set_str(lt ? &m->loader_type : &m->smbios_mode, kv->value);
 		return 0;
 	}
-	/* loader, nvram, nvram.template: files on the host */
+	/* loader, nvram, nvram.template, acpi.table: files on the host */
 	if (vp_path_check(what, kv->value, err) < 0)
 		return -1;
-	vp_set_str(!strcmp(field, "loader") ? &m->loader :
-		   !strcmp(field, "nvram")  ? &m->nvram :
-					      &m->nvram_template,
+	vp_set_str(!strcmp(field, "loader")	? &m->loader :
+		   !strcmp(field, "nvram")	? &m->nvram :
+		   !strcmp(field, "acpi.table") ? &m->acpi_table :
+						  &m->nvram_template,
 		   kv->value);
 	return 0;
 }
@@ -1590,6 +1927,37 @@ static const char *const boot_bare[] = { "hd", "disk", "cdrom", "network", "pxe"
 					 "uefi", "efi", NULL };
 /* kernel arguments hold commas: virt-install's cmdline (kernel_args) */
 static const char *const boot_free_text[] = { "kernel_args", "cmdline", "extra_args", NULL };
+
+#define MAX_BOOT_INDEX 100
+
+/* bootN.dev: N */
+static bool boot_dev_index(const char *k, unsigned *n)
+{
+	char *end;
+	unsigned long v;
+
+	if (strncmp(k, "boot", 4) || !(k[4] >= '0' && k[4] <= '9'))
+		return false;
+	v = strtoul(k + 4, &end, 10);
+	if (v >= MAX_BOOT_INDEX || strcmp(end, ".dev"))
+		return false;
+	*n = (unsigned)v;
+	return true;
+}
+
+/* a boot device as virt-install and libvirt name it (and vprov's older names) */
+static const char *boot_dev_name(const char *v)
+{
+	if (!strcmp(v, "hd") || !strcmp(v, "disk"))
+		return "hd";
+	if (!strcmp(v, "cdrom"))
+		return "cdrom";
+	if (!strcmp(v, "network") || !strcmp(v, "pxe"))
+		return "network";
+	if (!strcmp(v, "fd") || !strcmp(v, "floppy"))
+		return "fd";
+	return NULL;
+}
 
 static bool boot_known(const struct kv *kv, void *opaque)
 {
@@ -1600,7 +1968,8 @@ static bool boot_known(const struct kv *kv, void *opaque)
 	if (!kv->key)
 		return vp_one_of(kv->value, boot_bare);
 	return vp_one_of(kv->key, boot_keys) || boot_fw_field(kv->key) || !strcmp(kv->key, "init") ||
-	       boot_fw_feature(kv->key, &n, &name);
+	       !strcmp(kv->key, "dtb") || boot_fw_feature(kv->key, &n, &name) ||
+	       boot_dev_index(kv->key, &n);
 }
 
 int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_error *err)
@@ -1616,6 +1985,8 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 	char *feat_name[MAX_FW_FEATURES] = { 0 };
 	enum vp_tristate feat_on[MAX_FW_FEATURES] = { 0 };
 	char feat_field[MAX_FW_FEATURES][2][32];
+	const char *by_index[MAX_BOOT_INDEX] = { 0 }; /* bootN.dev */
+	bool bare;
 	int r = -1;
 
 	if (vp_kv_split(arg, "--boot", &l, err) < 0)
@@ -1640,14 +2011,7 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 				uefi = VP_YES;
 				continue;
 			}
-			if (!strcmp(v, "hd") || !strcmp(v, "disk"))
-				dev = "hd";
-			else if (!strcmp(v, "cdrom"))
-				dev = "cdrom";
-			else if (!strcmp(v, "network") || !strcmp(v, "pxe"))
-				dev = "network";
-			else if (!strcmp(v, "fd") || !strcmp(v, "floppy"))
-				dev = "fd";
+			dev = boot_dev_name(v);
 			if (!dev) {
 				vp_error_set(err, VP_ERR_INVALID,
 					     "invalid --boot item '%s': use hd, cdrom, network, uefi or kernel=,initrd=,kernel_args=",
@@ -1667,6 +2031,30 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 			}
 			devs[n_devs++] = vp_strdup(dev);
 			continue;
+		}
+		if (!strcmp(k, "dtb")) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "--boot dtb= is a device tree for ARM and other non-x86 guests; an x86 guest's firmware describes it with ACPI");
+			goto out;
+		}
+		{
+			unsigned bn;
+
+			if (boot_dev_index(k, &bn)) {
+				const char *dev;
+
+				if (vp_seen_once(&seen, k, k, "--boot", arg, err) < 0 ||
+				    vp_kv_need_value(kv, "--boot", err) < 0)
+					goto out;
+				if (!(dev = boot_dev_name(kv->value))) {
+					vp_error_set(err, VP_ERR_INVALID,
+						     "invalid --boot %s '%s': use hd, cdrom, network or fd", k,
+						     kv->value);
+					goto out;
+				}
+				by_index[bn] = dev;
+				continue;
+			}
 		}
 		if (!strcmp(k, "init")) {
 			vp_error_set(err, VP_ERR_INVALID,
@@ -1709,7 +2097,7 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		}
 		if (!vp_one_of(k, boot_keys)) {
 			vp_error_set(err, VP_ERR_INVALID,
-				     "unknown --boot option '%s' (known: hd, cdrom, network, uefi, kernel, initrd, kernel_args, menu, bootmenu.timeout, useserial, rebootTimeout, loader, loader.readonly, loader.type, loader.secure, nvram, nvram.template, firmware, firmware.featureN.name|enabled, smbios.mode)",
+				     "unknown --boot option '%s' (known: hd, cdrom, network, fd, bootN.dev, uefi, kernel, initrd, kernel_args, menu, bootmenu.timeout, useserial, rebootTimeout, loader, loader.readonly, loader.type, loader.secure, nvram, nvram.template, firmware, firmware.featureN.name|enabled, smbios.mode, acpi.table, acpi.table.type)",
 				     k);
 			goto out;
 		}
@@ -1741,6 +2129,32 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		} else if (vp_parse_bool(kv->value, "--boot uefi", &uefi, err) < 0) {
 			goto out;
 		}
+	}
+	/* bootN.dev: the list in N's order (virt-install lets them overwrite
+	 * a bare list's places: one way or the other here) */
+	bare = n_devs > 0;
+	for (i = 0; i < MAX_BOOT_INDEX; i++) {
+		size_t j;
+
+		if (!by_index[i])
+			continue;
+		if (bare) {
+			vp_error_set(err, VP_ERR_INVALID,
+				     "invalid --boot '%s': give the boot devices as a list (cdrom,hd) or as bootN.dev=, not both",
+				     arg);
+			goto out;
+		}
+		for (j = 0; j < n_devs; j++)
+			if (!strcmp(devs[j], by_index[i])) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid --boot '%s': '%s' is listed twice", arg, by_index[i]);
+				goto out;
+			}
+		devs[n_devs++] = vp_strdup(by_index[i]);
+	}
+	if (fw.acpi_table_type && !fw.acpi_table && !spec->mach.acpi_table) {
+		vp_error_set(err, VP_ERR_INVALID, "--boot acpi.table.type= needs acpi.table=PATH");
+		goto out;
 	}
 	if ((initrd || cmdline) && !kernel && !b->kernel) {
 		vp_error_set(err, VP_ERR_INVALID, "--boot initrd= and kernel_args= need kernel=");
@@ -1808,6 +2222,8 @@ int vp_spec_parse_boot(struct vp_domain_spec *spec, const char *arg, struct vp_e
 		FW_TAKE(nvram)
 		FW_TAKE(nvram_template)
 		FW_TAKE(smbios_mode)
+		FW_TAKE(acpi_table)
+		FW_TAKE(acpi_table_type)
 #undef FW_TAKE
 		if (fw.n_fw_features) {
 			vp_strings_free(m->fw_features, m->n_fw_features);

@@ -21,6 +21,14 @@ HOST_COPY = (r"^cpu(@mode|@match|/model\[0\]#text|/feature\[\d+\]@(policy|name))
 NUMA_CELL = (r"^cpu/numa\[0\]/cell\[0\]@(id|cpus|memory|unit)$", K,
              "memory hotplug (maxMemory) needs a NUMA cell, which libvirt demands "
              "and virt-install leaves out (the VM would not start)")
+# a cell's memory= without unit= is in vprov's units (MiB, or 2G), as --memory's
+NUMA_MIB = (r"^cpu/numa\[0\]/cell\[\d+\]@memory$", K,
+            "--cpu numa.cellN.memory= without unit= is in vprov's units (MiB, 1G), "
+            "as --memory is; virt-install writes the number as KiB")
+# libvirt 9.0 takes ACPI tables of type slic only, and needs the type
+ACPI_TYPE = (r"^os/acpi\[0\]/table\[0\]@type$", KT,
+             "--boot acpi.table= without .type: vprov writes type='slic', libvirt 9.0's "
+             "one type, which its schema requires (virt-install leaves it out)")
 # vprov's BIOS prints to the serial console unless told otherwise
 USESERIAL = (r"^os/bios\[0\]@useserial$", KT,
              "vprov's SeaBIOS guests print to the serial console (README: create)")
@@ -76,8 +84,31 @@ CASES = [
     {"id": "cpu-cache-level", "modes": K,
      "args": "--name c1 --osinfo debian11 --cpu host-passthrough,cache.level=3,cache.mode=emulate " + NOD},
     {"id": "cpu-mode-model", "modes": K, "args": "--name c1 --osinfo debian11 --cpu mode=custom,model=Nehalem " + NOD},
+    # --cpu numa.cellN.*, secure=
+    {"id": "cpu-numa-cells", "modes": K,
+     "args": "--name c1 --osinfo debian11 --memory 2048 --vcpus 4 --cpu host-passthrough,"
+             "numa.cell0.id=0,numa.cell0.cpus=0-1,numa.cell0.memory=1048576,numa.cell0.unit=KiB,"
+             "numa.cell0.memAccess=shared,numa.cell0.discard=on,"
+             "numa.cell0.distances.sibling0.id=0,numa.cell0.distances.sibling0.value=10,"
+             "numa.cell0.distances.sibling1.id=1,numa.cell0.distances.sibling1.value=21,"
+             "numa.cell1.id=1,numa.cell1.cpus=2-3,numa.cell1.memory=1,numa.cell1.unit=GiB " + NOD},
+    {"id": "cpu-numa-old-names", "modes": K,
+     "args": "--name c1 --osinfo debian11 --memory 2048 --vcpus 4 --cpu host-model,"
+             "cell0.cpus=0,2,cell0.memory=1024,cell1.cpus=1,3,cell1.memory=1024 " + NOD,
+     "deliberate": [NUMA_MIB]},
+    {"id": "cpu-numa-hotplug", "modes": K,
+     "args": "--name c1 --osinfo debian11 --memory 1024,maxMemory=4096,maxMemory.slots=2 --vcpus 2 "
+             "--cpu host-passthrough,numa.cell0.cpus=0-1,numa.cell0.memory=1048576,numa.cell0.unit=KiB " + NOD},
+    {"id": "cpu-secure-off", "modes": K, "args": "--name c1 --osinfo debian11 --cpu Haswell,secure=off " + NOD},
+    {"id": "cpu-secure-host-model", "modes": K, "args": "--name c1 --osinfo debian11 --cpu host-model,secure=on " + NOD},
     # --iothreads
     {"id": "iothreads", "args": "--name c1 --osinfo debian11 --iothreads 2 " + NOD},
+    {"id": "iothreads-ids", "args": "--name c1 --osinfo debian11 --iothreads 2,iothreadids.iothread0.id=1,"
+                                    "iothreadids.iothread1.id=3,iothreadids.iothread1.thread_pool_min=1,"
+                                    "iothreadids.iothread1.thread_pool_max=4 " + NOD},
+    {"id": "iothreads-ids-only", "args": "--name c1 --osinfo debian11 --iothreads iothreadids.iothread0.id=5 " + NOD},
+    {"id": "iothreads-default", "args": "--name c1 --osinfo debian11 --iothreads 1,defaultiothread.thread_pool_min=2,"
+                                        "defaultiothread.thread_pool_max=8 " + NOD},
     # --boot
     {"id": "boot-menu", "args": "--name c1 --osinfo debian11 --boot hd,menu=on,bootmenu.timeout=3000 " + NOD},
     {"id": "boot-useserial-reboot", "args": "--name c1 --osinfo debian11 --boot useserial=on,rebootTimeout=0 " + NOD},
@@ -90,6 +121,12 @@ CASES = [
      "args": "--name c1 --osinfo debian11 --boot firmware=efi,firmware.feature0.name=secure-boot,"
              "firmware.feature0.enabled=yes,firmware.feature1.name=enrolled-keys,"
              "firmware.feature1.enabled=no " + NOD},
+    {"id": "boot-index", "args": "--name c1 --osinfo debian11 --boot boot1.dev=hd,boot0.dev=network,boot2.dev=cdrom " + NOD},
+    {"id": "boot-acpi-table", "args": "--name c1 --osinfo debian11 --boot hd,acpi.table={tmp}/vmlinuz,acpi.table.type=slic " + NOD},
+    {"id": "boot-acpi-table-notype", "args": "--name c1 --osinfo debian11 --boot acpi.table={tmp}/vmlinuz " + NOD,
+     "deliberate": [ACPI_TYPE]},
+    {"id": "boot-kernel-hd",
+     "args": "--name c1 --osinfo debian11 --boot kernel={tmp}/vmlinuz,initrd={tmp}/initrd.img,hd " + NOD},
     {"id": "boot-kernel-args-comma",
      "args": "--name c1 --osinfo debian11 --boot 'kernel={tmp}/vmlinuz,initrd={tmp}/initrd.img,"
              "kernel_args=console=ttyS0,115200n8 quiet' " + NOD},

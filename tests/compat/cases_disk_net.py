@@ -12,6 +12,13 @@ REFUSE_IO_NATIVE = (
     "QEMU refuses aio=native over the host page cache at the VM's first start; "
     "vprov says so before anything is made (README: --disk)")
 
+# virt-install reads nbd+unix:///EXPORT?socket=PATH with the URL's path as the
+# socket and keeps the query as a source query (an HTTP disk's): QEMU's NBD
+# URI says the path is the export and socket= the socket
+NBD_URI = (r"^devices/disk\[0\]/source\[0\](@name|@query|/host\[0\]@socket)$", KT,
+           "nbd+unix:///EXPORT?socket=PATH is QEMU's NBD URI: the export and the socket "
+           "(virt-install writes the export as the socket and the query as a query)")
+
 CASES = [
     # --disk: permissions
     {"id": "disk-perms-ro", "args": "--name c1 --osinfo debian11 --disk size=1,perms=ro " + NOI},
@@ -31,6 +38,21 @@ CASES = [
     {"id": "disk-detect-zeroes", "args": "--name c1 --osinfo debian11 --disk size=1,detect_zeroes=on " + NOI},
     {"id": "disk-error-policy", "args": "--name c1 --osinfo debian11 --disk size=1,error_policy=report " + NOI},
     {"id": "disk-driver-error-policy", "args": "--name c1 --osinfo debian11 --disk size=1,driver.error_policy=enospace " + NOI},
+    {"id": "disk-driver-iothread", "args": "--name c1 --osinfo debian11 --iothreads 2 --disk size=1,driver.iothread=2 " + NOI},
+    {"id": "disk-driver-iothread-id", "args": "--name c1 --osinfo debian11 --iothreads iothreadids.iothread0.id=7 "
+                                              "--disk size=1,driver.iothread=7 " + NOI},
+    # --disk address.*
+    {"id": "disk-address-pci", "modes": K,
+     "args": "--name c1 --osinfo debian11 --disk size=1,address.type=pci,address.domain=0,address.bus=0,"
+             "address.slot=7,address.function=0 " + NOI},
+    {"id": "disk-address-pci-multifunction", "modes": K,
+     "args": "--name c1 --osinfo debian11 --disk size=1,address.type=pci,address.bus=0x0,address.slot=0x9,"
+             "address.multifunction=on " + NOI},
+    {"id": "disk-address-drive-scsi",
+     "args": "--name c1 --osinfo debian11 --disk size=1,bus=scsi,address.type=drive,address.controller=0,"
+             "address.bus=0,address.target=1,address.unit=2 " + NOI},
+    {"id": "disk-address-drive-sata",
+     "args": "--name c1 --osinfo debian11 --disk size=1,bus=sata,address.type=drive,address.unit=3 " + NOI},
     {"id": "disk-driver-queues", "args": "--name c1 --osinfo debian11 --disk size=1,driver.queues=4 " + NOI},
     {"id": "disk-driver-name", "args": "--name c1 --osinfo debian11 --disk size=1,driver.name=qemu,driver.cache=writeback " + NOI},
     {"id": "disk-nonsparse", "args": "--name c1 --osinfo debian11 --disk size=1,sparse=no " + NOI},
@@ -65,6 +87,12 @@ CASES = [
     {"id": "disk-rbd-url", "args": "--name c1 --osinfo debian11 --disk rbd://mon1:6789/pool/image " + NET0},
     {"id": "disk-http-url", "args": "--name c1 --osinfo debian11 --disk http://example.com/disk.img " + NET0},
     {"id": "disk-gluster-url", "args": "--name c1 --osinfo debian11 --disk gluster://gl1/vol/img.raw,bus=sata " + NET0},
+    {"id": "disk-nbd-unix-path", "args": "--name c1 --osinfo debian11 --disk nbd+unix:///run/nbd.sock " + NET0},
+    {"id": "disk-nbd-unix-source",
+     "args": "--name c1 --osinfo debian11 --disk source.protocol=nbd,source.name=exp,source.host.transport=unix,"
+             "source.host.socket=/run/nbd.sock " + NET0},
+    {"id": "disk-nbd-unix-uri", "args": "--name c1 --osinfo debian11 --disk path=nbd+unix:///exp?socket=/run/nbd.sock " + NET0,
+     "deliberate": [NBD_URI]},
     {"id": "disk-nbd-serial-cache", "args": "--name c1 --osinfo debian11 --disk nbd://nbd1/data,serial=NBD1,cache=none,boot.order=1 " + NET0},
 
     # --network: the kinds

@@ -8,6 +8,10 @@
 #   maximum with a warning instead of a VM QEMU refuses; kernel arguments
 #   with a comma the shell's quotes no longer protect reach the guest whole;
 #   the guest sees its 2 running vCPUs of 4 possible.
+#   A second guest has the user's NUMA cells (with a distance) beside memory
+#   hotplug, I/O thread ids and a disk in one of them at a PCI address of
+#   the user's, and a device list beside its kernel (--boot kernel=,hd):
+#   QEMU starts it and the guest sees the two nodes at their distance.
 #
 # usage: bash tests/e2e/test_machine.sh path/to/vprov
 
@@ -58,5 +62,42 @@ guest_says() {
 e2e_check "the guest sees 4 possible CPUs, 2 online, and the kernel arguments whole" guest_says
 
 e2e_run delete "$VM"
+e2e_check "delete (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+
+VM2=${E2E_PREFIX}numa
+CELLS="numa.cell0.cpus=0-1,numa.cell0.memory=256,numa.cell1.cpus=2-3,numa.cell1.memory=256"
+DIST="numa.cell0.distances.sibling0.id=0,numa.cell0.distances.sibling0.value=10,numa.cell0.distances.sibling1.id=1,numa.cell0.distances.sibling1.value=20"
+e2e_run create "$VM2" --memory 512,maxMemory=1024,maxMemory.slots=1 --vcpus 2,maxvcpus=4 \
+	--cpu "host-passthrough,$CELLS,$DIST" --iothreads 2,iothreadids.iothread0.id=4 \
+	--disk size=16M,driver.iothread=4,address.type=pci,address.bus=0,address.slot=0x0a \
+	--network none --graphics none --noautoconsole \
+	--boot "kernel=$E2E_KERNEL,initrd=$E2E_INITRD,kernel_args=console=ttyS0 break=top no_timer_check,hd"
+e2e_check "create with NUMA cells, I/O thread ids and a disk in one (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
+XML=$(virsh -q dumpxml "$VM2")
+e2e_check "it runs" [ "$(virsh -q domstate "$VM2" 2>/dev/null | head -n 1)" = running ]
+e2e_check "its cells are the user's (no cell of vprov's)" \
+	grep -q "<cell id='1' cpus='2-3' memory='262144' unit='KiB'>" <<<"$XML"
+e2e_check "... at the distance given" grep -q "<sibling id='1' value='20'/>" <<<"$XML"
+e2e_check "its I/O threads are 4 ..." grep -q "<iothread id='4'/>" <<<"$XML"
+e2e_check "... and the one libvirt numbers 1" grep -q "<iothread id='1'/>" <<<"$XML"
+e2e_check "its disk runs in I/O thread 4" grep -q "iothread='4'" <<<"$XML"
+e2e_check "... at the PCI slot given" grep -q "bus='0x00' slot='0x0a'" <<<"$XML"
+e2e_check "its kernel boots with the device list beside it" grep -q "<boot dev='hd'/>" <<<"$XML"
+numa_says() {
+	local end=$((SECONDS + 300)) out
+	while [ "$SECONDS" -lt "$end" ]; do
+		out=$(printf 'echo N$(cat /sys/devices/system/node/possible)D$(cat /sys/devices/system/node/node0/distance)E\n' |
+			timeout 30 "$VPROV" console "$VM2" --timeout 5 2>/dev/null | tr -d '\r')
+		if grep -aq "^N0-1D10 20E$" <<<"$out"; then
+			return 0
+		fi
+		sleep 1
+	done
+	echo "$out" | tail -n 5 >&2
+	e2e_console_tail "$VM2"
+	return 1
+}
+e2e_check "the guest sees 2 NUMA nodes, 20 apart" numa_says
+e2e_run delete "$VM2"
 e2e_check "delete (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
 e2e_finish

@@ -593,6 +593,16 @@ static void test_machine(void **state)
 	s.mach.mem_hotplug = 8 * VP_GiB;
 	s.mach.mem_slots = 4;
 	s.mach.iothreads = 2;
+	s.mach.iothread_ids = vp_grow(NULL, 1, sizeof(*s.mach.iothread_ids));
+	s.mach.iothread_ids[0] = (struct vp_iothread_id){ .id = 5, .pool_max = vp_strdup("4") };
+	s.mach.n_iothread_ids = 1;
+	s.mach.defio_pool_min = vp_strdup("1");
+	s.disks[0].iothread = 5;
+	s.disks[0].addr.type = vp_strdup("pci");
+	s.disks[0].addr.v[VP_ADDR_SLOT] = 9;
+	s.disks[0].addr.v[VP_ADDR_FUNCTION] = 0;
+	s.disks[0].addr.set = (1u << VP_ADDR_SLOT) | (1u << VP_ADDR_FUNCTION);
+	s.disks[0].addr.multifunction = VP_YES;
 	s.mach.cpu_mode = vp_strdup("custom");
 	s.mach.cpu_model = vp_strdup("Haswell");
 	s.mach.cpu_match = vp_strdup("exact");
@@ -604,6 +614,17 @@ static void test_machine(void **state)
 	expect_xpath(doc, "string(/domain/vcpu)", "8");
 	expect_xpath(doc, "string(/domain/vcpu/@current)", "2");
 	expect_xpath(doc, "string(/domain/vcpu/following-sibling::*[1][self::iothreads])", "2");
+	expect_xpath(doc, "string(/domain/iothreads/following-sibling::*[1][self::iothreadids]/iothread/@id)", "5");
+	expect_xpath(doc, "string(/domain/iothreadids/iothread/@thread_pool_max)", "4");
+	expect_xpath(doc, "string(count(/domain/iothreadids/iothread/@thread_pool_min))", "0");
+	expect_xpath(doc, "string(/domain/iothreadids/following-sibling::*[1][self::defaultiothread]/@thread_pool_min)", "1");
+	expect_xpath(doc, "string(count(/domain/defaultiothread/@thread_pool_max))", "0");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/driver/@iothread)", "5");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@type)", "pci");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@slot)", "9");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@function)", "0");
+	expect_xpath(doc, "string(/domain/devices/disk[1]/address/@multifunction)", "on");
+	expect_xpath(doc, "string(count(/domain/devices/disk[1]/address/@bus))", "0");
 	expect_xpath(doc, "string(/domain/currentMemory)", "1048576");
 	expect_xpath(doc, "string(/domain/memory)", "2097152");
 	expect_xpath(doc, "string(/domain/maxMemory)", "8388608");
@@ -636,11 +657,99 @@ static void test_machine(void **state)
 	vp_spec_clear(&s);
 }
 
+/* --cpu numa.cellN.*: the user's cells replace the one vprov adds for maxMemory */
+/* --boot kernel=K,hd: the device list beside the kernel; acpi.table= */
+static void test_kernel_devs_acpi(void **state)
+{
+	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	(void)state;
+	base_spec(&s, "k1");
+	s.boot.kernel = vp_strdup("/boot/vmlinuz"); /* base_spec's list is hd */
+	s.mach.acpi_table = vp_strdup("/srv/slic.bin");
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	expect_xpath(doc, "string(/domain/os/kernel)", "/boot/vmlinuz");
+	expect_xpath(doc, "string(/domain/os/boot/@dev)", "hd");
+	expect_xpath(doc, "string(/domain/os/acpi/table)", "/srv/slic.bin");
+	expect_xpath(doc, "string(/domain/os/acpi/table/@type)", "slic");
+	expect_xpath(doc, "string(count(/domain/os/acpi/following-sibling::boot))", "1");
+}
+
+/* nbd+unix://: an NBD server on the host's UNIX socket */
+static void test_nbd_unix(void **state)
+{
+	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	struct vp_disk_spec *d;
+
+	(void)state;
+	base_spec(&s, "u1");
+	d = vp_spec_add_disk(&s);
+	d->bus = vp_strdup("virtio");
+	d->target = vp_strdup("vdb");
+	d->net_protocol = vp_strdup("nbd");
+	d->net_socket = vp_strdup("/run/nbd.sock");
+	d->net_name = vp_strdup("exp");
+	d->src.type = vp_strdup("network");
+	d->src.format = vp_strdup("raw");
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	assert_int_equal(vp_schema_validate(VP_SCHEMA_DOMAIN, doc, &err), 0);
+	expect_xpath(doc, "string(/domain/devices/disk[2]/@type)", "network");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/@protocol)", "nbd");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/@name)", "exp");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/host/@transport)", "unix");
+	expect_xpath(doc, "string(/domain/devices/disk[2]/source/host/@socket)", "/run/nbd.sock");
+	expect_xpath(doc, "string(count(/domain/devices/disk[2]/source/host/@name))", "0");
+}
+
+static void test_numa_cells(void **state)
+{
+	_cleanup_(vp_spec_clear) struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+
+	(void)state;
+	base_spec(&s, "n1");
+	s.vcpus = 2;
+	s.memory = 2 * VP_GiB;
+	s.mach.mem_hotplug = 8 * VP_GiB;
+	s.mach.cpu_mode = vp_strdup("host-model");
+	s.mach.cells = vp_grow(NULL, 2, sizeof(*s.mach.cells));
+	memset(s.mach.cells, 0, 2 * sizeof(*s.mach.cells));
+	s.mach.n_cells = 2;
+	s.mach.cells[0] = (struct vp_numa_cell){ .id = -1, .cpus = vp_strdup("0"), .memory = VP_GiB,
+						 .mem_access = vp_strdup("shared"), .discard = VP_YES };
+	s.mach.cells[0].sib_ids = vp_grow(NULL, 2, sizeof(unsigned));
+	s.mach.cells[0].sib_values = vp_grow(NULL, 2, sizeof(unsigned));
+	s.mach.cells[0].sib_ids[0] = 0;
+	s.mach.cells[0].sib_values[0] = 10;
+	s.mach.cells[0].sib_ids[1] = 1;
+	s.mach.cells[0].sib_values[1] = 30;
+	s.mach.cells[0].n_sib = 2;
+	s.mach.cells[1] = (struct vp_numa_cell){ .id = 1, .cpus = vp_strdup("1"), .memory = VP_GiB,
+						 .mem_given = vp_strdup("1"), .unit = vp_strdup("GiB") };
+	assert_int_equal(vp_domain_build_xml(&s, &doc, &err), 0);
+	expect_xpath(doc, "string(count(/domain/cpu/numa/cell))", "2");
+	expect_xpath(doc, "string(count(/domain/cpu/numa/cell[1]/@id))", "0");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/@memory)", "1048576");
+	expect_xpath(doc, "string(count(/domain/cpu/numa/cell[1]/@unit))", "0");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/@memAccess)", "shared");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/@discard)", "yes");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[1]/distances/sibling[2]/@value)", "30");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[2]/@id)", "1");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[2]/@memory)", "1");
+	expect_xpath(doc, "string(/domain/cpu/numa/cell[2]/@unit)", "GiB");
+	expect_xpath(doc, "string(/domain/maxMemory)", "8388608");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_q35_kvm_default), cmocka_unit_test(test_qemu_kernel_boot),
-		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine),         cmocka_unit_test(test_pc_uefi),
+		cmocka_unit_test(test_devices),         cmocka_unit_test(test_rng), cmocka_unit_test(test_machine), cmocka_unit_test(test_numa_cells), cmocka_unit_test(test_kernel_devs_acpi), cmocka_unit_test(test_nbd_unix),         cmocka_unit_test(test_pc_uefi),
 		cmocka_unit_test(test_aarch64),         cmocka_unit_test(test_linked_clone),
 		cmocka_unit_test(test_hostile_values),  cmocka_unit_test(test_unresolved_is_refused),
 		cmocka_unit_test(test_volume_xml),      cmocka_unit_test(test_install_run),

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -400,7 +401,239 @@ static void test_machine(void **state)
 	assert_int_equal(s.mach.iothreads, 4);
 	vp_spec_clear(&s);
 	expect_error(vp_spec_parse_iothreads, "0", "--iothreads");
-	expect_error(vp_spec_parse_iothreads, "2,iothreadids.iothread0.id=1", "number of I/O threads");
+	expect_error(vp_spec_parse_iothreads, "2,bogus=1", "unknown --iothreads option 'bogus'");
+	expect_error(vp_spec_parse_iothreads, "2,iothreadids.iothread0.thread_pool_max=2", "needs its id=");
+	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread0.id=0", "between 1 and");
+	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread0.id=3,iothreadids.iothread2.id=3",
+		     "id 3 is given twice");
+	expect_error(vp_spec_parse_iothreads, "2,iothreads=3", "'iothreads' is given twice");
+	expect_error(vp_spec_parse_iothreads,
+		     "iothreadids.iothread0.id=1,iothreadids.iothread0.thread_pool_min=3,iothreadids.iothread0.thread_pool_max=2",
+		     "thread_pool_min 3 is more than thread_pool_max 2");
+	expect_error(vp_spec_parse_iothreads, "defaultiothread.thread_pool_max=0", "thread_pool_max '0'");
+	expect_error(vp_spec_parse_iothreads, "defaultiothread.thread_pool_min=-1", "thread_pool_min");
+	expect_error(vp_spec_parse_iothreads, "iothreadids.iothread1024.id=1", "unknown --iothreads option");
+}
+
+/* --boot bootN.dev=, acpi.table=, dtb= */
+static void test_boot_index_acpi(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_boot(&s, "boot2.dev=fd,boot0.dev=pxe,boot10.dev=cdrom", &err), 0);
+	assert_int_equal(s.boot.n_devs, 3);
+	assert_string_equal(s.boot.devs[0], "network");
+	assert_string_equal(s.boot.devs[1], "fd");
+	assert_string_equal(s.boot.devs[2], "cdrom");
+	/* kernel arguments end at a bootN.dev (a sub-option) */
+	assert_int_equal(vp_spec_parse_boot(&s, "kernel=/k,kernel_args=a,b,boot0.dev=hd", &err), 0);
+	assert_string_equal(s.boot.cmdline, "a,b");
+	assert_int_equal(s.boot.n_devs, 1);
+	assert_int_equal(vp_spec_parse_boot(&s, "acpi.table=/srv/slic.bin", &err), 0);
+	assert_string_equal(s.mach.acpi_table, "/srv/slic.bin");
+	assert_null(s.mach.acpi_table_type);
+	/* the type alone, for the table an earlier --boot named */
+	assert_int_equal(vp_spec_parse_boot(&s, "acpi.table.type=slic", &err), 0);
+	assert_string_equal(s.mach.acpi_table_type, "slic");
+	vp_spec_clear(&s);
+	expect_error(vp_spec_parse_boot, "hd,boot1.dev=cdrom", "not both");
+	expect_error(vp_spec_parse_boot, "boot0.dev=cdrom,boot3.dev=cdrom", "'cdrom' is listed twice");
+	expect_error(vp_spec_parse_boot, "boot0.dev=", "boot0.dev");
+	expect_error(vp_spec_parse_boot, "boot100.dev=hd", "unknown --boot option 'boot100.dev'");
+	expect_error(vp_spec_parse_boot, "boot0.devs=hd", "unknown --boot option");
+	expect_error(vp_spec_parse_boot, "acpi.table.type=slic", "needs acpi.table=PATH");
+	expect_error(vp_spec_parse_boot, "acpi.table=/a,acpi.table.type=SLIC", "slic only");
+	expect_error(vp_spec_parse_boot, "acpi.table=/a,acpi.table=/b", "given twice");
+	expect_error(vp_spec_parse_boot, "dtb=/x.dtb", "ARM");
+}
+
+/* --cpu numa.cellN.* and secure= */
+static void test_cpu_numa(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	/* cells in N's order; cpus= takes its comma pieces; a bare +feature
+	 * after it is a feature again */
+	assert_int_equal(vp_spec_parse_cpu(&s, "Haswell,numa.cell1.cpus=1,3,numa.cell1.memory=1,"
+					   "numa.cell1.unit=GiB,+vmx,cell0.cpus=0,2,cell0.memory=512M,"
+					   "cell0.memAccess=private,cell0.discard=off,"
+					   "numa.cell0.distances.sibling1.id=1,numa.cell0.distances.sibling1.value=20,"
+					   "numa.cell0.distances.sibling0.id=0,numa.cell0.distances.sibling0.value=10,"
+					   "secure=off", &err), 0);
+	assert_int_equal(s.mach.n_cells, 2);
+	assert_string_equal(s.mach.cells[0].cpus, "0,2");
+	assert_int_equal(s.mach.cells[0].memory, 512 * VP_MiB);
+	assert_null(s.mach.cells[0].unit);
+	assert_int_equal(s.mach.cells[0].id, -1);
+	assert_string_equal(s.mach.cells[0].mem_access, "private");
+	assert_int_equal(s.mach.cells[0].discard, VP_NO);
+	assert_int_equal(s.mach.cells[0].n_sib, 2);
+	assert_int_equal(s.mach.cells[0].sib_ids[0], 0);
+	assert_int_equal(s.mach.cells[0].sib_values[1], 20);
+	assert_string_equal(s.mach.cells[1].cpus, "1,3");
+	assert_int_equal(s.mach.cells[1].memory, VP_GiB);
+	assert_string_equal(s.mach.cells[1].mem_given, "1");
+	assert_string_equal(s.mach.cells[1].unit, "GiB");
+	assert_int_equal(s.mach.n_cpu_features, 1);
+	assert_string_equal(s.mach.cpu_features[0], "force:vmx");
+	/* nothing else said: the cells give the memory and the vCPUs */
+	assert_int_equal(vp_spec_topology_fill(&s, &err), 0);
+	assert_int_equal(s.memory, 1536 * VP_MiB);
+	assert_int_equal(s.vcpus, 4);
+	/* said: they must agree */
+	s.memory = VP_GiB;
+	assert_int_equal(vp_spec_topology_fill(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "add up to 1536 MiB, not the VM's 1024 MiB"));
+	s.memory = 1536 * VP_MiB;
+	s.vcpus = 2;
+	s.mach.vcpus_max = 6;
+	assert_int_equal(vp_spec_topology_fill(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "vCPU 4 is in no NUMA cell"));
+	s.mach.vcpus_max = 0;
+	assert_int_equal(vp_spec_topology_fill(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "name vCPU 3, and the VM has 2"));
+	/* a later --cpu replaces the cells with the rest of the CPU */
+	assert_int_equal(vp_spec_parse_cpu(&s, "host-model", &err), 0);
+	assert_int_equal(s.mach.n_cells, 0);
+	/* bytes round up to KiB, as libvirt does */
+	assert_int_equal(vp_spec_parse_cpu(&s, "host-model,numa.cell0.cpus=0,numa.cell0.memory=1048577,"
+					   "numa.cell0.unit=b", &err), 0);
+	assert_int_equal(s.mach.cells[0].memory, VP_MiB + VP_KiB);
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.memory=1024,numa.cell0.cpus=0-1,numa.cell0.cpus=2",
+		     "'numa.cell0.cpus' is given twice");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=0,numa.cell0.memory=0", "numa.cell0.memory");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=3-1,numa.cell0.memory=1G", "give vCPUs such as");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=1-,numa.cell0.memory=1G", "give vCPUs such as");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell0.id=128",
+		     "numa.cell0.id");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell128.cpus=0", "unknown --cpu option 'numa.cell128.cpus'");
+	expect_error(vp_spec_parse_cpu,
+		     "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell1.cpus=1,numa.cell1.memory=1G,"
+		     "numa.cell0.distances.sibling0.id=1,numa.cell0.distances.sibling0.value=10",
+		     "distance to cell 1 is 10");
+	expect_error(vp_spec_parse_cpu,
+		     "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell0.distances.sibling0.id=0,"
+		     "numa.cell0.distances.sibling0.value=256", "sibling0.value");
+	expect_error(vp_spec_parse_cpu, "host-model,numa.cell0.cpus=0,numa.cell0.memory=1G,numa.cell0.cache0.level=3",
+		     "ACPI HMAT");
+	expect_error(vp_spec_parse_cpu, "Haswell,secure=on", "secure=on");
+	expect_error(vp_spec_parse_cpu, "Haswell,secure=maybe", "--cpu secure");
+	expect_error(vp_spec_parse_cpu, "Haswell,secure=off,secure=off", "given twice");
+}
+
+/* --disk address.*: the type's keys, the bus's ranges, one address a disk */
+static void test_disk_address(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,address.type=pci,address.bus=0x10,address.slot=0,"
+					    "address.function=7,address.multifunction=off", &err), 0);
+	/* a PCI address makes the disk virtio */
+	assert_string_equal(s.disks[0].bus, "virtio");
+	assert_string_equal(s.disks[0].addr.type, "pci");
+	assert_int_equal(s.disks[0].addr.v[VP_ADDR_BUS], 16);
+	assert_int_equal(s.disks[0].addr.v[VP_ADDR_FUNCTION], 7);
+	assert_int_equal(s.disks[0].addr.set,
+			 (1u << VP_ADDR_BUS) | (1u << VP_ADDR_SLOT) | (1u << VP_ADDR_FUNCTION));
+	assert_int_equal(s.disks[0].addr.multifunction, VP_NO);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=scsi,address.type=drive,address.target=99,"
+					    "address.unit=16383", &err), 0);
+	assert_int_equal(s.disks[1].addr.v[VP_ADDR_UNIT], 16383);
+	/* the same tuple on another bus is another controller's */
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=sata,address.type=drive,address.unit=0", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=scsi,address.type=drive,address.unit=0", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=sata,address.type=drive,address.controller=0", &err), -1);
+	assert_non_null(strstr(err.msg, "disk 3 has the same sata address"));
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,address.type=pci,address.bus=16,address.function=7", &err), -1);
+	assert_non_null(strstr(err.msg, "disk 1 has the same PCI address"));
+	/* resolved: the machine's own slots */
+	s.x86 = true;
+	s.q35 = true;
+	vp_set_str(&s.disks[0].bus, "virtio");
+	s.disks[0].addr.v[VP_ADDR_BUS] = 0;
+	s.disks[0].addr.v[VP_ADDR_SLOT] = 31;
+	assert_int_equal(vp_disk_bus_check(&s, &s.disks[0], &err), -1);
+	assert_non_null(strstr(err.msg, "ISA bridge"));
+	s.q35 = false;
+	assert_int_equal(vp_disk_bus_check(&s, &s.disks[0], &err), 0);
+	vp_spec_clear(&s);
+
+	expect_error(vp_spec_parse_disk, "size=1,address.bus=1", "needs address.type=drive");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=isa", "invalid --disk address.type 'isa'");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=drive,address.iobase=0x1f0", "address.iobase is not a disk's");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=drive,address.slot=1", "address.slot is not a drive address's");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.controller=1", "address.controller is not a pci address's");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.slot=3,address.type=drive", "given twice");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.slot=0x", "address.slot");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.slot=+3", "address.slot");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.bus=256", "from 0 to 255");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci,address.bus=1,address.domain=2", "PCI domain 0 only");
+	expect_error(vp_spec_parse_disk, "size=1,address.type=pci", "slot 0 is the host bridge's");
+	expect_error(vp_spec_parse_disk, "size=1,bus=usb,address.type=pci,address.slot=3", "a usb disk's address is type drive");
+	expect_error(vp_spec_parse_disk, "size=1,bus=usb,address.type=drive", "its own");
+	expect_error(vp_spec_parse_disk, "size=1,device=lun,bus=scsi,address.type=pci,address.slot=3", "a lun sits on");
+	expect_error(vp_spec_parse_disk, "size=1,bus=ide,address.type=drive,address.controller=1", "2 buses of 2 units");
+	expect_error(vp_spec_parse_disk, "size=1,bus=fdc,device=floppy,address.type=drive,address.unit=2", "2 drives");
+	expect_error(vp_spec_parse_disk, "size=1,bus=sata,address.type=drive,address.target=1", "6 ports");
+}
+
+/* --iothreads' ids, and the disks that run in one (driver.iothread=) */
+static void test_iothreads(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+	char *ids;
+
+	(void)state;
+	/* grouped by N, in N's order (not the items') */
+	assert_int_equal(vp_spec_parse_iothreads(&s,
+		"3,iothreadids.iothread1.id=2,iothreadids.iothread1.thread_pool_max=4,iothreadids.iothread0.id=9,"
+		"defaultiothread.thread_pool_min=1", &err), 0);
+	assert_int_equal(s.mach.iothreads, 3);
+	assert_int_equal(s.mach.n_iothread_ids, 2);
+	assert_int_equal(s.mach.iothread_ids[0].id, 9);
+	assert_null(s.mach.iothread_ids[0].pool_max);
+	assert_int_equal(s.mach.iothread_ids[1].id, 2);
+	assert_string_equal(s.mach.iothread_ids[1].pool_max, "4");
+	assert_string_equal(s.mach.defio_pool_min, "1");
+	assert_null(s.mach.defio_pool_max);
+	/* libvirt's numbering: 9 and 2 named, the third thread the smallest free id */
+	ids = vp_iothread_list(&s.mach);
+	assert_string_equal(ids, "9,2,1");
+	free(ids);
+	assert_true(vp_iothread_defined(&s.mach, 1));
+	assert_true(vp_iothread_defined(&s.mach, 2));
+	assert_true(vp_iothread_defined(&s.mach, 9));
+	assert_false(vp_iothread_defined(&s.mach, 3));
+	assert_false(vp_iothread_defined(&s.mach, 0));
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,driver.iothread=9", &err), 0);
+	assert_int_equal(s.disks[0].iothread, 9);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=virtio,driver.iothread=1", &err), 0);
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,driver.iothread=3", &err), -1);
+	assert_non_null(strstr(err.msg, "no I/O thread 3 (its I/O threads, from --iothreads: 9,2,1)"));
+	assert_int_equal(vp_spec_parse_disk(&s, "size=1,bus=scsi,driver.iothread=1", &err), -1);
+	assert_non_null(strstr(err.msg, "virtio disks"));
+	assert_int_equal(vp_spec_parse_disk(&s, "device=cdrom,driver.iothread=1", &err), -1);
+	assert_non_null(strstr(err.msg, "not device=cdrom"));
+	/* more ids than the count: libvirt takes them all */
+	assert_int_equal(vp_spec_parse_iothreads(&s, "1,iothreadids.iothread0.id=5,iothreadids.iothread1.id=6", &err), 0);
+	assert_int_equal(s.mach.n_iothread_ids, 2);
+	assert_false(vp_iothread_defined(&s.mach, 1));
+	assert_true(vp_iothread_defined(&s.mach, 6));
+	/* a count alone: 1..N */
+	assert_int_equal(vp_spec_parse_iothreads(&s, "2", &err), 0);
+	assert_int_equal(s.mach.n_iothread_ids, 0);
+	assert_true(vp_iothread_defined(&s.mach, 2));
+	assert_false(vp_iothread_defined(&s.mach, 3));
+	vp_spec_clear(&s);
 }
 
 static void test_boot(void **state)
@@ -880,7 +1113,8 @@ static void test_disk_more(void **state)
 	expect_error(vp_spec_parse_disk, "size=1,error_policy=retry", "use stop, report, ignore or enospace");
 	expect_error(vp_spec_parse_disk, "size=1,driver.name=tap", "driver.name");
 	expect_error(vp_spec_parse_disk, "size=1,driver.queues=1025", "driver.queues");
-	expect_error(vp_spec_parse_disk, "size=1,driver.iothread=1", "--iothreads");
+	expect_error(vp_spec_parse_disk, "size=1,driver.iothread=1", "needs I/O threads in the VM: add --iothreads");
+	expect_error(vp_spec_parse_disk, "size=1,driver.iothread=0", "driver.iothread");
 	expect_error(vp_spec_parse_disk, "size=1,boot.order=0", "boot.order");
 	expect_error(vp_spec_parse_disk, "size=1,serial=a;b", "serial");
 	expect_error(vp_spec_parse_disk, "size=1,wwn=0x5000c50015ea71a", "16 hex digits");
@@ -922,6 +1156,21 @@ static void test_disk_network(void **state)
 	assert_null(s.disks[3].net_host); /* rbd: the monitors of ceph.conf */
 	assert_int_equal(vp_spec_parse_disk(&s, "source.protocol=nbd,source.host.name=h1,source.host.port=10809,source.name=e,format=qcow2", &err), 0);
 	assert_string_equal(s.disks[4].format, "qcow2");
+	/* an NBD server on a UNIX socket: QEMU's URI (the '=' of its query is
+	 * no key's), virt-install's (the path is the socket), source.host.* */
+	assert_int_equal(vp_spec_parse_disk(&s, "nbd+unix:///exp?socket=/run/n.sock,readonly=on", &err), 0);
+	assert_string_equal(s.disks[5].net_protocol, "nbd");
+	assert_string_equal(s.disks[5].net_name, "exp");
+	assert_string_equal(s.disks[5].net_socket, "/run/n.sock");
+	assert_null(s.disks[5].net_host);
+	assert_int_equal(s.disks[5].readonly, VP_YES);
+	assert_int_equal(vp_spec_parse_disk(&s, "nbd+unix:///run/n.sock", &err), 0);
+	assert_null(s.disks[6].net_name);
+	assert_string_equal(s.disks[6].net_socket, "/run/n.sock");
+	assert_int_equal(vp_spec_parse_disk(&s, "path=nbd+unix:///?socket=/run/n.sock", &err), 0);
+	assert_null(s.disks[7].net_name);
+	assert_int_equal(vp_spec_parse_disk(&s, "source.protocol=nbd,source.host.transport=unix,source.host.socket=/s", &err), 0);
+	assert_string_equal(s.disks[8].net_socket, "/s");
 	vp_spec_clear(&s);
 
 	expect_error(vp_spec_parse_disk, "nbd://h/e,size=1", "a network disk is not a volume");
@@ -935,7 +1184,16 @@ static void test_disk_network(void **state)
 	expect_error(vp_spec_parse_disk, "source.protocol=rbd,source.host.port=6789,source.name=p/i", "needs source.host.name=");
 	expect_error(vp_spec_parse_disk, "iscsi://127.0.0.1", "IQN/LUN");
 	expect_error(vp_spec_parse_disk, "sheepdog://h/v", "protocol");
-	expect_error(vp_spec_parse_disk, "nbd+unix:///e", "protocol");
+	expect_error(vp_spec_parse_disk, "gluster+unix:///v/p?socket=/s", "protocol");
+	expect_error(vp_spec_parse_disk, "nbd+unix://h/e?socket=/s", "has no host");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=/s&y=1", "one query is socket=");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=s", "absolute path");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=/s#x", "EXPORT?socket=");
+	expect_error(vp_spec_parse_disk, "nbd+unix:///e?socket=/s,source.host.socket=/t", "URL or as source.protocol=");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.host.socket=/s,source.host.port=1", "UNIX socket");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.host.transport=unix,source.host.name=h", "goes with source.host.socket=");
+	expect_error(vp_spec_parse_disk, "source.protocol=nbd,source.host.transport=tcp,source.host.socket=/s", "goes with source.host.socket=");
+	expect_error(vp_spec_parse_disk, "source.host.socket=/s", "add source.protocol=");
 	expect_error(vp_spec_parse_disk, "nbd://h:0/e", "source.host.port");
 	expect_error(vp_spec_parse_disk, "nbd://h:x/e", "source.host.port");
 	expect_error(vp_spec_parse_disk, "nbd://:10809/e", "PROTOCOL://HOST");
@@ -1038,7 +1296,7 @@ int main(void)
 		cmocka_unit_test(test_disk_keys), cmocka_unit_test(test_disk_none),
 		cmocka_unit_test(test_install_options),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_network),
-		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine),
+		cmocka_unit_test(test_graphics), cmocka_unit_test(test_boot), cmocka_unit_test(test_join_free_text), cmocka_unit_test(test_boot_firmware), cmocka_unit_test(test_machine), cmocka_unit_test(test_iothreads), cmocka_unit_test(test_boot_index_acpi), cmocka_unit_test(test_cpu_numa), cmocka_unit_test(test_disk_address),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_schema_values), cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_disk_more), cmocka_unit_test(test_disk_network),
