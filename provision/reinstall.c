@@ -589,8 +589,22 @@ int vp_reinstall_plan(virConnectPtr conn, const char *domain, const struct vp_in
 	}
 	memset(&layer.install, 0, sizeof(layer.install));
 	vp_spec_clear(&layer);
-	if (opts->os_id)
+	/* the profile of the installer's arguments: --os, else the VM's own
+	 * (its libosinfo metadata), else the tree's */
+	if (opts->os_id) {
 		vp_set_str(&s->os.short_id, opts->os_id);
+		vp_set_str(&s->os.id, NULL);
+	} else if (s->os.id && opts->osinfo && vp_osinfo_has(opts->osinfo, s->os.id)) {
+		struct vp_os_profile prof;
+		struct vp_error e2 = { 0 };
+
+		if (vp_osinfo_profile(opts->osinfo, s->os.id, s->arch ? s->arch : "x86_64", &prof,
+				      &e2) == 0) {
+			if (prof.os->n_short_ids)
+				s->os.short_id = vp_strdup(prof.os->short_ids[0]);
+			vp_os_profile_clear(&prof);
+		}
+	}
 	if (in->location || in->cdrom || in->tree_os) {
 		struct vp_install_env env = {
 			.cache_dir = opts->cache_dir,
