@@ -85,5 +85,25 @@ e2e_check "... and boots its disk, with no installer kernel" \
 	bash -c '! grep -q "<kernel>" <<<"$0" && grep -q "<boot dev=.hd./>" <<<"$0"' "$before"
 e2e_check "no installer volume is left" [ -z "$(e2e_vols_named "${VM}-install")" ]
 
+# --wait --noreboot: vprov waits for the run's end and leaves the VM off
+rm -f "$LOG"
+"$VPROV" create --reinstall "$VM" --location "$LOC" --wait 300 --noreboot \
+	>"$E2E_TMP/out2" 2>"$E2E_TMP/err2" &
+pid=$!
+if e2e_wait_log "$LOG" "Linux version" 90; then
+	e2e_ok "--wait: the install run boots"
+else
+	e2e_fail "--wait: the install run never booted"
+fi
+virsh -q reset "$VM" >/dev/null
+wait "$pid"
+RC=$?
+e2e_check "--wait returns once the install run ended (rc=$RC: $(cat "$E2E_TMP/err2"))" [ "$RC" -eq 0 ]
+e2e_check "--noreboot: ... and left the VM off, saying so ($(e2e_state "$VM"))" \
+	bash -c "grep -q 'stays off (--noreboot)' '$E2E_TMP/out2' && [ \"\$(virsh -q domstate '$VM')\" = 'shut off' ]"
+e2e_check "... its definition the same, byte for byte, and no installer volume left" \
+	bash -c '[ "$(virsh -q dumpxml --inactive --security-info "$1")" = "$0" ] &&
+		[ -z "$2" ]' "$before" "$VM" "$(e2e_vols_named "${VM}-install")"
+
 e2e_run delete "$VM"
 e2e_finish
