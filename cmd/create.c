@@ -409,7 +409,8 @@ static const char description[] =
 	"  vprov create db1 --disk size=100,pool=fast,cache=none --disk size=10,bus=scsi\n"
 	"  vprov create k1 --disk none --network none \\\n"
 	"      --boot kernel=/boot/vmlinuz,initrd=/boot/initrd.img,kernel_args=\"console=ttyS0\"\n"
-	"  vprov create web2 --dry-run";
+	"  vprov create web2 --dry-run\n"
+	"  vprov create --reinstall web1 --cdrom /var/lib/libvirt/images/debian-12.iso";
 
 struct create_args {
 	struct vp_domain_spec spec;   /* the command line's layer */
