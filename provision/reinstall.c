@@ -314,7 +314,24 @@ static int check_off(virDomainPtr dom, const char *name, struct vp_error *err)
 		return vp_error_set(err, VP_ERR_INVALID,
 				    "VM '%s' is %s: stop it first ('vprov stop %s'), a reinstall boots it",
 				    name, state_word(state), name);
-	return 0;
+	/* libvirt starts the install run beside a saved state, which the
+	 * next start would then resume over the reinstalled disks */
+	switch (virDomainHasManagedSaveImage(dom, 0)) {
+	case 0:
+		return 0;
+	case 1:
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "VM '%s' has a saved state its next start would resume over the reinstalled disks: remove it first ('virsh managedsave-remove %s')",
+				    name, name);
+	default:
+		/* a driver without managed saves (the test driver has them) */
+		if (vp_libvirt_error_is(VIR_ERR_NO_SUPPORT)) {
+			virResetLastError();
+			return 0;
+		}
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot tell whether VM '%s' has a saved state",
+					name);
+	}
 }
 
 /* The VM's graphics, architecture and OS, for the installer's arguments. */

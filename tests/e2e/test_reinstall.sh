@@ -3,8 +3,8 @@
 # disk, no network) gets one install run of the real Debian 12 installer,
 # fetched from a local mirror on 127.0.0.1 and booted directly; its
 # definition stays byte for byte what it was, before, during and after the
-# run, and no installer volume is left.  A running VM is refused, and a
-# failure at the start undoes the uploads.
+# run, and no installer volume is left.  A running VM and one with a saved
+# state are refused, and a failure at the start undoes the uploads.
 . "$(dirname "$0")/lib.sh"
 
 export XDG_CACHE_HOME=$E2E_TMP/cache
@@ -24,7 +24,12 @@ e2e_run create --reinstall "$VM" --location "$LOC" --noautoconsole
 e2e_check "a running VM is refused, exit 2 (rc=$RC)" [ "$RC" -eq 2 ]
 e2e_check "... in one line that says to stop it first ($ERR)" \
 	bash -c '[ "$(wc -l <<<"$0")" -eq 1 ] && grep -q "is running: stop it first" <<<"$0"' "$ERR"
-virsh -q destroy "$VM" >/dev/null
+# a saved state (managed save) would be resumed over the reinstalled disk
+virsh -q managedsave "$VM" >/dev/null
+e2e_run create --reinstall "$VM" --location "$LOC" --noautoconsole
+e2e_check "a VM with a saved state is refused, exit 2 (rc=$RC: $ERR)" \
+	bash -c '[ "$1" -eq 2 ] && grep -q "has a saved state" <<<"$0"' "$ERR" "$RC"
+virsh -q managedsave-remove "$VM" >/dev/null
 
 e2e_run create --reinstall "$VM" --location "$LOC" --dry-run
 e2e_check "a dry run exits 0 (rc=$RC: $ERR)" [ "$RC" -eq 0 ]
