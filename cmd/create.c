@@ -936,7 +936,9 @@ static int start_final(struct vp_ctx *ctx, const char *name, bool noreboot)
 static const char *const reinstall_opts[] = {
 	"reinstall", "location", "extra-args", "initrd-inject", "unattended", "cdrom",
 	"install", "pxe", "os", "autoconsole", "noreboot", "destroy-on-exit", "wait",
-	"print-xml", "dry-run", "json", "connect", "help", NULL,
+	"print-xml", "dry-run", "json", "connect", "help",
+	"quiet", "debug", /* main's -q/--debug, once merged */
+	NULL,
 };
 
 static int reinstall_check(struct vp_ctx *ctx, const struct vp_args *args)
