@@ -14,6 +14,7 @@
 #include "create.h"
 #include "domain.h"
 #include "units.h"
+#include "reinstall.h"
 #include "resources.h"
 #include "xmledit.h"
 #include "xmlopts.h"
@@ -121,6 +122,13 @@ static const struct vp_opt options[] = {
 		     "debian12); no_install=yes: a VM with nothing to boot,\n"
 		     "on purpose"),
 	VP_OPT_FLAG(0, "pxe", "boot the install run from the network"),
+	VP_OPT_VALUE(0, "reinstall", "VM",
+		     "reinstall the existing, shut-off VM (a name or a\n"
+		     "UUID): one install run of its own definition with only\n"
+		     "the install method applied (--location, --cdrom,\n"
+		     "--install ID or --pxe); the definition stays as it is.\n"
+		     "Options that would change the VM are refused",
+		     .comp = VP_COMP_VM),
 	VP_OPT_GROUP("cloud images (the default where the OS profile has one)"),
 	VP_OPT_VALUE(0, "image", "IMAGE",
 		     "a cloud image under the first disk, a thin qcow2 overlay\n"
@@ -406,7 +414,8 @@ static const char description[] =
 	"  vprov create db1 --disk size=100,pool=fast,cache=none --disk size=10,bus=scsi\n"
 	"  vprov create k1 --disk none --network none \\\n"
 	"      --boot kernel=/boot/vmlinuz,initrd=/boot/initrd.img,kernel_args=\"console=ttyS0\"\n"
-	"  vprov create web2 --dry-run";
+	"  vprov create web2 --dry-run\n"
+	"  vprov create --reinstall web1 --cdrom /var/lib/libvirt/images/debian-12.iso";
 
 struct create_args {
 	struct vp_domain_spec spec;   /* the command line's layer */
@@ -925,6 +934,213 @@ static int start_final(struct vp_ctx *ctx, const char *name, bool noreboot)
 	return VP_EXIT_OK;
 }
 
+/* ---- --reinstall VM ------------------------------------------------------ */
+
+/* What a reinstall takes: the install method, the profile of its
+ * arguments, and how create behaves around the install run.  virt-install
+ * ignores every other option there (its VM is the existing one); vprov
+ * refuses them, so that nobody believes --memory or --disk changed it. */
+static const char *const reinstall_opts[] = {
+	"reinstall", "location", "extra-args", "initrd-inject", "unattended", "cdrom",
+	"install", "pxe", "os", "autoconsole", "noreboot", "destroy-on-exit", "wait",
+	"print-xml", "dry-run", "json", "connect", "help",
+	"quiet", "debug", /* main's -q/--debug, once merged */
+	NULL,
+};
+
+static int reinstall_check(struct vp_ctx *ctx, const struct vp_args *args)
+{
+	const char *vm = vp_arg_str(args, "reinstall");
+	size_t i, k;
+
+	if (!*vm)
+		return vp_usage_error(ctx, "--reinstall needs the name or UUID of a VM"), -1;
+	if (vp_arg_count(args, "reinstall") > 1)
+		return vp_usage_error(ctx, "--reinstall is given twice: one VM at a time"), -1;
+	if (vp_arg_pos(args, 0))
+		return vp_usage_error(ctx, "--reinstall %s names the VM; a NAME argument ('%s') does not go with it",
+				      vm, vp_arg_pos(args, 0)), -1;
+	for (i = 0; i < args->n_vals; i++) {
+		const char *name = args->vals[i].opt->name;
+
+		for (k = 0; reinstall_opts[k] && strcmp(reinstall_opts[k], name); k++)
+			;
+		if (!reinstall_opts[k])
+			return vp_usage_error(ctx, "--%s does not go with --reinstall: a reinstall applies only the install method to the VM as it is defined",
+					      name), -1;
+	}
+	if (!vp_arg_str(args, "location") && !vp_arg_str(args, "cdrom") &&
+	    !vp_arg_str(args, "install") && !vp_arg_flag(args, "pxe"))
+		return vp_usage_error(ctx, "--reinstall needs an install method: --location, --cdrom, --install ID or --pxe"),
+		       -1;
+	return 0;
+}
+
+static json_object *reinstall_json(const struct vp_reinstall_result *res, const struct vp_plan *plan,
+				   bool dry)
+{
+	const struct vp_domain_spec *s = &res->spec;
+	json_object *o = json_object_new_object(), *acts = json_object_new_array();
+	json_object *in = json_object_new_object();
+	size_t i;
+
+	json_object_object_add(o, "name", vp_json_str(s->name));
+	json_object_object_add(o, "uuid", vp_json_str(s->uuid));
+	json_object_object_add(o, "reinstall", json_object_new_boolean(true));
+	json_object_object_add(o, "started", json_object_new_boolean(!dry));
+	json_object_object_add(o, "os", vp_json_str(s->os.short_id));
+	json_object_object_add(in, "kernel_args", vp_json_str(s->install.cmdline));
+	json_object_object_add(in, "kernel_volume", vp_json_str(s->install.kernel_vol));
+	json_object_object_add(in, "initrd_volume", vp_json_str(s->install.initrd_vol));
+	json_object_object_add(in, "media_volume", vp_json_str(s->install.media_vol));
+	json_object_object_add(in, "pool", vp_json_str(s->install.kernel_pool ? s->install.kernel_pool :
+								   s->install.media_pool));
+	json_object_object_add(o, "install_run", in);
+	for (i = 0; plan && i < plan->n_steps; i++)
+		json_object_array_add(acts, json_object_new_string(plan->steps[i].desc));
+	json_object_object_add(o, dry ? "would" : "done", acts);
+	if (dry && plan)
+		json_object_object_add(o, "plan", vp_plan_to_json(plan));
+	return o;
+}
+
+/* After the install run: what it still used goes, then the VM boots its
+ * definition (its disks), as after a create's. */
+static int reinstall_after(struct vp_ctx *ctx, struct vp_reinstall_result *res, bool noreboot)
+{
+	struct vp_error err = { 0 };
+
+	if (vp_reinstall_cleanup(ctx->conn, res, &err) < 0)
+		vp_report_warn(&ctx->reporter, "%s", err.msg);
+	return start_final(ctx, res->spec.name, noreboot);
+}
+
+static int run_reinstall(struct vp_ctx *ctx, const struct vp_args *args)
+{
+	struct create_args a = { 0 };
+	struct vp_osinfo *db = NULL;
+	struct vp_reinstall_result res = { 0 };
+	struct vp_plan *plan = NULL;
+	struct vp_error err = { 0 };
+	_cleanup_(freep) char *cache = vp_cache_dir();
+	_cleanup_(freep) char *state = vp_state_dir();
+	struct vp_create_opts copts = { 0 };
+	struct vp_test_pause pause = { 0 };
+	_cleanup_(freep) char *caps = NULL;
+	struct vp_reinstall_opts opts = {
+		.cache_dir = cache,
+		.state_dir = state,
+		.reporter = &ctx->reporter,
+	};
+	const char *name;
+	int rc = VP_EXIT_OK;
+	size_t i;
+
+	if (reinstall_check(ctx, args) < 0 || parse(ctx, args, &a) < 0) {
+		rc = VP_EXIT_USAGE;
+		goto out;
+	}
+	opts.mode = a.dry_run ? VP_CREATE_DRY_RUN : a.print_xml ? VP_CREATE_PRINT_XML : VP_CREATE_REAL;
+	if (test_knobs(&copts, &pause, &caps, &err) < 0) {
+		rc = vp_fail(ctx, &err);
+		goto out;
+	}
+	opts.fail_at = copts.fail_at;
+	opts.hook = copts.hook;
+	opts.hook_opaque = copts.hook_opaque;
+	opts.fetch_stall_ms = copts.fetch_stall_ms;
+	/* the profile only gives the installer's arguments (a tree's, the
+	 * unattended script): --os, else the VM's own or the tree's */
+	if (!a.os || (strcmp(a.os, "generic") && strcmp(a.os, "linux"))) {
+		if (vp_osinfo_open_default(ctx, &db, NULL, &err) < 0 ||
+		    (a.os && vp_osinfo_check(db, a.os, &err) < 0)) {
+			rc = vp_fail(ctx, &err);
+			goto out;
+		}
+		opts.os_id = a.os;
+	}
+	opts.osinfo = db;
+	if (vp_connect(ctx, &err) < 0 ||
+	    vp_domain_reinstall(ctx->conn, vp_arg_str(args, "reinstall"), &a.spec.install, &opts, &res,
+				&plan, NULL, &err) < 0) {
+		rc = vp_fail(ctx, &err);
+		goto out;
+	}
+	vp_reporter_done(ctx);
+	name = res.spec.name;
+	if (a.print_xml) {
+		/* as a create's: the install run's document, then the VM's */
+		if (a.print_step != 2)
+			fputs(res.install_xml, stdout);
+		if (a.print_step != 1)
+			fputs(res.xml, stdout);
+		goto out;
+	}
+	if (ctx->json) {
+		vp_json_print(reinstall_json(&res, plan, opts.mode != VP_CREATE_REAL));
+	} else if (a.dry_run) {
+		for (i = 0; i < plan->n_steps; i++)
+			printf("would %s\n", plan->steps[i].desc);
+	} else if (!ctx->quiet) {
+		printf("reinstalling VM '%s': its install run started; its definition stays as it was\n", name);
+		printf("  console: vprov console %s\n", name);
+	}
+	if (opts.mode != VP_CREATE_REAL)
+		goto out;
+	fflush(stdout);
+	if (a.graphical)
+		vp_say(ctx, "--autoconsole graphical: vprov has no graphical viewer, so it does not attach; connect one with 'virt-viewer%s%s %s'",
+		       ctx->uri ? " --connect " : "", ctx->uri ? ctx->uri : "", name);
+	if (a.wait_set) {
+		int w = vp_domain_wait_shutoff(ctx->conn, name, a.wait_ms, &vp_interrupted, &err);
+
+		if (w < 0) {
+			rc = vp_fail(ctx, &err);
+		} else if (w == 0) {
+			vp_error_set(&err, VP_ERR_RUNTIME,
+				     "the install run of VM '%s' still runs after the --wait time; it was left running",
+				     name);
+			rc = vp_fail(ctx, &err);
+		} else {
+			rc = reinstall_after(ctx, &res, a.noreboot);
+		}
+	} else if (!a.noautoconsole && !ctx->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct vp_console_opts co = { .timeout_ms = -1 };
+
+		rc = vp_console_session(ctx, name, &co);
+		if (a.destroy_on_exit) {
+			_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+			bool was_running;
+
+			if (vp_domain_lookup(ctx->conn, name, &dom, &err) < 0 ||
+			    vp_domain_destroy(dom, &was_running, &err) < 0)
+				rc = vp_fail(ctx, &err);
+			else if (was_running && !ctx->quiet)
+				printf("the console closed: VM '%s' powered off (--destroy-on-exit)\n", name);
+			if (vp_reinstall_cleanup(ctx->conn, &res, &err) < 0)
+				vp_report_warn(&ctx->reporter, "%s", err.msg);
+		} else if (rc == VP_EXIT_OK &&
+			   vp_domain_wait_shutoff(ctx->conn, name, 0, &vp_interrupted, &err) == 1) {
+			rc = reinstall_after(ctx, &res, a.noreboot);
+		}
+	} else if (!ctx->json && !ctx->quiet) {
+		printf("  the install runs now: when the installer reboots, the VM powers off;\n"
+		       "  'vprov start %s' boots the installed system (or reinstall with --wait)\n", name);
+		if (res.media_vol)
+			printf("  volume '%s' of pool '%s' holds the installer ISO until then: 'virsh vol-delete %s --pool %s' removes it\n",
+			       res.media_vol, res.media_pool, res.media_vol, res.media_pool);
+	}
+out:
+	vp_osinfo_done(db);
+	vp_spec_clear(&a.spec);
+	free(a.os);
+	free(a.line_pick);
+	vp_xmledits_clear(&a.xml);
+	vp_reinstall_result_clear(&res);
+	vp_plan_free(plan);
+	return rc;
+}
+
 static int run(struct vp_ctx *ctx, const struct vp_args *args)
 {
 	struct create_args a = { 0 };
@@ -945,6 +1161,8 @@ static int run(struct vp_ctx *ctx, const struct vp_args *args)
 	int rc = VP_EXIT_OK;
 	size_t i;
 
+	if (vp_arg_str(args, "reinstall"))
+		return run_reinstall(ctx, args);
 	if (parse(ctx, args, &a) < 0) {
 		rc = VP_EXIT_USAGE;
 		goto out;

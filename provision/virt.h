@@ -32,6 +32,7 @@
 	X(virDomainFree) X(virDomainGetAutostart) X(virDomainGetBlockInfo)                 \
 	X(virDomainGetConnect) X(virDomainGetID) X(virDomainGetInfo) X(virDomainGetMetadata) \
 	X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString)                 \
+	X(virDomainHasManagedSaveImage)                                                    \
 	X(virDomainGetXMLDesc) X(virDomainIsActive) X(virDomainIsPersistent)               \
 	X(virDomainInterfaceAddresses) X(virDomainInterfaceFree)                           \
 	X(virDomainLookupByName) X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(virDomainSetAutostart) X(virDomainSetMetadata)          \

@@ -54,6 +54,64 @@ echo "d-i debian-installer/locale string en_US" >"$TMP/preseed.cfg"
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOptionsSuiteKeyOnlyForGoldenFilesXXXXXXXXX test@vprov" >"$TMP/key.pub"
 echo "secret-pw" >"$TMP/pw.txt"
 export HOME=$TMP/home XDG_DATA_HOME=$TMP/data XDG_STATE_HOME=$TMP/state
+# ... and test://{tmp}/node.xml, a test driver host with VMs to reinstall
+# (create --reinstall): old1 (shut off, q35, a disk and a NIC), bare1 (shut
+# off, i440fx, a cdrom of its own, per-device boot orders, VNC) and run1
+# (running)
+cat >"$TMP/node.xml" <<'EOF'
+<node>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>old1</name>
+    <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>
+    <memory unit='MiB'>1024</memory>
+    <vcpu>1</vcpu>
+    <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type><boot dev='hd'/></os>
+    <devices>
+      <disk type='file' device='disk'>
+        <driver name='qemu' type='qcow2'/>
+        <source file='/var/lib/libvirt/images/old1.qcow2'/>
+        <target dev='vda' bus='virtio'/>
+      </disk>
+      <interface type='network'>
+        <mac address='52:54:00:aa:bb:01'/>
+        <source network='default'/>
+        <model type='virtio'/>
+      </interface>
+      <serial type='pty'/>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>bare1</name>
+    <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa1</uuid>
+    <memory unit='MiB'>512</memory>
+    <vcpu>1</vcpu>
+    <os><type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type></os>
+    <devices>
+      <disk type='file' device='disk'>
+        <source file='/var/lib/libvirt/images/bare1.img'/>
+        <target dev='hda' bus='ide'/>
+        <boot order='1'/>
+      </disk>
+      <disk type='file' device='cdrom'>
+        <source file='/var/lib/libvirt/images/tools.iso'/>
+        <target dev='hdc' bus='ide'/>
+        <readonly/>
+        <boot order='2'/>
+      </disk>
+      <graphics type='vnc' port='-1'/>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+  <domain type='test'>
+    <name>run1</name>
+    <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa2</uuid>
+    <memory unit='MiB'>512</memory>
+    <vcpu>1</vcpu>
+    <os><type arch='x86_64'>hvm</type></os>
+  </domain>
+</node>
+EOF
 
 case_ok() {
 	local opt=$1 name=$2 gold=$DATA/$1/$2.xml rc
