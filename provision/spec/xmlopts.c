@@ -2143,11 +2143,26 @@ static void join_free_text(const struct xdef *d, struct kvlist *l)
 		vp_kv_join_free_text(l, xmlopt_known, (void *)d, keys);
 }
 
+/* Two sub-options write the same place: the same path (setter) and, in an
+ * indexed part, the same index (none is the first).  kvm_hidden= and
+ * kvm.hidden.state= are one sub-option under two names: given both, the
+ * later would silently win. */
+static bool same_place(const struct xsub *a, long ia, const struct xsub *b, long ib)
+{
+	if (!a || !b || !a->path || !b->path || strcmp(a->path, b->path))
+		return false;
+	if (!strstr(a->path, "[#]"))
+		return true;
+	return (ia < 0 ? 0 : ia) == (ib < 0 ? 0 : ib);
+}
+
 /* Apply one --option arg to the domain root. */
 static int apply_one(const struct xdef *d, const char *arg, xmlNodePtr root, struct vp_error *err)
 {
 	struct kvlist l = { 0 };
 	const char *given[64];
+	const struct xsub *given_sub[64];
+	long given_index[64];
 	size_t n_given = 0, i, nth = 0;
 	char opt[64];
 	xmlNodePtr el;
@@ -2182,6 +2197,8 @@ static int apply_one(const struct xdef *d, const char *arg, xmlNodePtr root, str
 	el = target_of(d, root);
 	for (i = 0; i < l.n; i++) {
 		struct kv *kv = &l.items[i];
+		const struct xsub *sub;
+		long index;
 		size_t j;
 
 		if (!kv->key) {
@@ -2200,14 +2217,25 @@ static int apply_one(const struct xdef *d, const char *arg, xmlNodePtr root, str
 				goto out;
 			continue;
 		}
-		for (j = 0; j < n_given; j++)
+		sub = sub_of(d, kv->key, &index);
+		for (j = 0; j < n_given; j++) {
 			if (!strcmp(given[j], kv->key)) {
 				vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': '%s' is given twice",
 					     opt, arg, kv->key);
 				goto out;
 			}
-		if (n_given < sizeof(given) / sizeof(given[0]))
+			if (same_place(given_sub[j], given_index[j], sub, index)) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid %s '%s': '%s' and '%s' are one setting, given twice",
+					     opt, arg, given[j], kv->key);
+				goto out;
+			}
+		}
+		if (n_given < sizeof(given) / sizeof(given[0])) {
+			given_sub[n_given] = sub;
+			given_index[n_given] = index;
 			given[n_given++] = kv->key;
+		}
 		if (set_sub(d, el, kv->key, kv->value, err) < 0)
 			goto out;
 	}

@@ -16,24 +16,9 @@
 #include "cleanup.h"
 #include "domain_xml.h"
 #include "schema.h"
-#include "units.h"
 #include "virt.h"
-#include "xmlopts.h"
+#include "xmlopts_fixture.h"
 #include "xmlutil.h"
-
-/* a resolved q35 KVM spec with no disk, as vp_domain_plan leaves one */
-static void base_spec(struct vp_domain_spec *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->name = vp_strdup("x1");
-	s->memory = VP_GiB;
-	s->vcpus = 1;
-	s->virt_type = vp_strdup("kvm");
-	s->arch = vp_strdup("x86_64");
-	s->machine = vp_strdup("q35");
-	s->x86 = s->q35 = true;
-	s->boot.devs[s->boot.n_devs++] = vp_strdup("hd");
-}
 
 /* spec + the options (pairs of name and value, NULL-ended) built, valid
  * against domain.rng */
@@ -72,20 +57,6 @@ static char *xp(xmlDocPtr doc, const char *expr)
 		assert_string_equal(got_, want);         \
 	} while (0)
 
-/* refused at parse time, with err holding needle */
-static void refused(const char *opt, const char *arg, const char *needle)
-{
-	struct vp_domain_spec s;
-	struct vp_error err = { 0 };
-
-	base_spec(&s);
-	assert_int_equal(vp_spec_parse_xmlopt(&s, opt, arg, &err), -1);
-	if (!strstr(err.msg, needle))
-		fail_msg("--%s %s: '%s' lacks '%s'", opt, arg, err.msg, needle);
-	assert_int_equal(s.n_xmlopts, 0);
-	vp_spec_clear(&s);
-}
-
 /* address.* comes from the shared list; an unknown key's message lists both */
 static void test_dev_shared_subs(void **state)
 {
@@ -97,8 +68,8 @@ static void test_dev_shared_subs(void **state)
 	doc = build(&s, "sound", "ich9,address.type=pci,address.bus=0,address.slot=0x1b", NULL);
 	assert_xp(doc, "string(/domain/devices/sound/address/@slot)", "0x1b");
 	assert_xp(doc, "string(/domain/devices/sound/address/@type)", "pci");
-	refused("sound", "ich9,bogus=1", "known: model, codec#.type, audio.id, address.type");
-	refused("sound", "ich9,address.slot=z", "invalid --sound address.slot 'z'");
+	expect_refused("sound", "ich9,bogus=1", "known: model, codec#.type, audio.id, address.type");
+	expect_refused("sound", "ich9,address.slot=z", "invalid --sound address.slot 'z'");
 	vp_spec_clear(&s);
 }
 
@@ -117,8 +88,8 @@ static void test_dev_setter(void **state)
 	assert_xp(doc, "string(/domain/devices/serial[@type='tcp']/source/@mode)", "bind");
 	assert_xp(doc, "string(/domain/devices/redirdev/source/@host)", "h2");
 	assert_xp(doc, "string(/domain/devices/redirdev/source/@service)", "4001");
-	refused("serial", "tcp,host=h:99999x", "the port after ':' is not a number");
-	refused("redirdev", "usb,type=tcp,server=[::1", "give HOST:PORT");
+	expect_refused("serial", "tcp,host=h:99999x", "the port after ':' is not a number");
+	expect_refused("redirdev", "usb,type=tcp,server=[::1", "give HOST:PORT");
 	vp_spec_clear(&s);
 }
 
@@ -207,7 +178,7 @@ static void test_dev_rng(void **state)
 	base_spec(&t);
 	b = build(&t, "rng", "none", NULL);
 	assert_xp(b, "count(/domain/devices/rng)", "0");
-	refused("rng", "urandom", "give none, /dev/urandom or /dev/random");
+	expect_refused("rng", "urandom", "give none, /dev/urandom or /dev/random");
 	vp_spec_clear(&s);
 	vp_spec_clear(&t);
 }
