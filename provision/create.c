@@ -42,6 +42,7 @@
 #include "text.h"
 #include "units.h"
 #include "xmledit.h"
+#include "xmlopts.h"
 #include "xmlutil.h"
 
 /* A pool this create needs that does not exist (make it) or is not
@@ -528,6 +529,118 @@ static int resolve_networks(struct ctx *c, struct vp_error *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- host devices ------------------------------------------------------ */
+
+/* The text of node device XML's capability child name, NULL when absent */
+static char *cap_text(xmlNodePtr cap, const char *name)
+{
+	xmlNodePtr n = vp_xml_child(cap, name);
+
+	return n ? vp_xml_text(n) : NULL;
+}
+
+/* The <capability> of node device name, in *doc */
+static int nodedev_cap(struct ctx *c, const char *option, const char *name, xmlDocPtr *doc,
+		       xmlNodePtr *cap, struct vp_error *err)
+{
+	_cleanup_(virNodeDeviceFreep) virNodeDevicePtr dev = virNodeDeviceLookupByName(c->conn, name);
+	_cleanup_(freep) char *xml = NULL;
+
+	if (!dev) {
+		if (vp_libvirt_error_is(VIR_ERR_NO_NODE_DEVICE))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--%s '%s': the host has no device of that name "
+					    "(virsh nodedev-list lists them)", option, name);
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up host device '%s'", name);
+	}
+	if (!(xml = virNodeDeviceGetXMLDesc(dev, 0)))
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read host device '%s'", name);
+	if (vp_xml_parse(xml, "a host device's description", doc, err) < 0)
+		return -1;
+	*cap = vp_xml_child(xmlDocGetRootElement(*doc), "capability");
+	if (!*cap)
+		return vp_error_set(err, VP_ERR_RUNTIME, "host device '%s' has no capability", name);
+	return 0;
+}
+
+/* How many of the host's USB devices have this vendor and product */
+static int usb_same_ids(struct ctx *c, const char *vendor, const char *product)
+{
+	virNodeDevicePtr *devs = NULL;
+	int n = virConnectListAllNodeDevices(c->conn, &devs,
+					     VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV), i, same = 0;
+
+	for (i = 0; i < n; i++) {
+		_cleanup_(freep) char *xml = virNodeDeviceGetXMLDesc(devs[i], 0);
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+		xmlNodePtr cap;
+
+		if (xml && vp_xml_parse(xml, "a host device's description", &doc, NULL) == 0 &&
+		    (cap = vp_xml_child(xmlDocGetRootElement(doc), "capability"))) {
+			_cleanup_(freep) char *v = vp_xml_prop(vp_xml_child(cap, "vendor"), "id");
+			_cleanup_(freep) char *p = vp_xml_prop(vp_xml_child(cap, "product"), "id");
+
+			same += streq(v, vendor) && streq(p, product);
+		}
+		virNodeDeviceFree(devs[i]);
+	}
+	free(devs);
+	virResetLastError();
+	return same;
+}
+
+/* --hostdev NAME: the host's node device NAME, as the address the option
+ * takes (xmlopts.h): a PCI device's DOMAIN:BUS:SLOT.FUNCTION, a USB
+ * device's VENDOR:PRODUCT (its BUS.DEVICE when another device has the same
+ * ids), a network interface's parent device, as virt-install looks them up. */
+static int hostdev_lookup(void *opaque, const char *option, const char *name, char **address,
+			  struct vp_error *err)
+{
+	struct ctx *c = opaque;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	_cleanup_(freep) char *type = NULL, *parent = NULL;
+	xmlNodePtr cap;
+
+	if (nodedev_cap(c, option, name, &doc, &cap, err) < 0)
+		return -1;
+	type = vp_xml_prop(cap, "type");
+	if (streq(type, "pci")) {
+		_cleanup_(freep) char *d = cap_text(cap, "domain"), *b = cap_text(cap, "bus"),
+				      *s = cap_text(cap, "slot"), *f = cap_text(cap, "function");
+
+		if (!d || !b || !s || !f)
+			return vp_error_set(err, VP_ERR_RUNTIME, "host device '%s' has no PCI address", name);
+		*address = vp_strdup_printf("%04lx:%02lx:%02lx.%lx", strtoul(d, NULL, 0),
+					    strtoul(b, NULL, 0), strtoul(s, NULL, 0), strtoul(f, NULL, 0));
+		return 0;
+	}
+	if (streq(type, "usb_device")) {
+		_cleanup_(freep) char *v = vp_xml_prop(vp_xml_child(cap, "vendor"), "id");
+		_cleanup_(freep) char *p = vp_xml_prop(vp_xml_child(cap, "product"), "id");
+		_cleanup_(freep) char *b = cap_text(cap, "bus"), *d = cap_text(cap, "device");
+
+		if (v && p && usb_same_ids(c, v, p) <= 1)
+			*address = vp_strdup_printf("%s:%s", v, p);
+		else if (b && d)
+			*address = vp_strdup_printf("%03lu.%03lu", strtoul(b, NULL, 10), strtoul(d, NULL, 10));
+		else
+			return vp_error_set(err, VP_ERR_RUNTIME, "host device '%s' has no USB ids", name);
+		return 0;
+	}
+	parent = cap_text(xmlDocGetRootElement(doc), "parent");
+	if (streq(type, "net") && parent)
+		return hostdev_lookup(opaque, option, parent, address, err);
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "--%s '%s' is a %s device: it passes PCI and USB devices (and a network "
+			    "interface's PCI device) to the VM", option, name, type ? type : "unknown");
+}
+
+/* --hostdev's node device names, looked up on the host */
+static int resolve_hostdevs(struct ctx *c, struct vp_error *err)
+{
+	return vp_xmlopts_lookup_names(c->s, hostdev_lookup, c, err);
 }
 
 /* ---- boot -------------------------------------------------------------- */
@@ -2551,7 +2664,7 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	}
 	c.s->spec_hash = vp_spec_hash(c.s);
 	if (resolve_vm(&c, err) < 0 || check_macs(&c, err) < 0 || resolve_networks(&c, err) < 0 ||
-	    resolve_disks(&c, err) < 0 || check_paths_in_use(&c, err) < 0 ||
+	    resolve_hostdevs(&c, err) < 0 || resolve_disks(&c, err) < 0 || check_paths_in_use(&c, err) < 0 ||
 	    resolve_luks(&c, err) < 0 ||
 	    resolve_boot(&c, err) < 0 || choose_virt_type(&c, err) < 0)
 		goto out;

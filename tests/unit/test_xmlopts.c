@@ -134,7 +134,7 @@ static void test_dev_boot_order(void **state)
 	assert_xp(a, "string(/domain/devices/hostdev/boot/@order)", "1");
 	assert_xp(a, "string(/domain/devices/hostdev/source/address/@bus)", "0x01");
 	base_spec(&t);
-	b = build(&t, "hostdev", "pci_0000_01_00_0", NULL);
+	b = build(&t, "hostdev", "0000:01:00.0", NULL);
 	assert_xp(b, "count(/domain/os/boot)", "1");
 	vp_spec_clear(&s);
 	vp_spec_clear(&t);
@@ -183,12 +183,77 @@ static void test_dev_rng(void **state)
 	vp_spec_clear(&t);
 }
 
+/* a fake host: pci_0000_00_1f_3 and usb_1_2, and what it was asked */
+static int fake_lookup(void *opaque, const char *option, const char *name, char **address,
+		       struct vp_error *err)
+{
+	int *calls = opaque;
+
+	(*calls)++;
+	assert_string_equal(option, "hostdev");
+	if (!strcmp(name, "pci_0000_00_1f_3"))
+		*address = vp_strdup("0000:00:1f.3");
+	else if (!strcmp(name, "usb_1_2"))
+		*address = vp_strdup("0x1234:0x5678");
+	else
+		return vp_error_set(err, VP_ERR_INVALID, "--%s '%s': no such device", option, name);
+	return 0;
+}
+
+/* a node device's name is taken at parse time and replaced by the address
+ * the host gives; an address is never looked up; a name never looked up
+ * cannot be built */
+static void test_dev_hostdev_lookup(void **state)
+{
+	struct vp_domain_spec s, t, u;
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr a = NULL;
+	xmlDocPtr none = NULL;
+	int calls = 0;
+
+	(void)state;
+	base_spec(&s);
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "hostdev", "pci_0000_00_1f_3,boot.order=2", &err), 0);
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "hostdev", "0000:02:00.0", &err), 0);
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "hostdev", "rom.bar=off,name=usb_1_2", &err), 0);
+	assert_int_equal(vp_domain_build_xml(&s, &none, &err), -1);
+	assert_non_null(strstr(err.msg, "'pci_0000_00_1f_3' names a host device"));
+	assert_null(none);
+	assert_int_equal(vp_xmlopts_lookup_names(&s, fake_lookup, &calls, &err), 0);
+	assert_int_equal(calls, 2);
+	assert_string_equal(s.xmlopts[0].arg, "0000:00:1f.3,boot.order=2");
+	assert_string_equal(s.xmlopts[1].arg, "0000:02:00.0");
+	assert_string_equal(s.xmlopts[2].arg, "rom.bar=off,name=0x1234:0x5678");
+	a = build(&s, NULL);
+	assert_xp(a, "string(/domain/devices/hostdev[1]/@type)", "pci");
+	assert_xp(a, "string(/domain/devices/hostdev[1]/source/address/@slot)", "0x1f");
+	assert_xp(a, "string(/domain/devices/hostdev[1]/boot/@order)", "2");
+	assert_xp(a, "string(/domain/devices/hostdev[3]/@type)", "usb");
+	assert_xp(a, "string(/domain/devices/hostdev[3]/source/vendor/@id)", "0x1234");
+	vp_spec_clear(&s);
+	/* the host's answer is checked as the user's words are: driver.name
+	 * is for PCI; the lookup's error stops it */
+	base_spec(&t);
+	assert_int_equal(vp_spec_parse_xmlopt(&t, "hostdev", "usb_1_2,driver.name=vfio", &err), 0);
+	assert_int_equal(vp_xmlopts_lookup_names(&t, fake_lookup, &calls, &err), -1);
+	assert_non_null(strstr(err.msg, "driver.name= goes only with a PCI device"));
+	vp_spec_clear(&t);
+	base_spec(&u);
+	assert_int_equal(vp_spec_parse_xmlopt(&u, "hostdev", "usb_9_9", &err), 0);
+	assert_int_equal(vp_xmlopts_lookup_names(&u, fake_lookup, &calls, &err), -1);
+	assert_string_equal(err.msg, "--hostdev 'usb_9_9': no such device");
+	vp_spec_clear(&u);
+	expect_refused("hostdev", "0x12345:1", "give a PCI address (0000:01:00.0)");
+	expect_refused("hostdev", "pci_0000_00_1f_3,0000:02:00.0", "is not KEY=VALUE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dev_shared_subs),     cmocka_unit_test(test_dev_setter),
 		cmocka_unit_test(test_dev_replace_key_value), cmocka_unit_test(test_dev_boot_order),
 		cmocka_unit_test(test_dev_virtiofs_memory), cmocka_unit_test(test_dev_rng),
+		cmocka_unit_test(test_dev_hostdev_lookup),
 	};
 
 	vp_init();
