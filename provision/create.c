@@ -1576,21 +1576,19 @@ static int boot_pool(struct ctx *c, char **name, struct vp_error *err)
 	return default_pool(c, &pool, name, &active, err);
 }
 
-/* The cloud-init seed's path as its upload into pool_name will give it, so
- * that --print-xml and --dry-run show the document the VM gets (the upload
- * sets it again).  Pools that are not directories keep the placeholder. */
-static int seed_path(struct ctx *c, const char *pool_name, struct vp_error *err)
+/* Where an upload of volume vol into pool_name will be: *path gets the
+ * pool's target directory (the one this create will make it with, when it
+ * is planned) and vol, so that --print-xml and --dry-run show the document
+ * the VM gets (the upload sets it again).  Pools that are not directories
+ * leave *path as it is. */
+static int upload_path(struct ctx *c, const char *pool_name, const char *vol, char **path,
+		       struct vp_error *err)
 {
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 	_cleanup_(freep) char *dir = NULL;
 	_cleanup_(freep) char *ptype = NULL;
-	struct vp_disk_spec *d = NULL;
-	size_t i;
 
-	for (i = 0; i < c->s->n_disks; i++)
-		if (c->s->disks[i].seed)
-			d = &c->s->disks[i];
-	if (!d || !d->src.volume)
+	if (!pool_name || !vol)
 		return 0;
 	if ((pool = virStoragePoolLookupByName(c->conn, pool_name))) {
 		if (vp_pool_target(pool, &dir, &ptype, err) < 0)
@@ -1605,9 +1603,23 @@ static int seed_path(struct ctx *c, const char *pool_name, struct vp_error *err)
 			return 0;
 		dir = vp_strdup(pp->dir);
 	}
-	free(d->src.path);
-	d->src.path = vp_strdup_printf("%s/%s", dir, d->src.volume);
+	free(*path);
+	*path = vp_strdup_printf("%s/%s", dir, vol);
 	return 0;
+}
+
+/* The cloud-init seed's path as its upload into pool_name will give it */
+static int seed_path(struct ctx *c, const char *pool_name, struct vp_error *err)
+{
+	struct vp_disk_spec *d = NULL;
+	size_t i;
+
+	for (i = 0; i < c->s->n_disks; i++)
+		if (c->s->disks[i].seed)
+			d = &c->s->disks[i];
+	if (!d || !d->src.volume)
+		return 0;
+	return upload_path(c, pool_name, d->src.volume, &d->src.path, err);
 }
 
 static int resolve_disks(struct ctx *c, struct vp_error *err)
@@ -1629,8 +1641,13 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 		if (resolve_disk(c, i, err) < 0)
 			return -1;
 	if (c->cs->img) {
+		struct vp_disk_source *src = &s->disks[0].src;
+
+		/* the base's path, as its upload will give it when its pool
+		 * is one this create makes */
 		if (vp_image_resolve(c->cs->img, c->conn, s, 0, s->disks[0].src.pool, c->plan, err) < 0 ||
-		    vp_image_settle(c->cs->img, c->conn, err) < 0)
+		    vp_image_settle(c->cs->img, c->conn, err) < 0 ||
+		    upload_path(c, src->backing_pool, src->backing_volume, &src->backing_path, err) < 0)
 			return -1;
 	}
 	{
@@ -1653,7 +1670,11 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 
 		if (c->cs->ins && boot_pool(c, &pool, err) < 0)
 			return -1;
-		if (vp_install_resolve(c->cs->ins, s, pool, c->plan, err) < 0)
+		if (vp_install_resolve(c->cs->ins, s, pool, c->plan, err) < 0 ||
+		    upload_path(c, s->install.kernel_pool, s->install.kernel_vol, &s->install.kernel,
+				err) < 0 ||
+		    upload_path(c, s->install.initrd_pool, s->install.initrd_vol, &s->install.initrd,
+				err) < 0)
 			return -1;
 	}
 	/* the installer's ISO: resolved like any disk, unless it is a volume
