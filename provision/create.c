@@ -447,9 +447,10 @@ static bool default_route_bridge(char **out)
 	return found;
 }
 
-/* --network default, as virt-install has it: user networking on a
- * session connection, the host's bridge when its default route goes
- * through one (a local host only), else the libvirt network 'default'. */
+/* --network default, and the network of a VM given no --network, as
+ * virt-install has them: user networking on a session connection, the
+ * host's bridge when its default route goes through one (a local host
+ * only), else the libvirt network 'default'. */
 static void resolve_default_net(struct ctx *c, struct vp_net_spec *n)
 {
 	_cleanup_(freep) char *uri = virConnectGetURI(c->conn);
@@ -473,29 +474,23 @@ static int resolve_networks(struct ctx *c, struct vp_error *err)
 	size_t i;
 
 	if (!s->nets_set) {
-		_cleanup_(freep) char *uri = virConnectGetURI(c->conn);
 		_cleanup_(virNetworkFreep) virNetworkPtr net = NULL;
-		struct vp_net_spec *n;
+		struct vp_net_spec *n = vp_spec_add_net(s);
 
-		if (uri && strstr(uri, "/session")) {
-			n = vp_spec_add_net(s);
-			n->type = vp_strdup("user");
+		resolve_default_net(c, n);
+		if (!streq(n->type, "network"))
 			return 0;
-		}
-		net = virNetworkLookupByName(c->conn, "default");
-		if (net && virNetworkIsActive(net) == 1) {
-			n = vp_spec_add_net(s);
-			n->type = vp_strdup("network");
-			n->source = vp_strdup("default");
+		net = virNetworkLookupByName(c->conn, n->source);
+		if (net && virNetworkIsActive(net) == 1)
 			return 0;
-		}
 		virResetLastError();
 		/* vprov never starts a network on its own: that would create a
 		 * bridge with addresses the user did not ask for */
 		vp_plan_warn(c->plan,
-			     "network 'default' is %s, so '%s' gets no network (choose one with --network)",
-			     net ? "not active" : "not defined", s->name);
-		s->nets_set = true;
+			     "network '%s' is %s, so '%s' gets no network (choose one with --network)",
+			     n->source, net ? "not active" : "not defined", s->name);
+		vp_net_spec_clear(n);
+		s->n_nets--;
 		return 0;
 	}
 	for (i = 0; i < s->n_nets; i++) {
