@@ -42,6 +42,7 @@
 #include "text.h"
 #include "units.h"
 #include "xmledit.h"
+#include "xmlopts.h"
 #include "xmlutil.h"
 
 /* A pool this create needs that does not exist (make it) or is not
@@ -446,9 +447,10 @@ static bool default_route_bridge(char **out)
 	return found;
 }
 
-/* --network default, as virt-install has it: user networking on a
- * session connection, the host's bridge when its default route goes
- * through one (a local host only), else the libvirt network 'default'. */
+/* --network default, and the network of a VM given no --network, as
+ * virt-install has them: user networking on a session connection, the
+ * host's bridge when its default route goes through one (a local host
+ * only), else the libvirt network 'default'. */
 static void resolve_default_net(struct ctx *c, struct vp_net_spec *n)
 {
 	_cleanup_(freep) char *uri = virConnectGetURI(c->conn);
@@ -472,29 +474,23 @@ static int resolve_networks(struct ctx *c, struct vp_error *err)
 	size_t i;
 
 	if (!s->nets_set) {
-		_cleanup_(freep) char *uri = virConnectGetURI(c->conn);
 		_cleanup_(virNetworkFreep) virNetworkPtr net = NULL;
-		struct vp_net_spec *n;
+		struct vp_net_spec *n = vp_spec_add_net(s);
 
-		if (uri && strstr(uri, "/session")) {
-			n = vp_spec_add_net(s);
-			n->type = vp_strdup("user");
+		resolve_default_net(c, n);
+		if (!streq(n->type, "network"))
 			return 0;
-		}
-		net = virNetworkLookupByName(c->conn, "default");
-		if (net && virNetworkIsActive(net) == 1) {
-			n = vp_spec_add_net(s);
-			n->type = vp_strdup("network");
-			n->source = vp_strdup("default");
+		net = virNetworkLookupByName(c->conn, n->source);
+		if (net && virNetworkIsActive(net) == 1)
 			return 0;
-		}
 		virResetLastError();
 		/* vprov never starts a network on its own: that would create a
 		 * bridge with addresses the user did not ask for */
 		vp_plan_warn(c->plan,
-			     "network 'default' is %s, so '%s' gets no network (choose one with --network)",
-			     net ? "not active" : "not defined", s->name);
-		s->nets_set = true;
+			     "network '%s' is %s, so '%s' gets no network (choose one with --network)",
+			     n->source, net ? "not active" : "not defined", s->name);
+		vp_net_spec_clear(n);
+		s->n_nets--;
 		return 0;
 	}
 	for (i = 0; i < s->n_nets; i++) {
@@ -528,6 +524,118 @@ static int resolve_networks(struct ctx *c, struct vp_error *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- host devices ------------------------------------------------------ */
+
+/* The text of node device XML's capability child name, NULL when absent */
+static char *cap_text(xmlNodePtr cap, const char *name)
+{
+	xmlNodePtr n = vp_xml_child(cap, name);
+
+	return n ? vp_xml_text(n) : NULL;
+}
+
+/* The <capability> of node device name, in *doc */
+static int nodedev_cap(struct ctx *c, const char *option, const char *name, xmlDocPtr *doc,
+		       xmlNodePtr *cap, struct vp_error *err)
+{
+	_cleanup_(virNodeDeviceFreep) virNodeDevicePtr dev = virNodeDeviceLookupByName(c->conn, name);
+	_cleanup_(freep) char *xml = NULL;
+
+	if (!dev) {
+		if (vp_libvirt_error_is(VIR_ERR_NO_NODE_DEVICE))
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--%s '%s': the host has no device of that name "
+					    "(virsh nodedev-list lists them)", option, name);
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot look up host device '%s'", name);
+	}
+	if (!(xml = virNodeDeviceGetXMLDesc(dev, 0)))
+		return vp_error_libvirt(err, VP_ERR_RUNTIME, "cannot read host device '%s'", name);
+	if (vp_xml_parse(xml, "a host device's description", doc, err) < 0)
+		return -1;
+	*cap = vp_xml_child(xmlDocGetRootElement(*doc), "capability");
+	if (!*cap)
+		return vp_error_set(err, VP_ERR_RUNTIME, "host device '%s' has no capability", name);
+	return 0;
+}
+
+/* How many of the host's USB devices have this vendor and product */
+static int usb_same_ids(struct ctx *c, const char *vendor, const char *product)
+{
+	virNodeDevicePtr *devs = NULL;
+	int n = virConnectListAllNodeDevices(c->conn, &devs,
+					     VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV), i, same = 0;
+
+	for (i = 0; i < n; i++) {
+		_cleanup_(freep) char *xml = virNodeDeviceGetXMLDesc(devs[i], 0);
+		_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+		xmlNodePtr cap;
+
+		if (xml && vp_xml_parse(xml, "a host device's description", &doc, NULL) == 0 &&
+		    (cap = vp_xml_child(xmlDocGetRootElement(doc), "capability"))) {
+			_cleanup_(freep) char *v = vp_xml_prop(vp_xml_child(cap, "vendor"), "id");
+			_cleanup_(freep) char *p = vp_xml_prop(vp_xml_child(cap, "product"), "id");
+
+			same += streq(v, vendor) && streq(p, product);
+		}
+		virNodeDeviceFree(devs[i]);
+	}
+	free(devs);
+	virResetLastError();
+	return same;
+}
+
+/* --hostdev NAME: the host's node device NAME, as the address the option
+ * takes (xmlopts.h): a PCI device's DOMAIN:BUS:SLOT.FUNCTION, a USB
+ * device's VENDOR:PRODUCT (its BUS.DEVICE when another device has the same
+ * ids), a network interface's parent device, as virt-install looks them up. */
+static int hostdev_lookup(void *opaque, const char *option, const char *name, char **address,
+			  struct vp_error *err)
+{
+	struct ctx *c = opaque;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+	_cleanup_(freep) char *type = NULL, *parent = NULL;
+	xmlNodePtr cap;
+
+	if (nodedev_cap(c, option, name, &doc, &cap, err) < 0)
+		return -1;
+	type = vp_xml_prop(cap, "type");
+	if (streq(type, "pci")) {
+		_cleanup_(freep) char *d = cap_text(cap, "domain"), *b = cap_text(cap, "bus"),
+				      *s = cap_text(cap, "slot"), *f = cap_text(cap, "function");
+
+		if (!d || !b || !s || !f)
+			return vp_error_set(err, VP_ERR_RUNTIME, "host device '%s' has no PCI address", name);
+		*address = vp_strdup_printf("%04lx:%02lx:%02lx.%lx", strtoul(d, NULL, 0),
+					    strtoul(b, NULL, 0), strtoul(s, NULL, 0), strtoul(f, NULL, 0));
+		return 0;
+	}
+	if (streq(type, "usb_device")) {
+		_cleanup_(freep) char *v = vp_xml_prop(vp_xml_child(cap, "vendor"), "id");
+		_cleanup_(freep) char *p = vp_xml_prop(vp_xml_child(cap, "product"), "id");
+		_cleanup_(freep) char *b = cap_text(cap, "bus"), *d = cap_text(cap, "device");
+
+		if (v && p && usb_same_ids(c, v, p) <= 1)
+			*address = vp_strdup_printf("%s:%s", v, p);
+		else if (b && d)
+			*address = vp_strdup_printf("%03lu.%03lu", strtoul(b, NULL, 10), strtoul(d, NULL, 10));
+		else
+			return vp_error_set(err, VP_ERR_RUNTIME, "host device '%s' has no USB ids", name);
+		return 0;
+	}
+	parent = cap_text(xmlDocGetRootElement(doc), "parent");
+	if (streq(type, "net") && parent)
+		return hostdev_lookup(opaque, option, parent, address, err);
+	return vp_error_set(err, VP_ERR_INVALID,
+			    "--%s '%s' is a %s device: it passes PCI and USB devices (and a network "
+			    "interface's PCI device) to the VM", option, name, type ? type : "unknown");
+}
+
+/* --hostdev's node device names, looked up on the host */
+static int resolve_hostdevs(struct ctx *c, struct vp_error *err)
+{
+	return vp_xmlopts_lookup_names(c->s, hostdev_lookup, c, err);
 }
 
 /* ---- boot -------------------------------------------------------------- */
@@ -1463,21 +1571,19 @@ static int boot_pool(struct ctx *c, char **name, struct vp_error *err)
 	return default_pool(c, &pool, name, &active, err);
 }
 
-/* The cloud-init seed's path as its upload into pool_name will give it, so
- * that --print-xml and --dry-run show the document the VM gets (the upload
- * sets it again).  Pools that are not directories keep the placeholder. */
-static int seed_path(struct ctx *c, const char *pool_name, struct vp_error *err)
+/* Where an upload of volume vol into pool_name will be: *path gets the
+ * pool's target directory (the one this create will make it with, when it
+ * is planned) and vol, so that --print-xml and --dry-run show the document
+ * the VM gets (the upload sets it again).  Pools that are not directories
+ * leave *path as it is. */
+static int upload_path(struct ctx *c, const char *pool_name, const char *vol, char **path,
+		       struct vp_error *err)
 {
 	_cleanup_(virStoragePoolFreep) virStoragePoolPtr pool = NULL;
 	_cleanup_(freep) char *dir = NULL;
 	_cleanup_(freep) char *ptype = NULL;
-	struct vp_disk_spec *d = NULL;
-	size_t i;
 
-	for (i = 0; i < c->s->n_disks; i++)
-		if (c->s->disks[i].seed)
-			d = &c->s->disks[i];
-	if (!d || !d->src.volume)
+	if (!pool_name || !vol)
 		return 0;
 	if ((pool = virStoragePoolLookupByName(c->conn, pool_name))) {
 		if (vp_pool_target(pool, &dir, &ptype, err) < 0)
@@ -1492,9 +1598,23 @@ static int seed_path(struct ctx *c, const char *pool_name, struct vp_error *err)
 			return 0;
 		dir = vp_strdup(pp->dir);
 	}
-	free(d->src.path);
-	d->src.path = vp_strdup_printf("%s/%s", dir, d->src.volume);
+	free(*path);
+	*path = vp_strdup_printf("%s/%s", dir, vol);
 	return 0;
+}
+
+/* The cloud-init seed's path as its upload into pool_name will give it */
+static int seed_path(struct ctx *c, const char *pool_name, struct vp_error *err)
+{
+	struct vp_disk_spec *d = NULL;
+	size_t i;
+
+	for (i = 0; i < c->s->n_disks; i++)
+		if (c->s->disks[i].seed)
+			d = &c->s->disks[i];
+	if (!d || !d->src.volume)
+		return 0;
+	return upload_path(c, pool_name, d->src.volume, &d->src.path, err);
 }
 
 static int resolve_disks(struct ctx *c, struct vp_error *err)
@@ -1516,8 +1636,13 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 		if (resolve_disk(c, i, err) < 0)
 			return -1;
 	if (c->cs->img) {
+		struct vp_disk_source *src = &s->disks[0].src;
+
+		/* the base's path, as its upload will give it when its pool
+		 * is one this create makes */
 		if (vp_image_resolve(c->cs->img, c->conn, s, 0, s->disks[0].src.pool, c->plan, err) < 0 ||
-		    vp_image_settle(c->cs->img, c->conn, err) < 0)
+		    vp_image_settle(c->cs->img, c->conn, err) < 0 ||
+		    upload_path(c, src->backing_pool, src->backing_volume, &src->backing_path, err) < 0)
 			return -1;
 	}
 	{
@@ -1540,7 +1665,11 @@ static int resolve_disks(struct ctx *c, struct vp_error *err)
 
 		if (c->cs->ins && boot_pool(c, &pool, err) < 0)
 			return -1;
-		if (vp_install_resolve(c->cs->ins, s, pool, c->plan, err) < 0)
+		if (vp_install_resolve(c->cs->ins, s, pool, c->plan, err) < 0 ||
+		    upload_path(c, s->install.kernel_pool, s->install.kernel_vol, &s->install.kernel,
+				err) < 0 ||
+		    upload_path(c, s->install.initrd_pool, s->install.initrd_vol, &s->install.initrd,
+				err) < 0)
 			return -1;
 	}
 	/* the installer's ISO: resolved like any disk, unless it is a volume
@@ -2551,7 +2680,7 @@ int vp_create_plan(virConnectPtr conn, const struct vp_domain_spec *request,
 	}
 	c.s->spec_hash = vp_spec_hash(c.s);
 	if (resolve_vm(&c, err) < 0 || check_macs(&c, err) < 0 || resolve_networks(&c, err) < 0 ||
-	    resolve_disks(&c, err) < 0 || check_paths_in_use(&c, err) < 0 ||
+	    resolve_hostdevs(&c, err) < 0 || resolve_disks(&c, err) < 0 || check_paths_in_use(&c, err) < 0 ||
 	    resolve_luks(&c, err) < 0 ||
 	    resolve_boot(&c, err) < 0 || choose_virt_type(&c, err) < 0)
 		goto out;

@@ -436,24 +436,14 @@ static int settle(struct vp_image *im, virConnectPtr conn, struct vp_error *err)
 	if (im->base_there)
 		return back_on(im, conn, err);
 	if (im->base) {
-		/* where the upload will put it: a placeholder until then */
+		/* where the upload will put it: a placeholder until create
+		 * joins the pool's directory to it (provision/create.c
+		 * upload_path), and the upload says it */
 		vp_set_str(&src->backing_pool, im->pool);
 		vp_set_str(&src->backing_volume, im->base);
 		vp_set_str(&src->backing_format, im->format);
 		free(src->backing_path);
-		src->backing_path = NULL;
-		{
-			_cleanup_(virStoragePoolFreep) virStoragePoolPtr p =
-				virStoragePoolLookupByName(conn, im->pool);
-			_cleanup_(freep) char *dir = NULL;
-			struct vp_error e = { 0 };
-
-			if (p && vp_pool_target(p, &dir, NULL, &e) == 0 && dir)
-				src->backing_path = vp_strdup_printf("%s/%s", dir, im->base);
-			virResetLastError();
-		}
-		if (!src->backing_path)
-			src->backing_path = vp_strdup_printf("/%s/%s", im->pool, im->base);
+		src->backing_path = vp_strdup_printf("/%s/%s", im->pool, im->base);
 	}
 	return size_overlay(im, err);
 }

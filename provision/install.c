@@ -407,7 +407,9 @@ int vp_install_resolve(struct vp_install *ins, struct vp_domain_spec *s, const c
 	in->kernel_vol = vp_strdup(ins->vol[F_KERNEL]);
 	in->initrd_pool = vp_strdup(ins->pool);
 	in->initrd_vol = vp_strdup(ins->vol[F_INITRD]);
-	/* placeholders until the uploads say where the host keeps them */
+	/* placeholders until create joins the pool's directory to them
+	 * (provision/create.c upload_path) and the uploads say where the
+	 * host keeps them */
 	in->kernel = vp_strdup_printf("/%s/%s", ins->pool, ins->vol[F_KERNEL]);
 	in->initrd = vp_strdup_printf("/%s/%s", ins->pool, ins->vol[F_INITRD]);
 	if (in->unattended.set) {

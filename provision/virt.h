@@ -70,7 +70,9 @@
 	X(virDomainAbortJob) X(virTypedParamsAddString) X(virTypedParamsAddULLong)         \
 	X(virTypedParamsGetULLong) X(virTypedParamsFree) X(virStorageVolGetPath)           \
 	X(virDomainBlockCommit) X(virDomainBlockJobAbort) X(virDomainGetBlockJobInfo)      \
-	X(virDomainCreateWithFlags) X(virDomainSnapshotListAllChildren)
+	X(virDomainCreateWithFlags) X(virDomainSnapshotListAllChildren)                   \
+	X(virNodeDeviceLookupByName) X(virNodeDeviceGetXMLDesc) X(virNodeDeviceFree)       \
+	X(virConnectListAllNodeDevices)
 
 struct vp_libvirt {
 #define VP_LV_MEMBER(f) __typeof__(f) *f;
@@ -119,6 +121,7 @@ VP_DEFINE_CLEANUP(virNetworkPtr, virNetworkFree)
 VP_DEFINE_CLEANUP(virStreamPtr, virStreamFree)
 VP_DEFINE_CLEANUP(virDomainSnapshotPtr, virDomainSnapshotFree)
 VP_DEFINE_CLEANUP(virSecretPtr, virSecretFree)
+VP_DEFINE_CLEANUP(virNodeDevicePtr, virNodeDeviceFree)
 #endif
 
 #endif

@@ -886,9 +886,6 @@ static int build(const struct vp_domain_spec *s, bool install, xmlDocPtr *out,
 		vp_xml_drop(vp_xml_child(devices, "channel"));
 	if (s->dev.rng == VP_NO)
 		vp_xml_drop(vp_xml_child(devices, "rng"));
-	else if (s->dev.rng_backend)
-		vp_xml_set_text(vp_xml_child(vp_xml_child(devices, "rng"), "backend"),
-				s->dev.rng_backend);
 	if (s->dev.balloon == VP_NO) /* libvirt adds one unless told 'none' */
 		vp_xml_set(vp_xml_child(devices, "memballoon"), "model", "none");
 	if (s->console_target && streq(s->console_target, "virtio")) {

@@ -204,7 +204,6 @@ void vp_spec_clear(struct vp_domain_spec *spec)
 	free(spec->dev.net_model);
 	free(spec->dev.usb_model);
 	free(spec->dev.video_model);
-	free(spec->dev.rng_backend);
 	free(spec->os.id);
 	free(spec->os.short_id);
 	free(spec->os.name);
@@ -550,7 +549,6 @@ int vp_spec_merge(struct vp_domain_spec *dst, const struct vp_domain_spec *src,
 	merge_str(&dst->dev.usb_model, src->dev.usb_model);
 	merge_str(&dst->dev.video_model, src->dev.video_model);
 	merge_tri(&dst->dev.rng, src->dev.rng);
-	merge_str(&dst->dev.rng_backend, src->dev.rng_backend);
 	merge_tri(&dst->dev.balloon, src->dev.balloon);
 	merge_tri(&dst->dev.agent, src->dev.agent);
 	merge_tri(&dst->dev.tablet, src->dev.tablet);
@@ -781,7 +779,6 @@ char *vp_spec_canonical(const struct vp_domain_spec *s)
 	buf_add(&b, "dev.usb_model", s->dev.usb_model);
 	buf_add(&b, "dev.video_model", s->dev.video_model);
 	buf_addt(&b, "dev.rng", s->dev.rng);
-	buf_add(&b, "dev.rng_backend", s->dev.rng_backend);
 	buf_addt(&b, "dev.balloon", s->dev.balloon);
 	buf_addt(&b, "dev.agent", s->dev.agent);
 	buf_addt(&b, "dev.tablet", s->dev.tablet);
@@ -966,7 +963,6 @@ int vp_spec_check_text(const struct vp_domain_spec *s, struct vp_error *err)
 		{ "the OS profile's NIC model", s->dev.net_model },
 		{ "the OS profile's USB model", s->dev.usb_model },
 		{ "the OS profile's video model", s->dev.video_model },
-		{ "--rng", s->dev.rng_backend },
 		{ "--os profile id", s->os.id },
 		{ "--os short id", s->os.short_id },
 		{ "--os profile name", s->os.name },

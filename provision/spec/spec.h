@@ -207,9 +207,7 @@ struct vp_device_prefs {
 	char *net_model;               /* model for NICs that do not name one */
 	char *usb_model;               /* qemu-xhci, ich9-ehci1, piix3-uhci, none */
 	char *video_model;             /* virtio, vga, qxl, bochs */
-	enum vp_tristate rng;          /* virtio RNG */
-	char *rng_backend;             /* its host source (/dev/urandom, /dev/random);
-	                                * NULL: the template's /dev/urandom */
+	enum vp_tristate rng;          /* virtio RNG (from /dev/urandom; --rng says otherwise) */
 	enum vp_tristate balloon;      /* virtio memory balloon */
 	enum vp_tristate agent;        /* virtio-serial guest-agent channel */
 	enum vp_tristate tablet;       /* USB tablet with graphics */

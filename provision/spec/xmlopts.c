@@ -88,6 +88,8 @@ struct xdef {
 	xfinish_fn finish;
 	const struct xsub *subs;
 	const struct xsub *more; /* sub-options shared with other rows (address.*) */
+	const char *lookup;     /* the sub-option that may name a host device, and */
+	bool (*is_name)(const char *value); /* when its value does: create looks it up */
 };
 
 /* ---- the table --------------------------------------------------------------- */
@@ -590,70 +592,92 @@ static void write_pci(xmlNodePtr addr, unsigned dom, unsigned bus, unsigned slot
 	vp_xml_set(addr, "function", a);
 }
 
-/* --hostdev NAME: a host PCI device (0000:01:00.0, 01:00.0, pci_0000_01_00_0)
- * or USB device (VENDOR:PRODUCT, 0x1234:0x5678, or BUS.DEVICE, 001.003),
- * written as the address itself: no lookup of the host's devices */
+/* The scratch document vp_spec_parse_xmlopt checks an argument in: a host
+ * device's name may stand there for the address create looks up. */
+static const char scratch_doc[] = "parse-time check";
+
+/* A name of the host's node devices (pci_0000_01_00_0, usb_1_2,
+ * net_eth0_...), as against an address: a letter first, then libvirt's
+ * characters of node device names. */
+static bool nodedev_name(const char *v)
+{
+	return isalpha((unsigned char)v[0]) &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") ==
+		       strlen(v);
+}
+
+/* USB VENDOR:PRODUCT, hexadecimal (0x1234:0x5678, 1234:5678) */
+static bool parse_usb_ids(const char *v, unsigned *vendor, unsigned *product)
+{
+	int n = 0;
+
+	return !strchr(v, '.') && sscanf(v, "%x:%x%n", vendor, product, &n) == 2 && !v[n] &&
+	       *vendor <= 0xffff && *product <= 0xffff;
+}
+
+/* USB BUS.DEVICE, decimal (001.003) */
+static bool parse_usb_addr(const char *v, unsigned *bus, unsigned *dev)
+{
+	int n = 0;
+
+	return strspn(v, "0123456789.") == strlen(v) && sscanf(v, "%u.%u%n", bus, dev, &n) == 2 &&
+	       !v[n] && *bus <= 999 && *dev <= 999;
+}
+
+/* --hostdev VALUE names a host device create looks up (not an address) */
+static bool hostdev_is_name(const char *v)
+{
+	unsigned a, b, c, f;
+
+	return !parse_pci(v, &a, &b, &c, &f) && !parse_usb_ids(v, &a, &b) &&
+	       !parse_usb_addr(v, &a, &b) && nodedev_name(v);
+}
+
+/* --hostdev ADDRESS: a host PCI device (0000:01:00.0, 01:00.0) or USB device
+ * (VENDOR:PRODUCT, 0x1234:0x5678, or BUS.DEVICE, 001.003), written as the
+ * address given.  A node device's name (pci_0000_01_00_0, usb_1_2) is
+ * replaced by its address when create looks it up on the host
+ * (vp_xmlopts_lookup_names); checked before that, it makes an empty source
+ * and no type yet. */
 static int hostdev_name(const struct xdef *d, xmlNodePtr el, const char *v, struct vp_error *err)
 {
 	unsigned a, b, c, f;
 	char buf[32];
 	xmlNodePtr src;
-	int n = 0;
 
 	(void)d;
 	if (vp_xml_child(el, "source"))
 		return vp_error_set(err, VP_ERR_INVALID, "invalid --hostdev '%s': one device per --hostdev", v);
-	if (!strncmp(v, "pci_", 4) && strlen(v) < sizeof(buf)) {
-		size_t i;
-
-		snprintf(buf, sizeof(buf), "%s", v + 4); /* pci_0000_01_00_0: libvirt's node device name */
-		for (i = 0; buf[i]; i++)
-			if (buf[i] == '_')
-				buf[i] = i == 4 || i == 7 ? ':' : '.';
-		if (!parse_pci(buf, &a, &b, &c, &f))
-			goto bad;
-	} else if (!parse_pci(v, &a, &b, &c, &f)) {
-		goto usb;
-	}
-	vp_xml_set(el, "type", "pci");
-	write_pci(vp_xml_add(vp_xml_add(el, "source", NULL), "address", NULL), a, b, c, f);
-	return 0;
-usb:
-	if (strchr(v, ':') && !strchr(v, '.')) {
-		if (!(sscanf(v, "%x:%x%n", &a, &b, &n) == 2 && !v[n]) || a > 0xffff || b > 0xffff)
-			goto bad;
+	if (parse_pci(v, &a, &b, &c, &f)) {
+		vp_xml_set(el, "type", "pci");
+		write_pci(vp_xml_add(vp_xml_add(el, "source", NULL), "address", NULL), a, b, c, f);
+	} else if (parse_usb_ids(v, &a, &b)) {
 		vp_xml_set(el, "type", "usb");
 		src = vp_xml_add(el, "source", NULL);
 		snprintf(buf, sizeof(buf), "0x%04x", a);
 		vp_xml_set(vp_xml_add(src, "vendor", NULL), "id", buf);
 		snprintf(buf, sizeof(buf), "0x%04x", b);
 		vp_xml_set(vp_xml_add(src, "product", NULL), "id", buf);
-		return 0;
-	}
-	if (strchr(v, '.') && !strchr(v, ':')) {
-		if (!(sscanf(v, "%u.%u%n", &a, &b, &n) == 2 && !v[n]) || a > 999 || b > 999 ||
-		    strspn(v, "0123456789.") != strlen(v))
-			goto bad;
+	} else if (parse_usb_addr(v, &a, &b)) {
 		vp_xml_set(el, "type", "usb");
 		src = vp_xml_add(vp_xml_add(el, "source", NULL), "address", NULL);
 		snprintf(buf, sizeof(buf), "%u", a);
 		vp_xml_set(src, "bus", buf);
 		snprintf(buf, sizeof(buf), "%u", b);
 		vp_xml_set(src, "device", buf);
-		return 0;
+	} else if (nodedev_name(v)) {
+		if (el->doc->_private != scratch_doc)
+			return vp_error_set(err, VP_ERR_INVALID,
+					    "--hostdev '%s' names a host device, which is looked up "
+					    "when the VM is created", v);
+		vp_xml_add(el, "source", NULL);
+	} else {
+		return vp_error_set(err, VP_ERR_INVALID,
+				    "invalid --hostdev '%s': give a PCI address (0000:01:00.0), a USB "
+				    "device (VENDOR:PRODUCT or BUS.DEVICE) or a host device's name "
+				    "(pci_0000_01_00_0)", v);
 	}
-bad:
-	return vp_error_set(err, VP_ERR_INVALID,
-			    "invalid --hostdev '%s': give a PCI address (0000:01:00.0 or "
-			    "pci_0000_01_00_0) or a USB device (VENDOR:PRODUCT or BUS.DEVICE)", v);
-}
-
-static int hostdev_bare(const struct xdef *d, xmlNodePtr el, const char *v, size_t nth,
-			struct vp_error *err)
-{
-	if (nth)
-		return vp_error_set(err, VP_ERR_INVALID, "invalid --hostdev: '%s' is not KEY=VALUE", v);
-	return set_sub(d, el, "name", v, err);
+	return 0;
 }
 
 static int hostdev_finish(const struct xdef *d, xmlNodePtr el, struct vp_error *err)
@@ -665,7 +689,8 @@ static int hostdev_finish(const struct xdef *d, xmlNodePtr el, struct vp_error *
 	vp_xml_set(el, "mode", "subsystem");
 	if (unset(el, "managed"))
 		vp_xml_set(el, "managed", "yes");
-	if (vp_xml_child(el, "driver") && !prop_is(el, "type", "pci"))
+	/* (a name not looked up yet has no type: checked once it is) */
+	if (vp_xml_child(el, "driver") && !unset(el, "type") && !prop_is(el, "type", "pci"))
 		return vp_error_set(err, VP_ERR_INVALID, "--hostdev driver.name= goes only with a PCI device");
 	drop_os_boot(el);
 	return 0;
@@ -1665,8 +1690,9 @@ static const struct xdef defs[] = {
 	{ .option = "redirdev", .element = "redirdev", .kind = XK_DEVICE,
 	  .flags = XF_REPLACES | XF_NONE,
 	  .bare = "bus", .finish = redir_finish, .subs = redirdev_subs, .more = address_subs },
-	{ .option = "hostdev", .element = "hostdev", .kind = XK_DEVICE, .bare_fn = hostdev_bare,
-	  .finish = hostdev_finish, .subs = hostdev_subs, .more = address_subs },
+	{ .option = "hostdev", .element = "hostdev", .kind = XK_DEVICE, .bare = "name",
+	  .finish = hostdev_finish, .subs = hostdev_subs, .more = address_subs,
+	  .lookup = "name", .is_name = hostdev_is_name },
 	{ .option = "filesystem", .element = "filesystem", .kind = XK_DEVICE, .bare_fn = fs_bare,
 	  .finish = fs_finish, .subs = filesystem_subs, .more = address_subs },
 	{ .option = "rng", .element = "rng", .kind = XK_DEVICE, .flags = XF_REPLACES | XF_NONE,
@@ -2143,11 +2169,26 @@ static void join_free_text(const struct xdef *d, struct kvlist *l)
 		vp_kv_join_free_text(l, xmlopt_known, (void *)d, keys);
 }
 
+/* Two sub-options write the same place: the same path (setter) and, in an
+ * indexed part, the same index (none is the first).  kvm_hidden= and
+ * kvm.hidden.state= are one sub-option under two names: given both, the
+ * later would silently win. */
+static bool same_place(const struct xsub *a, long ia, const struct xsub *b, long ib)
+{
+	if (!a || !b || !a->path || !b->path || strcmp(a->path, b->path))
+		return false;
+	if (!strstr(a->path, "[#]"))
+		return true;
+	return (ia < 0 ? 0 : ia) == (ib < 0 ? 0 : ib);
+}
+
 /* Apply one --option arg to the domain root. */
 static int apply_one(const struct xdef *d, const char *arg, xmlNodePtr root, struct vp_error *err)
 {
 	struct kvlist l = { 0 };
 	const char *given[64];
+	const struct xsub *given_sub[64];
+	long given_index[64];
 	size_t n_given = 0, i, nth = 0;
 	char opt[64];
 	xmlNodePtr el;
@@ -2182,6 +2223,8 @@ static int apply_one(const struct xdef *d, const char *arg, xmlNodePtr root, str
 	el = target_of(d, root);
 	for (i = 0; i < l.n; i++) {
 		struct kv *kv = &l.items[i];
+		const struct xsub *sub;
+		long index;
 		size_t j;
 
 		if (!kv->key) {
@@ -2200,14 +2243,25 @@ static int apply_one(const struct xdef *d, const char *arg, xmlNodePtr root, str
 				goto out;
 			continue;
 		}
-		for (j = 0; j < n_given; j++)
+		sub = sub_of(d, kv->key, &index);
+		for (j = 0; j < n_given; j++) {
 			if (!strcmp(given[j], kv->key)) {
 				vp_error_set(err, VP_ERR_INVALID, "invalid %s '%s': '%s' is given twice",
 					     opt, arg, kv->key);
 				goto out;
 			}
-		if (n_given < sizeof(given) / sizeof(given[0]))
+			if (same_place(given_sub[j], given_index[j], sub, index)) {
+				vp_error_set(err, VP_ERR_INVALID,
+					     "invalid %s '%s': '%s' and '%s' are one setting, given twice",
+					     opt, arg, given[j], kv->key);
+				goto out;
+			}
+		}
+		if (n_given < sizeof(given) / sizeof(given[0])) {
+			given_sub[n_given] = sub;
+			given_index[n_given] = index;
 			given[n_given++] = kv->key;
+		}
 		if (set_sub(d, el, kv->key, kv->value, err) < 0)
 			goto out;
 	}
@@ -2247,37 +2301,148 @@ static int apply_all(xmlNodePtr root, const struct vp_xmlopt *opts, size_t n, st
 	return r;
 }
 
-int vp_spec_parse_xmlopt(struct vp_domain_spec *spec, const char *option, const char *arg,
-			 struct vp_error *err)
+/* Write arg, as the value of --option after the same option's arguments
+ * among the first n of opts, into a scratch domain: every error shows. */
+static int check_arg(const struct vp_xmlopt *opts, size_t n_opts, const char *option,
+		     const char *arg, struct vp_error *err)
 {
 	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	_cleanup_(freep) struct vp_xmlopt *o = NULL;
 	size_t n = 0, i;
 	xmlNodePtr root;
 
-	if (!def_of(option))
-		return vp_error_set(err, VP_ERR_INVALID, "unknown option --%s", option);
-	if (!*arg)
-		return vp_error_set(err, VP_ERR_INVALID, "--%s needs a value", option);
-	/* written once into a scratch domain: every error shows now */
 	doc = xmlNewDoc(BAD_CAST "1.0");
+	doc->_private = (void *)scratch_doc;
 	root = xmlNewDocNode(doc, NULL, BAD_CAST "domain", NULL);
 	xmlDocSetRootElement(doc, root);
 	vp_xml_add(root, "devices", NULL);
 	/* after the same option's earlier arguments, which a later one may
 	 * build on (--clock timer0.name=tsc --clock timer0.present=no) */
-	o = vp_grow(NULL, spec->n_xmlopts + 1, sizeof(*o));
-	for (i = 0; i < spec->n_xmlopts; i++)
-		if (!strcmp(spec->xmlopts[i].option, option))
-			o[n++] = spec->xmlopts[i];
+	o = vp_grow(NULL, n_opts + 1, sizeof(*o));
+	for (i = 0; i < n_opts; i++)
+		if (!strcmp(opts[i].option, option))
+			o[n++] = opts[i];
 	o[n].option = (char *)option;
 	o[n++].arg = (char *)arg;
-	if (apply_all(root, o, n, err) < 0)
+	return apply_all(root, o, n, err);
+}
+
+int vp_spec_parse_xmlopt(struct vp_domain_spec *spec, const char *option, const char *arg,
+			 struct vp_error *err)
+{
+	if (!def_of(option))
+		return vp_error_set(err, VP_ERR_INVALID, "unknown option --%s", option);
+	if (!*arg)
+		return vp_error_set(err, VP_ERR_INVALID, "--%s needs a value", option);
+	if (check_arg(spec->xmlopts, spec->n_xmlopts, option, arg, err) < 0)
 		return -1;
 	spec->xmlopts = vp_grow(spec->xmlopts, spec->n_xmlopts + 1, sizeof(*spec->xmlopts));
 	spec->xmlopts[spec->n_xmlopts].option = vp_strdup(option);
 	spec->xmlopts[spec->n_xmlopts].arg = vp_strdup(arg);
 	spec->n_xmlopts++;
+	return 0;
+}
+
+/* v appended to out as one item's value, read back the same by vp_kv_split:
+ * a comma doubled, a quote inside the other quote */
+static void put_value(char *out, const char *v)
+{
+	out += strlen(out);
+	for (; *v; v++) {
+		if (*v == ',')
+			out += sprintf(out, ",,");
+		else if (*v == '"')
+			out += sprintf(out, "'\"'");
+		else if (*v == '\'')
+			out += sprintf(out, "\"'\"");
+		else
+			*out++ = *v;
+	}
+	*out = '\0';
+}
+
+/* The argument l holds again, with the values of the items named in
+ * repl (by index; NULL: as they are) */
+static char *join_items(const struct kvlist *l, char *const *repl)
+{
+	size_t i, len = 1;
+	char *out;
+
+	for (i = 0; i < l->n; i++)
+		len += (l->items[i].key ? strlen(l->items[i].key) + 1 : 0) +
+		       3 * strlen(repl[i] ? repl[i] : l->items[i].value) + 1;
+	out = vp_grow(NULL, len, 1);
+	out[0] = '\0';
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			strcat(out, ",");
+		if (l->items[i].key) {
+			strcat(out, l->items[i].key);
+			strcat(out, "=");
+		}
+		put_value(out, repl[i] ? repl[i] : l->items[i].value);
+	}
+	return out;
+}
+
+/* Option o's host device names looked up and replaced (*changed: o->arg
+ * was rewritten). */
+static int lookup_one(const struct xdef *d, struct vp_xmlopt *o, vp_xmlopt_lookup_fn lookup,
+		      void *opaque, bool *changed, struct vp_error *err)
+{
+	struct kvlist l = { 0 };
+	char opt[64];
+	char **repl;
+	size_t i, nth = 0;
+	int r = 0;
+
+	*changed = false;
+	snprintf(opt, sizeof(opt), "--%s", d->option);
+	if (vp_kv_split(o->arg, opt, &l, err) < 0)
+		return -1;
+	join_free_text(d, &l);
+	repl = vp_grow(NULL, l.n + 1, sizeof(*repl));
+	for (i = 0; i < l.n; i++)
+		repl[i] = NULL;
+	for (i = 0; i < l.n && r == 0; i++) {
+		const struct kv *kv = &l.items[i];
+		bool named = kv->key ? !strcmp(kv->key, d->lookup)
+				     : nth++ == 0 && d->bare && !strcmp(d->bare, d->lookup);
+
+		if (named && d->is_name(kv->value)) {
+			r = lookup(opaque, d->option, kv->value, &repl[i], err);
+			*changed = *changed || r == 0;
+		}
+	}
+	if (r == 0 && *changed) {
+		free(o->arg);
+		o->arg = join_items(&l, repl);
+	}
+	for (i = 0; i < l.n; i++)
+		free(repl[i]);
+	free(repl);
+	vp_kvlist_clear(&l);
+	return r;
+}
+
+int vp_xmlopts_lookup_names(struct vp_domain_spec *spec, vp_xmlopt_lookup_fn lookup, void *opaque,
+			    struct vp_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < spec->n_xmlopts; i++) {
+		const struct xdef *d = def_of(spec->xmlopts[i].option);
+		bool changed;
+
+		if (!d || !d->lookup)
+			continue;
+		if (lookup_one(d, &spec->xmlopts[i], lookup, opaque, &changed, err) < 0)
+			return -1;
+		/* what the host said, checked as the user's words were */
+		if (changed && check_arg(spec->xmlopts, i, spec->xmlopts[i].option,
+					 spec->xmlopts[i].arg, err) < 0)
+			return -1;
+	}
 	return 0;
 }
 

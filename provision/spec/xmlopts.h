@@ -35,6 +35,19 @@ bool vp_xmlopt_known(const char *option);
 int vp_spec_parse_xmlopt(struct vp_domain_spec *spec, const char *option, const char *arg,
 			 struct vp_error *err);
 
+/* Gives in *address (malloc'd) what to write for the host device a
+ * --option names (--hostdev pci_0000_01_00_0, usb_1_2): a value the option
+ * takes as an address ("0000:01:00.0", "0x1234:0x5678", "001.003"). */
+typedef int (*vp_xmlopt_lookup_fn)(void *opaque, const char *option, const char *name,
+				   char **address, struct vp_error *err);
+
+/* Replace each host device name spec's options give (not an address) by
+ * what lookup says, in spec->xmlopts, and check the result as
+ * vp_spec_parse_xmlopt does.  The names need the host: create calls this
+ * while it resolves (provision/create.c), before the XML is built. */
+int vp_xmlopts_lookup_names(struct vp_domain_spec *spec, vp_xmlopt_lookup_fn lookup, void *opaque,
+			    struct vp_error *err);
+
 /* Write every option of spec into doc (a domain built by
  * provision/spec/domain_xml.c), in order. */
 int vp_xmlopts_apply(xmlDocPtr doc, const struct vp_domain_spec *spec, struct vp_error *err);

@@ -2,9 +2,38 @@
 command line: --xml edits, -c as --cdrom, names picked after the OS
 profile, --check (helper D of issue 12)."""
 
-from cases import K, NOD, NOI
+from cases import K, KT, NOD, NOI, VCPUS_2
+
+# --osinfo generic: no OS profile.  virt-install then assumes an OS that
+# drives no virtio device; vprov assumes a current one (README: "No
+# --osinfo" and "Memory, vCPUs by default"), each difference below
+WHY_GENERIC = ("with no OS profile vprov assumes a current OS (README: modern defaults), "
+               "virt-install one that drives nothing newer than the PC's own devices: ")
+GENERIC_MACHINE = (r"^os/type\[0\]@machine$", K,
+                   WHY_GENERIC + "q35, where virt-install keeps i440fx", "q35")
+GENERIC_CONTROLLERS = (r"^devices/controller\[\d+\]", KT,
+                       WHY_GENERIC + "USB 3 (one qemu-xhci with 15 ports) instead of USB 2 "
+                       "(EHCI and three UHCI companions), and on q35 the PCIe root with 14 "
+                       "hot-plug root ports")
+GENERIC_VIRTIO = (r"^devices/(channel\[0\]|memballoon\[0\]|rng\[0\])", KT,
+                  WHY_GENERIC + "the virtio balloon, RNG and guest-agent channel")
+GENERIC_DISK_NET = (r"^devices/(disk\[0\]/target\[0\]@(bus|dev)|interface\[0\]/model\[0\]@type)$",
+                    KT, WHY_GENERIC + "a virtio disk and NIC instead of IDE and e1000")
+GENERIC = [GENERIC_MACHINE, GENERIC_CONTROLLERS, GENERIC_VIRTIO, VCPUS_2]
 
 CASES = [
+    # --osinfo generic (virt-install needs --memory then)
+    {"id": "osinfo-generic", "args": "--name c1 --osinfo generic --memory 1024 " + NOD,
+     "deliberate": GENERIC},
+    {"id": "osinfo-generic-disk-net",
+     "args": "--name c1 --osinfo generic --memory 1024 --disk size=8 --network network=default "
+             "--graphics none --install no_install=yes",
+     "deliberate": GENERIC + [GENERIC_DISK_NET]},
+    {"id": "osinfo-generic-memory", "args": "--name c1 --osinfo generic --memory 2048 " + NOD,
+     "vprov_args": "--name c1 --osinfo generic " + NOD,
+     "spelling": "with no OS profile vprov's default memory is 2 GiB (README: Memory, vCPUs "
+                 "by default); virt-install requires --memory",
+     "deliberate": GENERIC},
     # --xml XPATH=VALUE: edits of the final document, in order
     {"id": "xml-attr", "args": "--name c1 --osinfo debian11 --xml ./@foo=bar " + NOD},
     {"id": "xml-disk-serial",

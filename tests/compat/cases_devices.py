@@ -1,8 +1,12 @@
 """Cases for virt-install's device options (provision/spec/xmlopts.c's device rows)."""
 
-from cases import K, KT, NOD  # noqa: F401
+import os
+
+from cases import K, KT, T, NOD  # noqa: F401
 
 B = "--name c1 --osinfo debian11 "
+NODEDEV_HOST = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "data",
+                                            "nodedev-host.xml"))
 
 SERIAL1 = (r"^devices/(serial\[1\]|console\[0\]@type)", KT,
            "vprov's own serial console (port 0, logged, what `vprov console` "
@@ -19,6 +23,10 @@ VIRTIOFS_MEM_ACCESS = (r"^memoryBacking/access\[0\]@mode$", KT,
                        "start a virtiofs guest without shared memory, which "
                        "virt-install 4.1 leaves to --memorybacking; vprov adds "
                        "it", "shared")
+HOSTDEV_PCI_HEX = (r"^devices/hostdev\[0\]/source\[0\]/address\[0\]@(domain|bus|slot|function)$", T,
+                   "the same PCI address in libvirt's own spelling (hexadecimal, 0x1f); "
+                   "virt-install copies the node device's decimal numbers (31), which "
+                   "libvirt reads as the same")
 
 CASES = [
     # --controller
@@ -96,6 +104,19 @@ CASES = [
     {"id": "redirdev-spicevmc", "args": B + "--redirdev usb,type=spicevmc " + NOD},
     {"id": "redirdev-tcp", "args": B + "--redirdev usb,type=tcp,server=localhost:4000 " + NOD},
     {"id": "redirdev-boot-order", "args": B + "--redirdev usb,type=tcp,server=localhost:4000,boot.order=1 " + NOD},
+    # --hostdev NAME: a node device of the host, looked up; test:///default
+    # has no PCI or USB devices, so both tools connect to a test-driver host
+    # that has (tests/data/nodedev-host.xml), each in its own spelling of the
+    # URI: virt-install's test-suite URI, a plain test:///FILE for vprov
+    *[{"id": "hostdev-name-" + i, "modes": T,
+       "args": B + "--connect __virtinst_test__test://%s,predictable,fakeuri=qemu:///system "
+               "--hostdev %s " % (NODEDEV_HOST, name) + NOD,
+       "vprov_args": B + "--connect test://%s --hostdev %s " % (NODEDEV_HOST, name) + NOD,
+       "spelling": "the same test-driver host, reached through virt-install's test-suite "
+                   "URI (which vprov does not take) and a plain test:///FILE URI",
+       "deliberate": [HOSTDEV_PCI_HEX] if i != "usb" else []}
+      for i, name in (("pci", "pci_0000_00_1f_3"), ("usb", "usb_1_2"),
+                      ("net", "net_eth0_52_54_00_12_34_56"))],
     # --filesystem
     {"id": "filesystem-pair", "args": B + "--filesystem /srv/share,share " + NOD},
     {"id": "filesystem-keys", "args": B + "--filesystem source=/srv/s,target=tag1,accessmode=passthrough " + NOD},

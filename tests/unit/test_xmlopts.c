@@ -16,24 +16,9 @@
 #include "cleanup.h"
 #include "domain_xml.h"
 #include "schema.h"
-#include "units.h"
 #include "virt.h"
-#include "xmlopts.h"
+#include "xmlopts_fixture.h"
 #include "xmlutil.h"
-
-/* a resolved q35 KVM spec with no disk, as vp_domain_plan leaves one */
-static void base_spec(struct vp_domain_spec *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->name = vp_strdup("x1");
-	s->memory = VP_GiB;
-	s->vcpus = 1;
-	s->virt_type = vp_strdup("kvm");
-	s->arch = vp_strdup("x86_64");
-	s->machine = vp_strdup("q35");
-	s->x86 = s->q35 = true;
-	s->boot.devs[s->boot.n_devs++] = vp_strdup("hd");
-}
 
 /* spec + the options (pairs of name and value, NULL-ended) built, valid
  * against domain.rng */
@@ -72,20 +57,6 @@ static char *xp(xmlDocPtr doc, const char *expr)
 		assert_string_equal(got_, want);         \
 	} while (0)
 
-/* refused at parse time, with err holding needle */
-static void refused(const char *opt, const char *arg, const char *needle)
-{
-	struct vp_domain_spec s;
-	struct vp_error err = { 0 };
-
-	base_spec(&s);
-	assert_int_equal(vp_spec_parse_xmlopt(&s, opt, arg, &err), -1);
-	if (!strstr(err.msg, needle))
-		fail_msg("--%s %s: '%s' lacks '%s'", opt, arg, err.msg, needle);
-	assert_int_equal(s.n_xmlopts, 0);
-	vp_spec_clear(&s);
-}
-
 /* address.* comes from the shared list; an unknown key's message lists both */
 static void test_dev_shared_subs(void **state)
 {
@@ -97,8 +68,8 @@ static void test_dev_shared_subs(void **state)
 	doc = build(&s, "sound", "ich9,address.type=pci,address.bus=0,address.slot=0x1b", NULL);
 	assert_xp(doc, "string(/domain/devices/sound/address/@slot)", "0x1b");
 	assert_xp(doc, "string(/domain/devices/sound/address/@type)", "pci");
-	refused("sound", "ich9,bogus=1", "known: model, codec#.type, audio.id, address.type");
-	refused("sound", "ich9,address.slot=z", "invalid --sound address.slot 'z'");
+	expect_refused("sound", "ich9,bogus=1", "known: model, codec#.type, audio.id, address.type");
+	expect_refused("sound", "ich9,address.slot=z", "invalid --sound address.slot 'z'");
 	vp_spec_clear(&s);
 }
 
@@ -117,8 +88,8 @@ static void test_dev_setter(void **state)
 	assert_xp(doc, "string(/domain/devices/serial[@type='tcp']/source/@mode)", "bind");
 	assert_xp(doc, "string(/domain/devices/redirdev/source/@host)", "h2");
 	assert_xp(doc, "string(/domain/devices/redirdev/source/@service)", "4001");
-	refused("serial", "tcp,host=h:99999x", "the port after ':' is not a number");
-	refused("redirdev", "usb,type=tcp,server=[::1", "give HOST:PORT");
+	expect_refused("serial", "tcp,host=h:99999x", "the port after ':' is not a number");
+	expect_refused("redirdev", "usb,type=tcp,server=[::1", "give HOST:PORT");
 	vp_spec_clear(&s);
 }
 
@@ -163,7 +134,7 @@ static void test_dev_boot_order(void **state)
 	assert_xp(a, "string(/domain/devices/hostdev/boot/@order)", "1");
 	assert_xp(a, "string(/domain/devices/hostdev/source/address/@bus)", "0x01");
 	base_spec(&t);
-	b = build(&t, "hostdev", "pci_0000_01_00_0", NULL);
+	b = build(&t, "hostdev", "0000:01:00.0", NULL);
 	assert_xp(b, "count(/domain/os/boot)", "1");
 	vp_spec_clear(&s);
 	vp_spec_clear(&t);
@@ -207,9 +178,73 @@ static void test_dev_rng(void **state)
 	base_spec(&t);
 	b = build(&t, "rng", "none", NULL);
 	assert_xp(b, "count(/domain/devices/rng)", "0");
-	refused("rng", "urandom", "give none, /dev/urandom or /dev/random");
+	expect_refused("rng", "urandom", "give none, /dev/urandom or /dev/random");
 	vp_spec_clear(&s);
 	vp_spec_clear(&t);
+}
+
+/* a fake host: pci_0000_00_1f_3 and usb_1_2, and what it was asked */
+static int fake_lookup(void *opaque, const char *option, const char *name, char **address,
+		       struct vp_error *err)
+{
+	int *calls = opaque;
+
+	(*calls)++;
+	assert_string_equal(option, "hostdev");
+	if (!strcmp(name, "pci_0000_00_1f_3"))
+		*address = vp_strdup("0000:00:1f.3");
+	else if (!strcmp(name, "usb_1_2"))
+		*address = vp_strdup("0x1234:0x5678");
+	else
+		return vp_error_set(err, VP_ERR_INVALID, "--%s '%s': no such device", option, name);
+	return 0;
+}
+
+/* a node device's name is taken at parse time and replaced by the address
+ * the host gives; an address is never looked up; a name never looked up
+ * cannot be built */
+static void test_dev_hostdev_lookup(void **state)
+{
+	struct vp_domain_spec s, t, u;
+	struct vp_error err = { 0 };
+	_cleanup_(xmlFreeDocp) xmlDocPtr a = NULL;
+	xmlDocPtr none = NULL;
+	int calls = 0;
+
+	(void)state;
+	base_spec(&s);
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "hostdev", "pci_0000_00_1f_3,boot.order=2", &err), 0);
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "hostdev", "0000:02:00.0", &err), 0);
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "hostdev", "rom.bar=off,name=usb_1_2", &err), 0);
+	assert_int_equal(vp_domain_build_xml(&s, &none, &err), -1);
+	assert_non_null(strstr(err.msg, "'pci_0000_00_1f_3' names a host device"));
+	assert_null(none);
+	assert_int_equal(vp_xmlopts_lookup_names(&s, fake_lookup, &calls, &err), 0);
+	assert_int_equal(calls, 2);
+	assert_string_equal(s.xmlopts[0].arg, "0000:00:1f.3,boot.order=2");
+	assert_string_equal(s.xmlopts[1].arg, "0000:02:00.0");
+	assert_string_equal(s.xmlopts[2].arg, "rom.bar=off,name=0x1234:0x5678");
+	a = build(&s, NULL);
+	assert_xp(a, "string(/domain/devices/hostdev[1]/@type)", "pci");
+	assert_xp(a, "string(/domain/devices/hostdev[1]/source/address/@slot)", "0x1f");
+	assert_xp(a, "string(/domain/devices/hostdev[1]/boot/@order)", "2");
+	assert_xp(a, "string(/domain/devices/hostdev[3]/@type)", "usb");
+	assert_xp(a, "string(/domain/devices/hostdev[3]/source/vendor/@id)", "0x1234");
+	vp_spec_clear(&s);
+	/* the host's answer is checked as the user's words are: driver.name
+	 * is for PCI; the lookup's error stops it */
+	base_spec(&t);
+	assert_int_equal(vp_spec_parse_xmlopt(&t, "hostdev", "usb_1_2,driver.name=vfio", &err), 0);
+	assert_int_equal(vp_xmlopts_lookup_names(&t, fake_lookup, &calls, &err), -1);
+	assert_non_null(strstr(err.msg, "driver.name= goes only with a PCI device"));
+	vp_spec_clear(&t);
+	base_spec(&u);
+	assert_int_equal(vp_spec_parse_xmlopt(&u, "hostdev", "usb_9_9", &err), 0);
+	assert_int_equal(vp_xmlopts_lookup_names(&u, fake_lookup, &calls, &err), -1);
+	assert_string_equal(err.msg, "--hostdev 'usb_9_9': no such device");
+	vp_spec_clear(&u);
+	expect_refused("hostdev", "0x12345:1", "give a PCI address (0000:01:00.0)");
+	expect_refused("hostdev", "pci_0000_00_1f_3,0000:02:00.0", "is not KEY=VALUE");
 }
 
 int main(void)
@@ -218,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_dev_shared_subs),     cmocka_unit_test(test_dev_setter),
 		cmocka_unit_test(test_dev_replace_key_value), cmocka_unit_test(test_dev_boot_order),
 		cmocka_unit_test(test_dev_virtiofs_memory), cmocka_unit_test(test_dev_rng),
+		cmocka_unit_test(test_dev_hostdev_lookup),
 	};
 
 	vp_init();

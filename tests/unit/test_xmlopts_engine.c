@@ -16,21 +16,8 @@
 #include "cleanup.h"
 #include "domain_xml.h"
 #include "schema.h"
-#include "units.h"
-#include "xmlopts.h"
+#include "xmlopts_fixture.h"
 #include "xmlutil.h"
-
-static void base_spec(struct vp_domain_spec *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->name = vp_strdup("x1");
-	s->memory = VP_GiB;
-	s->vcpus = 1;
-	s->virt_type = vp_strdup("kvm");
-	s->arch = vp_strdup("x86_64");
-	s->machine = vp_strdup("q35");
-	s->x86 = s->q35 = true;
-}
 
 static char *xpath(xmlDocPtr doc, const char *expr)
 {
@@ -55,21 +42,6 @@ static xmlDocPtr build(const struct vp_domain_spec *s)
 	return build_doc(s, true);
 }
 
-static void expect_refused(const char *option, const char *arg, const char *needle)
-{
-	struct vp_domain_spec s = { 0 };
-	struct vp_error err = { 0 };
-
-	if (vp_spec_parse_xmlopt(&s, option, arg, &err) != -1)
-		fail_msg("--%s '%s' was accepted", option, arg);
-	assert_int_equal(err.code, VP_ERR_INVALID);
-	if (!strstr(err.msg, needle))
-		fail_msg("--%s '%s': '%s', wanted '%s' in it", option, arg, err.msg, needle);
-	assert_null(strchr(err.msg, '\n'));
-	assert_int_equal(s.n_xmlopts, 0); /* nothing kept */
-	vp_spec_clear(&s);
-}
-
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -87,6 +59,34 @@ static void test_refusals(void **state)
 	assert_false(vp_xmlopt_known("nosuch"));
 	assert_false(vp_xmlopt_known(NULL));
 	assert_true(vp_xmlopt_known("watchdog"));
+}
+
+/* two names of one sub-option (the dotted one and the older underscore
+ * one) in one argument are given twice, as the same name twice is: the
+ * later would win silently; parts at different indexes are different */
+static void test_same_place(void **state)
+{
+	struct vp_domain_spec s = { 0 };
+	struct vp_error err = { 0 };
+
+	(void)state;
+	expect_refused("features", "kvm_hidden=on,kvm.hidden.state=off",
+		       "'kvm_hidden' and 'kvm.hidden.state' are one setting, given twice");
+	expect_refused("features", "smm.state=on,acpi=on,smm=on",
+		       "'smm.state' and 'smm' are one setting, given twice");
+	expect_refused("features", "hyperv.relaxed.state=on,hyperv_relaxed=on", "given twice");
+	expect_refused("channel", "pty,name=org.a,target.name=org.b", "given twice");
+	/* no index is the first */
+	expect_refused("memorybacking", "size=2048,hugepages.page0.size=1024",
+		       "'size' and 'hugepages.page0.size' are one setting");
+	expect_refused("blkiotune", "device0.path=/dev/sda,device_path=/dev/sdb", "given twice");
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "memorybacking",
+					      "size=2048,hugepages.page1.size=1048576", &err), 0);
+	assert_int_equal(vp_spec_parse_xmlopt(&s, "features",
+					      "kvm.hidden.state=on,kvm.pv-ipi.state=on,smm=on", &err),
+			 0);
+	assert_int_equal(s.n_xmlopts, 2);
+	vp_spec_clear(&s);
 }
 
 /* vprov's balloon goes for the user's; the user's two watchdogs both stay;
@@ -204,6 +204,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_same_place),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_none_and_order),
 		cmocka_unit_test(test_identity),

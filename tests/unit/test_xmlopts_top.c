@@ -13,8 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "spec.h"
-#include "xmlopts.h"
+#include "xmlopts_fixture.h"
 #include "xmlutil.h"
 
 /* the part of vprov's domain these options edit */
@@ -57,20 +56,6 @@ static void expect_xpath(xmlDocPtr doc, const char *expr, const char *want)
 	if (!got || strcmp(got, want))
 		fail_msg("%s: '%s', wanted '%s'", expr, got ? got : "(nothing)", want);
 	free(got);
-}
-
-static void expect_refused(const char *option, const char *arg, const char *needle)
-{
-	struct vp_domain_spec s = { 0 };
-	struct vp_error err = { 0 };
-
-	if (vp_spec_parse_xmlopt(&s, option, arg, &err) != -1)
-		fail_msg("--%s %s was accepted", option, arg);
-	if (!strstr(err.msg, needle))
-		fail_msg("--%s %s: '%s', wanted '%s' in it", option, arg, err.msg, needle);
-	assert_null(strchr(err.msg, '\n'));
-	assert_int_equal(s.n_xmlopts, 0);
-	vp_spec_clear(&s);
 }
 
 /* timerN is the N-th timer the option made, never vprov's: timer0 here is
